@@ -1,0 +1,87 @@
+package org.j386.emulator.cpu;
+
+import org.j386.emulator.memory.Mmu;
+import org.j386.emulator.memory.PortBus;
+
+/**
+ * The processor: architectural state plus the units that act on it. The interpreter executes
+ * ordinary instructions; segmentation, interrupt delivery and privileged instructions live in
+ * their own units, which the interpreter calls.
+ */
+public final class Cpu {
+    /** Why the CPU stopped for good. */
+    public enum Stop { NONE, TRIPLE_FAULT, HALTED_WITH_INTERRUPTS_DISABLED }
+
+    /** Observes exceptions and interrupts as they are delivered (statistics, tracing, debugger). */
+    public interface EventObserver {
+        /** A processor exception is about to be delivered; {@code eip} is the faulting instruction's. */
+        default void exception(int vector, int errorCode, boolean hasErrorCode, int eip, int cr2) {
+        }
+
+        /** A hardware interrupt or INT n is about to be delivered. */
+        default void interrupt(int vector, boolean external, int eip) {
+        }
+    }
+
+    public final CpuState state = new CpuState();
+    public final Mmu mmu;
+    public final PortBus ports;
+    public final Segmentation segmentation;
+    public final InterruptDelivery interrupts;
+    public final SystemInstructions system;
+    private final Interpreter interpreter;
+    InterruptController interruptController = InterruptController.NONE;
+    EventObserver observer = new EventObserver() { };
+    Stop stop = Stop.NONE;
+    String stopDetail = "";
+
+    public Cpu(Mmu mmu, PortBus ports) {
+        this.mmu = mmu;
+        this.ports = ports;
+        this.segmentation = new Segmentation(this);
+        this.interrupts = new InterruptDelivery(this);
+        this.system = new SystemInstructions(this);
+        this.interpreter = new Interpreter(this);
+    }
+
+    public void setInterruptController(InterruptController controller) {
+        this.interruptController = controller;
+    }
+
+    public InterruptController interruptController() {
+        return interruptController;
+    }
+
+    public void setEventObserver(EventObserver observer) {
+        this.observer = observer;
+    }
+
+    /**
+     * Executes up to {@code budget} instructions. Returns early when the CPU halts, stops for good
+     * ({@link #stop()}), or {@link CpuState#stopRequested} is set.
+     */
+    public void run(long budget) {
+        interpreter.run(budget);
+    }
+
+    public Stop stop() {
+        return stop;
+    }
+
+    /** One line explaining {@link #stop()}. */
+    public String stopDetail() {
+        return stopDetail;
+    }
+
+    void stopFor(Stop why, String detail) {
+        stop = why;
+        stopDetail = detail;
+        state.stopRequested = true;
+        state.attention = true;
+    }
+
+    /** Drops decoded instructions (after the loader wrote code, or a debugger patched memory). */
+    public void flushDecodedCode() {
+        interpreter.flushDecodedCode();
+    }
+}

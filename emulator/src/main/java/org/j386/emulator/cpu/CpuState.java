@@ -1,0 +1,69 @@
+package org.j386.emulator.cpu;
+
+/**
+ * All architectural state of the processor, as plain fields, in one place: the interpreter, the
+ * system-instruction units, the debugger and (later) JIT-compiled code read and write these
+ * same fields.
+ */
+public final class CpuState {
+    public static final int EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
+    public static final int ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
+    public static final String[] REGISTER_NAMES = {"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"};
+    public static final String[] SEGMENT_NAMES = {"es", "cs", "ss", "ds", "fs", "gs"};
+
+    public static final int CR0_PE = 1, CR0_MP = 2, CR0_EM = 4, CR0_TS = 8, CR0_ET = 0x10, CR0_NE = 0x20,
+            CR0_WP = 0x10000, CR0_AM = 0x40000, CR0_NW = 0x20000000, CR0_CD = 0x40000000, CR0_PG = 0x80000000;
+    public static final int CR4_VME = 1, CR4_PVI = 2, CR4_TSD = 4, CR4_DE = 8, CR4_PSE = 0x10, CR4_PGE = 0x80;
+
+    /** General registers indexed by their encoding: EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI. */
+    public final int[] regs = new int[8];
+    public int eip;
+    public final Flags flags = new Flags();
+    /** ES, CS, SS, DS, FS, GS, indexed by their encoding. */
+    public final Segment[] segs = {new Segment(), new Segment(), new Segment(), new Segment(), new Segment(), new Segment()};
+    public final Segment ldtr = new Segment();
+    public final Segment tr = new Segment();
+    public int gdtBase, gdtLimit, idtBase, idtLimit;
+    public int cr0 = CR0_ET, cr2, cr3, cr4;
+    public final int[] dr = new int[8];
+    /** Current privilege level: CS.RPL in protected mode. */
+    public int cpl;
+
+    /** Instructions retired (each iteration of a REP string instruction counts as one). */
+    public long instructions;
+    /** Virtual time in instruction slots: instructions retired plus slots skipped while halted. */
+    public long cycles;
+
+    /** Set by HLT; cleared when an interrupt is delivered. */
+    public boolean halted;
+    /** An interrupt may not be taken before the next instruction completes (after STI, MOV SS). */
+    public boolean interruptShadow;
+    /**
+     * Checked by the run loop at every instruction boundary: something outside the instruction
+     * stream wants the CPU's attention (an interrupt request, a stop request).
+     */
+    public boolean attention;
+    /** Set (with {@link #attention}) to make the run loop return at the next boundary. */
+    public boolean stopRequested;
+
+    /** The reusable exception object of this CPU. */
+    public final CpuFault fault = new CpuFault();
+
+    public void requestAttention() {
+        attention = true;
+    }
+
+    public boolean protectedMode() {
+        return (cr0 & CR0_PE) != 0;
+    }
+
+    /** Code segment D bit: 32-bit default operand and address size. */
+    public boolean code32() {
+        return segs[CS].big();
+    }
+
+    /** SS B bit: ESP (rather than SP) is the stack pointer. */
+    public boolean stack32() {
+        return segs[SS].big();
+    }
+}

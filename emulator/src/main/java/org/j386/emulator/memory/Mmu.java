@@ -1,0 +1,321 @@
+package org.j386.emulator.memory;
+
+/**
+ * Linear-to-physical translation: two-level IA-32 paging with 4 KiB and (with CR4.PSE) 4 MiB
+ * pages, a software TLB, and the accessed/dirty bits set as QEMU and the processor set them.
+ *
+ * <p>The TLB is a direct map from every linear page to a packed entry: the physical frame plus
+ * the rights already checked for each kind of access. The common access is then one array load
+ * and one mask test. A write to a page whose dirty bit is not yet set misses on purpose, so the
+ * walk sets the bit exactly once, as the hardware does.
+ *
+ * <p>The MMU knows nothing of the CPU: the CPU tells it the paging configuration (CR0, CR3, CR4)
+ * and the privilege of ordinary accesses, and catches {@link PageFault}.
+ */
+public final class Mmu {
+    // TLB entry bits (low 12 bits of the entry; the frame address fills the high 20).
+    private static final int VALID = 1, SUP_WRITE = 2, USER_READ = 4, USER_WRITE = 8, DIRTY = 16, GLOBAL = 32;
+    private static final int NEED_READ = VALID, NEED_WRITE = VALID | SUP_WRITE | DIRTY;
+    private static final int NEED_USER_READ = VALID | USER_READ, NEED_USER_WRITE = VALID | USER_WRITE | DIRTY;
+
+    // Page-table entry bits.
+    private static final int P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, G = 0x100;
+
+    private final PhysicalMemory ram;
+    private final PageFault fault = new PageFault();
+    private final int[] tlb = new int[1 << 20];
+    /** Linear pages with a TLB entry, so a flush clears only those. */
+    private int[] filled = new int[1024];
+    private int filledCount;
+    /** 4 MiB regions that have entries filled from a large page: INVLPG there drops the whole region. */
+    private final boolean[] largeRegion = new boolean[1024];
+
+    private boolean paging, writeProtect, pageSizeExtensions, globalPages;
+    private int cr3;
+    private boolean userMode;
+
+    private long tlbHits, tlbMisses, pageFaults;
+
+    public Mmu(PhysicalMemory ram) {
+        this.ram = ram;
+    }
+
+    public PhysicalMemory physical() {
+        return ram;
+    }
+
+    // ---- configuration, driven by the CPU's control-register writes ----
+
+    /** CR0.PG, CR0.WP, CR4.PSE, CR4.PGE changed: every cached translation is dropped. */
+    public void configure(boolean paging, boolean writeProtect, boolean pse, boolean pge) {
+        this.paging = paging;
+        this.writeProtect = writeProtect;
+        this.pageSizeExtensions = pse;
+        this.globalPages = pge;
+        flushAll();
+    }
+
+    /** A MOV to CR3: drops every translation not marked global. */
+    public void setCr3(int cr3) {
+        this.cr3 = cr3;
+        flushNonGlobal();
+    }
+
+    public boolean pagingEnabled() {
+        return paging;
+    }
+
+    /** Ordinary accesses are checked as user accesses while this is set (CPL 3). */
+    public void setUserMode(boolean user) {
+        this.userMode = user;
+    }
+
+    public boolean userMode() {
+        return userMode;
+    }
+
+    public void invalidatePage(int linear) {
+        int page = linear >>> 12;
+        if (largeRegion[page >>> 10]) {
+            int first = page & ~0x3FF;
+            for (int i = 0; i < 1024; i++) {
+                tlb[first + i] = 0;
+            }
+        } else {
+            tlb[page] = 0;
+        }
+    }
+
+    public void flushAll() {
+        for (int i = 0; i < filledCount; i++) {
+            tlb[filled[i]] = 0;
+        }
+        filledCount = 0;
+        java.util.Arrays.fill(largeRegion, false);
+    }
+
+    private void flushNonGlobal() {
+        int kept = 0;
+        for (int i = 0; i < filledCount; i++) {
+            int page = filled[i];
+            if ((tlb[page] & GLOBAL) != 0) {
+                filled[kept++] = page;
+            } else {
+                tlb[page] = 0;
+            }
+        }
+        filledCount = kept;
+        if (kept == 0) {
+            java.util.Arrays.fill(largeRegion, false);
+        }
+    }
+
+    // ---- translation ----
+
+    /** Physical address for a read with the current privilege; throws {@link PageFault}. */
+    public int translateRead(int linear) {
+        return translate(linear, false, userMode);
+    }
+
+    public int translateWrite(int linear) {
+        return translate(linear, true, userMode);
+    }
+
+    public int translate(int linear, boolean write, boolean user) {
+        if (!paging) {
+            return linear;
+        }
+        int need = user ? (write ? NEED_USER_WRITE : NEED_USER_READ) : (write ? NEED_WRITE : NEED_READ);
+        int e = tlb[linear >>> 12];
+        if ((e & need) == need) {
+            tlbHits++;
+            return (e & 0xFFFFF000) | (linear & 0xFFF);
+        }
+        tlbMisses++;
+        return walk(linear, write, user);
+    }
+
+    private int walk(int linear, boolean write, boolean user) {
+        int pdeAddr = (cr3 & 0xFFFFF000) | ((linear >>> 22) << 2);
+        int pde = ram.read32(pdeAddr);
+        if ((pde & P) == 0) {
+            throw raise(linear, write, user, 0);
+        }
+        if ((pde & PS) != 0 && pageSizeExtensions) {
+            int rights = rights(pde, write, user);
+            if (rights < 0) {
+                throw raise(linear, write, user, PageFault.PRESENT);
+            }
+            int updated = pde | A | (write ? D : 0);
+            if (updated != pde) {
+                ram.write32(pdeAddr, updated);
+            }
+            int frame = (pde & 0xFFC00000) | (linear & 0x003FF000);
+            largeRegion[linear >>> 22] = true;
+            fill(linear, frame, rights, (updated & D) != 0, (pde & G) != 0);
+            return frame | (linear & 0xFFF);
+        }
+        // The directory entry is used (and marked accessed) before the table entry is even read,
+        // so a fault on the table entry still leaves PDE.A set.
+        if ((pde & A) == 0) {
+            ram.write32(pdeAddr, pde | A);
+        }
+        int pteAddr = (pde & 0xFFFFF000) | (((linear >>> 12) & 0x3FF) << 2);
+        int pte = ram.read32(pteAddr);
+        if ((pte & P) == 0) {
+            throw raise(linear, write, user, 0);
+        }
+        int rights = rights(pde & pte, write, user);
+        if (rights < 0) {
+            throw raise(linear, write, user, PageFault.PRESENT);
+        }
+        int updated = pte | A | (write ? D : 0);
+        if (updated != pte) {
+            ram.write32(pteAddr, updated);
+        }
+        int frame = pte & 0xFFFFF000;
+        fill(linear, frame, rights, (updated & D) != 0, (pte & G) != 0);
+        return frame | (linear & 0xFFF);
+    }
+
+    /** The TLB rights for combined U/S and R/W bits, or -1 if this access is not allowed. */
+    private int rights(int combined, boolean write, boolean user) {
+        boolean w = (combined & RW) != 0;
+        boolean u = (combined & US) != 0;
+        int r = VALID;
+        if (w || !writeProtect) {
+            r |= SUP_WRITE;
+        }
+        if (u) {
+            r |= USER_READ;
+            if (w) {
+                r |= USER_WRITE;
+            }
+        }
+        if (user && (!u || (write && !w))) {
+            return -1;
+        }
+        if (!user && write && (r & SUP_WRITE) == 0) {
+            return -1;
+        }
+        return r;
+    }
+
+    private void fill(int linear, int frame, int rights, boolean dirty, boolean global) {
+        int page = linear >>> 12;
+        if (tlb[page] == 0) {
+            if (filledCount == filled.length) {
+                filled = java.util.Arrays.copyOf(filled, filledCount * 2);
+            }
+            filled[filledCount++] = page;
+        }
+        tlb[page] = frame | rights | (dirty ? DIRTY : 0) | (global && globalPages ? GLOBAL : 0);
+    }
+
+    private PageFault raise(int linear, boolean write, boolean user, int present) {
+        pageFaults++;
+        return fault.set(linear, present | (write ? PageFault.WRITE : 0) | (user ? PageFault.USER : 0));
+    }
+
+    /**
+     * Translation for observers (debugger, loaders): no accessed/dirty bits, no TLB fill, no fault.
+     * Returns the physical address, or -1 when the page is not mapped.
+     */
+    public long peek(int linear) {
+        if (!paging) {
+            return linear & 0xFFFFFFFFL;
+        }
+        int pde = ram.read32((cr3 & 0xFFFFF000) | ((linear >>> 22) << 2));
+        if ((pde & P) == 0) {
+            return -1;
+        }
+        if ((pde & PS) != 0 && pageSizeExtensions) {
+            return ((pde & 0xFFC00000) | (linear & 0x3FFFFF)) & 0xFFFFFFFFL;
+        }
+        int pte = ram.read32((pde & 0xFFFFF000) | (((linear >>> 12) & 0x3FF) << 2));
+        if ((pte & P) == 0) {
+            return -1;
+        }
+        return ((pte & 0xFFFFF000) | (linear & 0xFFF)) & 0xFFFFFFFFL;
+    }
+
+    // ---- linear accesses with the current privilege ----
+
+    public int read8(int linear) {
+        return ram.read8(translateRead(linear));
+    }
+
+    public int read16(int linear) {
+        if ((linear & 0xFFF) == 0xFFF) {
+            int lo = translateRead(linear);
+            int hi = translateRead(linear + 1);
+            return ram.read8(lo) | (ram.read8(hi) << 8);
+        }
+        return ram.read16(translateRead(linear));
+    }
+
+    public int read32(int linear) {
+        if ((linear & 0xFFF) > 0xFFC) {
+            return read16Split(linear) | (read16Split(linear + 2) << 16);
+        }
+        return ram.read32(translateRead(linear));
+    }
+
+    private int read16Split(int linear) {
+        return ram.read8(translateRead(linear)) | (ram.read8(translateRead(linear + 1)) << 8);
+    }
+
+    public void write8(int linear, int value) {
+        ram.write8(translateWrite(linear), value);
+    }
+
+    public void write16(int linear, int value) {
+        if ((linear & 0xFFF) == 0xFFF) {
+            // Both pages are checked before either byte is written, so a fault leaves memory unchanged.
+            int lo = translateWrite(linear);
+            int hi = translateWrite(linear + 1);
+            ram.write8(lo, value);
+            ram.write8(hi, value >>> 8);
+            return;
+        }
+        ram.write16(translateWrite(linear), value);
+    }
+
+    public void write32(int linear, int value) {
+        if ((linear & 0xFFF) > 0xFFC) {
+            // Both pages are checked before any byte is written.
+            int first = translateWrite(linear);
+            int nextPage = (linear & 0xFFFFF000) + 0x1000;
+            int second = translateWrite(nextPage);
+            for (int i = 0; i < 4; i++) {
+                int lin = linear + i;
+                int phys = Integer.compareUnsigned(lin - nextPage, 4) < 0 ? second + (lin - nextPage) : first + i;
+                ram.write8(phys, value >>> (8 * i));
+            }
+            return;
+        }
+        ram.write32(translateWrite(linear), value);
+    }
+
+    /** Checks that a write of {@code size} bytes at {@code linear} would not fault, without writing. */
+    public void probeWrite(int linear, int size) {
+        translateWrite(linear);
+        if (((linear & 0xFFF) + size - 1) > 0xFFF) {
+            translateWrite(linear + size - 1);
+        }
+    }
+
+    // ---- statistics ----
+
+    public long tlbHits() {
+        return tlbHits;
+    }
+
+    public long tlbMisses() {
+        return tlbMisses;
+    }
+
+    public long pageFaults() {
+        return pageFaults;
+    }
+}

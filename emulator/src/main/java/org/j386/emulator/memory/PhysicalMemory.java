@@ -1,0 +1,119 @@
+package org.j386.emulator.memory;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.function.IntConsumer;
+
+/**
+ * Guest RAM, addressed physically. Addresses beyond the installed size read as all-ones and
+ * ignore writes, as an empty bus does on a PC.
+ *
+ * <p>Pages that hold decoded instructions are marked, so that a write to one of them tells the
+ * decode cache (and later the JIT) to forget that page: self-modifying code keeps working.
+ */
+public final class PhysicalMemory {
+    private static final VarHandle INT_LE =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT_LE =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final byte[] ram;
+    private final int size;
+    /** One flag per 4 KiB frame: non-zero while decoded code from that frame is cached. */
+    private final byte[] codeFrames;
+    private IntConsumer codeWriteListener = frame -> { };
+
+    public PhysicalMemory(int sizeBytes) {
+        if (sizeBytes <= 0 || (sizeBytes & 0xFFF) != 0) {
+            throw new IllegalArgumentException("memory size must be a positive multiple of 4 KiB");
+        }
+        this.ram = new byte[sizeBytes];
+        this.size = sizeBytes;
+        this.codeFrames = new byte[sizeBytes >>> 12];
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Direct view for loaders and device models that copy blocks; never for CPU accesses. */
+    public byte[] array() {
+        return ram;
+    }
+
+    public boolean contains(long address, long length) {
+        return address >= 0 && length >= 0 && address + length <= size;
+    }
+
+    public int read8(int address) {
+        if (Integer.compareUnsigned(address, size) >= 0) {
+            return 0xFF;
+        }
+        return ram[address] & 0xFF;
+    }
+
+    public int read16(int address) {
+        if (Integer.compareUnsigned(address, size - 1) >= 0) {
+            return read8(address) | (read8(address + 1) << 8);
+        }
+        return (short) SHORT_LE.get(ram, address) & 0xFFFF;
+    }
+
+    public int read32(int address) {
+        if (Integer.compareUnsigned(address, size - 3) >= 0) {
+            return read16(address) | (read16(address + 2) << 16);
+        }
+        return (int) INT_LE.get(ram, address);
+    }
+
+    public void write8(int address, int value) {
+        if (Integer.compareUnsigned(address, size) >= 0) {
+            return;
+        }
+        ram[address] = (byte) value;
+        if (codeFrames[address >>> 12] != 0) {
+            codeWritten(address >>> 12);
+        }
+    }
+
+    public void write16(int address, int value) {
+        if (Integer.compareUnsigned(address, size - 1) >= 0 || (address & 0xFFF) == 0xFFF) {
+            write8(address, value);
+            write8(address + 1, value >>> 8);
+            return;
+        }
+        SHORT_LE.set(ram, address, (short) value);
+        if (codeFrames[address >>> 12] != 0) {
+            codeWritten(address >>> 12);
+        }
+    }
+
+    public void write32(int address, int value) {
+        if (Integer.compareUnsigned(address, size - 3) >= 0 || (address & 0xFFF) > 0xFFC) {
+            write16(address, value);
+            write16(address + 2, value >>> 16);
+            return;
+        }
+        INT_LE.set(ram, address, value);
+        if (codeFrames[address >>> 12] != 0) {
+            codeWritten(address >>> 12);
+        }
+    }
+
+    /** Marks a frame as holding cached decoded code; a later write to it calls the listener once. */
+    public void markCodeFrame(int frame) {
+        if (frame >= 0 && frame < codeFrames.length) {
+            codeFrames[frame] = 1;
+        }
+    }
+
+    public void setCodeWriteListener(IntConsumer listener) {
+        this.codeWriteListener = listener;
+    }
+
+    private void codeWritten(int frame) {
+        codeFrames[frame] = 0;
+        codeWriteListener.accept(frame);
+    }
+}
