@@ -10,7 +10,7 @@ import org.j386.emulator.memory.PortBus;
  */
 public final class Cpu {
     /** Why the CPU stopped for good. */
-    public enum Stop { NONE, TRIPLE_FAULT, HALTED_WITH_INTERRUPTS_DISABLED }
+    public enum Stop { NONE, TRIPLE_FAULT, HALTED_WITH_INTERRUPTS_DISABLED, UNSUPPORTED }
 
     /** Observes exceptions and interrupts as they are delivered (statistics, tracing, debugger). */
     public interface EventObserver {
@@ -78,6 +78,12 @@ public final class Cpu {
         stopDetail = detail;
         state.stopRequested = true;
         state.attention = true;
+    }
+
+    /** Changes the current privilege level; ordinary memory accesses are user accesses at CPL 3. */
+    public void setCpl(int cpl) {
+        state.cpl = cpl;
+        mmu.setUserMode(cpl == 3);
     }
 
     /** Drops decoded instructions (after the loader wrote code, or a debugger patched memory). */

@@ -1,39 +1,321 @@
 package org.j386.emulator.cpu;
 
+import static org.j386.emulator.cpu.CpuState.*;
+
+import org.j386.emulator.memory.PageFault;
+
 /**
- * Delivery of exceptions and interrupts through the IDT, IRET, and the escalation of a fault
- * during delivery into #DF and then a triple fault.
+ * Delivery of exceptions and interrupts through the IDT (32- and 16-bit interrupt and trap gates,
+ * with a stack switch from the TSS when entering a more privileged ring), IRET, and the escalation
+ * of a fault during delivery into #DF and then a triple fault.
+ *
+ * <p>Task gates and task switches are not emulated: a task gate in the IDT raises #GP.
  */
 public final class InterruptDelivery {
+    private static final int SOFTWARE = 0, EXTERNAL = 1, EXCEPTION = 2;
+    private static final int GATE_TASK = 0x5, GATE_INT16 = 0x6, GATE_TRAP16 = 0x7, GATE_INT32 = 0xE, GATE_TRAP32 = 0xF;
+    private static final int RECENT = 8;
+
     private final Cpu cpu;
     private final CpuState s;
+    private final SystemStack stack;
+    private final Segment newStackSegment = new Segment();
+    private final Segment newCodeSegment = new Segment();
+
+    /** The last exceptions delivered (or attempted), oldest first once the ring wraps: for diagnostics. */
+    private final int[] recentVector = new int[RECENT], recentCode = new int[RECENT], recentEip = new int[RECENT];
+    private long recentCount;
+    private final long[] countByVector = new long[256];
 
     InterruptDelivery(Cpu cpu) {
         this.cpu = cpu;
         this.s = cpu.state;
+        this.stack = new SystemStack(cpu);
     }
 
     /**
      * Delivers a processor exception. For a fault {@link CpuState#eip} (and every register the
      * instruction changed) must already be back at the faulting instruction; for a trap it is
-     * the next instruction.
+     * the next instruction. A fault during delivery escalates as the processor does.
      */
     public void exception(int vector, int errorCode, boolean hasErrorCode) {
-        throw new IllegalStateException("interrupt delivery: pending");
+        int kind = EXCEPTION;
+        while (true) {
+            note(vector, errorCode);
+            cpu.observer.exception(vector, errorCode, hasErrorCode, s.eip, s.cr2);
+            int second, secondCode;
+            boolean secondHasCode;
+            try {
+                deliver(vector, errorCode, hasErrorCode, kind, s.eip);
+                return;
+            } catch (CpuFault f) {
+                second = f.vector();
+                secondCode = f.errorCode();
+                secondHasCode = f.hasErrorCode();
+            } catch (PageFault pf) {
+                s.cr2 = pf.linearAddress();
+                second = Vectors.PF;
+                secondCode = pf.errorCode();
+                secondHasCode = true;
+            }
+            if (vector == Vectors.DF) {
+                note(second, secondCode);
+                cpu.stopFor(Cpu.Stop.TRIPLE_FAULT, "triple fault: " + Vectors.name(second)
+                        + (secondHasCode ? String.format("(0x%x)", secondCode) : "")
+                        + " while delivering #DF at eip=" + String.format("0x%08x", s.eip));
+                return;
+            }
+            if (kind != EXTERNAL && makesDoubleFault(vector, second)) {
+                vector = Vectors.DF;
+                errorCode = 0;
+                hasErrorCode = true;
+            } else {
+                // Benign combinations are handled serially: the second exception is delivered instead.
+                vector = second;
+                errorCode = secondCode;
+                hasErrorCode = secondHasCode;
+            }
+            kind = EXCEPTION;
+        }
     }
 
     /** INT n, INT3, INTO: checks the gate's DPL against CPL. {@code nextEip} is the return address. */
     public void softwareInterrupt(int vector, int nextEip) {
-        throw new IllegalStateException("interrupt delivery: pending");
+        cpu.observer.interrupt(vector, false, s.eip);
+        countByVector[vector & 0xFF]++;
+        // A fault here is a fault of the INT instruction itself: it propagates to the interpreter.
+        deliver(vector, 0, false, SOFTWARE, nextEip);
     }
 
     /** A hardware interrupt acknowledged from the PIC, taken at an instruction boundary. */
     public void externalInterrupt(int vector) {
-        throw new IllegalStateException("interrupt delivery: pending");
+        cpu.observer.interrupt(vector, true, s.eip);
+        countByVector[vector & 0xFF]++;
+        s.halted = false;
+        try {
+            deliver(vector, 0, false, EXTERNAL, s.eip);
+        } catch (CpuFault f) {
+            exception(f.vector(), f.errorCode(), f.hasErrorCode());
+        } catch (PageFault pf) {
+            s.cr2 = pf.linearAddress();
+            exception(Vectors.PF, pf.errorCode(), true);
+        }
     }
 
-    /** IRET / IRETD. */
+    private static boolean contributory(int vector) {
+        return vector == Vectors.DE || (vector >= Vectors.TS && vector <= Vectors.GP);
+    }
+
+    private static boolean makesDoubleFault(int first, int second) {
+        if (contributory(first)) {
+            return contributory(second);
+        }
+        return first == Vectors.PF && (second == Vectors.PF || contributory(second));
+    }
+
+    private void note(int vector, int errorCode) {
+        int slot = (int) (recentCount++ % RECENT);
+        recentVector[slot] = vector;
+        recentCode[slot] = errorCode;
+        recentEip[slot] = s.eip;
+        countByVector[vector & 0xFF]++;
+    }
+
+    private void deliver(int vector, int errorCode, boolean hasErrorCode, int kind, int returnEip) {
+        if (!s.protectedMode()) {
+            cpu.stopFor(Cpu.Stop.UNSUPPORTED, "interrupt " + vector + " in real mode is not emulated");
+            return;
+        }
+        int ext = kind == SOFTWARE ? 0 : 1;
+        int gateCode = vector * 8 + 2 + ext;
+        if (vector * 8 + 7 > s.idtLimit) {
+            throw s.fault.generalProtection(gateCode);
+        }
+        int low = cpu.mmu.readAs(s.idtBase + vector * 8, 4, false);
+        int high = cpu.mmu.readAs(s.idtBase + vector * 8 + 4, 4, false);
+        int type = (high >>> 8) & 0x1F; // includes the S bit: gates are system descriptors
+        boolean gate32 = type == GATE_INT32 || type == GATE_TRAP32;
+        boolean trapGate = type == GATE_TRAP32 || type == GATE_TRAP16;
+        if (!gate32 && type != GATE_INT16 && type != GATE_TRAP16) {
+            // Includes task gates (GATE_TASK), which j386 does not emulate.
+            throw s.fault.generalProtection(gateCode);
+        }
+        if (kind == SOFTWARE && ((high >>> 13) & 3) < s.cpl) {
+            throw s.fault.generalProtection(vector * 8 + 2);
+        }
+        if ((high & Segmentation.D_PRESENT) == 0) {
+            throw s.fault.notPresent(gateCode);
+        }
+        int selector = low >>> 16;
+        int offset = gate32 ? (low & 0xFFFF) | (high & 0xFFFF0000) : low & 0xFFFF;
+        if ((selector & 0xFFFC) == 0) {
+            throw s.fault.generalProtection(ext);
+        }
+        long d = cpu.segmentation.readDescriptor(selector, ext);
+        int dHigh = (int) (d >>> 32);
+        int selCode = (selector & 0xFFFC) | ext;
+        if ((dHigh & (Segmentation.D_S | Segmentation.D_CODE)) != (Segmentation.D_S | Segmentation.D_CODE)) {
+            throw s.fault.generalProtection(selCode);
+        }
+        int dpl = (dHigh >>> 13) & 3;
+        if (dpl > s.cpl) {
+            throw s.fault.generalProtection(selCode);
+        }
+        if ((dHigh & Segmentation.D_PRESENT) == 0) {
+            throw s.fault.notPresent(selCode);
+        }
+        boolean conforming = (dHigh & Segmentation.D_CONFORMING) != 0;
+        int newCpl = conforming ? s.cpl : dpl;
+        newCodeSegment.load((selector & 0xFFFC) | newCpl, (int) d, dHigh);
+        if (Integer.compareUnsigned(offset, newCodeSegment.limit) > 0) {
+            throw s.fault.generalProtection(ext);
+        }
+        int size = gate32 ? 4 : 2;
+        int eflags = s.flags.get();
+        int oldCs = s.segs[CS].selector;
+        boolean stackSwitch = newCpl < s.cpl;
+        if (stackSwitch) {
+            int ssSelector = innerStack(newCpl, ext);
+            int oldSs = s.segs[SS].selector;
+            int oldEsp = s.regs[ESP];
+            stack.begin(newStackSegment, innerEsp, newCpl == 3, (ssSelector & 0xFFFC) | ext);
+            stack.push(size, oldSs);
+            stack.push(size, oldEsp);
+        } else {
+            stack.begin(s.segs[SS], s.regs[ESP], newCpl == 3, ext);
+        }
+        stack.push(size, eflags);
+        stack.push(size, oldCs);
+        stack.push(size, returnEip);
+        if (hasErrorCode) {
+            stack.push(size, errorCode);
+        }
+        // Every check passed and the frame is written: commit.
+        if (stackSwitch) {
+            s.segs[SS].copyFrom(newStackSegment);
+            s.regs[ESP] = stack.esp();
+        } else {
+            s.regs[ESP] = stack.espFor(s.regs[ESP]);
+        }
+        s.segs[CS].copyFrom(newCodeSegment);
+        cpu.setCpl(newCpl);
+        s.eip = offset;
+        s.flags.setBit(Flags.TF, false);
+        s.flags.setBit(Flags.NT, false);
+        s.flags.setBit(Flags.RF, false);
+        if (!trapGate) {
+            s.flags.setBit(Flags.IF, false);
+        }
+        s.halted = false;
+    }
+
+    private int innerEsp;
+
+    /** Reads SS:ESP for ring {@code cpl} from the TSS and checks the stack segment (#TS otherwise). */
+    private int innerStack(int cpl, int ext) {
+        Segment tss = s.tr;
+        int trCode = (tss.selector & 0xFFFC) | ext;
+        boolean tss32 = tss.systemType() == 9 || tss.systemType() == 11;
+        int entry = tss32 ? 4 + cpl * 8 : 2 + cpl * 4;
+        int entrySize = tss32 ? 8 : 4;
+        if (!tss.usable || Integer.compareUnsigned(entry + entrySize - 1, tss.limit) > 0) {
+            throw s.fault.invalidTss(trCode);
+        }
+        int ss, esp;
+        if (tss32) {
+            esp = cpu.mmu.readAs(tss.base + entry, 4, false);
+            ss = cpu.mmu.readAs(tss.base + entry + 4, 2, false);
+        } else {
+            esp = cpu.mmu.readAs(tss.base + entry, 2, false);
+            ss = cpu.mmu.readAs(tss.base + entry + 2, 2, false);
+        }
+        int ssCode = (ss & 0xFFFC) | ext;
+        if ((ss & 0xFFFC) == 0) {
+            throw s.fault.invalidTss(ext);
+        }
+        long d;
+        try {
+            d = cpu.segmentation.readDescriptor(ss, ext);
+        } catch (CpuFault outsideTable) {
+            throw s.fault.invalidTss(ssCode);
+        }
+        int high = (int) (d >>> 32);
+        boolean writableData = (high & (Segmentation.D_S | Segmentation.D_CODE | Segmentation.D_RW))
+                == (Segmentation.D_S | Segmentation.D_RW);
+        if ((ss & 3) != cpl || ((high >>> 13) & 3) != cpl || !writableData) {
+            throw s.fault.invalidTss(ssCode);
+        }
+        if ((high & Segmentation.D_PRESENT) == 0) {
+            throw s.fault.stackFault(ssCode);
+        }
+        newStackSegment.load(ss, (int) d, high | Segmentation.D_ACCESSED);
+        innerEsp = esp;
+        return ss;
+    }
+
+    /** IRET / IRETD (no task return, no return to virtual-8086 mode). */
     public void iret(boolean operand32) {
-        throw new IllegalStateException("interrupt delivery: pending");
+        if ((s.flags.get() & Flags.NT) != 0) {
+            cpu.stopFor(Cpu.Stop.UNSUPPORTED, "IRET with EFLAGS.NT set (a task return) is not emulated");
+            return;
+        }
+        int size = operand32 ? 4 : 2;
+        stack.current();
+        int eip = stack.read(0, size);
+        int cs = stack.read(size, size) & 0xFFFF;
+        int eflags = stack.read(2 * size, size);
+        int rpl = cs & 3;
+        if (rpl < s.cpl) {
+            throw s.fault.generalProtection(cs & 0xFFFC);
+        }
+        long d = cpu.segmentation.checkReturnTarget(cs);
+        int oldCpl = s.cpl;
+        if (rpl == s.cpl) {
+            stack.release(3 * size);
+            cpu.segmentation.enterCode(cs, d, eip);
+            s.regs[ESP] = stack.espFor(s.regs[ESP]);
+        } else {
+            int esp = stack.read(3 * size, size);
+            int ss = stack.read(4 * size, size) & 0xFFFF;
+            cpu.segmentation.returnToOuterRing(cs, d, eip, ss, esp, operand32);
+        }
+        int mask = Flags.CF | Flags.PF | Flags.AF | Flags.ZF | Flags.SF | Flags.TF | Flags.DF | Flags.OF | Flags.NT;
+        if (operand32) {
+            mask |= Flags.RF | Flags.AC | Flags.ID;
+        }
+        if (oldCpl == 0) {
+            mask |= Flags.IOPL | Flags.IF;
+        } else if (oldCpl <= s.flags.iopl()) {
+            mask |= Flags.IF;
+        }
+        s.flags.set((s.flags.get() & ~mask) | (eflags & mask));
+        if (s.flags.interruptsEnabled()) {
+            s.attention = true;
+        }
+    }
+
+    // ---- implicit supervisor accesses for the other system units ----
+
+    int readSupervisor16(int linear) {
+        return cpu.mmu.readAs(linear, 2, false) & 0xFFFF;
+    }
+
+    // ---- diagnostics ----
+
+    /** The last exceptions attempted, oldest first, one per line ("#PF(0x2) at eip=0x00101234"). */
+    public java.util.List<String> recentExceptions() {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        long first = Math.max(0, recentCount - RECENT);
+        for (long i = first; i < recentCount; i++) {
+            int slot = (int) (i % RECENT);
+            lines.add(String.format("%s(0x%x) at eip=0x%08x", Vectors.name(recentVector[slot]), recentCode[slot],
+                    recentEip[slot]));
+        }
+        return lines;
+    }
+
+    /** How many times each vector was delivered or attempted (exceptions, INT n and hardware interrupts). */
+    public long deliveries(int vector) {
+        return countByVector[vector & 0xFF];
     }
 }

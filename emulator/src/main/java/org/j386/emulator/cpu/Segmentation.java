@@ -1,45 +1,291 @@
 package org.j386.emulator.cpu;
 
+import static org.j386.emulator.cpu.CpuState.*;
+
 /**
  * Protected-mode segmentation: loading segment registers from the GDT/LDT with the type,
  * privilege and presence checks, and the far transfers that reload CS.
+ *
+ * <p>Call gates and task switches are not emulated: a far transfer to a system descriptor raises
+ * #GP(selector), which a guest kernel of the kind j386 targets never provokes on purpose.
  */
 public final class Segmentation {
+    // Bits of a descriptor's high dword.
+    static final int D_ACCESSED = 0x100, D_RW = 0x200, D_CONFORMING = 0x400, D_CODE = 0x800, D_S = 0x1000,
+            D_PRESENT = 0x8000;
+    private static final int[] DATA_SEGMENTS = {ES, DS, FS, GS};
+
     private final Cpu cpu;
     private final CpuState s;
+    private final SystemStack stack;
+    /** Scratch descriptor cache, filled before a load is committed. */
+    private final Segment candidate = new Segment();
 
     Segmentation(Cpu cpu) {
         this.cpu = cpu;
         this.s = cpu.state;
+        this.stack = new SystemStack(cpu);
+    }
+
+    /** Whether {@code size} bytes at {@code offset} lie inside the segment (expand-down aware). */
+    public static boolean withinLimit(Segment seg, int offset, int size) {
+        long first = offset & 0xFFFFFFFFL;
+        long last = first + size - 1;
+        long limit = seg.limit & 0xFFFFFFFFL;
+        if (seg.expandDown()) {
+            long upper = seg.big() ? 0xFFFFFFFFL : 0xFFFFL;
+            return first > limit && last <= upper;
+        }
+        return last <= limit;
+    }
+
+    /**
+     * Reads the 8-byte descriptor for {@code selector} from the GDT or LDT (implicit supervisor
+     * reads). A selector beyond the table's limit is #GP(selector | ext).
+     */
+    long readDescriptor(int selector, int ext) {
+        int index = selector & 0xFFF8;
+        int base, limit;
+        if ((selector & 4) != 0) {
+            if (!s.ldtr.usable) {
+                throw s.fault.generalProtection((selector & 0xFFFC) | ext);
+            }
+            base = s.ldtr.base;
+            limit = s.ldtr.limit;
+        } else {
+            base = s.gdtBase;
+            limit = s.gdtLimit;
+        }
+        if (Integer.compareUnsigned(index + 7, limit) > 0) {
+            throw s.fault.generalProtection((selector & 0xFFFC) | ext);
+        }
+        int low = cpu.mmu.readAs(base + index, 4, false);
+        int high = cpu.mmu.readAs(base + index + 4, 4, false);
+        return (low & 0xFFFFFFFFL) | ((long) high << 32);
+    }
+
+    /** Sets the descriptor's accessed bit in memory, as the processor does on a segment load. */
+    private void markAccessed(int selector, long descriptor) {
+        int high = (int) (descriptor >>> 32);
+        if ((high & D_ACCESSED) != 0) {
+            return;
+        }
+        int base = (selector & 4) != 0 ? s.ldtr.base : s.gdtBase;
+        cpu.mmu.writeAs(base + (selector & 0xFFF8) + 4, 4, high | D_ACCESSED, false);
     }
 
     /** MOV Sreg, POP Sreg, LDS/LES/LFS/LGS/LSS: loads ES, SS, DS, FS or GS (never CS). */
     public void loadSegment(int sreg, int selector) {
-        throw new IllegalStateException("segmentation: pending");
+        selector &= 0xFFFF;
+        int rpl = selector & 3;
+        int code = selector & 0xFFFC;
+        if (sreg == SS) {
+            if (code == 0) {
+                throw s.fault.generalProtection(0);
+            }
+            long d = readDescriptor(selector, 0);
+            int high = (int) (d >>> 32);
+            int dpl = (high >>> 13) & 3;
+            boolean writableData = (high & (D_S | D_CODE | D_RW)) == (D_S | D_RW);
+            if (rpl != s.cpl || dpl != s.cpl || !writableData) {
+                throw s.fault.generalProtection(code);
+            }
+            if ((high & D_PRESENT) == 0) {
+                throw s.fault.stackFault(code);
+            }
+            markAccessed(selector, d);
+            s.segs[SS].load(selector, (int) d, high | D_ACCESSED);
+            return;
+        }
+        if (code == 0) {
+            s.segs[sreg].setNull(selector);
+            return;
+        }
+        long d = readDescriptor(selector, 0);
+        int high = (int) (d >>> 32);
+        int dpl = (high >>> 13) & 3;
+        boolean isSegment = (high & D_S) != 0;
+        boolean isCode = (high & D_CODE) != 0;
+        boolean readable = !isCode || (high & D_RW) != 0;
+        if (!isSegment || !readable) {
+            throw s.fault.generalProtection(code);
+        }
+        boolean conformingCode = isCode && (high & D_CONFORMING) != 0;
+        if (!conformingCode && (rpl > dpl || s.cpl > dpl)) {
+            throw s.fault.generalProtection(code);
+        }
+        if ((high & D_PRESENT) == 0) {
+            throw s.fault.notPresent(code);
+        }
+        markAccessed(selector, d);
+        s.segs[sreg].load(selector, (int) d, high | D_ACCESSED);
+    }
+
+    /**
+     * Checks that {@code selector} names a present code segment a far JMP/CALL/RET may enter at
+     * privilege {@code targetCpl}, and leaves it in {@link #candidate}.
+     */
+    private long checkCodeTarget(int selector, int targetCpl, boolean isReturn) {
+        int code = selector & 0xFFFC;
+        if (code == 0) {
+            throw s.fault.generalProtection(0);
+        }
+        long d = readDescriptor(selector, 0);
+        int high = (int) (d >>> 32);
+        if ((high & (D_S | D_CODE)) != (D_S | D_CODE)) {
+            throw s.fault.generalProtection(code); // data segment, call gate, TSS or task gate
+        }
+        int dpl = (high >>> 13) & 3;
+        int rpl = selector & 3;
+        if ((high & D_CONFORMING) != 0) {
+            if (dpl > (isReturn ? rpl : s.cpl)) {
+                throw s.fault.generalProtection(code);
+            }
+        } else if (isReturn ? dpl != rpl : (rpl > s.cpl || dpl != s.cpl)) {
+            throw s.fault.generalProtection(code);
+        }
+        if ((high & D_PRESENT) == 0) {
+            throw s.fault.notPresent(code);
+        }
+        candidate.load((selector & 0xFFFC) | targetCpl, (int) d, high | D_ACCESSED);
+        return d;
+    }
+
+    /** Commits CS:EIP to the code segment last checked by {@link #checkCodeTarget} (#GP(0) beyond its limit). */
+    void enterCode(int selector, long descriptor, int offset) {
+        if (Integer.compareUnsigned(offset, candidate.limit) > 0) {
+            throw s.fault.generalProtection(0);
+        }
+        markAccessed(selector, descriptor);
+        s.segs[CS].copyFrom(candidate);
+        s.eip = offset;
     }
 
     /** JMP ptr16:32 / JMP m16:32. */
     public void farJump(int selector, int offset) {
-        throw new IllegalStateException("segmentation: pending");
+        long d = checkCodeTarget(selector, s.cpl, false);
+        enterCode(selector, d, offset);
     }
 
     /** CALL ptr16:32 / CALL m16:32: pushes CS and {@code returnOffset}, then jumps. */
     public void farCall(int selector, int offset, boolean operand32, int returnOffset) {
-        throw new IllegalStateException("segmentation: pending");
+        long d = checkCodeTarget(selector, s.cpl, false);
+        if (Integer.compareUnsigned(offset, candidate.limit) > 0) {
+            throw s.fault.generalProtection(0);
+        }
+        int size = operand32 ? 4 : 2;
+        stack.current();
+        stack.push(size, s.segs[CS].selector);
+        stack.push(size, returnOffset);
+        enterCode(selector, d, offset);
+        s.regs[ESP] = stack.espFor(s.regs[ESP]);
     }
 
     /** RETF / RETF imm16: pops EIP and CS, then releases {@code immediate} bytes of parameters. */
     public void farReturn(boolean operand32, int immediate) {
-        throw new IllegalStateException("segmentation: pending");
+        int size = operand32 ? 4 : 2;
+        stack.current();
+        int offset = stack.read(0, size);
+        int selector = stack.read(size, size) & 0xFFFF;
+        int rpl = selector & 3;
+        if (rpl < s.cpl) {
+            throw s.fault.generalProtection(selector & 0xFFFC);
+        }
+        long d = checkCodeTarget(selector, rpl, true);
+        if (rpl == s.cpl) {
+            stack.release(2 * size + immediate);
+            enterCode(selector, d, offset);
+            s.regs[ESP] = stack.espFor(s.regs[ESP]);
+            return;
+        }
+        // Return to an outer ring: the caller's SS:ESP sits above the parameters.
+        int newEsp = stack.read(2 * size + immediate, size);
+        int newSs = stack.read(3 * size + immediate, size) & 0xFFFF;
+        returnToOuterRing(selector, d, offset, newSs, newEsp + immediate, operand32);
+    }
+
+    /**
+     * Commits a return to the less privileged ring {@code csSelector & 3} (far RET or IRET): checks
+     * the outer stack segment, loads CS:EIP and SS:ESP, and nulls data segment registers the outer
+     * ring may not use.
+     */
+    void returnToOuterRing(int csSelector, long csDescriptor, int offset, int ssSelector, int esp, boolean operand32) {
+        int rpl = csSelector & 3;
+        int ssCode = ssSelector & 0xFFFC;
+        if (ssCode == 0) {
+            throw s.fault.generalProtection(0);
+        }
+        long sd = readDescriptor(ssSelector, 0);
+        int high = (int) (sd >>> 32);
+        boolean writableData = (high & (D_S | D_CODE | D_RW)) == (D_S | D_RW);
+        if ((ssSelector & 3) != rpl || ((high >>> 13) & 3) != rpl || !writableData) {
+            throw s.fault.generalProtection(ssCode);
+        }
+        if ((high & D_PRESENT) == 0) {
+            throw s.fault.stackFault(ssCode);
+        }
+        markAccessed(ssSelector, sd);
+        enterCode(csSelector, csDescriptor, offset);
+        s.segs[SS].load(ssSelector, (int) sd, high | D_ACCESSED);
+        s.regs[ESP] = s.segs[SS].big() ? esp : (s.regs[ESP] & 0xFFFF0000) | (esp & 0xFFFF);
+        cpu.setCpl(rpl);
+        for (int sreg : DATA_SEGMENTS) {
+            Segment seg = s.segs[sreg];
+            boolean dataOrNonConforming = !seg.isCode() || !seg.conforming();
+            if (seg.usable && dataOrNonConforming && seg.dpl() < rpl) {
+                seg.setNull(0);
+            }
+        }
+    }
+
+    /** Outer-ring return needs the code descriptor checked by {@link #checkCodeTarget}. */
+    long checkReturnTarget(int selector) {
+        return checkCodeTarget(selector, selector & 3, true);
     }
 
     /** LLDT. */
     public void loadLdt(int selector) {
-        throw new IllegalStateException("segmentation: pending");
+        cpu.system.requireRing0();
+        int code = selector & 0xFFFC;
+        if (code == 0) {
+            s.ldtr.setNull(selector);
+            return;
+        }
+        if ((selector & 4) != 0) {
+            throw s.fault.generalProtection(code);
+        }
+        long d = readDescriptor(selector, 0);
+        int high = (int) (d >>> 32);
+        if ((high & D_S) != 0 || ((high >>> 8) & 0xF) != 2) {
+            throw s.fault.generalProtection(code);
+        }
+        if ((high & D_PRESENT) == 0) {
+            throw s.fault.notPresent(code);
+        }
+        s.ldtr.load(selector, (int) d, high);
     }
 
-    /** LTR. */
+    /** LTR: loads an available TSS and marks it busy. */
     public void loadTaskRegister(int selector) {
-        throw new IllegalStateException("segmentation: pending");
+        cpu.system.requireRing0();
+        int code = selector & 0xFFFC;
+        if (code == 0) {
+            throw s.fault.generalProtection(0);
+        }
+        if ((selector & 4) != 0) {
+            throw s.fault.generalProtection(code);
+        }
+        long d = readDescriptor(selector, 0);
+        int high = (int) (d >>> 32);
+        int type = (high >>> 8) & 0xF;
+        if ((high & D_S) != 0 || (type != 9 && type != 1)) {
+            throw s.fault.generalProtection(code);
+        }
+        if ((high & D_PRESENT) == 0) {
+            throw s.fault.notPresent(code);
+        }
+        int busy = high | 0x200;
+        cpu.mmu.writeAs(s.gdtBase + (selector & 0xFFF8) + 4, 4, busy, false);
+        s.tr.load(selector, (int) d, busy);
     }
 }

@@ -297,6 +297,38 @@ public final class Mmu {
         ram.write32(translateWrite(linear), value);
     }
 
+    /**
+     * A read with an explicit privilege rather than the current one: the processor's implicit
+     * supervisor accesses (descriptor tables, the TSS) and the new ring's stack during a privilege
+     * change. {@code size} is 1, 2 or 4.
+     */
+    public int readAs(int linear, int size, boolean user) {
+        boolean saved = userMode;
+        userMode = user;
+        try {
+            return size == 4 ? read32(linear) : size == 2 ? read16(linear) : read8(linear);
+        } finally {
+            userMode = saved;
+        }
+    }
+
+    /** A write with an explicit privilege; see {@link #readAs}. */
+    public void writeAs(int linear, int size, int value, boolean user) {
+        boolean saved = userMode;
+        userMode = user;
+        try {
+            if (size == 4) {
+                write32(linear, value);
+            } else if (size == 2) {
+                write16(linear, value);
+            } else {
+                write8(linear, value);
+            }
+        } finally {
+            userMode = saved;
+        }
+    }
+
     /** Checks that a write of {@code size} bytes at {@code linear} would not fault, without writing. */
     public void probeWrite(int linear, int size) {
         translateWrite(linear);
