@@ -1,0 +1,168 @@
+package org.j386.emulator.cpu;
+
+import static org.j386.emulator.cpu.CpuState.*;
+import static org.j386.emulator.cpu.ProtectedModeFixture.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SystemUnitsTest {
+    private final ProtectedModeFixture m = new ProtectedModeFixture();
+    private final CpuState s = m.s;
+
+    private CpuFault fault(Runnable r) {
+        return assertThrows(CpuFault.class, r::run);
+    }
+
+    @Test
+    void loadingStackSegmentWithWrongRplIsGeneralProtectionNamingTheSelector() {
+        CpuFault f = fault(() -> m.cpu.segmentation.loadSegment(SS, KERNEL_DATA | 3));
+        assertEquals(Vectors.GP, f.vector());
+        assertEquals(KERNEL_DATA, f.errorCode());
+    }
+
+    @Test
+    void loadingANotPresentDataSegmentIsNotPresentFault() {
+        CpuFault f = fault(() -> m.cpu.segmentation.loadSegment(DS, DATA_NOT_PRESENT));
+        assertEquals(Vectors.NP, f.vector());
+        assertEquals(DATA_NOT_PRESENT, f.errorCode());
+    }
+
+    @Test
+    void loadingANotPresentStackSegmentIsStackFault() {
+        m.descriptor(6, 0, 0xFFFFF, 0x12, 0xC);
+        assertEquals(Vectors.SS, fault(() -> m.cpu.segmentation.loadSegment(SS, DATA_NOT_PRESENT)).vector());
+    }
+
+    @Test
+    void nullSelectorInDataSegmentRegisterIsAllowedButUnusable() {
+        m.cpu.segmentation.loadSegment(ES, 0);
+        assertFalse(s.segs[ES].usable);
+        assertEquals(Vectors.GP, fault(() -> m.cpu.segmentation.loadSegment(SS, 0)).vector());
+    }
+
+    @Test
+    void selectorBeyondTheGdtLimitIsGeneralProtection() {
+        assertEquals(0x100, fault(() -> m.cpu.segmentation.loadSegment(DS, 0x100)).errorCode());
+    }
+
+    @Test
+    void segmentLoadCachesBaseLimitAndSetsTheAccessedBit() {
+        m.descriptor(7, 0x12345000, 0xFF, 0x92, 0x4);
+        m.cpu.segmentation.loadSegment(FS, 0x38);
+        assertEquals(0x12345000, s.segs[FS].base);
+        assertEquals(0xFF, s.segs[FS].limit);
+        assertTrue((m.ram.read32(GDT + 7 * 8 + 4) & 0x100) != 0);
+    }
+
+    @Test
+    void ring3CannotLoadARing0DataSegment() {
+        m.enterRing3(0x70000);
+        assertEquals(KERNEL_DATA, fault(() -> m.cpu.segmentation.loadSegment(DS, KERNEL_DATA | 3)).errorCode());
+    }
+
+    @Test
+    void farJumpToADataSegmentIsGeneralProtection() {
+        assertEquals(KERNEL_DATA, fault(() -> m.cpu.segmentation.farJump(KERNEL_DATA, 0)).errorCode());
+    }
+
+    @Test
+    void farCallPushesCsAndReturnAddressAndFarReturnComesBack() {
+        m.cpu.segmentation.farCall(KERNEL_CODE, 0x200000, true, 0x100007);
+        assertEquals(0x200000, s.eip);
+        assertEquals(0x100007, m.stack(0));
+        assertEquals(KERNEL_CODE, m.stack(1));
+        m.cpu.segmentation.farReturn(true, 8);
+        assertEquals(0x100007, s.eip);
+        assertEquals(KERNEL_STACK_TOP + 8, s.regs[ESP]);
+    }
+
+    @Test
+    void farReturnToRing3LoadsTheOuterStack() {
+        int sp = s.regs[ESP] - 16;
+        m.ram.write32(sp, 0x400000);
+        m.ram.write32(sp + 4, USER_CODE);
+        m.ram.write32(sp + 8, 0x7FF00);
+        m.ram.write32(sp + 12, USER_DATA);
+        s.regs[ESP] = sp;
+        m.cpu.segmentation.farReturn(true, 0);
+        assertEquals(3, s.cpl);
+        assertEquals(0x7FF00, s.regs[ESP]);
+        assertEquals(USER_DATA, s.segs[SS].selector);
+        assertFalse(s.segs[DS].usable);
+    }
+
+    @Test
+    void ltrMarksTheTssBusySoASecondLtrFails() {
+        assertEquals(0xB, (m.ram.read32(GDT + 5 * 8 + 4) >>> 8) & 0xF);
+        assertEquals(TSS_SEL, fault(() -> m.cpu.segmentation.loadTaskRegister(TSS_SEL)).errorCode());
+    }
+
+    @Test
+    void privilegedInstructionsFaultOutsideRing0() {
+        m.enterRing3(0x70000);
+        assertEquals(Vectors.GP, fault(() -> m.cpu.system.writeControl(3, 0)).vector());
+        assertEquals(Vectors.GP, fault(() -> m.cpu.system.hlt()).vector());
+        assertEquals(Vectors.GP, fault(() -> m.cpu.system.lgdt(0, 0)).vector());
+    }
+
+    @Test
+    void enablingPagingWithoutProtectedModeIsGeneralProtection() {
+        assertEquals(Vectors.GP, fault(() -> m.cpu.system.writeControl(0, CR0_PG)).vector());
+    }
+
+    @Test
+    void settingAnUnimplementedCr4BitIsGeneralProtection() {
+        assertEquals(Vectors.GP, fault(() -> m.cpu.system.writeControl(4, 0x20)).vector()); // PAE
+        m.cpu.system.writeControl(4, CR4_PSE | CR4_PGE);
+        assertEquals(CR4_PSE | CR4_PGE, m.cpu.system.readControl(4));
+    }
+
+    @Test
+    void cr0KeepsEtSetAndMovesTheMmuIntoPagedMode() {
+        m.cpu.system.writeControl(3, 0x10000);
+        m.cpu.system.writeControl(0, CR0_PE | CR0_PG | CR0_WP);
+        assertEquals(CR0_PE | CR0_PG | CR0_WP | CR0_ET, s.cr0);
+        assertTrue(m.mmu.pagingEnabled());
+    }
+
+    @Test
+    void unimplementedControlRegistersAreInvalidOpcodes() {
+        assertEquals(Vectors.UD, fault(() -> m.cpu.system.readControl(1)).vector());
+        assertEquals(Vectors.UD, fault(() -> m.cpu.system.writeControl(5, 0)).vector());
+    }
+
+    @Test
+    void cpuidNamesJ386AndItsFeatures() {
+        s.regs[EAX] = 0;
+        m.cpu.system.cpuid();
+        String vendor = text(s.regs[EBX]) + text(s.regs[EDX]) + text(s.regs[ECX]);
+        assertEquals("J386 Machine", vendor);
+        s.regs[EAX] = 1;
+        m.cpu.system.cpuid();
+        assertEquals(1 << 3, s.regs[EDX] & (1 << 3)); // PSE
+        assertEquals(0, s.regs[EDX] & 1); // no FPU
+    }
+
+    @Test
+    void ioPermissionInRing3ComesFromTheTssBitmap() {
+        m.enterRing3(0x70000);
+        m.ram.write8(TSS + 0x68 + (0x3F8 >>> 3), 0x00); // 0x3F8-0x3FF allowed
+        m.ram.write8(TSS + 0x68 + (0xE9 >>> 3), 0x02); // 0xE9 denied
+        m.cpu.system.checkIo(0x3F8, 4);
+        assertEquals(Vectors.GP, fault(() -> m.cpu.system.checkIo(0xE9, 1)).vector());
+        s.flags.set(Flags.IOPL);
+        m.cpu.system.checkIo(0xE9, 1);
+    }
+
+    private static String text(int word) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            b.append((char) ((word >>> (8 * i)) & 0xFF));
+        }
+        return b.toString();
+    }
+}
