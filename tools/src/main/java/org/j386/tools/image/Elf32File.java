@@ -248,14 +248,9 @@ public final class Elf32File {
         return programHeaders.stream().filter(ProgramHeader::isLoad).toList();
     }
 
-    /** The file bytes of a segment (its first p_filesz bytes; the rest up to p_memsz is zero). */
+    /** The file bytes of a PT_LOAD segment (p_filesz of them; the rest up to p_memsz is zero). */
     public byte[] segmentData(ProgramHeader ph) {
         return Arrays.copyOfRange(data, ph.offset(), ph.offset() + ph.filesz());
-    }
-
-    /** Copies a segment's file bytes into {@code target} at {@code targetOffset}. */
-    public void copySegment(ProgramHeader ph, byte[] target, int targetOffset) {
-        System.arraycopy(data, ph.offset(), target, targetOffset, ph.filesz());
     }
 
     public List<SectionHeader> sections() {
