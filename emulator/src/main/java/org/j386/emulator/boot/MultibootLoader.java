@@ -81,8 +81,8 @@ public final class MultibootLoader {
                     found.offset());
         }
         checkPlacement(name, plan.chunks());
+        byte[] ram = memory.array();
         for (Chunk c : plan.chunks()) {
-            byte[] ram = memory.array();
             System.arraycopy(c.source(), c.sourceOffset(), ram, c.address(), c.fileLength());
             Arrays.fill(ram, (int) (c.start() + c.fileLength()), (int) c.end(), (byte) 0);
         }
