@@ -112,17 +112,17 @@ final class Pic8259 {
     }
 
     private void initialise(int icw1) {
-        // ICW1 resets the edge latches, the mask, priorities and the status-read selection.
-        irr = 0;
+        // ICW1 clears the edge-sense latches (a line already high must fall and rise again to
+        // request), the mask, priorities and the status-read selection.
+        levelTriggered = (icw1 & 0x08) != 0;
+        irr = levelTriggered ? lines : 0;
         isr = 0;
         imr = 0;
-        lines = 0;
         lowestPriority = 7;
         specialMask = false;
         readIsr = false;
         pollNext = false;
         intOut = false;
-        levelTriggered = (icw1 & 0x08) != 0;
         singleMode = (icw1 & 0x02) != 0;
         icw4Needed = (icw1 & 0x01) != 0;
         if (!icw4Needed) {

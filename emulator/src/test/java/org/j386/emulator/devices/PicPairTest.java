@@ -264,6 +264,17 @@ class PicPairTest {
     }
 
     @Test
+    void lineHeldHighAcrossInitialisationNeedsANewEdge() {
+        pic.raiseIrq(5);
+        initialiseLikeAPcKernel();
+        pic.raiseIrq(5);
+        assertFalse(pic.pending());
+        pic.lowerIrq(5);
+        pic.raiseIrq(5);
+        assertEquals(0x25, pic.acknowledge());
+    }
+
+    @Test
     void pulsesAreLatchedUntilAcknowledgedAndEachPulseIsANewEdge() {
         initialiseLikeAPcKernel();
         pic.pulseIrq(0);
