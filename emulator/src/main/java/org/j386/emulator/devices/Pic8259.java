@@ -7,23 +7,23 @@ package org.j386.emulator.devices;
  * <p>The INT output is latched as on the chip: once a request wins the resolver, INT stays high
  * until the acknowledge cycle even if the request line drops in between, which is exactly how the
  * real part ends up delivering a spurious IR7. Programming writes (a new mask, an EOI,
- * initialisation) re-run the resolver and may drop INT, so a guest that masks a line with interrupts disabled does not
- * get a spurious interrupt later.
+ * initialisation) re-run the resolver and may drop INT, so a guest that masks a line while
+ * interrupts are disabled does not get a spurious interrupt later.
  */
 final class Pic8259 {
     /** Where the next data-port write goes during initialisation. */
     private enum Expect { OCW, ICW2, ICW3, ICW4 }
 
     int irr;
-    int isr;
-    int imr;
+    private int isr;
+    private int imr;
     /** Input levels of the IR lines (edge detection and level-triggered mode). */
     private int lines;
     int vectorBase;
     /** ICW3: slave-bearing inputs on a master, the identity on a slave. */
     int icw3;
     boolean singleMode;
-    boolean levelTriggered;
+    private boolean levelTriggered;
     private boolean autoEoi;
     private boolean rotateOnAutoEoi;
     private boolean specialMask;
@@ -215,10 +215,5 @@ final class Pic8259 {
             return imr;
         }
         return readIsr ? isr : irr | extraRequests;
-    }
-
-    /** True while the data port still expects ICW2–ICW4. */
-    boolean initialising() {
-        return expect != Expect.OCW;
     }
 }

@@ -8,7 +8,9 @@ import java.util.function.LongSupplier;
  * are evaluated from the instruction-slot clock when read, and counter 0's rising OUT edges pulse
  * IRQ0 when the machine advances this device to them.
  *
- * <p>Counter 0 drives IRQ0; counter 1 (DRAM refresh on old PCs) counts but drives nothing;
+ * <p>All six modes count; modes 2 (rate generator) and 3 (square wave) repeat, modes 0 and 4
+ * fire once per written count, and modes 1 and 5 wait for a gate trigger, which only counter 2
+ * can receive. Counter 0 drives IRQ0; counter 1 (DRAM refresh on old PCs) counts but drives nothing;
  * counter 2's gate is port 0x61 bit 0 and its OUT is readable as port 0x61 bit 5, which is how
  * kernels calibrate delay loops. Bit 4 of port 0x61, the refresh toggle, flips every 18 PIT
  * clocks (about 15 µs) of virtual time.
