@@ -72,6 +72,14 @@ class PitTest {
     }
 
     @Test
+    void hundredHertzTimerFiresOneHundredTimesInTheVirtualSecondThatStartsAtItsFirstIrq() {
+        program(0, 0x36, 11932);
+        long first = pit.nextEvent();
+        runUntil(first + VirtualTime.SLOTS_PER_SECOND);
+        assertEquals(100, irqs);
+    }
+
+    @Test
     void timerDoesNotDriftOverAVirtualHour() {
         program(0, 0x36, 11932);
         runUntil(3600 * VirtualTime.SLOTS_PER_SECOND);
