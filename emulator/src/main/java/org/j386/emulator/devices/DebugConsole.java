@@ -1,0 +1,30 @@
+package org.j386.emulator.devices;
+
+import java.io.OutputStream;
+
+/**
+ * The Bochs/QEMU debug console at port 0xE9: every byte written appears on the output stream.
+ * Reading the port returns 0xE9, which guests use to detect that the console is there.
+ */
+public final class DebugConsole extends BytePorts {
+    public static final int PORT = 0xE9;
+
+    private final ByteSink sink;
+
+    /** {@code out} may be null to discard the output. */
+    public DebugConsole(OutputStream out) {
+        this.sink = new ByteSink(out);
+    }
+
+    @Override
+    protected int inByte(int port) {
+        return port == PORT ? PORT : 0xFF;
+    }
+
+    @Override
+    protected void outByte(int port, int value) {
+        if (port == PORT) {
+            sink.write(value);
+        }
+    }
+}
