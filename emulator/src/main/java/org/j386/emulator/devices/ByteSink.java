@@ -21,8 +21,8 @@ final class ByteSink {
             return;
         }
         try {
+            // No flush per byte: the stream's owner flushes at line ends and at exit.
             out.write(b);
-            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("device output failed", e);
         }

@@ -18,7 +18,18 @@ public final class MachineConfig {
     /** COM1 output, or null to discard. */
     public OutputStream serial;
     public String commandLine = "";
-    public final List<Path> modules = new ArrayList<>();
+    /** A Multiboot module: the file to load and the command line the kernel sees for it. */
+    public record Module(Path file, String commandLine) {
+        /** QEMU's -initrd convention: "FILE ARGS" loads FILE and passes the whole string as its command line. */
+        public static Module parse(String spec, Path relativeTo) {
+            String trimmed = spec.strip();
+            int space = trimmed.indexOf(' ');
+            String file = space < 0 ? trimmed : trimmed.substring(0, space);
+            return new Module(relativeTo.resolve(file), trimmed);
+        }
+    }
+
+    public final List<Module> modules = new ArrayList<>();
     public long maxInstructions = Long.MAX_VALUE;
     public final EnumSet<Trace> trace = EnumSet.noneOf(Trace.class);
     public PrintStream traceOut = System.err;

@@ -7,7 +7,7 @@ import org.j386.tools.image.ProgramHeader;
 import org.j386.tools.image.Symbol;
 
 /** Kernel images for the loader tests, built with the image tools instead of kept as binary fixtures. */
-final class TestKernels {
+public final class TestKernels {
     static final int TEXT = 0x100000;
     static final int DATA = 0x101000;
     static final int BSS = 0x102000;
@@ -21,7 +21,7 @@ final class TestKernels {
     private TestKernels() {
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             out.writeBytes(p);
@@ -35,18 +35,27 @@ final class TestKernels {
 
     /** .text (Multiboot header then code), .data with a zero tail, .bss; entry just after the header. */
     static Elf32Writer elfKernel(int headerFlags) {
+        return elfKernel(headerFlags, CODE);
+    }
+
+    /** The same kernel layout running {@code code} from its entry point (for machine and CLI tests). */
+    public static byte[] elfKernelRunning(byte[] code) {
+        return elfKernel(MultibootHeader.PAGE_ALIGN_MODULES | MultibootHeader.MEMORY_INFO, code).toBytes();
+    }
+
+    private static Elf32Writer elfKernel(int headerFlags, byte[] code) {
         byte[] header = header(headerFlags);
         int entry = TEXT + header.length;
         return new Elf32Writer(entry)
-                .segment(Elf32Writer.Segment.text(TEXT, concat(header, CODE)))
+                .segment(Elf32Writer.Segment.text(TEXT, concat(header, code)))
                 .segment(new Elf32Writer.Segment(".data", DATA, DATA, DATA_BYTES, DATA_MEMSZ,
                         ProgramHeader.PF_R | ProgramHeader.PF_W))
                 .segment(Elf32Writer.Segment.bss(BSS, BSS_SIZE))
-                .symbol("start", entry, CODE.length, Symbol.STT_FUNC, Symbol.STB_GLOBAL)
+                .symbol("start", entry, code.length, Symbol.STT_FUNC, Symbol.STB_GLOBAL)
                 .symbol("table", DATA, DATA_BYTES.length, Symbol.STT_OBJECT, Symbol.STB_GLOBAL);
     }
 
-    static byte[] elfKernel() {
+    public static byte[] elfKernel() {
         return elfKernel(MultibootHeader.PAGE_ALIGN_MODULES | MultibootHeader.MEMORY_INFO).toBytes();
     }
 

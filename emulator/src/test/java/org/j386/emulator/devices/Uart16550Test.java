@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,24 +21,6 @@ class Uart16550Test {
             uart.out(0x3F8, 1, b);
         }
         assertEquals("hi\n", out.toString(StandardCharsets.US_ASCII));
-    }
-
-    @Test
-    void everyByteIsFlushedAtOnce() {
-        int[] flushes = new int[1];
-        OutputStream counting = new OutputStream() {
-            @Override
-            public void write(int b) {
-            }
-
-            @Override
-            public void flush() {
-                flushes[0]++;
-            }
-        };
-        Uart16550 u = new Uart16550(counting);
-        u.out(0x3F8, 1, 'x');
-        assertEquals(1, flushes[0]);
     }
 
     @Test

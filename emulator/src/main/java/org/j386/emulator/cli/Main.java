@@ -1,0 +1,52 @@
+package org.j386.emulator.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code j386} command line. */
+@Command(name = "j386", mixinStandardHelpOptions = true, version = "j386 0.1.0",
+        description = "An IA-32 PC emulator that shows what the MMU did.",
+        subcommands = {BootCommand.class},
+        footerHeading = "%nExit status:%n",
+        footer = {
+            "  0    the guest halted with interrupts disabled (or waits for an interrupt that never comes)",
+            "  odd  the guest wrote v to the debug-exit port 0xF4: (v << 1) | 1, as QEMU's isa-debug-exit",
+            "  2    bad command line, or an image or file that cannot be used",
+            "  4    --max-instructions reached",
+            "  6    triple fault (a fault while delivering a double fault)",
+            "  8    the guest used something j386 does not emulate (real mode, task switches)",
+            "  10   internal error in j386"
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (try: j386 boot IMAGE)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns the exit status (what tests call instead of main). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, arguments) -> {
+            err.println("j386: error: " + ex.getMessage());
+            err.flush();
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            err.println("j386: internal error: " + ex);
+            err.flush();
+            return 10;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,31 @@
+package org.j386.emulator.machine;
+
+/** How a run ended, and the process exit status {@code j386 boot} reports for it. */
+public enum Outcome {
+    /** The guest wrote v to the isa-debug-exit port 0xF4: status (v &lt;&lt; 1) | 1, as QEMU exits. */
+    DEBUG_EXIT(-1),
+    /** HLT with interrupts disabled, or waiting for an interrupt no device will ever raise. */
+    HALTED(0),
+    /** {@code --max-instructions} were executed. */
+    INSTRUCTION_LIMIT(4),
+    /** A fault while delivering a double fault. */
+    TRIPLE_FAULT(6),
+    /** The guest used something j386 does not emulate (real mode, task switches). */
+    UNSUPPORTED(8),
+    /** A defect in j386 itself; the diagnostic says where the guest was. */
+    INTERNAL_ERROR(10);
+
+    /** Bad command line or unusable image (not a run outcome, but part of the same table). */
+    public static final int USAGE_OR_IMAGE_ERROR = 2;
+
+    private final int status;
+
+    Outcome(int status) {
+        this.status = status;
+    }
+
+    /** The fixed exit status, or -1 for {@link #DEBUG_EXIT}, whose status comes from the guest. */
+    public int fixedStatus() {
+        return status;
+    }
+}
