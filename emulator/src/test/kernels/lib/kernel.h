@@ -92,6 +92,18 @@ static inline void invlpg(uint32_t lin) { __asm__ volatile("invlpg (%0)" : : "r"
 #define PG_D   0x040u
 #define PG_PS  0x080u
 
+/* ---- paging helpers (lib/paging.c) --------------------------------------
+ * One page directory plus a small pool of page tables in .bss; frames for
+ * lazily mapped pages come from physical 8 MiB upwards.  Everything below
+ * 16 MiB is identity mapped, so page tables and frames stay reachable. */
+extern uint32_t page_dir[1024];
+void paging_identity(uint32_t bytes, uint32_t flags);  /* 4 KiB pages from 0 */
+uint32_t *pte_ptr(uint32_t *pd, uint32_t lin, int create); /* 0 if no page table */
+void map_page(uint32_t *pd, uint32_t lin, uint32_t phys, uint32_t flags);
+uint32_t *alloc_table(void);                   /* zeroed, page aligned */
+uint32_t alloc_frame(void);                    /* physical address, zeroed */
+void paging_enable(uint32_t *pd);              /* CR3 = pd, CR0.PG = 1 */
+
 /* ---- Multiboot v1 information ------------------------------------------ */
 #define MB_BOOT_MAGIC 0x2BADB002u
 struct mb_info {
