@@ -1,12 +1,12 @@
 /* Integer ALU benchmark: a register-only loop of 10 instructions per
  * iteration (adds, xor, rotate, shift, compare-and-branch), so the default
- * 250,000,000 iterations run 2.5e9 guest instructions.  The loop count can be
+ * 300,000,000 iterations run 3.0e9 guest instructions.  The loop count can be
  * set with "iterations=N" on the command line.  Prints a checksum that
  * depends on every iteration, then exits with code 0. */
 #include "kernel.h"
 #include "bench_args.h"
 
-#define DEFAULT_ITERATIONS 250000000u
+#define DEFAULT_ITERATIONS 300000000u
 
 int kmain(uint32_t magic, struct mb_info *mbi)
 {

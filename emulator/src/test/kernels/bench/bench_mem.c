@@ -5,12 +5,12 @@
  * (A stride of a page or more makes nearly every access a TLB miss, which
  * measures page walks rather than memory access: QEMU then needs ~33 s.)  Each step reads a dword,
  * mixes it into a running hash and writes it back, about 10 instructions, so
- * the default 200,000,000 steps are ~2e9 instructions.  "iterations=N" on the
+ * the default 350,000,000 steps are ~3.5e9 instructions.  "iterations=N" on the
  * command line sets the number of steps.  Prints a checksum and exits 0. */
 #include "kernel.h"
 #include "bench_args.h"
 
-#define DEFAULT_STEPS 200000000u
+#define DEFAULT_STEPS 350000000u
 #define BASE 0x00400000u
 #define SIZE 0x00800000u
 #define STRIDE 68u
