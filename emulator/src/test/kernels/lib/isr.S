@@ -7,6 +7,8 @@
  * instruction) before IRET resumes.
  */
 
+    .file "isr.S"           /* stable FILE symbol, see start.S */
+
 /* Vectors 8, 10-14, 17 push an error code in protected mode. */
 .macro STUB vec
     .align 8

@@ -7,6 +7,10 @@
  * kmain(magic, info) and send its return value to the isa-debug-exit port.
  */
 
+    /* Fixed FILE symbol: otherwise gcc names it after a random temp file
+     * and rebuilt ELFs would never be byte-identical. */
+    .file "start.S"
+
 #define MB_MAGIC  0x1BADB002
 #define MB_FLAGS  0x00000003        /* bit 0: page-align modules, bit 1: memory info */
 
