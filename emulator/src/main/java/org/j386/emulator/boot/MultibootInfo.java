@@ -26,6 +26,16 @@ final class MultibootInfo {
     /** Start of the extended BIOS data area on a PC with 639 KiB of conventional memory. */
     static final int LOW_MEMORY_END = 0x9FC00;
     static final int ONE_MIB = 0x100000;
+    /**
+     * SeaBIOS keeps the top 128 KiB of RAM for its ACPI and SMBIOS tables, and QEMU's loader reports
+     * it as reserved. j386 has no BIOS but reserves the same region, so a kernel sees the same
+     * memory under j386 as under QEMU (and the golden tests can compare them byte for byte).
+     */
+    static final int FIRMWARE_TABLES = 128 << 10;
+    /** The BIOS flash mapped just below 4 GiB, reserved in QEMU's map. */
+    static final long FLASH_BASE = 0xFFFC0000L, FLASH_SIZE = 0x40000;
+    /** "First hard disk, no partition", what QEMU's loader reports as the boot device. */
+    static final int BOOT_DEVICE = 0x8000FFFF;
 
     static final int CODE_SELECTOR = 0x08;
     static final int DATA_SELECTOR = 0x10;
@@ -42,7 +52,7 @@ final class MultibootInfo {
     };
 
     // Information structure flags (specification section 3.3).
-    static final int HAS_MEMORY = 1, HAS_CMDLINE = 1 << 2, HAS_MODULES = 1 << 3, HAS_MMAP = 1 << 6,
+    static final int HAS_MEMORY = 1, HAS_BOOT_DEVICE = 1 << 1, HAS_CMDLINE = 1 << 2, HAS_MODULES = 1 << 3, HAS_MMAP = 1 << 6,
             HAS_BOOT_LOADER_NAME = 1 << 9;
     static final String BOOT_LOADER_NAME = "j386";
 
@@ -96,9 +106,10 @@ final class MultibootInfo {
         }
 
         int info = INFO_ADDRESS;
-        memory.write32(info, HAS_MEMORY | HAS_CMDLINE | HAS_MODULES | HAS_MMAP | HAS_BOOT_LOADER_NAME);
+        memory.write32(info, HAS_MEMORY | HAS_BOOT_DEVICE | HAS_CMDLINE | HAS_MODULES | HAS_MMAP | HAS_BOOT_LOADER_NAME);
         memory.write32(info + 4, LOW_MEMORY_END >>> 10);
-        memory.write32(info + 8, (memory.size() - ONE_MIB) >>> 10);
+        memory.write32(info + 8, (memory.size() - ONE_MIB - FIRMWARE_TABLES) >>> 10);
+        memory.write32(info + 12, BOOT_DEVICE);
         memory.write32(info + 16, stringAddresses[0]);
         memory.write32(info + 20, modules.size());
         memory.write32(info + 24, MODULES_ADDRESS);
@@ -109,17 +120,17 @@ final class MultibootInfo {
     }
 
     /**
-     * The map SeaBIOS gives QEMU's loader, minus what only exists because of the BIOS: the EBDA and
-     * the BIOS area below 1 MiB are reserved, the rest of RAM is available. (SeaBIOS also reserves
-     * the top 128 KiB of RAM for its tables and the 256 KiB flash below 4 GiB; this machine has
-     * neither, so mem_upper covers all RAM above 1 MiB.)
+     * The map QEMU's loader gets from SeaBIOS: the EBDA and the BIOS area below 1 MiB reserved, RAM
+     * above 1 MiB available up to the firmware tables at its top, and the flash below 4 GiB.
      */
     private static int writeMemoryMap(PhysicalMemory memory) {
         long[][] map = {
                 {0, LOW_MEMORY_END, AVAILABLE},
                 {LOW_MEMORY_END, 0xA0000 - LOW_MEMORY_END, RESERVED},
                 {0xF0000, 0x10000, RESERVED},
-                {ONE_MIB, memory.size() - ONE_MIB, AVAILABLE},
+                {ONE_MIB, memory.size() - ONE_MIB - FIRMWARE_TABLES, AVAILABLE},
+                {memory.size() - FIRMWARE_TABLES, FIRMWARE_TABLES, RESERVED},
+                {FLASH_BASE, FLASH_SIZE, RESERVED},
         };
         int at = MMAP_ADDRESS;
         for (long[] region : map) {

@@ -54,6 +54,7 @@ public final class Machine implements MachineControl {
         };
         this.devices = new PcDevices(ports, ram, () -> cpu.state.cycles, attention, this, config.serial, config.debugcon);
         cpu.setInterruptController(devices.pic);
+        Firmware.initialiseInterruptControllers(ports);
         Tracing.install(config, cpu, ports);
     }
 

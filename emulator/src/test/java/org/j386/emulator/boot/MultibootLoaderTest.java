@@ -229,17 +229,17 @@ class MultibootLoaderTest {
 
         int info = k.infoAddress();
         assertEquals(0x9500, info, "where QEMU puts it");
-        assertEquals(0x1 | 0x4 | 0x8 | 0x40 | 0x200, memory.read32(info), "MEM, CMDLINE, MODS, MMAP, BOOT_LOADER_NAME");
+        assertEquals(0x24F, memory.read32(info), "MEM, BOOTDEV, CMDLINE, MODS, MMAP, BOOT_LOADER_NAME, as QEMU sets them");
         assertEquals(639, memory.read32(info + 4), "mem_lower in KiB");
-        assertEquals((32 * MIB - MIB) / 1024, memory.read32(info + 8), "mem_upper in KiB");
+        assertEquals(31616, memory.read32(info + 8), "mem_upper in KiB: QEMU's figure for 32 MiB (top 128 KiB reserved)");
         assertEquals("kernel.elf -v debug", stringAt(memory.read32(info + 16)), "QEMU prefixes the kernel's name");
         assertEquals("j386", stringAt(memory.read32(info + 64)));
         assertEquals(0, memory.read32(info + 20), "no modules");
-        assertEquals(0, memory.read32(info + 12), "no boot device (flag 1 clear)");
+        assertEquals(0x8000FFFF, memory.read32(info + 12), "the first hard disk, no partition, as QEMU reports");
     }
 
     @Test
-    void theMemoryMapDescribesAPcWithoutBiosTables() throws ImageFormatException {
+    void theMemoryMapIsTheOneQemuGivesForTheSameRamSize() throws ImageFormatException {
         int info = load(TestKernels.elfKernel()).infoAddress();
         int mmap = memory.read32(info + 48);
         int length = memory.read32(info + 44);
@@ -248,7 +248,9 @@ class MultibootLoaderTest {
                 {0, 0x9FC00, 1},
                 {0x9FC00, 0x400, 2},
                 {0xF0000, 0x10000, 2},
-                {MIB, 31 * MIB, 1},
+                {MIB, 31 * MIB - 0x20000, 1},
+                {32 * MIB - 0x20000, 0x20000, 2},
+                {0xFFFC0000L, 0x40000, 2},
         };
         assertEquals(0x9000, mmap);
         assertEquals(expected.length * 24, length);
