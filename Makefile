@@ -4,30 +4,84 @@ JAR      := emulator/target/j386.jar
 KERNELS  := emulator/src/test/kernels
 DEMO     := $(KERNELS)/demo/demo.elf
 
-.PHONY: all build run test bench oracle kernels clean
+.PHONY: all build run run-demo guest-goldens scenario test bench oracle kernels vectors conform transcripts gdb-test clean
 
 all: build
 
 build:
 	$(MVN) -q -DskipTests package
 
+# Boots the bundled guest kernel (guest-kernel/), which runs every memory-manager test and ends
+# through the debug-exit port with code 0 when all pass: exit status 1, as under QEMU.
 run: build
-	./j386 boot $(DEMO) --append "demo from make run" --vga-dump stdout
+	./j386 boot; s=$$?; [ $$s -eq 1 ] || exit $$s
+
+# The C demo kernel of the test suite, with its screen.
+run-demo: build
+	./j386 boot $(DEMO) --append "demo from make run" --vga-dump stdout; s=$$?; [ $$s -eq 1 ] || exit $$s
 
 test:
 	$(MVN) test
 
-# Benchmarks: j386 against QEMU (where installed) on the same bench kernels, in one run.
+# Benchmarks: j386 against QEMU (where installed) on the same bench kernels, in one run; then the
+# guest kernel's page faults handled per second in its page-table test, on both.
 bench: build
 	bash bench/run.sh
+	bash bench/guest-faults.sh
 
-# Re-runs every test kernel in QEMU and fails if QEMU disagrees with the committed expected output.
-oracle:
+# Re-runs every test kernel, and the guest kernel for each case of $(GUEST_CASES), in QEMU and
+# fails if QEMU disagrees with the committed expected output; re-assembles the assembler corpus
+# with nasm and fails on any byte that differs from the goldens.
+GUEST_CASES := emulator/src/test/guest-kernel
+GUEST_ELF   := guest-kernel/target/classes/org/j386/guest/kernel.elf
+oracle: build
 	$(MAKE) -C $(KERNELS) oracle
+	command -v nasm >/dev/null || { apt-get update && apt-get install -y nasm; }
+	$(MAKE) -C tools/src/test/resources/asm oracle
+	@if command -v nasm >/dev/null; then \
+	  mkdir -p target && nasm -f bin -I guest-kernel/src/main/asm/ -o target/guest-nasm.bin guest-kernel/src/main/asm/kernel.asm && \
+	  ./j386 asm guest-kernel/src/main/asm/kernel.asm -o target/guest-j386.bin && \
+	  cmp target/guest-nasm.bin target/guest-j386.bin && echo "guest kernel: j386 asm and nasm agree byte for byte"; \
+	else echo "nasm not installed: guest kernel not re-assembled"; fi
+	rm -rf target/guest-oracle && $(GUEST_CASES)/record.sh $(GUEST_ELF) target/guest-oracle
+	for d in $(GUEST_CASES)/*/; do n=$$(basename $$d); \
+	  diff -u $$d/expected.out target/guest-oracle/$$n/expected.out && \
+	  diff -u $$d/expected.status target/guest-oracle/$$n/expected.status || exit 1; done
+
+# Replays one seed of the differential test: the guest kernel runs the seed's scenario with the
+# reference checking every record (make scenario SEED=42).
+SEED ?= 1
+scenario: build
+	mkdir -p target
+	java -cp guest-kernel/target/classes org.j386.guest.scenario.WriteScenario $(SEED) target/scenario-$(SEED).bin
+	./j386 boot --module target/scenario-$(SEED).bin --check-reference --debugcon stdio --serial none; \
+	  s=$$?; [ $$s -eq 1 ] || exit $$s
+
+# Re-records QEMU's output for the guest-kernel cases (after a change to the kernel).
+guest-goldens: build
+	$(GUEST_CASES)/record.sh $(GUEST_ELF)
 
 # Rebuilds the test kernels from their C sources (needs gcc-multilib; installs it on Debian).
 kernels:
 	$(MAKE) -C $(KERNELS) all
+
+# The gdb stub against the real gdb (installs Debian's gdb if missing); make test skips this test without gdb.
+gdb-test:
+	command -v gdb >/dev/null || { apt-get update && apt-get install -y gdb; }
+	$(MVN) -q -pl emulator -am test -Dtest=RealGdbTest -Dsurefire.failIfNoSpecifiedTests=false
+
+# Re-records the instruction vectors on this machine's x86 CPU (needs gcc-multilib; installs it on
+# Debian if missing) into emulator/src/main/resources/org/j386/emulator/conform/vectors.
+vectors:
+	$(MAKE) -C conformance/generator vectors
+
+# Runs every conformance suite and prints the table (exit status 0 only when nothing failed).
+conform: build
+	./j386 conform
+
+# Rewrites the debugger's expected console transcripts from the current output (review with git diff).
+transcripts:
+	$(MVN) -q -pl emulator -am test -Dtest=ConsoleTranscriptTest -Dsurefire.failIfNoSpecifiedTests=false -Dj386.updateTranscripts=true
 
 clean:
 	$(MVN) -q clean

@@ -1,25 +1,21 @@
 package org.j386.emulator.cli;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.j386.emulator.machine.Machine;
-import org.j386.emulator.machine.MachineConfig;
 import org.j386.emulator.machine.Outcome;
 import org.j386.emulator.machine.RunResult;
 import org.j386.tools.image.ImageFormatException;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code j386 boot IMAGE}: loads a Multiboot kernel and runs it to the end. */
 @Command(name = "boot", mixinStandardHelpOptions = true, sortOptions = false,
@@ -33,35 +29,13 @@ import picocli.CommandLine.Parameters;
             "  4    --max-instructions reached",
             "  6    triple fault (a fault while delivering a double fault)",
             "  8    the guest used something j386 does not emulate (real mode, task switches)",
-            "  10   internal error in j386"
+            "  10   internal error in j386",
+            "  12   --check-reference: the guest's memory manager diverged from the reference",
+            "  130  stopped from a debugger (quit in the console, kill in gdb)"
         })
 final class BootCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "the kernel to boot")
-    Path image;
-
-    @Option(names = "-m", paramLabel = "SIZE", defaultValue = "32M", converter = MemorySize.class,
-            description = "RAM size, 2M..2047M (default: ${DEFAULT-VALUE}); suffix K, M or G, plain numbers are MiB")
-    long memory;
-
-    @Option(names = "--debugcon", paramLabel = "stdio|none|FILE", defaultValue = "none",
-            description = "where bytes written to port 0xE9 go (default: ${DEFAULT-VALUE})")
-    String debugcon;
-
-    @Option(names = "--serial", paramLabel = "stdio|none|FILE", defaultValue = "stdio",
-            description = "where COM1 (0x3F8) output goes (default: ${DEFAULT-VALUE})")
-    String serial;
-
-    @Option(names = "--append", paramLabel = "CMDLINE", defaultValue = "",
-            description = "the kernel command line in the Multiboot information")
-    String append;
-
-    @Option(names = "--module", paramLabel = "FILE[ ARGS]",
-            description = "a Multiboot module (repeatable, like QEMU's -initrd); text after the file name is its command line")
-    List<String> modules = new ArrayList<>();
-
-    @Option(names = "--max-instructions", paramLabel = "N",
-            description = "stop after N instructions (exit status 4)")
-    long maxInstructions = Long.MAX_VALUE;
+    @Mixin
+    MachineOptions machineOptions;
 
     @Option(names = "--vga-dump", paramLabel = "stdout|FILE",
             description = "write the 80x25 text screen at exit")
@@ -71,9 +45,23 @@ final class BootCommand implements Callable<Integer> {
             description = "at exit, print instructions, wall time, MIPS, interrupts by vector, page faults and TLB hits/misses to stderr")
     boolean stats;
 
-    @Option(names = "--trace", paramLabel = "io|int|pf", split = ",",
-            description = "one line per port access (io), interrupt or exception (int), page fault (pf), on stderr; repeatable or comma-separated")
-    List<String> trace = new ArrayList<>();
+    @Option(names = "--gdb", paramLabel = "PORT",
+            description = "serve the GDB remote protocol on 127.0.0.1:PORT (target remote :PORT)")
+    Integer gdbPort;
+
+    @Option(names = "--wait-gdb",
+            description = "with --gdb: wait for gdb to connect before the first instruction (like QEMU's -S)")
+    boolean waitGdb;
+
+    @Option(names = "--debug-port", paramLabel = "PORT",
+            description = "accept debugger consoles on 127.0.0.1:PORT (j386 attach PORT)")
+    Integer debugPort;
+
+    @Mixin
+    EventChecking.Options eventOptions;
+
+    /** Exit status when --check-reference found a divergence. */
+    static final int DIVERGED = 12;
 
     @Spec
     CommandSpec spec;
@@ -83,27 +71,32 @@ final class BootCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         GuestOutputs outputs = new GuestOutputs();
         try {
-            MachineConfig config = new MachineConfig();
-            config.memoryBytes = memory;
-            config.commandLine = append;
-            config.maxInstructions = maxInstructions <= 0 ? Long.MAX_VALUE : maxInstructions;
-            config.debugcon = outputs.open("--debugcon", debugcon);
-            config.serial = outputs.open("--serial", serial);
-            for (String t : trace) {
-                config.trace.add(parseTrace(t));
+            if (waitGdb && gdbPort == null) {
+                throw new UsageException("--wait-gdb needs --gdb PORT");
             }
-            for (String m : modules) {
-                config.modules.add(MachineConfig.Module.parse(m, Path.of("")));
+            Machine machine = machineOptions.create(outputs, err);
+            EventChecking events = eventOptions.attach(machine);
+            machineOptions.load(machine);
+            RunResult result;
+            if (gdbPort == null && debugPort == null && System.console() == null) {
+                result = machine.run();
+            } else {
+                result = Supervised.run(machine, gdbPort, waitGdb, debugPort, err);
+                if (result == null) {
+                    outputs.flush();
+                    err.println("j386: stopped from the debugger");
+                    return 130;
+                }
             }
-            Machine machine = new Machine(config);
-            machine.boot(image);
-            RunResult result = machine.run();
             outputs.flush();
+            if (events.finish(err)) {
+                return DIVERGED;
+            }
             if (vgaDump != null) {
                 writeScreen(machine.devices().vga.screenText());
             }
-            if (result.outcome() != Outcome.DEBUG_EXIT && result.outcome() != Outcome.HALTED
-                    || !result.diagnostic().isEmpty()) {
+            // A debug-exit is the guest's own way out and needs no comment (QEMU makes none either).
+            if (result.outcome() != Outcome.DEBUG_EXIT) {
                 err.print(result.diagnostic().isEmpty() ? "j386: " + result.message() + "\n" : result.diagnostic());
             }
             if (stats) {
@@ -124,16 +117,9 @@ final class BootCommand implements Callable<Integer> {
         }
     }
 
-    private static MachineConfig.Trace parseTrace(String name) throws UsageException {
-        switch (name.trim().toLowerCase()) {
-            case "io": return MachineConfig.Trace.IO;
-            case "int": return MachineConfig.Trace.INT;
-            case "pf": return MachineConfig.Trace.PF;
-            default: throw new UsageException("--trace: unknown event class '" + name + "' (expected io, int or pf)");
-        }
-    }
-
-    private void writeScreen(String text) throws IOException {
+    private void writeScreen(String screen) throws IOException {
+        // The screen's empty bottom rows say nothing; the rows above keep their positions.
+        String text = screen.stripTrailing() + "\n";
         if (vgaDump.equals("stdout") || vgaDump.equals("stdio")) {
             System.out.print(text);
             System.out.flush();
@@ -142,59 +128,6 @@ final class BootCommand implements Callable<Integer> {
                 Files.writeString(Path.of(vgaDump), text);
             } catch (IOException e) {
                 throw new IOException("--vga-dump: cannot write " + vgaDump + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
-    /** A problem with an option value found after parsing. */
-    static final class UsageException extends Exception {
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
-    /** Opens and later flushes/closes the guest's output destinations. */
-    private static final class GuestOutputs {
-        private final List<OutputStream> opened = new ArrayList<>();
-        private final List<OutputStream> all = new ArrayList<>();
-
-        OutputStream open(String option, String where) throws UsageException {
-            if (where.equals("none")) {
-                return null;
-            }
-            OutputStream out;
-            if (where.equals("stdio")) {
-                out = new LineFlushingStream(System.out);
-            } else {
-                try {
-                    out = new LineFlushingStream(Files.newOutputStream(Path.of(where)));
-                } catch (IOException | RuntimeException e) {
-                    throw new UsageException(option + ": cannot write " + where + ": " + e.getMessage());
-                }
-                opened.add(out);
-            }
-            all.add(out);
-            return out;
-        }
-
-        void flush() {
-            for (OutputStream o : all) {
-                try {
-                    o.flush();
-                } catch (IOException ignored) {
-                    // a closed pipe: nothing more can be delivered
-                }
-            }
-        }
-
-        void close() {
-            flush();
-            for (OutputStream o : opened) {
-                try {
-                    o.close();
-                } catch (IOException ignored) {
-                    // already reported by flush, if at all
-                }
             }
         }
     }

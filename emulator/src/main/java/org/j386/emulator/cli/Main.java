@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code j386} command line. */
 @Command(name = "j386", mixinStandardHelpOptions = true, version = "j386 0.1.0",
         description = "An IA-32 PC emulator that shows what the MMU did.",
-        subcommands = {BootCommand.class},
+        subcommands = {BootCommand.class, DebugCommand.class, AttachCommand.class, AsmCommand.class,
+            DisasmCommand.class, ConformCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {
             "  0    the guest halted with interrupts disabled (or waits for an interrupt that never comes)",

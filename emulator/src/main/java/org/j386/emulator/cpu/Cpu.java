@@ -21,6 +21,24 @@ public final class Cpu {
         /** A hardware interrupt or INT n is about to be delivered. */
         default void interrupt(int vector, boolean external, int eip) {
         }
+
+        /**
+         * Asked before an exception is delivered: true keeps it undelivered and stops the run loop at
+         * the faulting instruction, until {@link InterruptDelivery#deliverHeldException()} (a debugger's
+         * {@code catch exception}).
+         */
+        default boolean holdException(int vector, int errorCode, boolean hasErrorCode) {
+            return false;
+        }
+    }
+
+    /**
+     * Consulted at every instruction boundary while installed (a debugger with breakpoints,
+     * watchpoints or tracing). Without one the run loop pays nothing.
+     */
+    public interface BoundaryHook {
+        /** True stops the run loop before the instruction at {@code eip} executes. */
+        boolean stopBefore(int eip);
     }
 
     public final CpuState state = new CpuState();
@@ -32,6 +50,7 @@ public final class Cpu {
     private final Interpreter interpreter;
     InterruptController interruptController = InterruptController.NONE;
     EventObserver observer = new EventObserver() { };
+    BoundaryHook boundaryHook;
     Stop stop = Stop.NONE;
     String stopDetail = "";
 
@@ -42,6 +61,7 @@ public final class Cpu {
         this.interrupts = new InterruptDelivery(this);
         this.system = new SystemInstructions(this);
         this.interpreter = new Interpreter(this);
+        mmu.setTranslationListener(interpreter::forgetFetchPage);
     }
 
     public void setInterruptController(InterruptController controller) {
@@ -54,6 +74,16 @@ public final class Cpu {
 
     public void setEventObserver(EventObserver observer) {
         this.observer = observer;
+    }
+
+    public EventObserver eventObserver() {
+        return observer;
+    }
+
+    /** Installs (or with null removes) the per-instruction hook; see {@link BoundaryHook}. */
+    public void setBoundaryHook(BoundaryHook hook) {
+        this.boundaryHook = hook;
+        state.attention = true;
     }
 
     /**
@@ -84,6 +114,11 @@ public final class Cpu {
     public void setCpl(int cpl) {
         state.cpl = cpl;
         mmu.setUserMode(cpl == 3);
+    }
+
+    /** CS was loaded: the interpreter's view of the code segment must be refreshed. */
+    void codeSegmentLoaded() {
+        interpreter.forgetFetchPage();
     }
 
     /** Drops decoded instructions (after the loader wrote code, or a debugger patched memory). */

@@ -31,8 +31,21 @@ public final class CpuState {
 
     /** Instructions retired (each iteration of a REP string instruction counts as one). */
     public long instructions;
-    /** Virtual time in instruction slots: instructions retired plus slots skipped while halted. */
-    public long cycles;
+    /** Instruction slots that passed while halted: virtual time is instructions plus these. */
+    private long idleSlots;
+
+    /**
+     * Virtual time in instruction slots: instructions retired plus slots skipped while halted.
+     * Derived rather than counted so that the run loop keeps one counter per instruction.
+     */
+    public long cycles() {
+        return instructions + idleSlots;
+    }
+
+    /** Lets virtual time pass while halted, up to {@code slot} (never backwards). */
+    public void idleUntil(long slot) {
+        idleSlots += Math.max(0, slot - cycles());
+    }
 
     /** Set by HLT; cleared when an interrupt is delivered. */
     public boolean halted;

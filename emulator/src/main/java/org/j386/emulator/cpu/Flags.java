@@ -1,8 +1,17 @@
 package org.j386.emulator.cpu;
 
 /**
- * EFLAGS. (Placeholder representation: stored eagerly. The interpreter's lazy form replaces the
- * inside of this class and keeps this API.)
+ * EFLAGS, with the six arithmetic flags (CF, PF, AF, ZF, SF, OF) kept lazily.
+ *
+ * <p>Most instructions that set flags have their flags overwritten by the next such instruction
+ * before anyone reads them. So an arithmetic instruction only records what it did (the kind of
+ * operation, its operands, its result and its width) and the flags are derived on demand. A
+ * compare followed by a conditional jump then costs one comparison ({@link #condition}).
+ *
+ * <p>When {@link #kind} is {@link #EAGER} the arithmetic flags live in {@link #value} like the
+ * other bits; otherwise the arithmetic bits of {@code value} are stale and the recorded
+ * operation defines them. The system bits (TF, IF, DF, IOPL, NT, RF, AC, ID) are always in
+ * {@code value}.
  */
 public final class Flags {
     public static final int CF = 1, PF = 4, AF = 0x10, ZF = 0x40, SF = 0x80, TF = 0x100, IF = 0x200,
@@ -10,41 +19,238 @@ public final class Flags {
             ID = 0x200000;
     /** Bits software can change on this processor (486+ without VME/VIF). */
     public static final int WRITABLE = CF | PF | AF | ZF | SF | TF | IF | DF | OF | IOPL | NT | RF | AC | ID;
+    /** The six flags that arithmetic computes. */
+    public static final int ARITH = CF | PF | AF | ZF | SF | OF;
+
+    // Recorded operation kinds. ADD covers ADC too and SBB is SUB with a borrow-in: the carry-in
+    // is folded into the carry and borrow vectors computed from the operands and the result.
+    // SBB is separate only because its condition codes cannot come from comparing the operands.
+    static final int EAGER = 0, ADD = 1, SUB = 2, LOGIC = 3, INC = 4, DEC = 5, SBB = 6;
 
     private int value = 2;
+    /** How the arithmetic flags are defined right now. */
+    int kind = EAGER;
+    /** Operand width of the recorded operation: 0 byte, 1 word, 2 dword. */
+    int size;
+    /** First operand, second operand, result of the recorded operation. */
+    int dst, src, res;
+    /** CF as it was before INC/DEC, which leave it alone. */
+    int carryIn;
+
+    private static final int[] SIGN_SHIFT = {7, 15, 31};
+    private static final int[] MASK = {0xFF, 0xFFFF, -1};
+
+    // ---- recording (called by the interpreter after every flag-setting instruction) ----
+
+    void add(int size, int a, int b, int r) {
+        this.kind = ADD;
+        this.size = size;
+        this.dst = a;
+        this.src = b;
+        this.res = r;
+    }
+
+    void sub(int size, int a, int b, int r) {
+        this.kind = ((r ^ (a - b)) & MASK[size]) == 0 ? SUB : SBB;
+        this.size = size;
+        this.dst = a;
+        this.src = b;
+        this.res = r;
+    }
+
+    /** AND, OR, XOR, TEST: CF = OF = AF = 0 (AF is undefined; Intel parts clear it). */
+    void logic(int size, int r) {
+        this.kind = LOGIC;
+        this.size = size;
+        this.res = r;
+    }
+
+    void inc(int size, int a, int r) {
+        this.carryIn = cfBit();
+        this.kind = INC;
+        this.size = size;
+        this.dst = a;
+        this.src = 1;
+        this.res = r;
+    }
+
+    void dec(int size, int a, int r) {
+        this.carryIn = cfBit();
+        this.kind = DEC;
+        this.size = size;
+        this.dst = a;
+        this.src = 1;
+        this.res = r;
+    }
+
+    /** The six arithmetic flags as EFLAGS bits. */
+    int arith() {
+        if (kind == EAGER) {
+            return value & ARITH;
+        }
+        return cfBit() | pfBit(res) | afBit() | zfBit() | sfBit() | ofBit();
+    }
+
+    /** Replaces the six arithmetic flags (instructions that compute them all eagerly). */
+    void setArith(int bits) {
+        value = (value & ~ARITH) | (bits & ARITH);
+        kind = EAGER;
+    }
+
+    /** Sets CF, ZF, SF, PF from a result; AF and OF cleared (shifts, multiplies, BCD adjusts). */
+    static int resultFlags(int size, int r) {
+        int m = r & MASK[size];
+        return (m == 0 ? ZF : 0) | ((m >>> SIGN_SHIFT[size]) & 1) * SF | parity(m);
+    }
+
+    static int parity(int r) {
+        return (Integer.bitCount(r & 0xFF) & 1) == 0 ? PF : 0;
+    }
+
+    // ---- individual flags from the recorded operation ----
+
+    int cfBit() {
+        switch (kind) {
+            case ADD: {
+                int carries = (dst & src) | ((dst | src) & ~res);
+                return (carries >>> SIGN_SHIFT[size]) & 1;
+            }
+            case SUB:
+            case SBB: {
+                int borrows = (~dst & src) | (~(dst ^ src) & res);
+                return (borrows >>> SIGN_SHIFT[size]) & 1;
+            }
+            case LOGIC:
+                return 0;
+            case INC:
+            case DEC:
+                return carryIn;
+            default:
+                return value & CF;
+        }
+    }
+
+    private int zfBit() {
+        return (res & MASK[size]) == 0 ? ZF : 0;
+    }
+
+    private int sfBit() {
+        return ((res >>> SIGN_SHIFT[size]) & 1) * SF;
+    }
+
+    private int pfBit(int r) {
+        return parity(r);
+    }
+
+    private int afBit() {
+        return kind == LOGIC ? 0 : (dst ^ src ^ res) & AF;
+    }
+
+    private int ofBit() {
+        int v;
+        switch (kind) {
+            case ADD:
+            case INC:
+                v = (dst ^ res) & (src ^ res);
+                break;
+            case SUB:
+            case SBB:
+            case DEC:
+                v = (dst ^ src) & (dst ^ res);
+                break;
+            default:
+                return 0;
+        }
+        return ((v >>> SIGN_SHIFT[size]) & 1) * OF;
+    }
+
+    /**
+     * Evaluates condition code {@code cc} (the low nibble of Jcc/SETcc/CMOVcc). After a compare
+     * or a logic operation the common conditions come straight from the operands.
+     */
+    boolean condition(int cc) {
+        if (kind == SUB) {
+            int m = MASK[size];
+            switch (cc) {
+                case 0x2: return Integer.compareUnsigned(dst & m, src & m) < 0;   // B
+                case 0x3: return Integer.compareUnsigned(dst & m, src & m) >= 0;  // AE
+                case 0x4: return (res & m) == 0;                                 // E
+                case 0x5: return (res & m) != 0;                                 // NE
+                case 0x6: return Integer.compareUnsigned(dst & m, src & m) <= 0;  // BE
+                case 0x7: return Integer.compareUnsigned(dst & m, src & m) > 0;   // A
+                case 0xC: return signed(dst) < signed(src);                      // L
+                case 0xD: return signed(dst) >= signed(src);                     // GE
+                case 0xE: return signed(dst) <= signed(src);                     // LE
+                case 0xF: return signed(dst) > signed(src);                      // G
+                default: break;
+            }
+        } else if (kind == LOGIC || kind == DEC || kind == INC) {
+            int m = MASK[size];
+            switch (cc) {
+                case 0x4: return (res & m) == 0;
+                case 0x5: return (res & m) != 0;
+                default: break;
+            }
+        }
+        return slowCondition(cc);
+    }
+
+    private int signed(int v) {
+        int sh = 31 - SIGN_SHIFT[size];
+        return (v << sh) >> sh;
+    }
+
+    private boolean slowCondition(int cc) {
+        int f = arith();
+        boolean r;
+        switch (cc >> 1) {
+            case 0: r = (f & OF) != 0; break;
+            case 1: r = (f & CF) != 0; break;
+            case 2: r = (f & ZF) != 0; break;
+            case 3: r = (f & (CF | ZF)) != 0; break;
+            case 4: r = (f & SF) != 0; break;
+            case 5: r = (f & PF) != 0; break;
+            case 6: r = ((f & SF) != 0) != ((f & OF) != 0); break;
+            default: r = (f & ZF) != 0 || ((f & SF) != 0) != ((f & OF) != 0); break;
+        }
+        return r ^ ((cc & 1) != 0);
+    }
+
+    // ---- public API ----
 
     /** The whole register; bit 1 always reads as one. */
     public int get() {
-        return value | 2;
+        return (value & ~ARITH) | arith() | 2;
     }
 
     /** Replaces the whole register; callers mask what the instruction may change. */
     public void set(int eflags) {
         value = (eflags & WRITABLE) | 2;
+        kind = EAGER;
     }
 
     public boolean cf() {
-        return (get() & CF) != 0;
+        return cfBit() != 0;
     }
 
     public boolean zf() {
-        return (get() & ZF) != 0;
+        return (arith() & ZF) != 0;
     }
 
     public boolean sf() {
-        return (get() & SF) != 0;
+        return (arith() & SF) != 0;
     }
 
     public boolean of() {
-        return (get() & OF) != 0;
+        return (arith() & OF) != 0;
     }
 
     public boolean pf() {
-        return (get() & PF) != 0;
+        return (arith() & PF) != 0;
     }
 
     public boolean af() {
-        return (get() & AF) != 0;
+        return (arith() & AF) != 0;
     }
 
     public boolean df() {
@@ -65,6 +271,11 @@ public final class Flags {
 
     /** Sets or clears one of the non-arithmetic bits (IF, DF, TF, NT, RF, AC, ID). */
     public void setBit(int mask, boolean on) {
+        if ((mask & ARITH) != 0) {
+            int a = arith();
+            setArith(on ? a | mask : a & ~mask);
+            mask &= ~ARITH;
+        }
         value = on ? value | mask : value & ~mask;
     }
 }

@@ -39,6 +39,46 @@ public final class InterruptDelivery {
      * the next instruction. A fault during delivery escalates as the processor does.
      */
     public void exception(int vector, int errorCode, boolean hasErrorCode) {
+        if (cpu.observer.holdException(vector, errorCode, hasErrorCode)) {
+            held = true;
+            heldVector = vector;
+            heldErrorCode = errorCode;
+            heldHasErrorCode = hasErrorCode;
+            s.stopRequested = true;
+            s.attention = true;
+            return;
+        }
+        deliverException(vector, errorCode, hasErrorCode);
+    }
+
+    /** Whether an exception is being held back at an observer's request (see {@link Cpu.EventObserver#holdException}). */
+    public boolean hasHeldException() {
+        return held;
+    }
+
+    /** Vector of the held exception, or -1. */
+    public int heldVector() {
+        return held ? heldVector : -1;
+    }
+
+    /** Delivers the exception held back by the observer, if any. */
+    public void deliverHeldException() {
+        if (held) {
+            held = false;
+            deliverException(heldVector, heldErrorCode, heldHasErrorCode);
+        }
+    }
+
+    /** Drops a held exception without delivering it (a debugger changed EIP past the fault). */
+    public void discardHeldException() {
+        held = false;
+    }
+
+    private boolean held;
+    private int heldVector, heldErrorCode;
+    private boolean heldHasErrorCode;
+
+    private void deliverException(int vector, int errorCode, boolean hasErrorCode) {
         int kind = EXCEPTION;
         while (true) {
             note(vector, errorCode);
@@ -198,6 +238,7 @@ public final class InterruptDelivery {
             s.regs[ESP] = stack.espFor(s.regs[ESP]);
         }
         s.segs[CS].copyFrom(newCodeSegment);
+        cpu.codeSegmentLoaded();
         cpu.setCpl(newCpl);
         s.eip = offset;
         s.flags.setBit(Flags.TF, false);

@@ -158,6 +158,7 @@ public final class Segmentation {
         }
         markAccessed(selector, descriptor);
         s.segs[CS].copyFrom(candidate);
+        cpu.codeSegmentLoaded();
         s.eip = offset;
     }
 

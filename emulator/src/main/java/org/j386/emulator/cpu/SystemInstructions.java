@@ -188,7 +188,7 @@ public final class SystemInstructions {
         if ((s.cr4 & CR4_TSD) != 0 && s.cpl != 0) {
             throw s.fault.generalProtection(0);
         }
-        return s.cycles;
+        return s.cycles();
     }
 
     private static int[] vendorWords(String vendor) {

@@ -14,7 +14,7 @@ public final class Vectors {
     }
 
     public static String name(int vector) {
-        return vector >= 0 && vector < MNEMONICS.length ? MNEMONICS[vector] : "INT " + vector;
+        return vector >= 0 && vector < MNEMONICS.length ? MNEMONICS[vector] : String.format("0x%02x", vector);
     }
 
     /** Exceptions for which the processor pushes an error code. */

@@ -37,9 +37,14 @@ public final class Machine implements MachineControl {
     private final Cpu cpu;
     private final PcDevices devices;
 
+    /** In a pausable run, the longest stretch between two looks at {@link #pauseRequested}. */
+    private static final long PAUSE_SLICE = 1 << 20;
+
     private LoadedKernel kernel;
     private boolean exitRequested;
     private int exitStatus;
+    private volatile boolean pauseRequested;
+    private RunResult ended;
 
     public Machine(MachineConfig config) {
         this.config = config;
@@ -52,7 +57,7 @@ public final class Machine implements MachineControl {
             cpu.state.attention = true;
             cpu.state.stopRequested = true;
         };
-        this.devices = new PcDevices(ports, ram, () -> cpu.state.cycles, attention, this, config.serial, config.debugcon);
+        this.devices = new PcDevices(ports, ram, cpu.state::cycles, attention, this, config.serial, config.debugcon);
         cpu.setInterruptController(devices.pic);
         Firmware.initialiseInterruptControllers(ports);
         Tracing.install(config, cpu, ports);
@@ -66,8 +71,21 @@ public final class Machine implements MachineControl {
         return ram;
     }
 
+    /** The I/O port bus, where optional devices (such as the event trace port) can be added. */
+    public PortBus ports() {
+        return ports;
+    }
+
     public PcDevices devices() {
         return devices;
+    }
+
+    public Mmu mmu() {
+        return mmu;
+    }
+
+    public MachineConfig config() {
+        return config;
     }
 
     /**
@@ -75,11 +93,16 @@ public final class Machine implements MachineControl {
      * the Multiboot specification promises at the kernel's entry point.
      */
     public LoadedKernel boot(Path image) throws IOException, ImageFormatException {
+        return boot(image.toString(), readFile(image, "kernel"));
+    }
+
+    /** As {@link #boot(Path)}, for an image already in memory (the bundled kernel). */
+    public LoadedKernel boot(String name, byte[] image) throws IOException, ImageFormatException {
         List<BootModule> modules = new ArrayList<>();
         for (MachineConfig.Module m : config.modules) {
             modules.add(new BootModule(m.file().toString(), readFile(m.file(), "module"), m.commandLine()));
         }
-        kernel = new MultibootLoader(ram).load(image.toString(), readFile(image, "kernel"), config.commandLine, modules);
+        kernel = new MultibootLoader(ram).load(name, image, config.commandLine, modules);
         MultibootLoader.setEntryState(kernel, cpu.state);
         cpu.setCpl(0);
         cpu.system.syncPaging();
@@ -116,18 +139,56 @@ public final class Machine implements MachineControl {
 
     /** Runs until the guest exits, halts for good, crashes, or uses up the instruction limit. */
     public RunResult run() {
+        return run(false, Long.MAX_VALUE);
+    }
+
+    /**
+     * A debugger's run: like {@link #run()}, but returns null when {@link #requestPause()} was
+     * called (from any thread) or when {@code instructions} more instructions have retired. Once
+     * the machine has ended, returns the same result again without running. A pause requested
+     * while the machine was not running is kept, so this call returns at once: a debugger asking
+     * between two runs is never lost.
+     */
+    public RunResult resume(long instructions) {
+        if (ended != null) {
+            return ended;
+        }
+        long now = cpu.state.instructions;
+        long stopAt = instructions >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + instructions;
+        RunResult result = run(true, stopAt);
+        ended = result;
+        return result;
+    }
+
+    /**
+     * Makes a {@link #resume} return at the next instruction boundary (a breakpoint, Ctrl-C, a
+     * debugger attaching). Safe to call from any thread.
+     */
+    public void requestPause() {
+        pauseRequested = true;
+        cpu.state.stopRequested = true;
+        cpu.state.attention = true;
+    }
+
+    /** The result the machine ended with, or null while it can still run. */
+    public RunResult endResult() {
+        return ended;
+    }
+
+    private RunResult run(boolean pausable, long stopAt) {
         CpuState s = cpu.state;
         long start = System.nanoTime();
         RunResult result;
         try {
-            result = loop(s, start);
+            result = loop(s, start, pausable, stopAt);
         } catch (RuntimeException | StackOverflowError defect) {
             result = end(Outcome.INTERNAL_ERROR, "internal error: " + defect + " at eip=" + hex(s.eip), start, true);
         }
+        config.traceOut.flush();
         return result;
     }
 
-    private RunResult loop(CpuState s, long start) {
+    private RunResult loop(CpuState s, long start, boolean pausable, long stopAt) {
         long limit = config.maxInstructions;
         while (true) {
             if (exitRequested) {
@@ -139,6 +200,13 @@ public final class Machine implements MachineControl {
             }
             if (cpu.stop() == Cpu.Stop.UNSUPPORTED) {
                 return end(Outcome.UNSUPPORTED, cpu.stopDetail(), start, true);
+            }
+            if (pausable && pauseRequested) {
+                pauseRequested = false;
+                return null;
+            }
+            if (pausable && s.instructions >= stopAt) {
+                return null;
             }
             s.stopRequested = false;
             if (s.instructions >= limit) {
@@ -154,13 +222,16 @@ public final class Machine implements MachineControl {
                     return end(Outcome.HALTED, "the guest waits for an interrupt that no device will raise (eip="
                             + hex(s.eip) + ")", start, false);
                 }
-                s.cycles = Math.max(s.cycles, next); // sleep until the next device event
-                advanceDevices(s.cycles);
+                s.idleUntil(next); // sleep until the next device event
+                advanceDevices(s.cycles());
                 continue;
             }
-            long budget = Math.min(next - s.cycles, limit - s.instructions);
+            long budget = Math.min(next - s.cycles(), limit - s.instructions);
+            if (pausable) {
+                budget = Math.min(budget, Math.min(stopAt - s.instructions, PAUSE_SLICE));
+            }
             cpu.run(Math.max(1, budget));
-            advanceDevices(s.cycles);
+            advanceDevices(s.cycles());
         }
     }
 
@@ -210,7 +281,7 @@ public final class Machine implements MachineControl {
         out.printf("instructions     %d%n", s.instructions);
         out.printf("wall time        %.3f s%n", seconds);
         out.printf("MIPS             %.1f%n", seconds > 0 ? s.instructions / seconds / 1e6 : 0.0);
-        out.printf("virtual time     %.3f s (%d slots at 100M per second)%n", s.cycles / 1e8, s.cycles);
+        out.printf("virtual time     %.3f s (%d slots at 100M per second)%n", s.cycles() / 1e8, s.cycles());
         StringBuilder vectors = new StringBuilder();
         for (int v = 0; v < 256; v++) {
             long n = cpu.interrupts.deliveries(v);

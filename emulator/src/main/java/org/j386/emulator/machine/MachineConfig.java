@@ -1,7 +1,7 @@
 package org.j386.emulator.machine;
 
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -32,5 +32,6 @@ public final class MachineConfig {
     public final List<Module> modules = new ArrayList<>();
     public long maxInstructions = Long.MAX_VALUE;
     public final EnumSet<Trace> trace = EnumSet.noneOf(Trace.class);
-    public PrintStream traceOut = System.err;
+    /** Where {@link #trace} lines go; flushed when the run ends. */
+    public PrintWriter traceOut = new PrintWriter(System.err);
 }

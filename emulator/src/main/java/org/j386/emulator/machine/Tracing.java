@@ -1,6 +1,6 @@
 package org.j386.emulator.machine;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 import org.j386.emulator.cpu.Cpu;
 import org.j386.emulator.cpu.Vectors;
@@ -12,7 +12,7 @@ final class Tracing {
     }
 
     static void install(MachineConfig config, Cpu cpu, PortBus ports) {
-        PrintStream out = config.traceOut;
+        PrintWriter out = config.traceOut;
         if (config.trace.contains(MachineConfig.Trace.IO)) {
             ports.setObserver((port, size, write, value, claimed) -> out.printf("io  %s %04x/%d %0" + (size * 2) + "x%s%n",
                     write ? "out" : "in ", port, size, value, claimed ? "" : " (no device)"));
@@ -28,10 +28,10 @@ final class Tracing {
                 if (vector == Vectors.PF && pfs) {
                     out.printf("pf  cr2=%08x err=%x (%s, %s, %s) eip=%08x cycle=%d%n", cr2, errorCode,
                             (errorCode & 1) != 0 ? "protection" : "not present", (errorCode & 2) != 0 ? "write" : "read",
-                            (errorCode & 4) != 0 ? "user" : "supervisor", eip, cpu.state.cycles);
+                            (errorCode & 4) != 0 ? "user" : "supervisor", eip, cpu.state.cycles());
                 } else if (ints) {
                     out.printf("int %s%s eip=%08x cycle=%d%n", Vectors.name(vector),
-                            hasErrorCode ? String.format(" err=%x", errorCode) : "", eip, cpu.state.cycles);
+                            hasErrorCode ? String.format(" err=%x", errorCode) : "", eip, cpu.state.cycles());
                 }
             }
 
@@ -39,7 +39,7 @@ final class Tracing {
             public void interrupt(int vector, boolean external, int eip) {
                 if (ints) {
                     out.printf("int %s 0x%02x eip=%08x cycle=%d%n", external ? "irq" : "soft", vector, eip,
-                            cpu.state.cycles);
+                            cpu.state.cycles());
                 }
             }
         });

@@ -1,5 +1,7 @@
 package org.j386.emulator.memory;
 
+import static org.j386.emulator.memory.PageEntry.*;
+
 /**
  * Linear-to-physical translation: two-level IA-32 paging with 4 KiB and (with CR4.PSE) 4 MiB
  * pages, a software TLB, and the accessed/dirty bits set as QEMU and the processor set them.
@@ -19,9 +21,9 @@ public final class Mmu {
     private static final int NEED_USER_READ = VALID | USER_READ, NEED_USER_WRITE = VALID | USER_WRITE | DIRTY;
 
     // Page-table entry bits.
-    private static final int P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, G = 0x100;
 
     private final PhysicalMemory ram;
+    private Runnable translationListener = () -> { };
     private final PageFault fault = new PageFault();
     private final int[] tlb = new int[1 << 20];
     /** Linear pages with a TLB entry, so a flush clears only those. */
@@ -30,7 +32,23 @@ public final class Mmu {
     /** 4 MiB regions that have entries filled from a large page: INVLPG there drops the whole region. */
     private final boolean[] largeRegion = new boolean[1024];
 
+    /**
+     * Sees every CPU access to the pages it {@linkplain #watches watches}: a debugger's
+     * watchpoints. Watched pages are never cached in the TLB, so each access to them comes
+     * through the miss path; the hit path is unchanged.
+     */
+    public interface AccessObserver {
+        /** Whether accesses to this linear page or physical frame (both page-aligned) must be reported. */
+        boolean watches(int linearPage, int physicalFrame);
+
+        /** An access at {@code linear} (physical {@code physical}) that passed the checks. */
+        void access(int linear, int physical, boolean write);
+    }
+
     private boolean paging, writeProtect, pageSizeExtensions, globalPages;
+    /** Paging off and nobody watching: the linear address is the physical one. */
+    private boolean identity = true;
+    private AccessObserver watcher;
     private int cr3;
     private boolean userMode;
 
@@ -44,6 +62,15 @@ public final class Mmu {
         return ram;
     }
 
+    /**
+     * Registers who must hear of every change that may alter a translation or its rights: a TLB
+     * flush of any extent, a paging-mode change, a privilege change. The CPU keeps a shortcut to
+     * the current code page and drops it then.
+     */
+    public void setTranslationListener(Runnable listener) {
+        this.translationListener = listener;
+    }
+
     // ---- configuration, driven by the CPU's control-register writes ----
 
     /** CR0.PG, CR0.WP, CR4.PSE, CR4.PGE changed: every cached translation is dropped. */
@@ -52,6 +79,14 @@ public final class Mmu {
         this.writeProtect = writeProtect;
         this.pageSizeExtensions = pse;
         this.globalPages = pge;
+        this.identity = !paging && watcher == null;
+        flushAll();
+    }
+
+    /** Installs (or with null removes) the access observer; drops every cached translation. */
+    public void setAccessObserver(AccessObserver observer) {
+        this.watcher = observer;
+        this.identity = !paging && observer == null;
         flushAll();
     }
 
@@ -68,6 +103,7 @@ public final class Mmu {
     /** Ordinary accesses are checked as user accesses while this is set (CPL 3). */
     public void setUserMode(boolean user) {
         this.userMode = user;
+        translationListener.run();
     }
 
     public boolean userMode() {
@@ -75,6 +111,7 @@ public final class Mmu {
     }
 
     public void invalidatePage(int linear) {
+        translationListener.run();
         int page = linear >>> 12;
         if (largeRegion[page >>> 10]) {
             int first = page & ~0x3FF;
@@ -87,6 +124,7 @@ public final class Mmu {
     }
 
     public void flushAll() {
+        translationListener.run();
         for (int i = 0; i < filledCount; i++) {
             tlb[filled[i]] = 0;
         }
@@ -95,6 +133,7 @@ public final class Mmu {
     }
 
     private void flushNonGlobal() {
+        translationListener.run();
         int kept = 0;
         for (int i = 0; i < filledCount; i++) {
             int page = filled[i];
@@ -122,7 +161,7 @@ public final class Mmu {
     }
 
     public int translate(int linear, boolean write, boolean user) {
-        if (!paging) {
+        if (identity) {
             return linear;
         }
         int need = user ? (write ? NEED_USER_WRITE : NEED_USER_READ) : (write ? NEED_WRITE : NEED_READ);
@@ -131,8 +170,20 @@ public final class Mmu {
             tlbHits++;
             return (e & 0xFFFFF000) | (linear & 0xFFF);
         }
+        return miss(linear, write, user);
+    }
+
+    private int miss(int linear, boolean write, boolean user) {
+        if (!paging) {
+            watcher.access(linear, linear, write);
+            return linear;
+        }
         tlbMisses++;
-        return walk(linear, write, user);
+        int physical = walk(linear, write, user);
+        if (watcher != null) {
+            watcher.access(linear, physical, write);
+        }
+        return physical;
     }
 
     private int walk(int linear, boolean write, boolean user) {
@@ -203,6 +254,9 @@ public final class Mmu {
 
     private void fill(int linear, int frame, int rights, boolean dirty, boolean global) {
         int page = linear >>> 12;
+        if (watcher != null && watcher.watches(linear & 0xFFFFF000, frame)) {
+            return;
+        }
         if (tlb[page] == 0) {
             if (filledCount == filled.length) {
                 filled = java.util.Arrays.copyOf(filled, filledCount * 2);
@@ -237,6 +291,24 @@ public final class Mmu {
             return -1;
         }
         return ((pte & 0xFFFFF000) | (linear & 0xFFF)) & 0xFFFFFFFFL;
+    }
+
+    /** Receives the TLB's cached translations; see {@link #forEachCachedTranslation}. */
+    public interface TlbVisitor {
+        void entry(int linearPage, int physicalFrame, boolean supervisorWrite, boolean userRead, boolean userWrite,
+                boolean dirty, boolean global);
+    }
+
+    /** Lists the cached translations in the order they were filled (for a debugger's {@code tlb}). */
+    public void forEachCachedTranslation(TlbVisitor visitor) {
+        for (int i = 0; i < filledCount; i++) {
+            int page = filled[i];
+            int e = tlb[page];
+            if (e != 0) {
+                visitor.entry(page << 12, e & 0xFFFFF000, (e & SUP_WRITE) != 0, (e & USER_READ) != 0,
+                        (e & USER_WRITE) != 0, (e & DIRTY) != 0, (e & GLOBAL) != 0);
+            }
+        }
     }
 
     // ---- linear accesses with the current privilege ----

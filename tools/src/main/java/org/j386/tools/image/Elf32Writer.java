@@ -50,7 +50,8 @@ public final class Elf32Writer {
         }
     }
 
-    private record SymbolSpec(String name, int value, int size, int type, int binding) {
+    /** {@code section} names the segment the symbol belongs to; null: the one containing its value. */
+    private record SymbolSpec(String name, int value, int size, int type, int binding, String section) {
     }
 
     private final int entry;
@@ -72,7 +73,16 @@ public final class Elf32Writer {
      * (SHN_ABS if none does).
      */
     public Elf32Writer symbol(String name, int value, int size, int type, int binding) {
-        symbols.add(new SymbolSpec(name, value, size, type, binding));
+        symbols.add(new SymbolSpec(name, value, size, type, binding, null));
+        return this;
+    }
+
+    /**
+     * Adds a symbol of the segment named {@code sectionName}, even where its value lies just past
+     * that segment's end (a label after the last byte of a section, such as a stack top).
+     */
+    public Elf32Writer symbol(String name, int value, int size, int type, int binding, String sectionName) {
+        symbols.add(new SymbolSpec(name, value, size, type, binding, sectionName));
         return this;
     }
 
@@ -85,9 +95,14 @@ public final class Elf32Writer {
             Segment s = segments.get(i);
             if (s.data().length > 0) {
                 out.skip(Math.floorMod(s.vaddr() - out.size(), PAGE));
+                dataOffsets[i] = out.size();
+                out.write(s.data());
+            } else {
+                // No file bytes (.bss): any offset will do, but ELF wants it congruent to the
+                // address as well, so take the last such offset not beyond what is written.
+                int offset = out.size() - Math.floorMod(out.size() - s.vaddr(), PAGE);
+                dataOffsets[i] = offset >= 0 ? offset : offset + PAGE;
             }
-            dataOffsets[i] = out.size();
-            out.write(s.data());
         }
 
         StringTable shstrtab = new StringTable();
@@ -105,7 +120,7 @@ public final class Elf32Writer {
             put32(entryBytes, 4, sym.value());
             put32(entryBytes, 8, sym.size());
             entryBytes[12] = (byte) (sym.binding() << 4 | sym.type() & 0xF);
-            put16(entryBytes, 14, sectionIndexOf(sym.value()));
+            put16(entryBytes, 14, sym.section() != null ? sectionIndexOf(sym.section()) : sectionIndexOf(sym.value()));
             out.write(entryBytes);
         }
         int symtabSize = out.size() - symtabOffset;
@@ -153,6 +168,15 @@ public final class Elf32Writer {
             put32(file, at + 28, PAGE);
         }
         return file;
+    }
+
+    private int sectionIndexOf(String sectionName) {
+        for (int i = 0; i < segments.size(); i++) {
+            if (segments.get(i).sectionName().equals(sectionName)) {
+                return i + 1;
+            }
+        }
+        return Symbol.SHN_ABS;
     }
 
     private int sectionIndexOf(int address) {

@@ -23,6 +23,18 @@ class Elf32WriterTest {
     }
 
     @Test
+    void everyLoadSegmentSitsAtAFileOffsetCongruentToItsAddress() throws ImageFormatException {
+        // Including the .bss segment, which has no file bytes and whose address is odd here.
+        byte[] file = new Elf32Writer(0x100000)
+                .segment(Elf32Writer.Segment.text(0x100000, CODE))
+                .segment(Elf32Writer.Segment.bss(0x100074, 0x1000))
+                .toBytes();
+        for (ProgramHeader p : Elf32File.parse("k.elf", file).loadSegments()) {
+            assertEquals(p.vaddr() & 0xFFF, p.offset() & 0xFFF, () -> "segment at " + Integer.toHexString(p.vaddr()));
+        }
+    }
+
+    @Test
     void writeThenReadGivesTheSameSegments() throws ImageFormatException {
         Elf32File elf = Elf32File.parse("k.elf", sampleKernel());
 

@@ -1,0 +1,91 @@
+package org.j386.emulator.check;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.j386.guest.reference.Event;
+import org.j386.guest.reference.MemoryManager;
+import org.j386.guest.reference.MemoryManagerError;
+import org.j386.guest.reference.PoolSnapshot;
+
+/**
+ * Runs the reference memory manager beside the guest. A guest begin record that arrives while
+ * nothing is expected starts an operation: the reference performs it with the guest's arguments
+ * and queues the records it writes (its own nested operations included); every guest record must
+ * then equal the next queued one. The first difference is kept, and {@code onDivergence} runs
+ * once (to stop the machine).
+ */
+public final class ReferenceChecker implements Consumer<Event> {
+    /** The first difference: the guest's record, the reference's (null: it expected none). */
+    public record Divergence(Event guest, Event reference, long instructions) {
+        public String describe() {
+            return "the guest diverged from the reference after " + instructions + " instructions\n"
+                    + "  guest:     " + guest + "\n"
+                    + "  reference: " + (reference == null ? "(no record: the operation had ended)" : reference);
+        }
+    }
+
+    private final Deque<Event> expected = new ArrayDeque<>();
+    private final MemoryManager reference = new MemoryManager(expected::add);
+    private final LongSupplier instructions;
+    private final Runnable onDivergence;
+    private Divergence divergence;
+    private long checked;
+
+    public ReferenceChecker(LongSupplier instructions, Runnable onDivergence) {
+        this.instructions = instructions;
+        this.onDivergence = onDivergence;
+    }
+
+    @Override
+    public void accept(Event guest) {
+        if (divergence != null) {
+            return;
+        }
+        if (expected.isEmpty() && !guest.end()) {
+            try {
+                reference.perform(guest);
+            } catch (MemoryManagerError e) {
+                // the reference stopped where the guest reports an error; its records so far stand
+            }
+        }
+        Event want = expected.poll();
+        if (!guest.equals(want)) {
+            divergence = new Divergence(guest, want, instructions.getAsLong());
+            onDivergence.run();
+            return;
+        }
+        checked++;
+    }
+
+    public Divergence divergence() {
+        return divergence;
+    }
+
+    /** The reference's pools now: after the last operation the guest began (read-only). */
+    public PoolSnapshot pools() {
+        return reference.poolSnapshot();
+    }
+
+    /**
+     * Why the reference's pools may rightly differ from the guest's now, or null when they should
+     * agree: the guest is inside an operation the reference has already finished, or the two
+     * diverged and the reference is no longer kept in step.
+     */
+    public String caveat() {
+        if (divergence != null) {
+            return "the guest diverged from the reference; the reference is no longer kept in step";
+        }
+        if (!expected.isEmpty()) {
+            return "the guest is inside an operation the reference has already finished (" + expected.size()
+                    + " record" + (expected.size() == 1 ? "" : "s") + " to come, next " + expected.peek() + ")";
+        }
+        return null;
+    }
+
+    /** Records that matched the reference. */
+    public long checked() {
+        return checked;
+    }
+}

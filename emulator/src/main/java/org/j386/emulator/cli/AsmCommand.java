@@ -1,0 +1,116 @@
+package org.j386.emulator.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.j386.tools.asm.Assembler;
+import org.j386.tools.asm.BinFormat;
+import org.j386.tools.asm.Diagnostic;
+import org.j386.tools.asm.ElfFormat;
+import org.j386.tools.asm.OutputFormat;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code j386 asm SOURCE}: the NASM-dialect assembler. */
+@Command(name = "asm", mixinStandardHelpOptions = true, sortOptions = false, separator = " ",
+        description = "Assemble a NASM-syntax source into a flat binary (as nasm -f bin lays it out) or an "
+            + "ELF32 i386 executable with a symbol table. Messages read FILE:LINE: error: text.",
+        footerHeading = "%nExit status:%n",
+        footer = {
+            "  0    assembled (warnings, if any, were printed)",
+            "  1    the source has errors; no output was written",
+            "  2    bad command line, or a file that cannot be read or written"
+        })
+final class AsmCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "the source file")
+    Path source;
+
+    @Option(names = "-o", paramLabel = "OUT",
+            description = "output file (default: SOURCE with .bin or .elf for its extension)")
+    Path output;
+
+    @Option(names = "-f", paramLabel = "bin|elf", defaultValue = "bin",
+            description = "output format (default: ${DEFAULT-VALUE}); elf starts at ORG, else 0x100000")
+    String format;
+
+    @Option(names = "-l", paramLabel = "LISTING",
+            description = "also write a listing: line, offset, bytes, source")
+    Path listing;
+
+    @Option(names = "-I", paramLabel = "DIR",
+            description = "a folder searched by %%include and INCBIN after the source's own (repeatable)")
+    List<Path> includes = new ArrayList<>();
+
+    @Option(names = "-D", paramLabel = "NAME[=VALUE]",
+            description = "define a macro before the source, as %%define NAME VALUE (repeatable)")
+    List<String> defines = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        OutputFormat fmt;
+        switch (format) {
+            case "bin": fmt = new BinFormat(); break;
+            case "elf": case "elf32": fmt = new ElfFormat(); break;
+            default:
+                err.println("j386: error: unknown output format `" + format + "' (bin or elf)");
+                return 2;
+        }
+        if (!Files.isReadable(source) || Files.isDirectory(source)) {
+            err.println("j386: error: cannot read " + source);
+            return 2;
+        }
+        Map<String, String> macros = new LinkedHashMap<>();
+        for (String d : defines) {
+            int eq = d.indexOf('=');
+            String name = eq < 0 ? d : d.substring(0, eq);
+            if (!name.matches("[A-Za-z_.?$][A-Za-z0-9_.?$#@~]*")) {
+                err.println("j386: error: -D " + d + ": not a macro name");
+                return 2;
+            }
+            macros.put(name, eq < 0 ? "" : d.substring(eq + 1));
+        }
+        Assembler.Result r = Assembler.assemble(source, new Assembler.Options(includes, fmt, macros));
+        for (Diagnostic d : r.diagnostics()) {
+            err.println(d);
+        }
+        err.flush();
+        if (!r.ok()) {
+            return 1;
+        }
+        Path out = output != null ? output : defaultOutput(source, format.startsWith("elf") ? ".elf" : ".bin");
+        try {
+            Files.write(out, r.output());
+            if (listing != null) {
+                Files.writeString(listing, r.listing(), StandardCharsets.ISO_8859_1);
+            }
+        } catch (IOException e) {
+            err.println("j386: error: cannot write " + (listing != null && Files.exists(out) ? listing : out)
+                + ": " + e.getMessage());
+            return 2;
+        }
+        return 0;
+    }
+
+    private static Path defaultOutput(Path source, String extension) {
+        String name = source.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return source.resolveSibling(stem + extension);
+    }
+}

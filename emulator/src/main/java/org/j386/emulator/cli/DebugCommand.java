@@ -1,0 +1,87 @@
+package org.j386.emulator.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+import org.j386.emulator.debug.Console;
+import org.j386.emulator.debug.ConsoleSession;
+import org.j386.emulator.debug.Debugger;
+import org.j386.emulator.debug.TerminalLines;
+import org.j386.emulator.machine.Machine;
+import org.j386.emulator.machine.Outcome;
+import org.j386.tools.image.ImageFormatException;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code j386 debug IMAGE}: the machine stopped at the kernel's first instruction, with a console. */
+@Command(name = "debug", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Load a Multiboot kernel and stop at its first instruction with the debugger console.",
+            "On a terminal the console edits lines and completes commands and symbols; otherwise it",
+            "reads plain lines (j386 debug IMAGE < commands.txt) and echoes each after the prompt.",
+            "Type 'help' in the console for the commands."},
+        footerHeading = "%nExit status:%n",
+        footer = {
+            "  0    the console quit while the machine could still run",
+            "  *    once the machine has ended, its status as for 'j386 boot'",
+            "  12   --check-reference: the guest's memory manager diverged from the reference",
+            "  2    bad command line, or an image or file that cannot be used"
+        })
+final class DebugCommand implements Callable<Integer> {
+    @Mixin
+    MachineOptions machineOptions;
+
+    @Mixin
+    EventChecking.Options eventOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        GuestOutputs outputs = new GuestOutputs();
+        try {
+            Machine machine = machineOptions.create(outputs, err);
+            EventChecking events = eventOptions.attach(machine);
+            machineOptions.load(machine);
+            Debugger debugger = new Debugger(machine);
+            if (events.checker() != null) {
+                debugger.comparePoolsWith(events.checker()::pools, events.checker()::caveat);
+            }
+            int status;
+            if (System.console() != null) {
+                try (TerminalLines terminal = TerminalLines.openFor(debugger)) {
+                    Console console = new Console(debugger, terminal.writer());
+                    terminal.complete(console);
+                    status = session(console, debugger, terminal);
+                }
+            } else {
+                PrintWriter out = spec.commandLine().getOut();
+                Console console = new Console(debugger, out);
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                status = session(console, debugger, ConsoleSession.plain(in, out));
+            }
+            outputs.flush();
+            return events.finish(err) ? BootCommand.DIVERGED : status;
+        } catch (ImageFormatException | UsageException | IOException e) {
+            outputs.flush();
+            err.println("j386: error: " + e.getMessage());
+            return Outcome.USAGE_OR_IMAGE_ERROR;
+        } finally {
+            outputs.close();
+        }
+    }
+
+    private static int session(Console console, Debugger debugger, ConsoleSession.LineSource in) throws IOException {
+        ConsoleSession.greet(console, debugger, "Stopped at the kernel's entry");
+        ConsoleSession.run(console, in);
+        return debugger.ended() ? debugger.machine().endResult().exitStatus() : 0;
+    }
+}

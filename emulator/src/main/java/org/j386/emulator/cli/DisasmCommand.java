@@ -1,0 +1,163 @@
+package org.j386.emulator.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.j386.tools.disasm.ByteSource;
+import org.j386.tools.disasm.Disassembler;
+import org.j386.tools.disasm.Instruction;
+import org.j386.tools.disasm.SymbolLookup;
+import org.j386.tools.image.Elf32File;
+import org.j386.tools.image.ImageFormatException;
+import org.j386.tools.image.ProgramHeader;
+import org.j386.tools.image.SectionHeader;
+import org.j386.tools.image.Symbol;
+import org.j386.tools.image.SymbolTable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code j386 disasm FILE}: the disassembler, in NASM's spelling. */
+@Command(name = "disasm", mixinStandardHelpOptions = true, sortOptions = false, separator = " ",
+        description = "Disassemble a flat binary, or the code sections of an ELF32 executable, to Intel "
+            + "syntax as NASM writes it: address, bytes and instruction on each line. ELF symbols "
+            + "become labels and name branch targets and absolute addresses.",
+        footerHeading = "%nExit status:%n",
+        footer = {
+            "  0    disassembled",
+            "  2    bad command line, or a file that cannot be read or is no ELF32 i386 file"
+        })
+final class DisasmCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "the file to disassemble")
+    Path file;
+
+    @Option(names = "--org", paramLabel = "ADDR", defaultValue = "0",
+            description = "address of the first byte of a flat binary (default: 0); 0x for hex")
+    String origin;
+
+    @Option(names = "--bits", paramLabel = "16|32", defaultValue = "32",
+            description = "default operand and address size of the code (default: ${DEFAULT-VALUE})")
+    int bits;
+
+    @Option(names = "--elf", description = "FILE is an ELF32 executable: disassemble its code sections")
+    boolean elf;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (bits != 16 && bits != 32) {
+            err.println("j386: error: --bits must be 16 or 32, not " + bits);
+            return 2;
+        }
+        long org;
+        try {
+            org = origin.toLowerCase().startsWith("0x") ? Long.parseLong(origin.substring(2), 16) : Long.parseLong(origin);
+        } catch (NumberFormatException e) {
+            err.println("j386: error: --org " + origin + ": not a number");
+            return 2;
+        }
+        byte[] data;
+        try {
+            data = Files.readAllBytes(file);
+        } catch (IOException e) {
+            err.println("j386: error: cannot read " + file);
+            return 2;
+        }
+        if (!elf) {
+            print(out, data, org, List.of());
+            out.flush();
+            return 0;
+        }
+        Elf32File image;
+        try {
+            image = Elf32File.parse(file.toString(), data);
+        } catch (ImageFormatException e) {
+            err.println("j386: error: " + e.getMessage());
+            return 2;
+        }
+        SymbolTable symbols = image.symbolTable();
+        List<Region> regions = new ArrayList<>();
+        for (SectionHeader s : image.sections()) {
+            if ((s.flags() & SectionHeader.SHF_EXECINSTR) != 0 && s.hasFileData() && s.size() != 0) {
+                regions.add(new Region("section " + s.name(), s.offset(), s.size(), s.addr()));
+            }
+        }
+        if (regions.isEmpty()) { // no section headers: the executable segments
+            for (ProgramHeader p : image.loadSegments()) {
+                if (p.executable() && p.filesz() != 0) {
+                    regions.add(new Region("segment " + p.index(), p.offset(), p.filesz(), p.vaddr()));
+                }
+            }
+        }
+        boolean first = true;
+        for (Region s : regions) {
+            if (s.offset() < 0 || (long) s.offset() + Integer.toUnsignedLong(s.size()) > data.length) {
+                err.println("j386: error: " + file + ": " + s.name() + " lies beyond the end of the file");
+                return 2;
+            }
+            byte[] code = java.util.Arrays.copyOfRange(data, s.offset(), s.offset() + s.size());
+            long start = Integer.toUnsignedLong(s.addr());
+            out.println((first ? "" : "\n") + "; " + s.name());
+            first = false;
+            List<Symbol> labels = new ArrayList<>();
+            for (Symbol sym : symbols.symbols()) {
+                long v = Integer.toUnsignedLong(sym.value());
+                if (v >= start && v < start + code.length) {
+                    labels.add(sym);
+                }
+            }
+            print(out, code, start, labels, SymbolLookup.of(symbols));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Bytes of the file to disassemble: a code section, or a code segment when there are no sections. */
+    private record Region(String name, int offset, int size, int addr) {
+    }
+
+    private void print(PrintWriter out, byte[] code, long start, List<Symbol> labels) {
+        print(out, code, start, labels, SymbolLookup.NONE);
+    }
+
+    /**
+     * Prints the code, a {@code name:} line before each labelled address. Decoding restarts at
+     * every label, so data before a label (a Multiboot header) cannot swallow the code after it.
+     */
+    private void print(PrintWriter out, byte[] code, long start, List<Symbol> labels, SymbolLookup names) {
+        Disassembler dis = Disassembler.standard();
+        ByteSource src = ByteSource.of(code, start);
+        int next = 0;
+        long at = start;
+        long end = start + code.length;
+        while (at < end) {
+            while (next < labels.size() && Integer.toUnsignedLong(labels.get(next).value()) < at) {
+                next++;
+            }
+            long limit = end;
+            while (next < labels.size() && Integer.toUnsignedLong(labels.get(next).value()) == at) {
+                out.println(labels.get(next).name() + ":");
+                next++;
+            }
+            if (next < labels.size()) {
+                limit = Integer.toUnsignedLong(labels.get(next).value());
+            }
+            long bound = limit;
+            Instruction i = dis.decode(a -> a < bound ? src.byteAt(a) : -1, at, bits, names);
+            out.println(i);
+            at += i.length();
+        }
+    }
+}

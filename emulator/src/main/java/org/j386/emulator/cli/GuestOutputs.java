@@ -1,0 +1,54 @@
+package org.j386.emulator.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Opens and later flushes/closes the guest's output destinations. */
+final class GuestOutputs {
+    private final List<OutputStream> opened = new ArrayList<>();
+    private final List<OutputStream> all = new ArrayList<>();
+
+    OutputStream open(String option, String where) throws UsageException {
+        if (where.equals("none")) {
+            return null;
+        }
+        OutputStream out;
+        if (where.equals("stdio")) {
+            out = new LineFlushingStream(System.out);
+        } else {
+            try {
+                out = new LineFlushingStream(Files.newOutputStream(Path.of(where)));
+            } catch (IOException | RuntimeException e) {
+                throw new UsageException(option + ": cannot write " + where + ": " + e.getMessage());
+            }
+            opened.add(out);
+        }
+        all.add(out);
+        return out;
+    }
+
+    void flush() {
+        for (OutputStream o : all) {
+            try {
+                o.flush();
+            } catch (IOException ignored) {
+                // a closed pipe: nothing more can be delivered
+            }
+        }
+    }
+
+    void close() {
+        flush();
+        for (OutputStream o : opened) {
+            try {
+                o.close();
+            } catch (IOException ignored) {
+                // already reported by flush, if at all
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.j386.emulator.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.j386.emulator.machine.Machine;
+import org.j386.emulator.machine.MachineConfig;
+import org.j386.guest.GuestKernel;
+import org.j386.tools.image.ImageFormatException;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The image and machine options shared by {@code j386 boot} and {@code j386 debug}. */
+final class MachineOptions {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
+            description = "the kernel to boot (default: the bundled j386 guest kernel)")
+    Path image;
+
+    @Option(names = "-m", paramLabel = "SIZE", defaultValue = "32M", converter = MemorySize.class,
+            description = "RAM size, 2M..2047M (default: ${DEFAULT-VALUE}); suffix K, M or G, plain numbers are MiB")
+    long memory;
+
+    @Option(names = "--debugcon", paramLabel = "stdio|none|FILE", defaultValue = "none",
+            description = "where bytes written to port 0xE9 go (default: ${DEFAULT-VALUE})")
+    String debugcon;
+
+    @Option(names = "--serial", paramLabel = "stdio|none|FILE", defaultValue = "stdio",
+            description = "where COM1 (0x3F8) output goes (default: ${DEFAULT-VALUE})")
+    String serial;
+
+    @Option(names = "--append", paramLabel = "CMDLINE", defaultValue = "",
+            description = "the kernel command line in the Multiboot information")
+    String append;
+
+    @Option(names = "--module", paramLabel = "FILE[ ARGS]",
+            description = "a Multiboot module (repeatable, like QEMU's -initrd); text after the file name is its command line")
+    List<String> modules = new ArrayList<>();
+
+    @Option(names = "--max-instructions", paramLabel = "N",
+            description = "stop after N instructions (exit status 4)")
+    long maxInstructions = Long.MAX_VALUE;
+
+    @Option(names = "--trace", paramLabel = "io|int|pf", split = ",",
+            description = "one line per port access (io), interrupt or exception (int), page fault (pf), on stderr; repeatable or comma-separated")
+    List<String> trace = new ArrayList<>();
+
+    /** Builds the machine these options describe and loads the image; trace lines go to {@code err}. */
+    Machine boot(GuestOutputs outputs, PrintWriter err) throws UsageException, IOException, ImageFormatException {
+        Machine machine = create(outputs, err);
+        load(machine);
+        return machine;
+    }
+
+    /** Loads the image named on the command line, or the bundled guest kernel when none is. */
+    void load(Machine machine) throws IOException, ImageFormatException {
+        if (image == null) {
+            machine.boot(GuestKernel.NAME, GuestKernel.image());
+        } else {
+            machine.boot(image);
+        }
+    }
+
+    /** Builds the machine these options describe, with no image loaded yet. */
+    Machine create(GuestOutputs outputs, PrintWriter err) throws UsageException, IOException {
+        MachineConfig config = new MachineConfig();
+        config.memoryBytes = memory;
+        config.commandLine = append;
+        config.maxInstructions = maxInstructions <= 0 ? Long.MAX_VALUE : maxInstructions;
+        config.traceOut = err;
+        config.debugcon = outputs.open("--debugcon", debugcon);
+        config.serial = outputs.open("--serial", serial);
+        for (String t : trace) {
+            config.trace.add(parseTrace(t));
+        }
+        for (String m : modules) {
+            config.modules.add(MachineConfig.Module.parse(m, Path.of("")));
+        }
+        return new Machine(config);
+    }
+
+    private static MachineConfig.Trace parseTrace(String name) throws UsageException {
+        switch (name.trim().toLowerCase()) {
+            case "io": return MachineConfig.Trace.IO;
+            case "int": return MachineConfig.Trace.INT;
+            case "pf": return MachineConfig.Trace.PF;
+            default: throw new UsageException("--trace: unknown event class '" + name + "' (expected io, int or pf)");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.j386.emulator.conform;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.j386.emulator.machine.Machine;
+import org.j386.emulator.machine.MachineConfig;
+import org.j386.emulator.machine.RunResult;
+import org.j386.tools.image.ImageFormatException;
+
+/**
+ * Probe kernels booted on the whole machine and compared with what QEMU printed on its debug
+ * console and the exit status it gave. Each expected output line is a case, and so is the exit
+ * status; the kernel is the group. The kernels, their sources and the recording commands live
+ * with the emulator's test kernels ({@code emulator/src/test/kernels}, {@code make probes} there
+ * copies them here).
+ */
+public final class ProbeSuite implements ConformanceSuite {
+    private static final String DIRECTORY = "/org/j386/emulator/conform/probes/";
+    /** Far more than any probe needs; a runaway kernel stops here. */
+    private static final long INSTRUCTION_LIMIT = 1_000_000_000L;
+
+    @Override
+    public String name() {
+        return "probes";
+    }
+
+    @Override
+    public String description() {
+        return "privilege-level and paging probe kernels compared with QEMU's output";
+    }
+
+    /** The probe kernels, in index order. */
+    public static List<String> kernels() {
+        List<String> names = new ArrayList<>();
+        for (String line : text(DIRECTORY + "index.txt").split("\n")) {
+            if (!line.isBlank()) {
+                names.add(line.trim());
+            }
+        }
+        return names;
+    }
+
+    @Override
+    public long size() {
+        long n = 0;
+        for (String k : kernels()) {
+            n += expectedLines(k).size() + 1;
+        }
+        return n;
+    }
+
+    @Override
+    public void run(Listener listener) {
+        for (String kernel : kernels()) {
+            List<String> expected = expectedLines(kernel);
+            int expectedStatus = Integer.parseInt(text(DIRECTORY + kernel + ".status").strip());
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            RunResult result = boot(kernel, console);
+            List<String> got = lines(console.toString(StandardCharsets.ISO_8859_1));
+            for (int i = 0; i < expected.size(); i++) {
+                String e = expected.get(i);
+                String g = i < got.size() ? got.get(i) : null;
+                listener.result(kernel, "line " + (i + 1), e.equals(g) ? null
+                        : "expected '" + e + "', got " + (g == null ? "nothing (" + result.message() + ")" : "'" + g + "'"));
+            }
+            String extra = got.size() > expected.size() ? "; and " + (got.size() - expected.size()) + " extra lines" : "";
+            listener.result(kernel, "exit status", result.exitStatus() == expectedStatus && extra.isEmpty() ? null
+                    : "expected " + expectedStatus + ", got " + result.exitStatus() + " (" + result.message() + ")" + extra);
+        }
+    }
+
+    private static RunResult boot(String kernel, ByteArrayOutputStream console) {
+        Path image = null;
+        try {
+            image = Files.createTempFile("j386-probe-" + kernel, ".elf");
+            Files.write(image, bytes(DIRECTORY + kernel + ".elf"));
+            MachineConfig config = new MachineConfig();
+            config.debugcon = console;
+            config.maxInstructions = INSTRUCTION_LIMIT;
+            Machine machine = new Machine(config);
+            machine.boot(image);
+            return machine.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ImageFormatException e) {
+            throw new IllegalStateException("probe kernel " + kernel + ": " + e.getMessage(), e);
+        } finally {
+            if (image != null) {
+                try {
+                    Files.deleteIfExists(image);
+                } catch (IOException ignored) {
+                    // a leftover temporary file is harmless
+                }
+            }
+        }
+    }
+
+    private static List<String> expectedLines(String kernel) {
+        return lines(new String(bytes(DIRECTORY + kernel + ".out"), StandardCharsets.ISO_8859_1));
+    }
+
+    private static List<String> lines(String text) {
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        return lines;
+    }
+
+    private static String text(String resource) {
+        return new String(bytes(resource), StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] bytes(String resource) {
+        try (InputStream in = ProbeSuite.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

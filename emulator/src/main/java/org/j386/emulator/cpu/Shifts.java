@@ -1,0 +1,174 @@
+package org.j386.emulator.cpu;
+
+/**
+ * Shifts and rotates (SHL SHR SAR ROL ROR RCL RCR) and the double shifts SHLD/SHRD.
+ *
+ * <p>The count is masked to five bits; a masked count of zero changes neither the operand nor
+ * any flag. Each operation computes its result and new flags first, stores the result, and only
+ * then commits the flags, so a faulting store leaves the flags untouched.
+ */
+final class Shifts {
+    private final Operands x;
+    private final Flags flags;
+
+    /** Flags computed by the last {@link #shift}/{@link #doubleShift}: the full arithmetic set. */
+    private int newFlags;
+
+    Shifts(Operands x, CpuState s) {
+        this.x = x;
+        this.flags = s.flags;
+    }
+
+    void shift(Insn d, int count) {
+        count &= 0x1F;
+        if (count == 0) {
+            // Still a read (and, architecturally, a write) of the operand: faults must happen.
+            if (d.rm < 0) {
+                x.linearWrite(d.seg, x.ea(d), Operands.BYTES[d.size]);
+            }
+            return;
+        }
+        int size = d.size;
+        if (d.rm >= 0) {
+            x.setReg(d.rm, size, shift(d.sub, size, x.reg(d.rm, size), count));
+        } else {
+            int lin = x.linearWrite(d.seg, x.ea(d), Operands.BYTES[size]);
+            x.write(lin, size, shift(d.sub, size, x.read(lin, size), count));
+        }
+        flags.setArith(newFlags);
+    }
+
+    /** A dword register shifted by an immediate count of 1-31 (the decoder leaves out count 0). */
+    int shiftRegister32(int op, int v, int count) {
+        int r = shift(op, 2, v, count);
+        flags.setArith(newFlags);
+        return r;
+    }
+
+    /**
+     * Shifts or rotates zero-extended {@code v} by {@code count} (1-31) and leaves the flags in
+     * {@link #newFlags}.
+     */
+    int shift(int op, int size, int v, int count) {
+        int bits = 8 << size;
+        int mask = Operands.MASK[size];
+        int msb = bits - 1;
+        int r;
+        int cf;
+        int of;
+        switch (op) {
+            case Op.ROL: {
+                int c = count & msb;
+                r = c == 0 ? v : ((v << c) | (v >>> (bits - c))) & mask;
+                cf = r & 1;
+                of = ((r >>> msb) ^ cf) & 1;
+                newFlags = (flags.arith() & ~(Flags.CF | Flags.OF)) | cf | of * Flags.OF;
+                return r;
+            }
+            case Op.ROR: {
+                int c = count & msb;
+                r = c == 0 ? v : ((v >>> c) | (v << (bits - c))) & mask;
+                cf = (r >>> msb) & 1;
+                of = ((r >>> msb) ^ (r >>> (msb - 1))) & 1;
+                newFlags = (flags.arith() & ~(Flags.CF | Flags.OF)) | cf | of * Flags.OF;
+                return r;
+            }
+            case Op.RCL:
+            case Op.RCR: {
+                // Rotate through carry: a (bits+1)-bit rotation of CF:value.
+                int width = bits + 1;
+                int c = count % width;
+                long t = ((long) flags.cfBit() << bits) | (v & 0xFFFFFFFFL);
+                long wmask = (1L << width) - 1;
+                if (op == Op.RCR) {
+                    c = (width - c) % width;
+                }
+                long rot = c == 0 ? t : ((t << c) | (t >>> (width - c))) & wmask;
+                r = (int) rot & mask;
+                cf = (int) (rot >>> bits) & 1;
+                of = op == Op.RCL ? ((r >>> msb) ^ cf) & 1 : ((r >>> msb) ^ (r >>> (msb - 1))) & 1;
+                newFlags = (flags.arith() & ~(Flags.CF | Flags.OF)) | cf | of * Flags.OF;
+                return r;
+            }
+            case Op.SHL:
+            case Op.SAL: {
+                long t = (v & 0xFFFFFFFFL) << count;
+                r = (int) t & mask;
+                cf = (int) (t >>> bits) & 1;
+                of = ((r >>> msb) ^ cf) & 1;
+                break;
+            }
+            case Op.SHR: {
+                int before = v >>> (count - 1);
+                r = before >>> 1;
+                cf = before & 1;
+                // OF is the operand's sign for a one-bit shift; QEMU and Intel parts give 0 beyond.
+                of = (before >>> msb) & 1;
+                break;
+            }
+            default: { // SAR
+                int sv = (v << (32 - bits)) >> (32 - bits);
+                int before = sv >> (count - 1);
+                r = (before >> 1) & mask;
+                cf = before & 1;
+                of = 0;
+                break;
+            }
+        }
+        newFlags = Flags.resultFlags(size, r) | cf | of * Flags.OF;
+        return r;
+    }
+
+    /** SHLD (sub 0) / SHRD (sub 1) of the r/m operand with bits from the reg operand. */
+    void doubleShift(Insn d, int count) {
+        count &= 0x1F;
+        int size = d.size;
+        if (count == 0) {
+            if (d.rm < 0) {
+                x.linearWrite(d.seg, x.ea(d), Operands.BYTES[size]);
+            }
+            return;
+        }
+        int src = x.reg(d.reg, size);
+        if (d.rm >= 0) {
+            x.setReg(d.rm, size, doubleShift(d.sub == 0, size, x.reg(d.rm, size), src, count));
+        } else {
+            int lin = x.linearWrite(d.seg, x.ea(d), Operands.BYTES[size]);
+            x.write(lin, size, doubleShift(d.sub == 0, size, x.read(lin, size), src, count));
+        }
+        flags.setArith(newFlags);
+    }
+
+    int doubleShift(boolean left, int size, int dst, int src, int count) {
+        long t;
+        int r;
+        int cf;
+        if (size == 2) {
+            if (left) {
+                t = ((long) dst << 32) | (src & 0xFFFFFFFFL);
+                r = (int) (t >>> (32 - count));
+                cf = (int) (t >>> (64 - count)) & 1;
+            } else {
+                t = ((long) src << 32) | (dst & 0xFFFFFFFFL);
+                r = (int) (t >>> count);
+                cf = (int) (t >>> (count - 1)) & 1;
+            }
+        } else {
+            // 16-bit counts above 16 are undefined; Intel parts shift the 48-bit pattern
+            // dst:src:dst (left) or dst:src:dst read from the low end (right), as QEMU does.
+            if (left) {
+                t = ((long) dst << 32) | ((long) src << 16) | dst;
+                r = (int) (t >>> (32 - count)) & 0xFFFF;
+                cf = (int) (t >>> (48 - count)) & 1;
+            } else {
+                t = ((long) dst << 32) | ((long) src << 16) | dst;
+                r = (int) (t >>> count) & 0xFFFF;
+                cf = (int) (t >>> (count - 1)) & 1;
+            }
+        }
+        int msb = (8 << size) - 1;
+        int of = ((r ^ dst) >>> msb) & 1;
+        newFlags = Flags.resultFlags(size, r) | cf | of * Flags.OF;
+        return r;
+    }
+}

@@ -1,0 +1,560 @@
+package org.j386.emulator.debug;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.j386.emulator.cpu.Cpu;
+import org.j386.emulator.cpu.CpuState;
+import org.j386.emulator.cpu.Vectors;
+import org.j386.emulator.machine.Machine;
+import org.j386.emulator.machine.RunResult;
+import org.j386.emulator.memory.Mmu;
+import org.j386.guest.reference.PoolSnapshot;
+import org.j386.tools.image.Symbol;
+import org.j386.tools.image.SymbolTable;
+
+/**
+ * Run control over a {@link Machine}: continue, step, next, until, finish; breakpoints,
+ * watchpoints and caught exceptions. The console and the gdb stub both drive the machine through
+ * this class, on one thread at a time; {@link #interrupt()} may be called from any thread.
+ */
+public final class Debugger implements Expression.Context {
+    private final Machine machine;
+    private final Cpu cpu;
+    private final CpuState s;
+    private final GuestMemory memory;
+    private final SymbolTable symbols;
+    private final Disassembly disassembly;
+    /** Addresses at or above this lie past every symbol: no name+offset for them. */
+    private final long symbolsEnd;
+
+    private final List<Breakpoint> breakpoints = new ArrayList<>();
+    private final List<Watchpoint> watchpoints = new ArrayList<>();
+    private final BitSet caught = new BitSet(256);
+    private int nextBreakpointId = 1;
+    private PrintWriter trace;
+    private Supplier<PoolSnapshot> referencePools;
+    private Supplier<String> referenceCaveat;
+
+    // ---- bookkeeping of the current run, written by the hooks ----
+    private Stop pending;
+    private Watchpoint watchHit;
+    private long watchAt;
+    private boolean watchWrite;
+    private int watchInsn;
+    /** Where the last stop left EIP and the instruction count: a breakpoint there is not hit again at once. */
+    private int stoppedEip = -1;
+    private long stoppedInstructions = -1;
+    /** EIP at the boundary before the current instruction (REP iterations repeat it). */
+    private int boundaryEip;
+    private int previousBoundaryEip;
+    /** A target of next/until/finish, or -1; reached when EIP equals it and ESP is above {@link #runToEspAbove}. */
+    private long runTo = -1;
+    private long runToEspAbove = -1;
+    private String runToHeadline = "";
+
+    private boolean watcherInstalled;
+    private final Cpu.BoundaryHook hook = this::stopBefore;
+    private final Mmu.AccessObserver watcher = new Mmu.AccessObserver() {
+        @Override
+        public boolean watches(int linearPage, int physicalFrame) {
+            return watchesPage(linearPage, physicalFrame);
+        }
+
+        @Override
+        public void access(int linear, int physical, boolean write) {
+            accessed(linear, physical, write);
+        }
+    };
+
+    public Debugger(Machine machine) {
+        this.machine = machine;
+        this.cpu = machine.cpu();
+        this.s = cpu.state;
+        this.memory = new GuestMemory(machine.mmu(), s);
+        this.symbols = machine.kernel() == null ? SymbolTable.empty() : machine.kernel().symbols();
+        long top = 0;
+        for (Symbol sym : symbols.symbols()) {
+            top = Math.max(top, (sym.value() & 0xFFFFFFFFL) + (sym.size() & 0xFFFFFFFFL));
+        }
+        this.symbolsEnd = top;
+        this.disassembly = new Disassembly(address -> symbolName(address).orElse(null));
+        Cpu.EventObserver previous = cpu.eventObserver();
+        cpu.setEventObserver(new Cpu.EventObserver() {
+            @Override
+            public void exception(int vector, int errorCode, boolean hasErrorCode, int eip, int cr2) {
+                previous.exception(vector, errorCode, hasErrorCode, eip, cr2);
+            }
+
+            @Override
+            public void interrupt(int vector, boolean external, int eip) {
+                previous.interrupt(vector, external, eip);
+            }
+
+            @Override
+            public boolean holdException(int vector, int errorCode, boolean hasErrorCode) {
+                return catchException(vector, errorCode, hasErrorCode)
+                        || previous.holdException(vector, errorCode, hasErrorCode);
+            }
+        });
+    }
+
+    /**
+     * Has {@code pools} compare the guest's pools with a reference's: {@code pools} gives the
+     * reference's now, {@code caveat} why they may rightly differ now (null: they should agree).
+     */
+    public void comparePoolsWith(Supplier<PoolSnapshot> pools, Supplier<String> caveat) {
+        this.referencePools = pools;
+        this.referenceCaveat = caveat;
+    }
+
+    /** The reference's pools now, or null when {@code pools} has nothing to compare with. */
+    PoolSnapshot referencePools() {
+        return referencePools == null ? null : referencePools.get();
+    }
+
+    String referenceCaveat() {
+        return referenceCaveat == null ? null : referenceCaveat.get();
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    public Disassembly disassembly() {
+        return disassembly;
+    }
+
+    @Override
+    public CpuState state() {
+        return s;
+    }
+
+    @Override
+    public SymbolTable symbols() {
+        return symbols;
+    }
+
+    @Override
+    public Long readLinear32(long linear) {
+        return memory.readValue(linear, false, 4);
+    }
+
+    /** " <name+0x12>" for an address inside a symbol, else "". */
+    public String symbolSuffix(long address) {
+        return symbolName(address).map(n -> " <" + n + ">").orElse("");
+    }
+
+    /** "name+0x12" for an address inside the kernel's symbols (not past the last of them). */
+    public Optional<String> symbolName(long address) {
+        if (address < 0 || address > symbolsEnd) {
+            return Optional.empty();
+        }
+        return symbols.nameFor((int) address);
+    }
+
+    public Expression parse(String text) throws DebugException {
+        return Expression.parse(text, symbols);
+    }
+
+    public long evaluate(String text) throws DebugException {
+        return parse(text).evaluate(this);
+    }
+
+    // ---- breakpoints, watchpoints, catches ----
+
+    public List<Breakpoint> breakpoints() {
+        return List.copyOf(breakpoints);
+    }
+
+    public List<Watchpoint> watchpoints() {
+        return List.copyOf(watchpoints);
+    }
+
+    public Breakpoint addBreakpoint(long address, boolean physical, String spec, boolean temporary, Expression condition) {
+        Breakpoint b = new Breakpoint(nextBreakpointId++, address & 0xFFFFFFFFL, physical, spec, temporary, condition);
+        breakpoints.add(b);
+        return b;
+    }
+
+    public Watchpoint addWatchpoint(long address, int length, boolean physical, Watchpoint.Kind kind, String spec) {
+        Watchpoint w = new Watchpoint(nextBreakpointId++, address & 0xFFFFFFFFL, length, physical, kind, spec);
+        w.lastValue = memory.readValue(w.address, physical, length);
+        watchpoints.add(w);
+        return w;
+    }
+
+    /** Deletes breakpoints or watchpoints by number; false if there is none with that number. */
+    public boolean delete(int id) {
+        return breakpoints.removeIf(b -> b.id == id) | watchpoints.removeIf(w -> w.id == id);
+    }
+
+    public void deleteAll() {
+        breakpoints.clear();
+        watchpoints.clear();
+    }
+
+    /** Enables or disables a breakpoint or watchpoint; false if there is none with that number. */
+    public boolean setEnabled(int id, boolean enabled) {
+        boolean found = false;
+        for (Breakpoint b : breakpoints) {
+            if (b.id == id) {
+                b.enabled = enabled;
+                found = true;
+            }
+        }
+        for (Watchpoint w : watchpoints) {
+            if (w.id == id) {
+                w.enabled = enabled;
+                found = true;
+            }
+        }
+        return found;
+    }
+
+    public Optional<Breakpoint> breakpoint(int id) {
+        return breakpoints.stream().filter(b -> b.id == id).findFirst();
+    }
+
+    /** Stop before delivering these exception vectors. */
+    public void catchVectors(BitSet vectors, boolean on) {
+        if (on) {
+            caught.or(vectors);
+        } else {
+            caught.andNot(vectors);
+        }
+    }
+
+    public BitSet caughtVectors() {
+        return (BitSet) caught.clone();
+    }
+
+    /** One line per executed instruction to {@code out}, or none with null. */
+    public void setTrace(PrintWriter out) {
+        this.trace = out;
+    }
+
+    public boolean tracing() {
+        return trace != null;
+    }
+
+    // ---- run control ----
+
+    /** Whether the machine can still run. */
+    public boolean ended() {
+        return machine.endResult() != null;
+    }
+
+    /** Stops a running machine at the next instruction boundary; from any thread. */
+    public void interrupt() {
+        machine.requestPause();
+    }
+
+    public Stop continueRun() {
+        if (ended()) {
+            return endedStop(machine.endResult());
+        }
+        deliverHeldException();
+        return resume(Long.MAX_VALUE);
+    }
+
+    /** Executes {@code count} instructions (stopping early at breakpoints and watchpoints). */
+    public Stop step(long count) {
+        if (ended()) {
+            return endedStop(machine.endResult());
+        }
+        if (cpu.interrupts.hasHeldException()) {
+            int vector = cpu.interrupts.heldVector();
+            deliverHeldException();
+            if (--count == 0 || ended()) {
+                return afterStop(Stop.simple(Stop.Kind.STEP, Vectors.name(vector) + " delivered to its handler at "
+                        + location(s.eip)));
+            }
+        }
+        return resume(count);
+    }
+
+    /** Like {@link #step} with 1, but a CALL runs until it returns. */
+    public Stop next() {
+        int eip = s.eip;
+        int esp = s.regs[CpuState.ESP];
+        Stop st = step(1);
+        if (st.kind() != Stop.Kind.STEP) {
+            return st;
+        }
+        // A CALL pushed a return address just past itself and went elsewhere.
+        Long ret = readLinear32(s.regs[CpuState.ESP] & 0xFFFFFFFFL);
+        long length = ret == null ? -1 : ret - (eip & 0xFFFFFFFFL);
+        if (s.regs[CpuState.ESP] == esp - 4 && length >= 2 && length <= 15 && (s.eip & 0xFFFFFFFFL) != ret) {
+            return runTo(ret, esp - 4, "");
+        }
+        return st;
+    }
+
+    /** Runs until EIP reaches {@code address} (or something else stops the machine first). */
+    public Stop until(long address) {
+        return runTo(address & 0xFFFFFFFFL, -1, "Reached ");
+    }
+
+    /**
+     * Runs until the current function returns: at its first instruction the return address is at
+     * [ESP]; after the prologue, at [EBP+4].
+     */
+    public Stop finish() throws DebugException {
+        int eip = s.eip;
+        boolean atEntry = symbols.symbolAt(eip).map(Symbol::value).map(v -> v == eip).orElse(false);
+        long esp = s.regs[CpuState.ESP] & 0xFFFFFFFFL;
+        long frame = atEntry ? esp : s.regs[CpuState.EBP] & 0xFFFFFFFFL;
+        if (!atEntry && (frame < esp || frame - esp > 0x100000)) {
+            throw new DebugException(String.format("EBP=0x%08x is no frame pointer here (ESP=0x%08x): finish works at a "
+                    + "function's first instruction or in code that keeps EBP frames", frame, esp));
+        }
+        Long ret = readLinear32(atEntry ? frame : frame + 4);
+        if (ret == null) {
+            throw new DebugException(String.format("cannot read the return address at 0x%08x", atEntry ? frame : frame + 4));
+        }
+        return runTo(ret, frame, "Returned to ");
+    }
+
+    private Stop runTo(long address, long espAbove, String headline) {
+        if (ended()) {
+            return endedStop(machine.endResult());
+        }
+        deliverHeldException();
+        runTo = address;
+        runToEspAbove = espAbove;
+        runToHeadline = headline;
+        try {
+            return resume(Long.MAX_VALUE);
+        } finally {
+            runTo = -1;
+        }
+    }
+
+    private void deliverHeldException() {
+        if (cpu.interrupts.hasHeldException()) {
+            cpu.interrupts.deliverHeldException();
+        }
+    }
+
+    private Stop resume(long instructions) {
+        pending = null;
+        watchHit = null;
+        boolean watching = watchpoints.stream().anyMatch(w -> w.enabled);
+        boolean needHook = watching || trace != null || runTo >= 0 || breakpoints.stream().anyMatch(b -> b.enabled);
+        if (watching != watcherInstalled) {
+            // Changing the observer empties the TLB, so it is done only when watchpoints come or go:
+            // a stop must not hide a guest's missing INVLPG.
+            machine.mmu().setAccessObserver(watching ? watcher : null);
+            watcherInstalled = watching;
+        }
+        cpu.setBoundaryHook(needHook ? hook : null);
+        boundaryEip = s.eip;
+        previousBoundaryEip = s.eip - 1;
+        long before = s.instructions;
+        RunResult result;
+        try {
+            result = machine.resume(instructions);
+        } finally {
+            cpu.setBoundaryHook(null);
+            if (trace != null) {
+                trace.flush();
+            }
+        }
+        if (watchHit != null) {
+            return afterStop(watchStop(watchHit, watchAt, watchWrite, watchInsn));
+        }
+        if (result != null) {
+            return afterStop(endedStop(result));
+        }
+        if (pending != null) {
+            return afterStop(pending);
+        }
+        if (s.instructions - before >= instructions) {
+            return afterStop(Stop.simple(Stop.Kind.STEP, location(s.eip)));
+        }
+        return afterStop(Stop.simple(Stop.Kind.INTERRUPTED, "Interrupted at " + location(s.eip)));
+    }
+
+    private Stop afterStop(Stop stop) {
+        stoppedEip = s.eip;
+        stoppedInstructions = s.instructions;
+        return stop;
+    }
+
+    private Stop endedStop(RunResult r) {
+        return new Stop(Stop.Kind.ENDED, "The machine has ended: " + r.message(), r.diagnostic(), -1, null, 0, r);
+    }
+
+    /** "0x00100234 <kmain+0x14>" */
+    public String location(long address) {
+        return String.format("0x%08x", address & 0xFFFFFFFFL) + symbolSuffix(address);
+    }
+
+    // ---- the hooks, called from inside the run loop ----
+
+    private boolean stopBefore(int eip) {
+        previousBoundaryEip = boundaryEip;
+        boundaryEip = eip;
+        if (watchHit != null) {
+            // A watchpoint fired during the previous instruction.
+            return true;
+        }
+        boolean resumedHere = eip == stoppedEip && s.instructions == stoppedInstructions;
+        // A repeated string instruction passes the same boundary once per iteration: one stop is enough.
+        boolean repeating = eip == previousBoundaryEip && s.instructions != stoppedInstructions && isRepeated(eip);
+        if (!resumedHere && !repeating) {
+            if (runTo >= 0 && (eip & 0xFFFFFFFFL) == runTo
+                    && (runToEspAbove < 0 || (s.regs[CpuState.ESP] & 0xFFFFFFFFL) > runToEspAbove)) {
+                pending = Stop.simple(Stop.Kind.STEP, runToHeadline + location(eip));
+                machine.requestPause();
+                return true;
+            }
+            Stop hit = checkBreakpoints(eip);
+            if (hit != null) {
+                pending = hit;
+                machine.requestPause();
+                return true;
+            }
+        }
+        if (trace != null) {
+            trace.println(disassembly.line(memory, eip, this));
+        }
+        return false;
+    }
+
+    private boolean isRepeated(int eip) {
+        byte[] b = new byte[4];
+        int n = memory.read(eip & 0xFFFFFFFFL, false, b, 4);
+        for (int i = 0; i < n; i++) {
+            int x = b[i] & 0xFF;
+            if (x == 0xF3 || x == 0xF2) {
+                return true;
+            }
+            if (x != 0x66 && x != 0x67 && x != 0x26 && x != 0x2E && x != 0x36 && x != 0x3E && x != 0x64 && x != 0x65) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private Stop checkBreakpoints(int eip) {
+        long linear = eip & 0xFFFFFFFFL;
+        long physical = -2;
+        for (int i = 0; i < breakpoints.size(); i++) {
+            Breakpoint b = breakpoints.get(i);
+            if (!b.enabled) {
+                continue;
+            }
+            if (b.physical) {
+                if (physical == -2) {
+                    physical = memory.translate(s.segs[CpuState.CS].base + eip);
+                }
+                if (physical != b.address) {
+                    continue;
+                }
+            } else if (linear != b.address) {
+                continue;
+            }
+            if (b.condition != null) {
+                try {
+                    if (b.condition.evaluate(this) == 0) {
+                        continue;
+                    }
+                } catch (DebugException e) {
+                    b.hits++;
+                    return Stop.simple(Stop.Kind.BREAKPOINT, "Breakpoint " + b.id + ", " + location(eip)
+                            + " (condition could not be evaluated: " + e.getMessage() + ")");
+                }
+            }
+            b.hits++;
+            if (b.temporary) {
+                breakpoints.remove(i);
+                return Stop.simple(Stop.Kind.BREAKPOINT, "Temporary breakpoint " + b.id + ", " + location(eip));
+            }
+            return Stop.simple(Stop.Kind.BREAKPOINT, "Breakpoint " + b.id + ", " + location(eip));
+        }
+        return null;
+    }
+
+    private boolean watchesPage(int linearPage, int physicalFrame) {
+        for (Watchpoint w : watchpoints) {
+            long page = w.physical ? physicalFrame & 0xFFFFFFFFL : linearPage & 0xFFFFFFFFL;
+            long first = Math.max(0, w.address - 3) & ~0xFFFL;
+            long last = (w.address + w.length - 1) & ~0xFFFL;
+            if (w.enabled && page >= first && page <= last) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void accessed(int linear, int physical, boolean write) {
+        if (watchHit != null || pending != null) {
+            return;
+        }
+        for (Watchpoint w : watchpoints) {
+            long at = (w.physical ? physical : linear) & 0xFFFFFFFFL;
+            if (w.enabled && w.kind.matches(write) && w.touches(at)) {
+                w.hits++;
+                watchHit = w;
+                watchAt = at;
+                watchWrite = write;
+                watchInsn = boundaryEip;
+                machine.requestPause();
+                return;
+            }
+        }
+    }
+
+    /** The report is made once the machine has stopped, after the accessing instruction completed. */
+    private Stop watchStop(Watchpoint w, long at, boolean write, int insn) {
+        Long now = memory.readValue(w.address, w.physical, w.length);
+        String width = "%0" + (2 * w.length) + "x";
+        StringBuilder d = new StringBuilder();
+        d.append(String.format("  %s of 0x%08x by the instruction at %s%n", write ? "write" : "read", at, location(insn)));
+        if (write) {
+            d.append("  old value = ").append(w.lastValue == null ? "(unmapped)" : String.format("0x" + width, w.lastValue));
+            d.append('\n');
+            d.append("  new value = ").append(now == null ? "(unmapped)" : String.format("0x" + width, now));
+        } else {
+            d.append("  value = ").append(now == null ? "(unmapped)" : String.format("0x" + width, now));
+        }
+        d.append('\n');
+        w.lastValue = now;
+        String what = w.kind == Watchpoint.Kind.WRITE ? "Watchpoint" : w.kind == Watchpoint.Kind.READ
+                ? "Read watchpoint" : "Access watchpoint";
+        return new Stop(Stop.Kind.WATCHPOINT, what + " " + w.id + ": " + w.spec, d.toString(), -1, w, at, null);
+    }
+
+    private boolean catchException(int vector, int errorCode, boolean hasErrorCode) {
+        if (!caught.get(vector & 0xFF)) {
+            return false;
+        }
+        StringBuilder d = new StringBuilder();
+        if (hasErrorCode) {
+            d.append(String.format("  error code 0x%x", errorCode));
+            if (vector == Vectors.PF) {
+                d.append(": ").append(Describe.pageFaultCode(errorCode));
+            } else if ((errorCode & 0xFFFC) != 0 || (errorCode & 3) != 0) {
+                d.append(": ").append(Describe.selectorErrorCode(errorCode));
+            }
+            d.append('\n');
+        }
+        if (vector == Vectors.PF) {
+            d.append(String.format("  cr2 = 0x%08x%s%n", s.cr2, symbolSuffix(s.cr2 & 0xFFFFFFFFL)));
+        }
+        pending = new Stop(Stop.Kind.EXCEPTION, "Exception " + Vectors.name(vector) + " (vector " + vector + ") at "
+                + location(s.eip) + ", before delivery", d.toString(), vector, null, 0, null);
+        machine.requestPause();
+        return true;
+    }
+}

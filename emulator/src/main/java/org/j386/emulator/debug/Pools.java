@@ -1,0 +1,176 @@
+package org.j386.emulator.debug;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.j386.guest.reference.PoolSnapshot;
+import org.j386.tools.image.Symbol;
+
+/**
+ * {@code pools}: the j386 guest kernel's frame pools and virtual-memory pools, read from guest
+ * memory through its symbols ({@code pool_list}, {@code current_pt}) and its structure layouts:
+ * a frame pool is {base frame, frame count, first info frame, next} with one state byte per frame
+ * in its info frames (0 free, 1 used, 2 head of a sequence, 3 inaccessible); a page table is
+ * {directory frame, first VM pool}; a VM pool is {base, size, frame pool, page table, next}, with
+ * its region table in its own first page: count, allocated count, then (start, pages | 1 << 31).
+ * When the debugger has a reference to compare with ({@code --check-reference}), the pools read
+ * are then compared with the reference's and the differences listed.
+ */
+final class Pools {
+    private static final int FREE = 0, USED = 1, HEAD = 2, INACCESSIBLE = 3;
+    private static final long ALLOCATED = 0x80000000L;
+    private static final int MAX_POOLS = 64, MAX_REGIONS = 511, MAX_FRAMES = 1 << 20;
+
+    private final Debugger debugger;
+    private final GuestMemory memory;
+
+    Pools(Debugger debugger) {
+        this.debugger = debugger;
+        this.memory = debugger.memory();
+    }
+
+    private long symbol(String name) throws DebugException {
+        return debugger.symbols().lookup(name).map(Symbol::value).map(v -> v & 0xFFFFFFFFL)
+                .orElseThrow(() -> new DebugException("pools needs the j386 guest kernel's symbol '" + name
+                        + "' (this kernel has none)"));
+    }
+
+    private long dword(long linear) throws DebugException {
+        Long v = memory.readValue(linear, false, 4);
+        if (v == null) {
+            throw new DebugException(String.format("cannot read 0x%08x: not mapped", linear));
+        }
+        return v;
+    }
+
+    void print(PrintWriter out) throws DebugException {
+        List<PoolSnapshot.FramePool> frames = framePools(out);
+        List<PoolSnapshot.VmPool> vms = new ArrayList<>();
+        int directory = vmPools(out, vms);
+        PoolSnapshot reference = debugger.referencePools();
+        if (reference == null) {
+            return;
+        }
+        String caveat = debugger.referenceCaveat();
+        if (caveat != null) {
+            out.println("reference: note: " + caveat);
+        }
+        List<String> differences = PoolComparison.differences(new PoolSnapshot(frames, directory, vms), reference);
+        if (differences.isEmpty()) {
+            out.println("reference agrees");
+        } else {
+            out.printf("reference differs in %d field%s:%n", differences.size(), differences.size() == 1 ? "" : "s");
+            differences.forEach(d -> out.println("  " + d));
+        }
+    }
+
+    private List<PoolSnapshot.FramePool> framePools(PrintWriter out) throws DebugException {
+        List<PoolSnapshot.FramePool> snapshot = new ArrayList<>();
+        long pool = dword(symbol("pool_list"));
+        if (pool == 0) {
+            out.println("frame pools: none constructed yet");
+            return snapshot;
+        }
+        for (int n = 0; pool != 0 && n < MAX_POOLS; n++) {
+            long base = dword(pool), count = dword(pool + 4), info = dword(pool + 8);
+            byte[] states = new byte[(int) Math.min(count, MAX_FRAMES)];
+            out.printf("frame pool%s: frames 0x%05x-0x%05x (%d), info frame 0x%05x%n", debugger.symbolSuffix(pool), base,
+                    base + count - 1, count, info);
+            int[] totals = new int[4];
+            long sequences = 0;
+            StringBuilder runs = new StringBuilder();
+            // Runs of one kind: consecutive allocated sequences (HEAD, then USED frames) make one run.
+            long runStart = 0, runHeads = 0;
+            int runKind = -1;
+            for (long f = 0; f <= count; f++) {
+                int state = f == count ? -2 : stateOf(info, f);
+                if (f < states.length) {
+                    states[(int) f] = (byte) state;
+                }
+                if (state >= 0 && state < 4) {
+                    totals[state]++;
+                }
+                int kind = state == USED ? HEAD : state;
+                if (kind != runKind) {
+                    if (runKind != -1) {
+                        runs.append(String.format("    0x%05x-0x%05x %-12s %d frame%s%s%n", base + runStart, base + f - 1,
+                                name(runKind), f - runStart, f - runStart == 1 ? "" : "s",
+                                runKind == HEAD ? " in " + runHeads + " sequence" + (runHeads == 1 ? "" : "s") : ""));
+                    }
+                    runStart = f;
+                    runKind = kind;
+                    runHeads = 0;
+                }
+                if (state == HEAD) {
+                    sequences++;
+                    runHeads++;
+                }
+            }
+            out.printf("  free %d, allocated %d in %d sequence%s, inaccessible %d%n", totals[FREE], totals[USED] + totals[HEAD],
+                    sequences, sequences == 1 ? "" : "s", totals[INACCESSIBLE]);
+            out.print(runs);
+            snapshot.add(new PoolSnapshot.FramePool((int) base, (int) count, (int) info, states));
+            pool = dword(pool + 12);
+        }
+        return snapshot;
+    }
+
+    private int stateOf(long infoFrame, long frame) throws DebugException {
+        long physical = (infoFrame << 12) + frame;
+        Long v = memory.readValue(physical, true, 1);
+        if (v == null) {
+            throw new DebugException(String.format("info frame byte at physical 0x%08x is outside RAM", physical));
+        }
+        return v.intValue();
+    }
+
+    private static String name(int state) {
+        switch (state) {
+            case FREE: return "free";
+            case HEAD: return "allocated";
+            case INACCESSIBLE: return "inaccessible";
+            default: return "state " + state + "?";
+        }
+    }
+
+    /** Prints the current page table's VM pools, adds them to {@code snapshot}; returns its directory frame. */
+    private int vmPools(PrintWriter out, List<PoolSnapshot.VmPool> snapshot) throws DebugException {
+        long pt = dword(symbol("current_pt"));
+        if (pt == 0) {
+            out.println("VM pools: no page table is current yet");
+            return 0;
+        }
+        long pool = dword(pt + 4);
+        out.printf("VM pools of the current page table%s (directory frame 0x%05x):%s%n", debugger.symbolSuffix(pt),
+                dword(pt), pool == 0 ? " none" : "");
+        for (int n = 0; pool != 0 && n < MAX_POOLS; n++) {
+            long base = dword(pool), size = dword(pool + 4);
+            out.printf("VM pool%s: 0x%08x-0x%08x (%s), frames from%s%n", debugger.symbolSuffix(pool), base, base + size - 1,
+                    Paging.size(size), debugger.symbolSuffix(dword(pool + 8)));
+            Long regions = memory.readValue(base, false, 4);
+            List<PoolSnapshot.Region> table = new ArrayList<>();
+            long allocatedRegions = 0;
+            if (regions == null) {
+                out.println("  region table page not mapped yet (nothing allocated so far)");
+            } else {
+                long allocated = dword(base + 4);
+                allocatedRegions = allocated;
+                out.printf("  %d region%s, %d allocated%n", regions, regions == 1 ? "" : "s", allocated);
+                for (long i = 0; i < Math.min(regions, MAX_REGIONS); i++) {
+                    long start = dword(base + 8 + i * 8), word = dword(base + 12 + i * 8);
+                    long pages = word & ~ALLOCATED;
+                    String range = pages == 0 ? String.format("0x%08x (empty)      ", start)
+                            : String.format("0x%08x-0x%08x", start, (start + pages * 4096 - 1) & 0xFFFFFFFFL);
+                    out.printf("    %s %-9s %d page%s%n", range, (word & ALLOCATED) != 0 ? "allocated" : "free", pages,
+                            pages == 1 ? "" : "s");
+                    table.add(new PoolSnapshot.Region((int) start, (int) pages, (word & ALLOCATED) != 0));
+                }
+            }
+            snapshot.add(new PoolSnapshot.VmPool((int) base, (int) size, (int) dword(dword(pool + 8)), regions != null,
+                    regions == null ? 0 : regions.intValue(), (int) allocatedRegions, table));
+            pool = dword(pool + 16);
+        }
+        return (int) dword(pt);
+    }
+}

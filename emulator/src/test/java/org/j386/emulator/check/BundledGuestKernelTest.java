@@ -1,0 +1,74 @@
+package org.j386.emulator.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.j386.emulator.machine.Machine;
+import org.j386.emulator.machine.MachineConfig;
+import org.j386.emulator.machine.RunResult;
+import org.j386.guest.GuestKernel;
+import org.j386.guest.scenario.ScenarioGenerator;
+import org.j386.guest.scenario.WriteScenario;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Boots the bundled guest kernel once per folder under {@code src/test/guest-kernel} (its
+ * {@code cmdline} is the kernel command line; a {@code seed} file passes the scenario of that seed
+ * as a module) with the reference checker attached: the debug
+ * console must hold exactly what QEMU printed for the same command line (recorded by
+ * {@code record.sh}), the exit status must be QEMU's, and every event record must agree with the
+ * Java reference.
+ */
+class BundledGuestKernelTest {
+    static final Path CASES = Path.of("src/test/guest-kernel");
+
+    @TestFactory
+    Stream<DynamicTest> theGuestKernelPrintsWhatQemuPrintedAndAgreesWithTheReference() throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (Stream<Path> list = Files.list(CASES)) {
+            list.filter(d -> Files.exists(d.resolve("expected.out"))).sorted().forEach(dirs::add);
+        }
+        assertFalse(dirs.isEmpty(), "no guest-kernel cases under " + CASES.toAbsolutePath());
+        return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d)));
+    }
+
+    private static void check(Path dir) throws Exception {
+        MachineConfig config = new MachineConfig();
+        ByteArrayOutputStream debugcon = new ByteArrayOutputStream();
+        config.debugcon = debugcon;
+        config.commandLine = Files.readString(dir.resolve("cmdline")).strip();
+        config.maxInstructions = 2_000_000_000L;
+        Path seed = dir.resolve("seed");
+        if (Files.exists(seed)) {
+            Path module = Files.createTempFile("j386-scenario", ".bin");
+            module.toFile().deleteOnExit();
+            Files.write(module, ScenarioGenerator.generate(Long.parseLong(Files.readString(seed).strip()),
+                    WriteScenario.DEFAULT_LENGTH).toBytes());
+            config.modules.add(MachineConfig.Module.parse(module.toString(), Path.of("")));
+        }
+        Machine machine = new Machine(config);
+        ReferenceChecker checker = new ReferenceChecker(() -> machine.cpu().state.instructions, () -> machine.exit(0));
+        machine.ports().register(TracePort.PORT, 1, new TracePort(checker));
+        machine.boot(GuestKernel.NAME, GuestKernel.image());
+        RunResult result = machine.run();
+
+        String name = dir.getFileName().toString();
+        assertNull(checker.divergence(), () -> name + ": " + checker.divergence().describe());
+        assertTrue(checker.checked() > 0, name + ": the guest wrote no event records");
+        assertEquals(Files.readString(dir.resolve("expected.out"), StandardCharsets.ISO_8859_1),
+                debugcon.toString(StandardCharsets.ISO_8859_1), name + ": output differs from QEMU's (" + result.message() + ")");
+        assertEquals(Integer.parseInt(Files.readString(dir.resolve("expected.status")).strip()), result.exitStatus(),
+                name + ": exit status differs from QEMU's");
+    }
+}

@@ -1,0 +1,99 @@
+package org.j386.emulator.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.j386.guest.reference.Event;
+import org.j386.guest.reference.MemoryManager;
+import org.j386.guest.reference.Op;
+import org.j386.guest.reference.PageTable;
+import org.j386.guest.reference.VmPool;
+import org.junit.jupiter.api.Test;
+
+class ReferenceCheckerTest {
+    private int stops;
+
+    /** The records of a short run: boot, a page table, a pool, an allocation and a touch. */
+    private static List<Event> run() {
+        List<Event> events = new ArrayList<>();
+        MemoryManager mm = MemoryManager.boot(32 << 20, events::add);
+        PageTable pt = mm.createPageTable();
+        pt.load();
+        mm.enablePaging();
+        VmPool pool = mm.createVmPool(1 << 30, 1 << 20, mm.processPool(), pt);
+        int a = pool.allocate(3 * 4096);
+        mm.write32(a + 4096, 1);
+        pool.release(a);
+        return events;
+    }
+
+    @Test
+    void aStreamTheReferenceWouldWriteAgreesRecordByRecord() {
+        List<Event> events = run();
+        ReferenceChecker checker = new ReferenceChecker(() -> 7, () -> stops++);
+        events.forEach(checker);
+        assertNull(checker.divergence());
+        assertEquals(events.size(), checker.checked());
+        assertEquals(0, stops);
+    }
+
+    @Test
+    void betweenOperationsThePoolsAreTheReferencesAndNeedNoCaveatButInsideOneTheyDo() {
+        List<Event> events = run();
+        int allocate = events.indexOf(Event.begin(Op.VM_ALLOCATE, 1 << 30, 3 * 4096));
+        ReferenceChecker checker = new ReferenceChecker(() -> 0, () -> stops++);
+        events.subList(0, allocate).forEach(checker);
+        assertNull(checker.caveat());
+        assertEquals(0, checker.pools().vmPools().get(0).allocatedCount());
+        checker.accept(events.get(allocate));
+        String caveat = checker.caveat();
+        assertNotNull(caveat);
+        assertTrue(caveat.contains("inside an operation the reference has already finished"), caveat);
+        assertEquals(1, checker.pools().vmPools().get(0).allocatedCount());
+    }
+
+    @Test
+    void theFirstDifferingRecordStopsTheRunOnceAndIsReportedWithBothRecords() {
+        List<Event> events = run();
+        int i = events.indexOf(Event.begin(Op.VM_ALLOCATE, 1 << 30, 3 * 4096)) + 1;
+        Event wrong = Event.end(Op.VM_ALLOCATE, (1 << 30) + 8192);
+        Event right = events.get(i);
+        events.set(i, wrong);
+        ReferenceChecker checker = new ReferenceChecker(() -> 1234, () -> stops++);
+        events.forEach(checker);
+        assertNotNull(checker.divergence());
+        assertEquals(wrong, checker.divergence().guest());
+        assertEquals(right, checker.divergence().reference());
+        assertEquals(1, stops);
+        String text = checker.divergence().describe();
+        assertTrue(text.contains("after 1234 instructions"), text);
+        assertTrue(text.contains("VM_ALLOCATE end 0x40002000"), text);
+        assertTrue(text.contains("VM_ALLOCATE end 0x40001000"), text);
+    }
+
+    @Test
+    void anEndRecordWithNoOperationUnderWayIsADivergence() {
+        ReferenceChecker checker = new ReferenceChecker(() -> 0, () -> stops++);
+        checker.accept(Event.end(Op.GET_FRAMES, 5));
+        assertNotNull(checker.divergence());
+        assertNull(checker.divergence().reference());
+    }
+
+    @Test
+    void theTracePortAssemblesRecordsFromDwordWrites() {
+        List<Event> seen = new ArrayList<>();
+        TracePort port = new TracePort(seen::add);
+        Event e = Event.begin(Op.MARK_INACCESSIBLE, 0x400, 0xF00, 0x100);
+        port.out(TracePort.PORT, 4, e.header());
+        port.out(TracePort.PORT, 1, 0x55);             // byte writes are not part of the protocol
+        for (int v : e.values()) {
+            port.out(TracePort.PORT, 4, v);
+        }
+        port.out(TracePort.PORT, 4, Event.end(Op.PT_ENABLE).header());
+        assertEquals(List.of(e, Event.end(Op.PT_ENABLE)), seen);
+    }
+}

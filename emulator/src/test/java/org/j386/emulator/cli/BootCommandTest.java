@@ -1,0 +1,193 @@
+package org.j386.emulator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.j386.emulator.boot.TestKernels;
+import org.j386.tools.image.Elf32Writer;
+import org.j386.tools.image.MultibootHeader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BootCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int status, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private Path file(String name, byte[] bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    /** A refusal is one line on stderr, naming what was wrong, with status 2 and no stack trace. */
+    private void assertRefusedInOneLine(Run r, String mustMention) {
+        assertEquals(2, r.status(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, "expected one line, got:\n" + r.err());
+        assertTrue(lines[0].startsWith("j386: error: "), lines[0]);
+        assertTrue(lines[0].contains(mustMention), lines[0] + " should mention " + mustMention);
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void helpDocumentsEveryBootOptionAndTheExitStatuses() {
+        Run r = run("boot", "--help");
+        assertEquals(0, r.status());
+        for (String option : new String[] {"-m", "--debugcon", "--serial", "--append", "--module", "--max-instructions",
+                "--vga-dump", "--stats", "--trace", "Exit status", "triple fault"}) {
+            assertTrue(r.out().contains(option), "help lacks " + option);
+        }
+    }
+
+    @Test
+    void missingKernelFileIsRefusedNamingIt() {
+        assertRefusedInOneLine(run("boot", dir.resolve("nope.elf").toString()), "nope.elf");
+    }
+
+    @Test
+    void fileThatIsNeitherElfNorMultibootIsRefused() throws IOException {
+        Path p = file("notes.txt", "just some text, no kernel here\n".repeat(400).getBytes());
+        assertRefusedInOneLine(run("boot", p.toString()), "notes.txt");
+    }
+
+    @Test
+    void sixtyFourBitElfIsRefusedNamingTheField() throws IOException {
+        byte[] elf = TestKernels.elfKernel();
+        elf[4] = 2; // ELFCLASS64
+        assertRefusedInOneLine(run("boot", file("k64.elf", elf).toString()), "k64.elf");
+    }
+
+    @Test
+    void truncatedKernelIsRefused() throws IOException {
+        byte[] elf = TestKernels.elfKernel();
+        Path p = file("cut.elf", Arrays.copyOf(elf, elf.length / 3));
+        assertRefusedInOneLine(run("boot", p.toString()), "cut.elf");
+    }
+
+    @Test
+    void multibootHeaderBeyondTheFirst8KiBIsRefused() throws IOException {
+        byte[] header = MultibootHeader.builder().addresses(0x100000, 0x100000, 0x103000, 0x103000, 0x102020).build().toBytes();
+        byte[] image = new byte[0x3000];
+        System.arraycopy(header, 0, image, 0x2400, header.length);
+        assertRefusedInOneLine(run("boot", file("late.bin", image).toString()), "late.bin");
+    }
+
+    @Test
+    void memorySizeBelowTheMinimumIsRefused() throws IOException {
+        assertRefusedInOneLine(run("boot", "-m", "1M", file("k.elf", TestKernels.elfKernel()).toString()), "-m");
+    }
+
+    @Test
+    void kernelSegmentBeyondTheEndOfRamIsRefused() throws IOException {
+        byte[] header = MultibootHeader.builder().flags(MultibootHeader.MEMORY_INFO).build().toBytes();
+        byte[] elf = new Elf32Writer(0x300000 + header.length)
+                .segment(Elf32Writer.Segment.text(0x300000, TestKernels.concat(header, new byte[] {(byte) 0xF4})))
+                .toBytes();
+        Path p = file("high.elf", elf);
+        assertRefusedInOneLine(run("boot", "-m", "2M", p.toString()), "high.elf");
+        assertEquals(0, run("boot", "-m", "4M", p.toString()).status());
+    }
+
+    @Test
+    void unknownMemorySizeSuffixIsRefused() throws IOException {
+        assertRefusedInOneLine(run("boot", "-m", "12X", file("k.elf", TestKernels.elfKernel()).toString()), "12X");
+    }
+
+    @Test
+    void unknownTraceClassIsRefused() throws IOException {
+        assertRefusedInOneLine(run("boot", "--trace", "disk", file("k.elf", TestKernels.elfKernel()).toString()), "disk");
+    }
+
+    @Test
+    void missingModuleIsRefusedNamingIt() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernel());
+        assertRefusedInOneLine(run("boot", "--module", dir.resolve("initrd.img") + " arg", k.toString()), "initrd.img");
+    }
+
+    @Test
+    void kernelThatHaltsWithInterruptsDisabledExitsWithStatusZero() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernel()); // cli; hlt
+        Run r = run("boot", "--stats", k.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("instructions     2"), r.err());
+    }
+
+    @Test
+    void tripleFaultStopsWithTheDocumentedStatusAndAOneScreenDiagnostic() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernelRunning(new byte[] {0x0F, 0x0B})); // ud2 with no IDT
+        Run r = run("boot", k.toString());
+        assertEquals(6, r.status(), r.err());
+        assertTrue(r.err().contains("triple fault"), r.err());
+        assertTrue(r.err().contains("cr0=") && r.err().contains("eax=") && r.err().contains("last exceptions: #UD"), r.err());
+        assertTrue(r.err().split("\n").length <= 24, "one screen:\n" + r.err());
+    }
+
+    @Test
+    void instructionLimitStopsARunawayGuestWithStatusFour() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernelRunning(new byte[] {(byte) 0xEB, (byte) 0xFE})); // jmp $
+        Run r = run("boot", "--max-instructions", "100000", k.toString());
+        assertEquals(4, r.status(), r.err());
+        assertTrue(r.err().contains("100000 instructions"), r.err());
+    }
+
+    @Test
+    void waitingForAnInterruptThatNoDeviceWillRaiseEndsTheRun() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernelRunning(new byte[] {(byte) 0xFB, (byte) 0xF4})); // sti; hlt
+        Run r = run("boot", k.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("no device will raise"), r.err());
+    }
+
+    @Test
+    void debugConsoleGoesToTheNamedFileAndIoTraceNamesThePort() throws IOException {
+        // mov al, 'A'; out 0xE9, al; mov al, 7; out 0xF4, al
+        byte[] code = {(byte) 0xB0, 'A', (byte) 0xE6, (byte) 0xE9, (byte) 0xB0, 7, (byte) 0xE6, (byte) 0xF4};
+        Path k = file("k.elf", TestKernels.elfKernelRunning(code));
+        Path console = dir.resolve("console.txt");
+        Run r = run("boot", "--debugcon", console.toString(), "--trace", "io", k.toString());
+        assertEquals((7 << 1) | 1, r.status(), r.err());
+        assertEquals("A", Files.readString(console));
+        assertTrue(r.err().contains("out 00e9/1 41"), r.err());
+    }
+
+    @Test
+    void unwritableOutputFileIsRefusedNamingTheOption() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernel());
+        assertRefusedInOneLine(run("boot", "--serial", dir.resolve("no/such/dir/out.txt").toString(), k.toString()), "--serial");
+    }
+
+    @Test
+    void withoutAnImageTheBundledGuestKernelBootsAndAgreesWithTheReference() throws IOException {
+        Path events = dir.resolve("events.jsonl");
+        Run r = run("boot", "--serial", "none", "--append", "test=frame_pool", "--check-reference",
+                "--trace-events", events.toString());
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("records agree with the reference"), r.err());
+        String first = Files.readAllLines(events).get(0);
+        assertTrue(first.matches("\\{\"instructions\":\\d+,\"op\":\"POOL_INIT\",\"phase\":\"begin\",\"values\":\\[\"0x200\",\"0x200\",\"0x0\"\\]\\}"), first);
+    }
+
+    @Test
+    void anUnwritableEventFileIsRefusedNamingIt() {
+        Run r = run("boot", "--trace-events", dir.resolve("missing/events.jsonl").toString());
+        assertRefusedInOneLine(r, "--trace-events");
+    }
+}

@@ -1,0 +1,110 @@
+package org.j386.emulator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+class DebugCommandTest {
+    private static final String KERNEL = "src/test/kernels/paging_lazy/paging_lazy.elf";
+
+    record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String input, String... args) {
+        InputStream saved = System.in;
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try {
+            System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+            int status = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+            return new Run(status, out.toString(), err.toString());
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    @Test
+    void debugStopsAtTheEntryAndRunsCommandsFromPlainInput() {
+        Run r = run("regs\nbreak kmain\ncontinue\nquit\n", "debug", KERNEL);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("Stopped at the kernel's entry 0x00100412 <_start>  [0 instructions]"), r.out());
+        assertTrue(r.out().contains("(j386) regs\neax=2badb002"), r.out());
+        assertTrue(r.out().contains("Breakpoint 1, 0x"), r.out());
+        assertTrue(r.out().contains("<kmain>"), r.out());
+    }
+
+    @Test
+    void theExitStatusIsTheMachinesOnceItHasEnded() {
+        Run r = run("continue\n", "debug", KERNEL);
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.out().contains("The machine has ended: the guest exited through the debug-exit port with status 1"));
+    }
+
+    @Test
+    void withCheckReferencePoolsComparesWithTheReferenceAndTheEndReportsTheCheck() {
+        Run r = run("pools\ncontinue\n", "debug", "--serial", "none", "--append", "test=frame_pool", "--check-reference");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.out().contains("frame pools: none constructed yet\nVM pools: no page table is current yet\nreference agrees\n"),
+                r.out());
+        assertTrue(r.err().contains("records agree with the reference"), r.err());
+    }
+
+    @Test
+    void aBadCommandIsOneErrorLineAndTheSessionGoesOn() {
+        Run r = run("frobnicate\nbreak no_such_function\nx/4q 0\npools\nregs\n", "debug", KERNEL);
+        assertTrue(r.out().contains("error: unknown command 'frobnicate' (try: help)"), r.out());
+        assertTrue(r.out().contains("error: no symbol 'no_such_function' in the kernel"), r.out());
+        assertTrue(r.out().contains("error: unknown format letter 'q'"), r.out());
+        assertTrue(r.out().contains("error: pools needs the j386 guest kernel's symbol 'pool_list' (this kernel has none)"),
+                r.out());
+        assertTrue(r.out().contains("eax=2badb002"), "later commands still run");
+    }
+
+    @Test
+    void aMissingImageIsRefusedInOneLine() {
+        Run r = run("", "debug", "no/such/kernel.elf");
+        assertEquals(2, r.status());
+        assertEquals("j386: error: no/such/kernel.elf: no such kernel file", r.err().strip());
+    }
+
+    @Test
+    void helpListsEveryCommandWithOneLine() {
+        Run r = run("help\n", "debug", KERNEL);
+        for (String c : new String[] {"continue", "step [N]", "next", "until ADDR", "finish", "break LOC", "tbreak", "pbreak",
+            "delete", "disable", "watch", "rwatch", "awatch", "catch exception", "regs", "sregs", "cregs", "eflags",
+            "x/FMT", "xp/FMT", "walk ADDR", "pagetable", "tlb", "frames", "gdt", "idt", "tss", "pools", "trace on|off",
+            "info"}) {
+            assertTrue(r.out().contains("  " + c), "help lacks " + c);
+        }
+    }
+
+    @Test
+    void bootDocumentsTheDebuggerOptionsAndRefusesWaitGdbWithoutAPort() {
+        Run help = run("", "boot", "--help");
+        for (String option : new String[] {"--gdb", "--wait-gdb", "--debug-port", "130"}) {
+            assertTrue(help.out().contains(option), "boot --help lacks " + option);
+        }
+        Run r = run("", "boot", KERNEL, "--wait-gdb");
+        assertEquals(2, r.status());
+        assertEquals("j386: error: --wait-gdb needs --gdb PORT", r.err().strip());
+    }
+
+    @Test
+    void attachingWhereNothingListensIsOneErrorLine() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Run r = run("", "attach", String.valueOf(port));
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("j386: error: cannot attach to 127.0.0.1:" + port), r.err());
+        assertEquals(1, r.err().strip().split("\n").length, r.err());
+    }
+}

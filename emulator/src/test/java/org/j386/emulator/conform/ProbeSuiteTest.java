@@ -1,0 +1,54 @@
+package org.j386.emulator.conform;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The probe kernels bundled for {@code j386 conform probes}: the same files as the test kernels
+ * they are built and recorded from, and j386 agreeing with QEMU on every line.
+ */
+class ProbeSuiteTest {
+    private static final Path KERNELS = Path.of("src/test/kernels");
+
+    @Test
+    void bundledProbesAreTheRecordedTestKernels() throws IOException {
+        List<String> kernels = ProbeSuite.kernels();
+        assertEquals(List.of("rings", "paging_matrix"), kernels);
+        for (String k : kernels) {
+            assertArrayEquals(Files.readAllBytes(KERNELS.resolve(k).resolve(k + ".elf")), resource(k + ".elf"), k);
+            assertArrayEquals(Files.readAllBytes(KERNELS.resolve(k).resolve("expected.out")), resource(k + ".out"), k);
+            assertArrayEquals(Files.readAllBytes(KERNELS.resolve(k).resolve("expected.status")), resource(k + ".status"), k);
+        }
+    }
+
+    @Test
+    void everyProbeLineAndExitStatusAgreesWithQemu() {
+        ProbeSuite suite = new ProbeSuite();
+        List<String> failures = new ArrayList<>();
+        long[] count = new long[1];
+        suite.run((group, label, failure) -> {
+            count[0]++;
+            if (failure != null) {
+                failures.add(group + " " + label + ": " + failure);
+            }
+        });
+        assertEquals(suite.size(), count[0]);
+        assertFalse(count[0] < 100, "too few probe cases: " + count[0]);
+        assertEquals(List.of(), failures);
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = ProbeSuite.class.getResourceAsStream("/org/j386/emulator/conform/probes/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package org.j386.emulator.debug.gdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.j386.emulator.cpu.CpuState;
+import org.j386.emulator.debug.Debugger;
+import org.j386.emulator.machine.Machine;
+import org.j386.emulator.machine.MachineConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The stub driven through its packet layer, with the test side framing packets as gdb does. */
+@Timeout(60)
+class GdbStubTest {
+    private final ExecutorService thread = Executors.newSingleThreadExecutor();
+    private Debugger debugger;
+    private CpuState s;
+    private GdbPackets gdb;
+    private Future<GdbStub.End> served;
+
+    private void connect(String kernel) throws Exception {
+        connect(Path.of("src/test/kernels").resolve(kernel).resolve(kernel + ".elf"));
+    }
+
+    private void connect(Path image) throws Exception {
+        Machine machine = new Machine(new MachineConfig());
+        machine.boot(image);
+        debugger = new Debugger(machine);
+        s = machine.cpu().state;
+        PipedInputStream toStub = new PipedInputStream(1 << 16);
+        PipedInputStream toGdb = new PipedInputStream(1 << 16);
+        GdbPackets stubSide = new GdbPackets(toStub, new PipedOutputStream(toGdb));
+        gdb = new GdbPackets(toGdb, new PipedOutputStream(toStub));
+        GdbStub stub = new GdbStub(debugger);
+        served = thread.submit(() -> stub.serve(stubSide));
+    }
+
+    @AfterEach
+    void stop() {
+        thread.shutdownNow();
+    }
+
+    /** Sends a packet and returns the stub's reply (console output packets included, joined by '|'). */
+    private String ask(String packet) throws IOException {
+        gdb.reply(packet);
+        StringBuilder replies = new StringBuilder();
+        while (true) {
+            GdbPackets.Event e = gdb.read();
+            assertEquals(GdbPackets.Kind.PACKET, e.kind(), "reply to " + packet);
+            if (e.payload().startsWith("O") && !e.payload().equals("OK") && packet.startsWith("qRcmd")) {
+                replies.append(e.payload()).append('|');
+                continue;
+            }
+            return replies + e.payload();
+        }
+    }
+
+    private static String le32(int v) {
+        return String.format("%02x%02x%02x%02x", v & 0xFF, (v >>> 8) & 0xFF, (v >>> 16) & 0xFF, v >>> 24);
+    }
+
+    private long symbol(String name) throws Exception {
+        return debugger.evaluate(name);
+    }
+
+    @Test
+    void qSupportedAnnouncesThePacketSizeAndTheTargetDescription() throws Exception {
+        connect("paging_lazy");
+        String reply = ask("qSupported:multiprocess+;swbreak+;xmlRegisters=i386");
+        assertTrue(reply.contains("PacketSize=4000"), reply);
+        assertTrue(reply.contains("qXfer:features:read+"), reply);
+    }
+
+    @Test
+    void theTargetDescriptionIsServedInChunksAndNamesTheI386CoreRegisters() throws Exception {
+        connect("paging_lazy");
+        StringBuilder xml = new StringBuilder();
+        while (true) {
+            String chunk = ask(String.format("qXfer:features:read:target.xml:%x,%x", xml.length(), 200));
+            xml.append(chunk.substring(1));
+            if (chunk.startsWith("l")) {
+                break;
+            }
+            assertTrue(chunk.startsWith("m"), chunk);
+        }
+        assertEquals(GdbStub.TARGET_XML, xml.toString());
+        assertTrue(xml.toString().contains("<architecture>i386</architecture>"));
+        assertTrue(xml.toString().contains("org.gnu.gdb.i386.core"));
+        assertEquals("E00", ask("qXfer:features:read:other.xml:0,100"));
+    }
+
+    @Test
+    void gReturnsSixteenDwordsThenTheZeroedX87Registers() throws Exception {
+        connect("paging_lazy");
+        String g = ask("g");
+        assertEquals((16 * 4 + 8 * 10 + 8 * 4) * 2, g.length());
+        assertEquals(le32(0x2BADB002), g.substring(0, 8), "EAX holds the Multiboot magic");
+        assertEquals(le32(s.eip), g.substring(64, 72));
+        assertEquals(le32(8), g.substring(80, 88), "CS");
+        assertEquals(le32(s.eip), ask("p8"));
+        assertEquals("00000000000000000000", ask("p10"), "st0");
+        assertEquals("E00", ask("p99"));
+    }
+
+    @Test
+    void registerWritesChangeTheMachine() throws Exception {
+        connect("paging_lazy");
+        assertEquals("OK", ask("P0=" + le32(0x12345678)));
+        assertEquals(0x12345678, s.regs[CpuState.EAX]);
+        String g = ask("g");
+        String changed = le32(0xCAFE) + g.substring(8);
+        assertEquals("OK", ask("G" + changed));
+        assertEquals(0xCAFE, s.regs[CpuState.EAX]);
+        assertEquals("E01", ask("P0=123"), "a value of the wrong width");
+        assertEquals("E01", ask("Pa=" + le32(0x10)), "CS cannot be changed by a register write");
+    }
+
+    @Test
+    void memoryIsReadAndWrittenInHexAndBinary() throws Exception {
+        connect("paging_lazy");
+        long start = symbol("_start");
+        assertEquals("fa", ask(String.format("m%x,1", start)), "CLI");
+        assertEquals("OK", ask("M200000,4:deadbeef"));
+        assertEquals("deadbeef", ask("m200000,4"));
+        assertEquals("OK", ask("X200000,3:}\u0003}\u0004A"));
+        assertEquals("232441ef", ask("m200000,4"));
+        assertEquals("OK", ask("X200000,0:"), "gdb probes X with an empty write");
+        assertEquals("E01", ask("M200000,4:dead"), "fewer bytes than announced");
+        assertEquals("E14", ask("mfffff000,4"), "beyond RAM with paging off");
+    }
+
+    @Test
+    void aBreakpointOnASymbolStopsContinueWithSigtrap() throws Exception {
+        connect("paging_lazy");
+        long handler = symbol("pf_handler");
+        assertEquals("OK", ask(String.format("Z0,%x,1", handler)));
+        assertEquals("T05thread:1;", ask("c"));
+        assertEquals(handler, s.eip & 0xFFFFFFFFL);
+        assertEquals("T05thread:1;", ask("s"));
+        assertEquals(handler + 1, s.eip & 0xFFFFFFFFL, "PUSH EDI is one byte");
+        assertEquals("OK", ask(String.format("z0,%x,1", handler)));
+        assertEquals("W01", ask("vCont;c"), "without the breakpoint the kernel runs to its debug exit");
+    }
+
+    @Test
+    void aWriteWatchpointStopsWithItsAddressInTheReply() throws Exception {
+        connect("paging_lazy");
+        long faults = symbol("faults");
+        assertEquals("OK", ask(String.format("Z2,%x,4", faults)));
+        assertEquals(String.format("T05watch:%x;thread:1;", faults), ask("c"));
+        assertEquals("", ask(String.format("Z2,%x,8", faults)), "unsupported sizes fall back to gdb's software watchpoints");
+    }
+
+    @Test
+    void monitorCommandsRunInTheConsoleAndTheirOutputComesBackAsOPackets() throws Exception {
+        connect("paging_lazy");
+        String reply = ask("qRcmd," + GdbPackets.hex("print 6*7".getBytes(), 9));
+        assertEquals("O" + GdbPackets.hex("0x0000002a (42)\n".getBytes(), 16) + "|OK", reply);
+    }
+
+    @Test
+    void malformedPacketsGetErrorsOrEmptyRepliesAndTheStubCarriesOn() throws Exception {
+        connect("paging_lazy");
+        assertEquals("E01", ask("mzz,4"));
+        assertEquals("E01", ask("m100000"));
+        assertEquals("E01", ask("M100000,4"));
+        assertEquals("E01", ask("Z0,,"));
+        assertEquals("E01", ask("P=1"));
+        assertEquals("E01", ask("m-1,4"));
+        assertEquals("", ask("Qbogus"));
+        assertEquals("", ask("vFlashWrite:0:00"));
+        assertEquals("S05", ask("?"), "still serving");
+    }
+
+    @Test
+    void detachEndsTheSessionAndRemovesGdbsBreakpoints() throws Exception {
+        connect("paging_lazy");
+        ask(String.format("Z0,%x,1", symbol("kmain")));
+        assertEquals("OK", ask("D;1"));
+        assertEquals(GdbStub.End.DETACHED, served.get(5, TimeUnit.SECONDS));
+        assertTrue(debugger.breakpoints().isEmpty());
+    }
+
+    @Test
+    void killEndsTheSession() throws Exception {
+        connect("paging_lazy");
+        gdb.reply("k");
+        assertEquals(GdbStub.End.KILLED, served.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void theInterruptByteStopsARunningMachineWithSigint() throws Exception {
+        connect(Path.of("src/test/kernels/bench/bench_alu.elf")); // runs for seconds
+        gdb.reply("c");
+        Thread.sleep(50);
+        gdb.interrupt();
+        assertEquals("T02thread:1;", gdb.read().payload());
+        assertTrue(s.instructions > 0);
+        assertEquals("OK", ask("D"));
+    }
+}

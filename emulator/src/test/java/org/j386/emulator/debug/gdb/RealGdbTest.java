@@ -1,0 +1,88 @@
+package org.j386.emulator.debug.gdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.j386.emulator.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The real gdb (Debian's, installed by {@code make gdb-test}) attached to {@code j386 boot --gdb
+ * PORT --wait-gdb}: a breakpoint on a symbol, registers, memory, a single step, register and
+ * memory writes, a monitor command and a watchpoint, checked against what the kernel is known to
+ * do. Skipped where no gdb is installed, so {@code make test} needs only a JDK.
+ */
+class RealGdbTest {
+    private static final Path KERNEL = Path.of("src/test/kernels/paging_lazy/paging_lazy.elf");
+
+    private static boolean gdbInstalled() {
+        try {
+            return new ProcessBuilder("gdb", "--version").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The value gdb printed after the line "CHECK name". */
+    private static String after(String output, String check) {
+        int at = output.indexOf("CHECK " + check + "\n");
+        assertTrue(at >= 0, "gdb did not reach " + check + ":\n" + output);
+        String rest = output.substring(at + check.length() + 7);
+        int end = rest.indexOf("CHECK ");
+        return (end < 0 ? rest : rest.substring(0, end)).strip();
+    }
+
+    @Test
+    @Timeout(120)
+    void gdbStopsAtASymbolReadsAndWritesStateStepsAndWatches() throws Exception {
+        assumeTrue(gdbInstalled(), "gdb is not installed (make gdb-test installs it)");
+        int port = freePort();
+        ExecutorService j386 = Executors.newSingleThreadExecutor();
+        StringWriter err = new StringWriter();
+        Future<Integer> boot = j386.submit(() -> Main.execute(new String[] {"boot", KERNEL.toString(), "--gdb",
+            String.valueOf(port), "--wait-gdb", "--debugcon", "none", "--serial", "none"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err, true)));
+        Thread.sleep(300); // listening
+        String script = Files.readString(Path.of("src/test/gdb/paging_lazy.gdb")).replace("${PORT}", String.valueOf(port));
+        Path scriptFile = Files.createTempFile("j386-gdb", ".gdb");
+        Files.writeString(scriptFile, script);
+        Process gdb = new ProcessBuilder("gdb", "-batch", "-nx", "-x", scriptFile.toString(), KERNEL.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(gdb.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(gdb.waitFor(60, TimeUnit.SECONDS));
+        Files.deleteIfExists(scriptFile);
+
+        assertTrue(after(output, "entry").startsWith("$1 = 0x100412\nBreakpoint 1 at 0x100010"), output);
+        assertTrue(after(output, "breakpoint").startsWith("$2 = 0x100010\n$3 = "), output);
+        assertEquals("isr_common + 8 in section .text", after(output, "return address"), output);
+        assertTrue(after(output, "window").startsWith("$4 = 0x89c689fa"), "CLI; MOV ESI,EAX; MOV...\n" + output);
+        assertTrue(after(output, "stepped").endsWith("$5 = 0x100011"), output);
+        assertEquals("$6 = 0x1234abcd", after(output, "written register"), output);
+        assertEquals("0x200000:\t0xfeedface", after(output, "written memory"), output);
+        assertTrue(after(output, "monitor").contains("not present: translation stops at the PDE"), output);
+        assertTrue(output.contains("Hardware watchpoint 2: *(int *)&faults\n\nOld value = 0\nNew value = 1\n"), output);
+        assertTrue(after(output, "watch").startsWith("$7 = 1\n[Inferior 1 (Remote target) detached]"), output);
+        assertEquals(1, boot.get(60, TimeUnit.SECONDS), "after detach the kernel runs to its debug exit:\n" + err);
+        j386.shutdown();
+    }
+}

@@ -1,0 +1,53 @@
+; trace.asm - the event records of the memory manager (see README.md, "Event protocol").
+; A record is a header dword  op | end << 8 | count << 16  followed by count value dwords, all
+; written with OUT to TRACE_PORT. Every operation writes a begin record (its arguments) on entry
+; and an end record (its results) on exit. Machines without a device there ignore the writes.
+
+TRACE_PORT              equ 0x504
+
+EV_POOL_INIT            equ 1
+EV_GET_FRAMES           equ 2
+EV_RELEASE_FRAMES       equ 3
+EV_MARK_INACCESSIBLE    equ 4
+EV_PT_INIT              equ 5
+EV_PT_LOAD              equ 6
+EV_PT_ENABLE            equ 7
+EV_PAGE_FAULT           equ 8
+EV_REGISTER_POOL        equ 9
+EV_FREE_PAGE            equ 10
+EV_VM_INIT              equ 11
+EV_VM_ALLOCATE          equ 12
+EV_VM_RELEASE           equ 13
+EV_VM_LEGITIMATE        equ 14
+
+; TRACE_BEGIN op, count / TRACE_END op, count: the header; TRACE_VAL x: one value.
+; All registers are preserved; x may be a register (not ESP) or an EBP-relative operand.
+%macro TRACE_BEGIN 2
+        push    eax
+        push    edx
+        mov     eax, %1 | %2 << 16
+        mov     dx, TRACE_PORT
+        out     dx, eax
+        pop     edx
+        pop     eax
+%endmacro
+
+%macro TRACE_END 2
+        push    eax
+        push    edx
+        mov     eax, %1 | 1 << 8 | %2 << 16
+        mov     dx, TRACE_PORT
+        out     dx, eax
+        pop     edx
+        pop     eax
+%endmacro
+
+%macro TRACE_VAL 1
+        push    eax
+        push    edx
+        mov     eax, %1
+        mov     dx, TRACE_PORT
+        out     dx, eax
+        pop     edx
+        pop     eax
+%endmacro

@@ -1,0 +1,636 @@
+package org.j386.tools.asm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.j386.tools.isa.InstructionTable;
+import org.j386.tools.isa.Register;
+
+/**
+ * The NASM-dialect assembler: preprocess, parse each line once, then lay out in passes until
+ * every label keeps its address (jumps start long and become short once their targets are
+ * known to be near), and write the sections through an {@link OutputFormat}.
+ */
+public final class Assembler {
+    private static final int MAX_PASSES = 40;
+    /** The most bytes a section with contents may hold (an image far larger than any kernel's). */
+    static final long MAX_CONTENTS = 64L << 20;
+    /** The most a section without contents may reserve: the 32-bit address space. */
+    static final long MAX_NOBITS = 1L << 32;
+
+    /**
+     * Include folders ({@code -I}), the output format, and macros defined before the first line
+     * ({@code -D NAME=VALUE}; an empty value for {@code -D NAME}).
+     */
+    public record Options(List<Path> includePaths, OutputFormat format, Map<String, String> defines) {
+        public Options {
+            includePaths = List.copyOf(includePaths);
+            defines = Map.copyOf(defines);
+        }
+
+        public Options(List<Path> includePaths, OutputFormat format) {
+            this(includePaths, format, Map.of());
+        }
+
+        public static Options defaults() {
+            return new Options(List.of(), new BinFormat());
+        }
+    }
+
+    /**
+     * What an assembly produced. {@code output} is null when there were errors.
+     * {@code listing} shows address, bytes and source of every line that produced something.
+     */
+    public record Result(byte[] output, List<Diagnostic> diagnostics, Map<String, Long> symbols, String listing) {
+        public Result {
+            diagnostics = List.copyOf(diagnostics);
+        }
+
+        public boolean ok() {
+            return output != null;
+        }
+
+        public List<Diagnostic> errors() {
+            return diagnostics.stream().filter(Diagnostic::isError).toList();
+        }
+    }
+
+    private final InstructionTable table = InstructionTable.standard();
+    private final Encoder encoder = new Encoder(table);
+    private final Options options;
+    private final Diagnostics diagnostics = new Diagnostics();
+
+    private Assembler(Options options) {
+        this.options = options;
+    }
+
+    /** Assembles the file at {@code source}. */
+    public static Result assemble(Path source, Options options) {
+        Assembler a = new Assembler(options);
+        String text;
+        try {
+            text = Files.readString(source, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            a.diagnostics.error(new SourceLine(source.toString(), 0, ""), "unable to open input file `" + source + "'");
+            return new Result(null, a.diagnostics.all(), Map.of(), "");
+        }
+        return a.run(source.toString(), text, source.toAbsolutePath().getParent());
+    }
+
+    /** Assembles {@code text} as if read from a file called {@code name} in {@code folder}. */
+    public static Result assemble(String name, String text, Path folder, Options options) {
+        return new Assembler(options).run(name, text, folder);
+    }
+
+    // ------------------------------------------------------------------ passes
+
+    private List<Syntax.Line> lines;
+    private Path folder;
+
+    // state of the current pass
+    private boolean finalPass;
+    private int bits;
+    private long origin;
+    private boolean originSet;
+    private List<Section> sections;
+    private Section current;
+    private Map<String, Value> defined;
+    private Map<String, Value> previous = new HashMap<>();
+    private Map<String, Long> previousStarts = new HashMap<>();
+    private SourceLine at;
+    private long lineStart;
+    private StringBuilder listing;
+    // STRUC and ISTRUC state
+    private String strucName;
+    private long strucOffset;
+    private Section strucSaved;
+    private String istrucName;
+    private long istrucStart;
+    private final Set<String> globals = new LinkedHashSet<>();
+    private final Set<String> externs = new java.util.HashSet<>();
+    private final Map<String, SourceLine> definedAt = new HashMap<>();
+    /** Instructions (by their order in a pass) whose branch has grown from short to near. */
+    /*
+     * Branches that had to grow to their near form, by site: the source line (after
+     * preprocessing) and the instruction's occurrence on that line (TIMES repeats one). Keyed by
+     * line rather than by a running count so that a line that assembles nothing in one pass (an
+     * operand not yet resolvable) cannot shift the marks onto other branches.
+     */
+    /**
+     * Passes in which branch sizes may still shrink back; after them a branch that grew stays
+     * grown, which guarantees that the sizes settle.
+     */
+    private static final int RESIZING_PASSES = 8;
+    private final Set<Long> longBranches = new java.util.HashSet<>();
+    private int lineIndex;
+    private int occurrenceOnLine;
+    private final Map<String, SourceLine> globalAt = new HashMap<>();
+
+    private Result run(String name, String text, Path folder) {
+        this.folder = folder;
+        Preprocessor pp = new Preprocessor(diagnostics, options.includePaths(), folder);
+        options.defines().forEach(pp::predefine);
+        List<SourceLine> source = pp.process(name, text);
+        if (pp.ranAway()) {
+            return new Result(null, diagnostics.all(), Map.of(), "");
+        }
+        Parser parser = new Parser(table);
+        lines = new ArrayList<>(source.size());
+        for (SourceLine sl : source) {
+            try {
+                lines.add(parser.parse(sl));
+            } catch (AsmException e) {
+                lines.add(new Syntax.Line(sl, null, new Syntax.Invalid(e.getMessage())));
+            }
+        }
+        // Pass 1 learns the labels. Every later pass reports errors as if it were the last; when
+        // it leaves every label where it found it, it was the last, else its messages are dropped.
+        for (int pass = 1; ; pass++) {
+            finalPass = pass > 1;
+            int mark = diagnostics.mark();
+            Set<Long> longBefore = new java.util.HashSet<>(longBranches);
+            if (pass <= RESIZING_PASSES) {
+                // Size every branch afresh from the last pass's labels: code that shrank since
+                // (an operand resolved to a short form) must not leave a branch long for good.
+                longBranches.clear();
+            }
+            pass();
+            boolean stable = defined.equals(previous) && startsOf().equals(previousStarts)
+                && longBranches.equals(longBefore);
+            if (finalPass && stable) {
+                break;
+            }
+            if (pass >= MAX_PASSES) {
+                String moving = defined.keySet().stream()
+                    .filter(k -> !defined.get(k).equals(previous.get(k))).findFirst().orElse(null);
+                diagnostics.error(moving != null ? definedAt.get(moving) : lines.isEmpty() ? new SourceLine(name, 1, "")
+                    : lines.get(lines.size() - 1).source(),
+                    "unable to find valid values for all labels after " + pass + " passes"
+                    + (moving != null ? " (`" + moving + "' keeps moving)" : ""));
+                break;
+            }
+            diagnostics.rollback(mark);
+            previous = defined;
+            previousStarts = startsOf();
+        }
+        Map<String, Long> symbols = new LinkedHashMap<>();
+        defined.forEach((k, v) -> symbols.put(k, v.value()));
+        Section overlapping = BinFormat.overlapping(sections);
+        if (overlapping != null) {
+            diagnostics.error(overlapping.definedAt, "section `" + overlapping.name + "' overlaps the section before it");
+        }
+        if (diagnostics.hasErrors()) {
+            return new Result(null, diagnostics.all(), symbols, listing.toString());
+        }
+        List<Label> labels = new ArrayList<>();
+        defined.forEach((k, v) -> labels.add(new Label(k, v.value(), v.section(), globals.contains(k))));
+        for (String g : globals) {
+            if (!defined.containsKey(g)) {
+                diagnostics.warning(globalAt.get(g), "symbol `" + g + "' declared global but not defined");
+            }
+        }
+        byte[] out = options.format().write(sections, origin, labels);
+        return new Result(out, diagnostics.all(), symbols, listing.toString());
+    }
+
+    private Map<String, Long> startsOf() {
+        Map<String, Long> m = new HashMap<>();
+        for (Section s : sections) {
+            m.put(s.name, s.start);
+        }
+        return m;
+    }
+
+    private void pass() {
+        bits = 16;
+        lineIndex = -1;
+        origin = options.format().defaultOrigin();
+        originSet = false;
+        sections = new ArrayList<>();
+        current = section(".text", 0, null);
+        defined = new LinkedHashMap<>();
+        listing = new StringBuilder();
+        strucName = null;
+        istrucName = null;
+        for (Syntax.Line line : lines) {
+            lineIndex++;
+            occurrenceOnLine = 0;
+            at = line.source();
+            lineStart = here();
+            Section sectionAtStart = current;
+            int sizeBefore = current.bytes.size();
+            try {
+                if (line.label() != null && !(line.statement() instanceof Syntax.Equ)) {
+                    define(line.label(), strucName != null ? Value.of(strucOffset) : herePlaced());
+                }
+                execute(line.statement(), line.label());
+            } catch (AsmException e) {
+                if (finalPass) {
+                    diagnostics.error(at, e.getMessage());
+                }
+            }
+            if (finalPass && sectionAtStart == current) {
+                listLine(line, sizeBefore);
+            }
+        }
+        if (strucName != null && finalPass) {
+            diagnostics.error(at, "unterminated STRUC `" + strucName + "'");
+        }
+        options.format().place(sections, origin);
+    }
+
+    /** Bytes per listing row; longer output continues on rows without source text. */
+    private static final int LIST_BYTES = 8;
+    /** Rows shown for one line before the rest is summarised (TIMES, INCBIN). */
+    private static final int LIST_ROWS = 4;
+
+    private void listLine(Syntax.Line line, int sizeBefore) {
+        Section.Bytes all = current.bytes;
+        int n = all.size() - sizeBefore;
+        int rows = Math.max(1, (n + LIST_BYTES - 1) / LIST_BYTES);
+        for (int row = 0; row < rows && row < LIST_ROWS; row++) {
+            int start = listing.length();
+            listRowStart(line.source().line(), lineStart + row * LIST_BYTES);
+            int from = sizeBefore + row * LIST_BYTES;
+            for (int i = from; i < all.size() && i < from + LIST_BYTES; i++) {
+                listing.append(HEX[all.at(i) >> 4]).append(HEX[all.at(i) & 15]);
+            }
+            if (row + 1 < rows) {
+                listing.append('-');
+            }
+            if (row == 0 && !line.source().text().isEmpty()) {
+                while (listing.length() < start + 35) {
+                    listing.append(' ');
+                }
+                listing.append(line.source().text());
+            }
+            int end = listing.length();
+            while (end > start && listing.charAt(end - 1) == ' ') {
+                end--;
+            }
+            listing.setLength(end);
+            listing.append('\n');
+        }
+        if (rows > LIST_ROWS) {
+            listRowStart(line.source().line(), lineStart + LIST_ROWS * LIST_BYTES);
+            listing.append('<').append(n - LIST_ROWS * LIST_BYTES).append(" more bytes>\n");
+        }
+    }
+
+    /** {@code "%6d %08X "}: the line number and offset columns of a listing row. */
+    private void listRowStart(int lineNumber, long offset) {
+        String number = Integer.toString(lineNumber);
+        for (int k = number.length(); k < 6; k++) {
+            listing.append(' ');
+        }
+        listing.append(number).append(' ');
+        for (int shift = 28; shift >= 0; shift -= 4) {
+            listing.append(HEX[(int) (offset >> shift) & 15]);
+        }
+        listing.append(' ');
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private Section section(String name, long align, Boolean nobits) {
+        for (Section s : sections) {
+            if (s.name.equals(name)) {
+                if (align > s.align) {
+                    s.align = align;
+                }
+                return s;
+            }
+        }
+        boolean nb = nobits != null ? nobits : name.equals(".bss");
+        Section s = new Section(name, sections.size(), nb, align);
+        s.definedAt = at;
+        Long prev = previousStarts.get(name);
+        s.start = prev != null ? prev : name.equals(".text") && sections.isEmpty() ? origin : 0;
+        sections.add(s);
+        return s;
+    }
+
+    /** Offset within the current section (or STRUC). */
+    private long here() {
+        return strucName != null ? strucOffset : current.size();
+    }
+
+    /** {@code $}: the placed address, depending on where the section lands. */
+    private Value herePlaced() {
+        if (strucName != null) {
+            return Value.of(strucOffset);
+        }
+        return new Value(current.start + current.size(), current.index, true);
+    }
+
+    private void define(String name, Value v) {
+        if (defined.containsKey(name)) {
+            throw new AsmException("label `" + name + "' inconsistently redefined");
+        }
+        defined.put(name, v);
+        definedAt.putIfAbsent(name, at);
+    }
+
+    private final Expr.Scope scope = new Expr.Scope() {
+        @Override
+        public Value symbol(String name) {
+            Value v = defined.get(name);
+            if (v == null) {
+                v = previous.get(name);
+            }
+            if (v == null) {
+                if (finalPass) {
+                    throw new AsmException("symbol `" + name + "' not defined" + (externs.contains(name)
+                        ? " (it is EXTERN, and j386 links nothing: %include the file that defines it)" : ""));
+                }
+                return Value.UNKNOWN;
+            }
+            return v;
+        }
+
+        @Override
+        public Value here() {
+            if (strucName != null) {
+                return Value.of(lineStart);
+            }
+            return new Value(current.start + lineStart, current.index, true);
+        }
+
+        @Override
+        public Value sectionStart() {
+            if (strucName != null) {
+                return Value.of(0);
+            }
+            return new Value(current.start, current.index, true);
+        }
+    };
+
+    private void warn(String message) {
+        if (finalPass) {
+            diagnostics.warning(at, message);
+        }
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    private void execute(Syntax.Statement st, String label) {
+        if (st instanceof Syntax.Instruction i) {
+            instruction(i);
+        } else if (st instanceof Syntax.Data d) {
+            data(d);
+        } else if (st instanceof Syntax.Reserve r) {
+            reserve(count(r.count(), "RES" + "BWDQ".charAt(Integer.numberOfTrailingZeros(r.width())), MAX_NOBITS)
+                * r.width());
+        } else if (st instanceof Syntax.Times t) {
+            long n = count(t.count(), "TIMES", MAX_CONTENTS);
+            for (long k = 0; k < n; k++) {
+                execute(t.body(), label);
+            }
+        } else if (st instanceof Syntax.Align a) {
+            align(a);
+        } else if (st instanceof Syntax.Equ e) {
+            define(label, Expr.eval(e.value(), scope));
+        } else if (st instanceof Syntax.Bits b) {
+            bits = b.bits();
+        } else if (st instanceof Syntax.Org o) {
+            Value v = Expr.eval(o.origin(), scope);
+            if (originSet && v.value() != origin) {
+                throw new AsmException("program origin redefined");
+            }
+            origin = v.value();
+            originSet = true;
+            if (!previousStarts.containsKey(sections.get(0).name)) {
+                sections.get(0).start = origin; // until the layout of a pass says where it goes
+            }
+        } else if (st instanceof Syntax.Section s) {
+            current = section(s.name(), s.align(), s.nobits());
+            if (s.start() >= 0) {
+                if (current.fixedStart >= 0 && current.fixedStart != s.start()) {
+                    throw new AsmException("section `" + s.name() + "' given two different start addresses");
+                }
+                current.fixedStart = s.start();
+            }
+        } else if (st instanceof Syntax.Invalid inv) {
+            throw new AsmException(inv.message());
+        } else if (st instanceof Syntax.Suspicious sus) {
+            warn(sus.message());
+        } else if (st instanceof Syntax.Extern x) {
+            externs.addAll(x.names());
+        } else if (st instanceof Syntax.Global g) {
+            for (String name : g.names()) {
+                globals.add(name);
+                globalAt.putIfAbsent(name, at);
+            }
+        } else if (st instanceof Syntax.Incbin inc) {
+            incbin(inc);
+        } else if (st instanceof Syntax.Struc s) {
+            if (strucName != null) {
+                throw new AsmException("nested STRUC");
+            }
+            define(s.name(), Value.of(0));
+            strucName = s.name();
+            strucOffset = 0;
+        } else if (st instanceof Syntax.EndStruc) {
+            if (strucName == null) {
+                throw new AsmException("ENDSTRUC without STRUC");
+            }
+            String n = strucName;
+            strucName = null;
+            define(n + "_size", Value.of(strucOffset));
+        } else if (st instanceof Syntax.Istruc is) {
+            istrucName = is.name();
+            istrucStart = here();
+        } else if (st instanceof Syntax.At a) {
+            if (istrucName == null) {
+                throw new AsmException("AT outside ISTRUC");
+            }
+            Value field = Expr.eval(a.field(), scope);
+            padTo(istrucStart + field.value());
+            execute(a.data(), label);
+        } else if (st instanceof Syntax.Iend) {
+            if (istrucName == null) {
+                throw new AsmException("IEND without ISTRUC");
+            }
+            Value size = scope.symbol(istrucName + "_size");
+            padTo(istrucStart + size.value());
+            istrucName = null;
+        }
+    }
+
+    private void padTo(long offset) {
+        long n = offset - here();
+        if (n < 0) {
+            throw new AsmException("ISTRUC fields out of order");
+        }
+        for (long i = 0; i < n; i++) {
+            write(new byte[] {0});
+        }
+    }
+
+    private long count(Expr e, String what, long max) {
+        Value v = Expr.eval(e, scope);
+        if (!v.known()) {
+            return 0;
+        }
+        if (v.value() < 0) {
+            throw new AsmException(what + " value " + v.value() + " is negative");
+        }
+        if (v.value() > max) {
+            throw new AsmException(what + " value " + v.value() + " is too large");
+        }
+        return v.value();
+    }
+
+    private void write(byte[] b) {
+        if (strucName != null) {
+            throw new AsmException("only RESB/RESW/RESD/RESQ belong inside STRUC");
+        }
+        if (current.nobits) {
+            warn("attempt to initialize memory in a nobits section: ignored");
+            reserve(b.length);
+            return;
+        }
+        room(b.length);
+        current.bytes.write(b, 0, b.length);
+    }
+
+    /** Refuses to grow the current section past what a 32-bit image can hold in memory. */
+    private void room(long n) {
+        long limit = current.nobits ? MAX_NOBITS : MAX_CONTENTS;
+        if (n > limit - current.size()) {
+            throw new AsmException("section `" + current.name + "' would be larger than "
+                + (limit >> 20) + " MiB");
+        }
+    }
+
+    private void reserve(long n) {
+        if (strucName != null) {
+            strucOffset += n;
+        } else if (current.nobits) {
+            room(n);
+            current.reserved += n;
+        } else {
+            warn("uninitialized space declared in " + current.name + " section: zeroing");
+            room(n);
+            current.bytes.write(new byte[(int) n], 0, (int) n);
+        }
+    }
+
+    private void instruction(Syntax.Instruction i) {
+        Encoder.Prefixes prefixes = new Encoder.Prefixes(i.prefixes());
+        if (i.mnemonic() == null) {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            for (String p : i.prefixes()) {
+                switch (p) {
+                    case "lock": b.write(0xF0); break;
+                    case "rep": case "repe": case "repz": b.write(0xF3); break;
+                    case "repne": case "repnz": b.write(0xF2); break;
+                    case "o16": case "o32": if (!p.endsWith(String.valueOf(bits))) b.write(0x66); break;
+                    case "es": case "cs": case "ss": case "ds": case "fs": case "gs":
+                        b.write(Encoder.segmentPrefix(Register.byName(p)));
+                        break;
+                    default: if (!p.endsWith(String.valueOf(bits))) b.write(0x67); break;
+                }
+            }
+            write(b.toByteArray());
+            return;
+        }
+        List<Encoder.Op> ops = new ArrayList<>(i.operands().size());
+        for (Syntax.Operand o : i.operands()) {
+            ops.add(Encoder.evaluate(o, scope));
+        }
+        Value start = scope.here();
+        Long site = ((long) lineIndex << 32) | occurrenceOnLine++;
+        write(encoder.encode(i.mnemonic(), prefixes, ops,
+            new Encoder.Context(bits, start.value(), finalPass, this::warn, longBranches.contains(site),
+                () -> longBranches.add(site))));
+    }
+
+    private void data(Syntax.Data d) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        for (Object item : d.items()) {
+            if (item instanceof byte[] s) {
+                b.write(s, 0, s.length);
+                int pad = (d.width() - s.length % d.width()) % d.width();
+                for (int k = 0; k < pad; k++) {
+                    b.write(0);
+                }
+            } else {
+                Value v = Expr.eval((Expr) item, scope);
+                if (finalPass) {
+                    Encoder.checkRange(v, d.width(), this::warn);
+                }
+                Encoder.little(b, v.value(), d.width());
+            }
+        }
+        write(b.toByteArray());
+    }
+
+    private void align(Syntax.Align a) {
+        Value v = Expr.eval(a.boundary(), scope);
+        long n = v.value();
+        if (!v.simple() || n <= 0 || (n & (n - 1)) != 0) {
+            throw new AsmException("alignment must be a power of two");
+        }
+        if (n > 1L << 28) {
+            throw new AsmException("absurdly large alignment " + n);
+        }
+        long pad = (n - here() % n) % n;
+        if (strucName == null && n > current.align) {
+            current.align = n; // NASM's ALIGN and ALIGNB also raise the section's alignment
+        }
+        if (a.reserve()) {
+            if (strucName == null && !current.nobits) {
+                write(new byte[(int) Math.min(pad, MAX_CONTENTS + 1)]); // ALIGNB with contents: quiet zeros
+            } else {
+                reserve(pad);
+            }
+            return;
+        }
+        if (a.fill() == null) {
+            byte[] nops = new byte[(int) Math.min(pad, MAX_CONTENTS + 1)];
+            java.util.Arrays.fill(nops, (byte) 0x90);
+            write(nops);
+            return;
+        }
+        for (long k = 0; k < pad; k++) {
+            execute(a.fill(), null);
+        }
+    }
+
+    private void incbin(Syntax.Incbin inc) {
+        Path p = resolveFile(inc.file());
+        byte[] b;
+        try {
+            b = Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new AsmException("`incbin': unable to open file `" + inc.file() + "'");
+        }
+        int skip = inc.skip() == null ? 0 : (int) Expr.eval(inc.skip(), scope).value();
+        int len = inc.length() == null ? b.length - skip : (int) Expr.eval(inc.length(), scope).value();
+        skip = Math.min(Math.max(skip, 0), b.length);
+        len = Math.min(Math.max(len, 0), b.length - skip);
+        write(java.util.Arrays.copyOfRange(b, skip, skip + len));
+    }
+
+    private Path resolveFile(String name) {
+        Path direct = folder == null ? Path.of(name) : folder.resolve(name);
+        if (Files.exists(direct)) {
+            return direct;
+        }
+        for (Path dir : options.includePaths()) {
+            if (Files.exists(dir.resolve(name))) {
+                return dir.resolve(name);
+            }
+        }
+        return direct;
+    }
+}

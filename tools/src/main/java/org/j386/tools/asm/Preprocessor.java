@@ -1,0 +1,677 @@
+package org.j386.tools.asm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The subset of NASM's preprocessor a kernel source uses: %include, %define/%undef (with
+ * parameters), %assign, %macro with parameters, defaults and %%local labels, %rep, %if family,
+ * %error/%warning. It runs once, before the passes, and hands on lines that remember their origin.
+ */
+final class Preprocessor {
+    private static final int MAX_DEPTH = 64;
+    /** More lines than any real source expands to; a runaway %rep stops here with a message. */
+    private static final int MAX_LINES = 1_000_000;
+    private static final java.util.regex.Pattern PASTE = java.util.regex.Pattern.compile("\\s*%\\+\\s*");
+
+    /** A single-line macro; {@code params} is null for the form without parentheses. */
+    private record Define(List<String> params, String body) { }
+
+    /** A multi-line macro. */
+    private record Macro(String name, int min, int max, boolean greedy, List<String> defaults, List<SourceLine> body) { }
+
+    /** One level of %if nesting. */
+    private static final class Cond {
+        final boolean parentActive;
+        boolean active;
+        boolean taken;
+        final SourceLine opened;
+
+        Cond(boolean parentActive, boolean active, SourceLine opened) {
+            this.parentActive = parentActive;
+            this.active = parentActive && active;
+            this.taken = active;
+            this.opened = opened;
+        }
+    }
+
+    private final Diagnostics diagnostics;
+    private final List<Path> includePaths;
+    private final Map<String, Define> defines = new HashMap<>();
+    private final Map<String, List<Macro>> macros = new HashMap<>();
+    private final List<SourceLine> out = new ArrayList<>();
+    private int uniqueId;
+    /** Set once the expansion has run away: everything after is skipped. */
+    private boolean tooLong;
+    private int depth;
+
+    Preprocessor(Diagnostics diagnostics, List<Path> includePaths, Path folder) {
+        this.diagnostics = diagnostics;
+        this.includePaths = new ArrayList<>();
+        if (folder != null) {
+            this.includePaths.add(folder);
+        }
+        this.includePaths.addAll(includePaths);
+    }
+
+    /** Defines {@code name} as {@code value} before the source, as {@code -D name=value} does. */
+    void predefine(String name, String value) {
+        defines.put(name, new Define(null, value));
+    }
+
+    /** Whether the expansion ran away (and was cut short with an error). */
+    boolean ranAway() {
+        return tooLong;
+    }
+
+    List<SourceLine> process(String name, String text) {
+        run(split(name, text));
+        return out;
+    }
+
+    private static List<SourceLine> split(String name, String text) {
+        String[] raw = text.split("\r?\n", -1);
+        List<SourceLine> lines = new ArrayList<>(raw.length);
+        int n = raw.length;
+        if (n > 0 && raw[n - 1].isEmpty()) {
+            n--;
+        }
+        for (int i = 0; i < n; i++) {
+            lines.add(new SourceLine(name, i + 1, raw[i]));
+        }
+        return lines;
+    }
+
+    /** Processes a block of lines: a file, a %rep body or a macro expansion. */
+    private void run(List<SourceLine> lines) {
+        if (tooLong) {
+            return;
+        }
+        if (++depth > MAX_DEPTH) {
+            depth--;
+            diagnostics.error(lines.isEmpty() ? new SourceLine("?", 0, "") : lines.get(0),
+                "macro or include nesting too deep");
+            return;
+        }
+        Deque<Cond> conds = new ArrayDeque<>();
+        int i = 0;
+        while (i < lines.size()) {
+            SourceLine line = lines.get(i);
+            String text = line.text().strip();
+            boolean active = conds.isEmpty() || conds.peek().active;
+            try {
+                if (text.startsWith("%")) {
+                    String word = directiveWord(text);
+                    String rest = text.substring(word.length()).strip();
+                    switch (word) {
+                        case "%if": case "%ifdef": case "%ifndef": {
+                            boolean v = active && condition(word, rest);
+                            conds.push(new Cond(active, v, line));
+                            i++;
+                            continue;
+                        }
+                        case "%elif": case "%elifdef": case "%elifndef": {
+                            Cond c = top(conds, word);
+                            boolean v = c.parentActive && !c.taken && condition(word.replace("%elif", "%if"), rest);
+                            c.active = v;
+                            c.taken |= v;
+                            i++;
+                            continue;
+                        }
+                        case "%else": {
+                            Cond c = top(conds, word);
+                            c.active = c.parentActive && !c.taken;
+                            c.taken = true;
+                            i++;
+                            continue;
+                        }
+                        case "%endif":
+                            top(conds, word);
+                            conds.pop();
+                            i++;
+                            continue;
+                        default:
+                            break;
+                    }
+                    if (!active) {
+                        i = word.equals("%macro") || word.equals("%imacro") || word.equals("%rep")
+                            ? skipBlock(lines, i) : i + 1;
+                        continue;
+                    }
+                    switch (word) {
+                        case "%macro": case "%imacro":
+                            i = defineMacro(lines, i, rest);
+                            continue;
+                        case "%rep":
+                            i = repeat(lines, i, rest);
+                            continue;
+                        case "%endmacro": case "%endrep":
+                            throw new AsmException("`" + word + "': no matching `" + word.replace("%end", "%") + "'");
+                        default:
+                            directive(line, word, rest);
+                            i++;
+                            continue;
+                    }
+                }
+                if (active) {
+                    expandLine(line);
+                }
+            } catch (AsmException e) {
+                diagnostics.error(line, e.getMessage());
+            } catch (UnterminatedBlock e) {
+                diagnostics.error(line, e.getMessage());
+                break;
+            }
+            i++;
+        }
+        for (Cond c : conds) {
+            diagnostics.error(c.opened, "expected `%endif' before end of file");
+        }
+        depth--;
+    }
+
+    private static String directiveWord(String text) {
+        int e = 1;
+        while (e < text.length() && (Character.isLetterOrDigit(text.charAt(e)) || text.charAt(e) == '_')) {
+            e++;
+        }
+        return text.substring(0, e).toLowerCase(Locale.ROOT);
+    }
+
+    private static Cond top(Deque<Cond> conds, String word) {
+        if (conds.isEmpty()) {
+            throw new AsmException("`" + word + "': no matching `%if'");
+        }
+        return conds.peek();
+    }
+
+    private boolean condition(String word, String rest) {
+        switch (word) {
+            case "%ifdef": return defines.containsKey(firstWord(rest));
+            case "%ifndef": return !defines.containsKey(firstWord(rest));
+            default: return evaluate(rest) != 0;
+        }
+    }
+
+    private static String firstWord(String s) {
+        String[] w = s.split("\\s+", 2);
+        return w[0];
+    }
+
+    /** Evaluates a %if or %assign expression; it may use numbers and defined macros only. */
+    private long evaluate(String text) {
+        String expanded = expandDefines(stripComment(text));
+        Parser p = new Parser(org.j386.tools.isa.InstructionTable.standard());
+        Expr e = parseExpression(p, expanded);
+        Value v = Expr.eval(e, new Expr.Scope() {
+            @Override
+            public Value symbol(String name) {
+                throw new AsmException("symbol `" + name + "' not defined before use in a preprocessor expression");
+            }
+
+            @Override
+            public Value here() {
+                throw new AsmException("`$' is not allowed in a preprocessor expression");
+            }
+
+            @Override
+            public Value sectionStart() {
+                return here();
+            }
+        });
+        return v.value();
+    }
+
+    private static Expr parseExpression(Parser p, String text) {
+        Syntax.Line l = p.parse(new SourceLine("", 0, "dq " + text));
+        List<Object> items = ((Syntax.Data) l.statement()).items();
+        if (items.size() != 1 || !(items.get(0) instanceof Expr e)) {
+            throw new AsmException("expression syntax error");
+        }
+        return e;
+    }
+
+    private void directive(SourceLine line, String word, String rest) {
+        switch (word) {
+            case "%define": case "%idefine": case "%xdefine": {
+                int e = 0;
+                while (e < rest.length() && Lexer.isIdentPart(rest.charAt(e))) {
+                    e++;
+                }
+                String name = rest.substring(0, e);
+                if (name.isEmpty()) {
+                    throw new AsmException("`%define' expects a macro identifier");
+                }
+                List<String> params = null;
+                String body;
+                if (e < rest.length() && rest.charAt(e) == '(') {
+                    int close = rest.indexOf(')', e);
+                    if (close < 0) {
+                        throw new AsmException("`)' expected to terminate macro template");
+                    }
+                    params = new ArrayList<>();
+                    for (String p : rest.substring(e + 1, close).split(",")) {
+                        if (!p.isBlank()) {
+                            params.add(p.strip());
+                        }
+                    }
+                    body = rest.substring(close + 1).strip();
+                } else {
+                    body = rest.substring(e).strip();
+                }
+                if (word.equals("%xdefine")) {
+                    body = expandDefines(body);
+                }
+                defines.put(name, new Define(params, stripComment(body)));
+                break;
+            }
+            case "%undef":
+                defines.remove(firstWord(rest));
+                break;
+            case "%assign": case "%iassign": {
+                String[] w = rest.split("\\s+", 2);
+                if (w.length < 2) {
+                    throw new AsmException("`%assign' expects a value");
+                }
+                defines.put(w[0], new Define(null, Long.toString(evaluate(w[1]))));
+                break;
+            }
+            case "%include": {
+                String name = unquote(stripComment(rest).strip());
+                Path p = find(name);
+                String text;
+                try {
+                    text = Files.readString(p, StandardCharsets.ISO_8859_1);
+                } catch (IOException e) {
+                    throw new AsmException("unable to open include file `" + name + "'");
+                }
+                run(split(name, text));
+                break;
+            }
+            case "%error":
+                diagnostics.error(line, unquote(expandDefines(rest)));
+                break;
+            case "%warning":
+                diagnostics.warning(line, unquote(expandDefines(rest)));
+                break;
+            default:
+                throw new AsmException("unknown preprocessor directive `" + word + "'");
+        }
+    }
+
+    private Path find(String name) {
+        for (Path dir : includePaths) {
+            Path p = dir.resolve(name);
+            if (Files.exists(p)) {
+                return p;
+            }
+        }
+        return Path.of(name);
+    }
+
+    private static String unquote(String s) {
+        if (s.length() >= 2 && (s.charAt(0) == '"' || s.charAt(0) == '\'' || s.charAt(0) == '`')
+            && s.charAt(s.length() - 1) == s.charAt(0)) {
+            return s.substring(1, s.length() - 1);
+        }
+        return s;
+    }
+
+    /** Collects lines up to the matching end directive; returns the index of that end line. */
+    private static int blockEnd(List<SourceLine> lines, int start, String open, String close, String what) {
+        int nest = 0;
+        for (int i = start + 1; i < lines.size(); i++) {
+            String t = lines.get(i).text().strip();
+            if (!t.startsWith("%")) {
+                continue;
+            }
+            String w = directiveWord(t);
+            if (w.equals(open) || (open.equals("%macro") && w.equals("%imacro"))) {
+                nest++;
+            } else if (w.equals(close)) {
+                if (nest == 0) {
+                    return i;
+                }
+                nest--;
+            }
+        }
+        throw new UnterminatedBlock(what);
+    }
+
+    /** A %macro or %rep without its end: the rest of the block's lines belong to it. */
+    private static final class UnterminatedBlock extends RuntimeException {
+        UnterminatedBlock(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static int skipBlock(List<SourceLine> lines, int i) {
+        String w = directiveWord(lines.get(i).text().strip());
+        boolean rep = w.equals("%rep");
+        return blockEnd(lines, i, rep ? "%rep" : "%macro", rep ? "%endrep" : "%endmacro",
+            rep ? "expected `%endrep' before end of file" : "end of file while still defining macro") + 1;
+    }
+
+    private int defineMacro(List<SourceLine> lines, int i, String rest) {
+        String[] w = stripComment(rest).strip().split("\\s+", 3);
+        if (w[0].isEmpty()) {
+            throw new AsmException("`%macro' expects a macro name");
+        }
+        int end = blockEnd(lines, i, "%macro", "%endmacro",
+            "end of file while still defining macro `" + w[0] + "'");
+        int min = 0;
+        int max = 0;
+        boolean greedy = false;
+        if (w.length > 1) {
+            String count = w[1];
+            greedy = count.endsWith("+");
+            if (greedy) {
+                count = count.substring(0, count.length() - 1);
+            }
+            String[] range = count.split("-", -1);
+            if (range.length > 2 || !range[0].matches("[0-9]{1,4}")
+                || (range.length == 2 && !range[1].matches("[0-9]{1,4}|\\*"))) {
+                throw new AsmException("`%macro' expects a parameter count, not `" + w[1] + "'");
+            }
+            min = Integer.parseInt(range[0]);
+            max = range.length > 1 ? (range[1].equals("*") ? Integer.MAX_VALUE : Integer.parseInt(range[1])) : min;
+        }
+        List<String> defaults = w.length > 2 ? splitArguments(w[2]) : List.of();
+        macros.computeIfAbsent(w[0].toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+            .add(new Macro(w[0], min, max, greedy, defaults, new ArrayList<>(lines.subList(i + 1, end))));
+        return end + 1;
+    }
+
+    private int repeat(List<SourceLine> lines, int i, String rest) {
+        int end = blockEnd(lines, i, "%rep", "%endrep", "expected `%endrep' before end of file");
+        long n = evaluate(rest);
+        if (n > MAX_LINES) {
+            diagnostics.error(lines.get(i), "`%rep' count " + n + " is too large");
+            return end + 1;
+        }
+        List<SourceLine> body = new ArrayList<>(lines.subList(i + 1, end));
+        for (long k = 0; k < n && !tooLong; k++) {
+            run(body);
+            if (out.size() > MAX_LINES && !tooLong) {
+                tooLong = true;
+                diagnostics.error(lines.get(i), "the expanded source would be longer than " + MAX_LINES + " lines");
+            }
+        }
+        return end + 1;
+    }
+
+    /** Emits an ordinary line, expanding single-line macros and calling multi-line ones. */
+    private void expandLine(SourceLine line) {
+        String text = expandDefines(line.text());
+        if (text.contains("%+")) {
+            text = PASTE.matcher(text).replaceAll(""); // token pasting: isr %+ 3 -> isr3
+        }
+        String trimmed = stripComment(text).strip();
+        String label = null;
+        String call = trimmed;
+        int colon = identEnd(trimmed, 0);
+        if (colon > 0 && colon < trimmed.length() && trimmed.charAt(colon) == ':') {
+            label = trimmed.substring(0, colon + 1);
+            call = trimmed.substring(colon + 1).strip();
+        }
+        int e = identEnd(call, 0);
+        List<Macro> candidates = e > 0 ? macros.get(call.substring(0, e).toLowerCase(Locale.ROOT)) : null;
+        if (candidates == null) {
+            out.add(new SourceLine(line.file(), line.line(), text));
+            return;
+        }
+        List<String> args = call.substring(e).isBlank() ? new ArrayList<>() : splitArguments(call.substring(e));
+        Macro m = null;
+        for (Macro c : candidates) {
+            int most = Math.max(c.max(), c.min() + c.defaults().size());
+            if (args.size() >= c.min() && (args.size() <= most || (c.greedy() && most > 0))) {
+                m = c;
+            }
+        }
+        if (m == null) {
+            throw new AsmException("macro `" + call.substring(0, e) + "' exists, but not taking " + args.size()
+                + " parameters");
+        }
+        if (m.greedy() && args.size() > Math.max(m.max(), 1)) {
+            // the last parameter takes the rest of the line, commas and all
+            int last = Math.max(m.max(), 1) - 1;
+            List<String> joined = new ArrayList<>(args.subList(0, last));
+            joined.add(String.join(", ", args.subList(last, args.size())));
+            args = joined;
+        }
+        if (label != null) {
+            out.add(new SourceLine(line.file(), line.line(), label));
+        }
+        for (int k = args.size(); k < m.min() + m.defaults().size(); k++) {
+            args.add(m.defaults().get(k - m.min()));
+        }
+        int id = ++uniqueId;
+        List<SourceLine> body = new ArrayList<>();
+        for (SourceLine b : m.body()) {
+            body.add(new SourceLine(line.file(), line.line(), substitute(b.text(), args, id)));
+        }
+        run(body);
+    }
+
+    private static int identEnd(String s, int from) {
+        int e = from;
+        while (e < s.length() && Lexer.isIdentPart(s.charAt(e))) {
+            e++;
+        }
+        return e > from && Lexer.isIdentStart(s.charAt(from)) ? e : 0;
+    }
+
+    /** Replaces %1..%n (also written %{1}), %0 and %%name in a macro body line. */
+    private static String substitute(String text, List<String> args, int id) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '%' || i + 1 >= text.length()) {
+                sb.append(c);
+                continue;
+            }
+            char d = text.charAt(i + 1);
+            if (d == '%') {
+                sb.append("..@").append(id).append('.');
+                i++;
+            } else if (Character.isDigit(d) || (d == '{' && i + 2 < text.length() && Character.isDigit(text.charAt(i + 2)))) {
+                boolean braced = d == '{';
+                int from = braced ? i + 2 : i + 1;
+                int e = from;
+                while (e < text.length() && Character.isDigit(text.charAt(e))) {
+                    e++;
+                }
+                if (braced && (e >= text.length() || text.charAt(e) != '}')) {
+                    sb.append(c); // not %{N}: left for the parser to reject
+                    continue;
+                }
+                String digits = text.substring(from, e);
+                int n = digits.length() > 6 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+                sb.append(n == 0 ? Integer.toString(args.size()) : n <= args.size() ? args.get(n - 1) : "");
+                i = braced ? e : e - 1;
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Splits macro arguments at top-level commas; braces group an argument that contains commas. */
+    private static List<String> splitArguments(String s) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        int paren = 0;
+        char quote = 0;
+        s = stripComment(s);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                cur.append(c);
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+                cur.append(c);
+            } else if (c == '{' && paren == 0 && cur.toString().isBlank()) {
+                int close = s.indexOf('}', i);
+                if (close < 0) {
+                    throw new AsmException("unterminated `{' in macro argument");
+                }
+                cur.append(s, i + 1, close);
+                i = close;
+            } else if (c == '(' || c == '[') {
+                paren++;
+                cur.append(c);
+            } else if (c == ')' || c == ']') {
+                paren--;
+                cur.append(c);
+            } else if (c == ',' && paren == 0) {
+                out.add(cur.toString().strip());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        out.add(cur.toString().strip());
+        return out;
+    }
+
+    /** The line without its comment (a ';' outside quotes). */
+    static String stripComment(String s) {
+        char quote = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+            } else if (c == ';') {
+                return s.substring(0, i);
+            }
+        }
+        return s;
+    }
+
+    /** Replaces identifiers that name single-line macros, rescanning the result. */
+    private String expandDefines(String text) {
+        if (defines.isEmpty()) {
+            return text;
+        }
+        for (int round = 0; round < 32; round++) {
+            String next = expandOnce(text);
+            if (next.equals(text)) {
+                return text;
+            }
+            text = next;
+        }
+        throw new AsmException("single-line macro expansion too deep");
+    }
+
+    private String expandOnce(String s) {
+        StringBuilder sb = new StringBuilder();
+        char quote = 0;
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                sb.append(c);
+                if (c == quote) {
+                    quote = 0;
+                }
+                i++;
+            } else if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+                sb.append(c);
+                i++;
+            } else if (c == ';') {
+                sb.append(s, i, s.length());
+                break;
+            } else if (Lexer.isIdentStart(c) && (i == 0 || !Lexer.isIdentPart(s.charAt(i - 1)))) {
+                int e = i + 1;
+                while (e < s.length() && Lexer.isIdentPart(s.charAt(e))) {
+                    e++;
+                }
+                String word = s.substring(i, e);
+                Define d = defines.get(word);
+                if (d == null) {
+                    sb.append(word);
+                    i = e;
+                } else if (d.params() == null) {
+                    sb.append(d.body());
+                    i = e;
+                } else {
+                    int open = e;
+                    while (open < s.length() && s.charAt(open) == ' ') {
+                        open++;
+                    }
+                    if (open >= s.length() || s.charAt(open) != '(') {
+                        sb.append(word);
+                        i = e;
+                        continue;
+                    }
+                    int close = matchParen(s, open);
+                    List<String> args = splitArguments(s.substring(open + 1, close));
+                    if (args.size() == 1 && args.get(0).isEmpty() && d.params().isEmpty()) {
+                        args = List.of();
+                    }
+                    if (args.size() != d.params().size()) {
+                        throw new AsmException("macro `" + word + "' exists, but not taking " + args.size()
+                            + " parameters");
+                    }
+                    sb.append(replaceParams(d.body(), d.params(), args));
+                    i = close + 1;
+                }
+            } else {
+                sb.append(c);
+                i++;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static int matchParen(String s, int open) {
+        int nest = 0;
+        for (int i = open; i < s.length(); i++) {
+            if (s.charAt(i) == '(') {
+                nest++;
+            } else if (s.charAt(i) == ')' && --nest == 0) {
+                return i;
+            }
+        }
+        throw new AsmException("unterminated parameter list of a single-line macro");
+    }
+
+    private static String replaceParams(String body, List<String> params, List<String> args) {
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        while (i < body.length()) {
+            char c = body.charAt(i);
+            if (Lexer.isIdentStart(c) && (i == 0 || !Lexer.isIdentPart(body.charAt(i - 1)))) {
+                int e = i + 1;
+                while (e < body.length() && Lexer.isIdentPart(body.charAt(e))) {
+                    e++;
+                }
+                String w = body.substring(i, e);
+                int k = params.indexOf(w);
+                sb.append(k >= 0 ? args.get(k) : w);
+                i = e;
+            } else {
+                sb.append(c);
+                i++;
+            }
+        }
+        return sb.toString();
+    }
+}

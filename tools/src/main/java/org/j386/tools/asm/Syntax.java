@@ -1,0 +1,75 @@
+package org.j386.tools.asm;
+
+import java.util.List;
+import org.j386.tools.isa.Register;
+
+/** The parsed form of source lines, before any pass gives numbers to the expressions. */
+final class Syntax {
+    private Syntax() {
+    }
+
+    enum Jump { NONE, SHORT, NEAR, FAR }
+
+    /** An instruction operand as written. */
+    sealed interface Operand { }
+
+    record RegOperand(Register register) implements Operand { }
+
+    /** {@code [seg:address]}; size 0 when no size keyword was given. */
+    record MemOperand(int size, boolean far, Register segment, Expr address) implements Operand { }
+
+    /** An immediate, branch target or {@code seg:offset} far pointer ({@code segment} non-null). */
+    record ImmOperand(int size, boolean strict, Jump jump, Expr value, Expr segment) implements Operand { }
+
+    /** What a line asks for. */
+    sealed interface Statement { }
+
+    record Instruction(List<String> prefixes, String mnemonic, List<Operand> operands) implements Statement { }
+
+    /** DB/DW/DD/DQ: items are {@link Expr} or {@code byte[]} string contents. */
+    record Data(int width, List<Object> items) implements Statement { }
+
+    record Reserve(int width, Expr count) implements Statement { }
+
+    record Times(Expr count, Statement body) implements Statement { }
+
+    /** ALIGN (fill statement, NOP by default) or ALIGNB (reserve). */
+    record Align(Expr boundary, Statement fill, boolean reserve) implements Statement { }
+
+    record Equ(Expr value) implements Statement { }
+
+    record Bits(int bits) implements Statement { }
+
+    record Org(Expr origin) implements Statement { }
+
+    record Section(String name, long align, Boolean nobits, long start) implements Statement { }
+
+    record Incbin(String file, Expr skip, Expr length) implements Statement { }
+
+    record Struc(String name) implements Statement { }
+
+    record EndStruc() implements Statement { }
+
+    record Istruc(String name) implements Statement { }
+
+    record At(Expr field, Statement data) implements Statement { }
+
+    record Iend() implements Statement { }
+
+    /** GLOBAL: names exported in an ELF symbol table. */
+    record Global(List<String> names) implements Statement { }
+
+    /** EXTERN: names another object would define; j386 links nothing, so using one is an error. */
+    record Extern(List<String> names) implements Statement { }
+
+    record Empty() implements Statement { }
+
+    /** A line that did not parse; its message is reported in the final pass, in line order. */
+    record Invalid(String message) implements Statement { }
+
+    /** A statement that assembles to nothing but draws a warning in the final pass. */
+    record Suspicious(String message) implements Statement { }
+
+    /** A line: optional label, statement, and where it came from. */
+    record Line(SourceLine source, String label, Statement statement) { }
+}

@@ -1,0 +1,28 @@
+package org.j386.tools.asm;
+
+/**
+ * The value of an expression in one pass.
+ *
+ * @param value   the number (for labels: the final address in a flat image)
+ * @param section -1 for a plain number; the index of the section a label lives in when the value
+ *                still depends on where that section is placed; -2 for a mix NASM would relocate
+ * @param known   false while a forward reference is not yet defined (early passes only)
+ */
+public record Value(long value, int section, boolean known) {
+    static final int ABSOLUTE = -1;
+    static final int COMPLEX = -2;
+
+    static Value of(long v) {
+        return new Value(v, ABSOLUTE, true);
+    }
+
+    static final Value UNKNOWN = new Value(0, ABSOLUTE, false);
+
+    /**
+     * A number fixed at assembly time. NASM picks short encodings (sign-extended imm8, disp8)
+     * only for these: a label's address is left to the output format, so it gets the long form.
+     */
+    boolean simple() {
+        return known && section == ABSOLUTE;
+    }
+}

@@ -1,0 +1,63 @@
+package org.j386.tools.asm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every source of the corpus assembles to exactly the bytes NASM 2.16 made of it, with the same
+ * warnings (each NAME.messages holds NASM's, without their [-w+...] tags). The goldens
+ * are committed; {@code make golden}/{@code make oracle} in the corpus folder's parent refresh
+ * and re-check them with a real NASM.
+ */
+class NasmCorpusTest {
+
+    static Path corpus() throws URISyntaxException {
+        return Path.of(NasmCorpusTest.class.getResource("/asm/corpus").toURI());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCorpusSourceAssemblesToTheBytesNasmMade() throws Exception {
+        Path dir = corpus();
+        List<Path> sources;
+        try (Stream<Path> s = Files.list(dir)) {
+            sources = s.filter(p -> p.toString().endsWith(".asm")).sorted().toList();
+        }
+        assertTrue(sources.size() >= 5, "corpus sources found");
+        return sources.stream().map(src -> DynamicTest.dynamicTest(src.getFileName().toString(), () -> {
+            Assembler.Result r = Assembler.assemble(src,
+                new Assembler.Options(List.of(dir, dir.resolve("inc")), new BinFormat()));
+            assertTrue(r.ok(), () -> String.join("\n", r.diagnostics().stream().map(Object::toString).toList()));
+            byte[] golden = Files.readAllBytes(Path.of(src.toString().replaceFirst("\\.asm$", ".bin")));
+            assertArrayEquals(golden, r.output(), () -> firstDifference(golden, r.output(), r.listing()));
+            List<String> messages = Files.readAllLines(Path.of(src.toString().replaceFirst("\\.asm$", ".messages")));
+            assertEquals(messages, r.diagnostics().stream()
+                .map(d -> Path.of(d.file()).getFileName() + ":" + d.line() + ": "
+                    + (d.isError() ? "error" : "warning") + ": " + d.message())
+                .toList(), "the warnings NASM gave");
+        }));
+    }
+
+    /** Points at the listing line of the first differing byte, which is what one wants to read. */
+    private static String firstDifference(byte[] want, byte[] got, String listing) {
+        int i = 0;
+        while (i < want.length && i < got.length && want[i] == got[i]) {
+            i++;
+        }
+        return "first difference at offset 0x" + Integer.toHexString(i) + " (lengths " + want.length + "/"
+            + got.length + ")";
+    }
+
+    static byte[] read(Path p) throws IOException {
+        return Files.readAllBytes(p);
+    }
+}

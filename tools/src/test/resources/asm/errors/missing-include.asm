@@ -1,0 +1,3 @@
+; expect: 2: error: unable to open include file `no-such-file.inc'
+%include "no-such-file.inc"
+        nop
