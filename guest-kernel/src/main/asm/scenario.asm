@@ -40,14 +40,9 @@ scenario_module:
 
 ; segv_probe_write(address, value) -> 1 when writing it was a segmentation fault
 segv_probe_write:
-        mov     dword [segv_caught], 0
-        mov     dword [segv_resume], .resume
         mov     eax, [esp+4]
         mov     edx, [esp+8]
-        mov     [eax], edx
-.resume:
-        mov     dword [segv_resume], 0
-        mov     eax, [segv_caught]
+        SEGV_PROBE mov [eax], edx
         ret
 
 ; POOL_CALL function, argument: function(the operation's pool, argument), the pool's index in ECX

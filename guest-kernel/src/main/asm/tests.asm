@@ -223,13 +223,8 @@ rand:
 
 ; segv_probe(address) -> 1 when reading it was a segmentation fault, 0 when it could be read
 segv_probe:
-        mov     dword [segv_caught], 0
-        mov     dword [segv_resume], .resume
         mov     eax, [esp+4]
-        mov     eax, [eax]
-.resume:
-        mov     dword [segv_resume], 0
-        mov     eax, [segv_caught]
+        SEGV_PROBE mov eax, [eax]
         ret
 
 ; fill(address, dwords, seed): writes seed, seed+1, ... ; check(...) -> 1 if they read back
