@@ -33,7 +33,7 @@ public final class ProbeSuite implements ConformanceSuite {
 
     @Override
     public String description() {
-        return "privilege-level and paging probe kernels compared with QEMU's output";
+        return "privilege-level, paging and system-instruction probe kernels compared with QEMU's output";
     }
 
     /** The probe kernels, in index order. */
