@@ -318,7 +318,9 @@ final class Executor {
         boolean stack32 = s.stack32();
         int ebp = regs[CpuState.EBP];
         x.push(o32 ? ebp : ebp & 0xFFFF, o32);
-        int frame = x.sp();
+        // FrameTemp is all of ESP even on a 16-bit stack: a 32-bit ENTER copies its upper half
+        // into EBP too (SDM ENTER; only SP moves).
+        int frame = regs[CpuState.ESP];
         for (int i = 1; i < level; i++) {
             ebp = stack32 ? ebp - n : (ebp & 0xFFFF0000) | ((ebp - n) & 0xFFFF);
             int from = stack32 ? ebp : ebp & 0xFFFF;

@@ -123,6 +123,19 @@ class StackAndControlTest {
     }
 
     @Test
+    void enterOnASixteenBitStackPushesAtSpAndCopiesAllOfEspIntoEbp() {
+        TestMachine m = new TestMachine();
+        m.s.segs[CpuState.SS].attributes &= ~Segment.DEFAULT_BIG;
+        m.s.segs[CpuState.SS].base = DATA;
+        m.r[ESP] = 0x12340100;
+        m.r[EBP] = 0x9999AAAA;
+        m.code("c8 08 00 00").run(1); // enter 8,0
+        assertEquals(0x9999AAAA, m.read32(DATA + 0xFC));
+        assertEquals(0x123400FC, m.r[EBP]);
+        assertEquals(0x123400F4, m.r[ESP]);
+    }
+
+    @Test
     void loopCountsEcxDownToZero() {
         TestMachine m = run("b9 03 00 00 00  40  e2 fd  90", 7);
         assertEquals(3, m.r[EAX]);
