@@ -6,6 +6,7 @@
 
     .file "low.S"
 #include "system_forms.h"
+#define FL_IF_BIT 0x200
 
 #define LOW(label) ((label) - low_blob + LOW_BASE)
 #define SEG_OFFSET(label) ((label) - low_blob)
@@ -15,7 +16,7 @@
     .globl low_near16, low_near16_indirect, low_jumps16, low_ret16_imm
     .globl low_far16, low_far32, low_far_indirect, low_far_ret_imm
     .globl low_based32, low_code16, low_return_to_ebx, low_based_call
-    .globl low_iret16_target
+    .globl low_iret16_target, low_int_gate16, low_gate16_handler
 
 /* Entries save their starting ESP in EDI; these turn it into results. */
 .macro ESP_CHANGE_INTO reg          /* \reg = ESP now - ESP at entry */
@@ -224,6 +225,27 @@ low_return_to_ebx:
     movzwl (%esp), %edx
     addl %edi, %esp
     jmp *%ebx
+
+/* INT through the 16-bit gate VEC_GATE16 with IF set: EAX = bytes pushed, ECX = ESP change over
+ * INT and IRET (0), EDX = IP pushed, ESI = FLAGS:CS pushed, EDI = EFLAGS in the handler. */
+low_int_gate16:
+    pushfl
+    orl $FL_IF_BIT, (%esp)
+    popfl
+    movl %esp, %edi
+    int $VEC_GATE16
+    ESP_CHANGE_INTO %ecx
+    movl %ebx, %edi
+    pushl $2
+    popfl
+    ret
+low_gate16_handler:
+    BYTES_PUSHED_INTO_EAX
+    movzwl (%esp), %edx
+    movl 2(%esp), %esi
+    pushfl
+    popl %ebx
+    iretw
 
 /* Target of the 16-bit IRET: back to EBX. */
 low_iret16_target:

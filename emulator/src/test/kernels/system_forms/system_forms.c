@@ -2,7 +2,7 @@
  * friends with valid and invalid selectors, FS/GS overrides on based segments, the default DS/SS
  * of 16- and 32-bit addresses), PUSHF/POPF/IRET of the system flags in ring 0 and ring 3,
  * 16-bit near and far transfers (run below 64 KiB from low.S), based and 16-bit code segments,
- * INT n/INT3/INTO frames and gate types, IRET and far RET to ring 3 nulling data segments,
+ * a 16-bit stack segment, INT n/INT3/INTO frames through 32- and 16-bit interrupt and trap gates, IRET and far RET to ring 3 nulling data segments,
  * string instructions with 16-bit addresses, and IN/OUT/INS/OUTS.
  * A value whose upper bits the manual leaves implementation-dependent (MOV r32,Sreg is not one,
  * a 32-bit PUSH of a segment register is) is printed only in its defined bits.  Each faulting
@@ -77,6 +77,7 @@ static void extend_gdt(void)
     gdt[SEL_DATA_BASED / 8] = descriptor(LOW_DATA, 0xFFFFF, 0x92, 0xC);
     gdt[SEL_CODE_XO / 8] = descriptor(0, 0xFFFFF, 0x98, 0xC);
     gdt[SEL_DATA_RO / 8] = descriptor(0, 0xFFFFF, 0x90, 0xC);
+    gdt[SEL_STACK16 / 8] = descriptor(STACK16_BASE, 0xFFFF, 0x92, 0x0);
     gdtr.limit = sizeof gdt - 1;
     gdtr.base = (uint32_t)gdt;
     __asm__ volatile("lgdt %0" : : "m"(gdtr) : "memory");
@@ -97,7 +98,7 @@ extern const char low_blob[], low_blob_end[];
 extern const char low_near16[], low_near16_indirect[], low_jumps16[], low_ret16_imm[];
 extern const char low_far16[], low_far32[], low_far_indirect[], low_far_ret_imm[];
 extern const char low_based32[], low_code16[], low_return_to_ebx[], low_based_call[];
-extern const char low_iret16_target[];
+extern const char low_iret16_target[], low_int_gate16[], low_gate16_handler[];
 
 /* Address of a low.S entry once copied to LOW_BASE. */
 static uint32_t low(const char *entry)
@@ -315,6 +316,42 @@ static void segment_bases(void)
     print(" [esi+ebp]="); print_hexn(r[7], 8); nl();
 }
 
+/* ---- a 16-bit stack segment: SP, not ESP, addresses the stack ------------------------------- */
+
+/* Results of the run on the 16-bit stack, in order: ESP after PUSH dword and PUSH word, the
+ * return address a near CALL pushed, ESP after LEAVE and the EBP it popped, EBP and ESP after
+ * ENTER 8,0, ESP after PUSH word at SP = 0 and after the POP that follows. */
+uint32_t stack16_results[8];
+uint32_t stack16_saved_esp;
+
+static void stack16(void)
+{
+    print("16-bit stack segment based at STACK16_BASE\n");
+    volatile uint32_t *frame = (volatile uint32_t *)(STACK16_BASE + 0x80);
+    *frame = 0xCAFEBABE;
+    __asm__ volatile("pushl %%ebp\n\tmovl %%esp, stack16_saved_esp\n\t"
+                     "movw %w0, %%ss\n\tmovl $0x12340100, %%esp\n\t"
+                     "pushl $0x11223344\n\tpushw $0x5566\n\tmovl %%esp, stack16_results\n\t"
+                     "call 1f\n1:\tpopl %%eax\n\tsubl $1b, %%eax\n\tmovl %%eax, stack16_results+4\n\t"
+                     "movl $0x56780080, %%ebp\n\tleave\n\tmovl %%esp, stack16_results+8\n\t"
+                     "movl %%ebp, stack16_results+12\n\t"
+                     "movl $0x9999AAAA, %%ebp\n\tmovl $0x12340100, %%esp\n\tenter $8, $0\n\t"
+                     "movl %%ebp, stack16_results+16\n\tmovl %%esp, stack16_results+20\n\t"
+                     "movl $0xABCD0000, %%esp\n\tpushw $0x7788\n\tmovl %%esp, stack16_results+24\n\t"
+                     "popw %%ax\n\tmovl %%esp, stack16_results+28\n\t"
+                     "movw %w1, %%ss\n\tmovl stack16_saved_esp, %%esp\n\tpopl %%ebp"
+                     : : "r"(SEL_STACK16), "r"(SEL_KDATA) : "eax", "memory");
+    static const char *const names[8] = { "esp after pushes", "call pushed (relative)", "esp after leave",
+                                          "ebp popped", "enter 8: ebp", "esp", "pushw at sp=0: esp", "popw: esp" };
+    for (int i = 0; i < 8; i += 2) {
+        print("  "); print(names[i]); print("="); print_hexn(stack16_results[i], 8);
+        print(" "); print(names[i + 1]); print("="); print_hexn(stack16_results[i + 1], 8); nl();
+    }
+    print("  pushed dword="); print_hexn(*(volatile uint32_t *)(STACK16_BASE + 0xFC), 8);
+    print(" word="); print_hexn(*(volatile uint16_t *)(STACK16_BASE + 0xFA), 4);
+    print(" word at sp=0xFFFE="); print_hexn(*(volatile uint16_t *)(STACK16_BASE + 0xFFFE), 4); nl();
+}
+
 /* ---- PUSHF, POPF and IRET of the system flags ------------------------------------------------- */
 
 #define FL_SYSTEM_ALL 0x00247FD7u   /* every flag POPF may set in ring 0 but TF, VM, RF */
@@ -449,6 +486,18 @@ static void set_gate_type(int vector, uint8_t type)
     *(volatile uint8_t *)(idtr.base + vector * 8 + 5) = type;
 }
 
+/* A 16-bit gate (type 0x86 interrupt, 0x87 trap) to offset `handler` in the flat code segment. */
+static void set_gate16(int vector, uint32_t handler, uint8_t type)
+{
+    struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr;
+    __asm__ volatile("sidt %0" : "=m"(idtr));
+    volatile uint16_t *gate = (volatile uint16_t *)(idtr.base + vector * 8);
+    gate[0] = (uint16_t)handler;
+    gate[1] = SEL_KCODE;
+    gate[2] = (uint16_t)(type << 8);
+    gate[3] = 0;
+}
+
 #define REPORT(insn, flags) \
     SITE("pushfl\n\tpushl $" #flags "\n\tpopfl", insn, "\n\tpopfl" : : : "cc", "memory")
 
@@ -466,6 +515,11 @@ static void interrupt_frames(void)
     set_gate_type(VEC_REPORT, 0x8F);                    /* trap gate: IF stays set */
     REPORT("int $0x2D", 0x202);
     set_gate_type(VEC_REPORT, 0x8E);
+    print("  16-bit interrupt and trap gates, from code below 64 KiB\n");
+    set_gate16(VEC_GATE16, low(low_gate16_handler), 0x86);
+    print_low("interrupt gate", call_low(low_int_gate16), 5);
+    set_gate16(VEC_GATE16, low(low_gate16_handler), 0x87);
+    print_low("trap gate", call_low(low_int_gate16), 5);
     set_handler(3, fault_handler);
     set_handler(4, fault_handler);
 }
@@ -588,6 +642,7 @@ int kmain(uint32_t magic, struct mb_info *mbi)
     segment_push_pop();
     far_pointer_loads();
     segment_bases();
+    stack16();
     memcpy((void *)LOW_BASE, low_blob, (size_t)(low_blob_end - low_blob));
     system_flags_ring0();
     system_flags_ring3();

@@ -14,8 +14,11 @@
 #define SEL_DATA_BASED  0x58    /* data, base LOW_DATA, limit 4 GiB */
 #define SEL_CODE_XO     0x60    /* execute-only code, flat */
 #define SEL_DATA_RO     0x68    /* read-only data, flat */
-#define GDT_ENTRIES     14      /* selectors from 0x70 on lie beyond the limit */
+#define SEL_STACK16     0x70    /* 16-bit (B = 0) stack segment, base STACK16_BASE, limit 0xFFFF */
+#define GDT_ENTRIES     15      /* selectors from 0x78 on lie beyond the limit */
+#define STACK16_BASE    0x8000
 
 #define VEC_REPORT      0x2D    /* reports the interrupt frame it was raised with */
+#define VEC_GATE16      0x2E    /* a 16-bit gate to low_gate16_handler */
 
 #endif
