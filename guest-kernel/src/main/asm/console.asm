@@ -1,6 +1,4 @@
 ; console.asm - text output on port 0xE9, COM1 and the VGA text screen.
-; Calling convention everywhere in the kernel: arguments on the stack (cdecl), result in EAX,
-; EAX/ECX/EDX may be clobbered, EBX/ESI/EDI/EBP preserved.
 
 DEBUGCON_PORT   equ 0xE9
 COM1            equ 0x3F8

@@ -26,10 +26,7 @@ needed_info_frames:
 
 ; fp_init(pool, base frame, frame count, info frame or 0)
 fp_init:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    edi
+        FRAME_ENTER
         TRACE_BEGIN EV_POOL_INIT, 3
         TRACE_VAL [ebp+12]
         TRACE_VAL [ebp+16]
@@ -62,31 +59,14 @@ fp_init:
         mov     al, FRAME_USED
         rep stosb
 .link:  mov     eax, pool_list                  ; append to the list of all pools
-.walk:  mov     edx, [eax]
-        test    edx, edx
-        jz      .append
-        lea     eax, [edx+FP.next]
-        jmp     .walk
-.append:
-        mov     [eax], ebx
+        APPEND_TO_LIST ebx, FP.next
         TRACE_END EV_POOL_INIT, 1
         TRACE_VAL [ebx+FP.info]
-        pop     edi
-        pop     ebx
-        pop     ebp
-        ret
+        FRAME_LEAVE
 
 ; fp_get_frames(pool, n) -> first frame of the lowest run of n free frames (now a sequence), or 0
 fp_get_frames:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
-        mov     ebx, [ebp+8]
-        TRACE_BEGIN EV_GET_FRAMES, 2
-        TRACE_VAL [ebx+FP.base]
-        TRACE_VAL [ebp+12]
+        POOL_OP_ENTER EV_GET_FRAMES, FP.base
         mov     esi, [ebx+FP.info]
         shl     esi, 12                         ; esi: state bytes
         mov     edx, esi
@@ -129,23 +109,11 @@ fp_get_frames:
 .none:  xor     eax, eax
 .done:  TRACE_END EV_GET_FRAMES, 1
         TRACE_VAL eax
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+        FRAME_LEAVE
 
 ; fp_mark_inaccessible(pool, first frame, n)
 fp_mark_inaccessible:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    edi
-        mov     ebx, [ebp+8]
-        TRACE_BEGIN EV_MARK_INACCESSIBLE, 3
-        TRACE_VAL [ebx+FP.base]
-        TRACE_VAL [ebp+12]
-        TRACE_VAL [ebp+16]
+        POOL_OP_ENTER EV_MARK_INACCESSIBLE, FP.base, 3
         mov     edi, [ebx+FP.info]
         shl     edi, 12
         add     edi, [ebp+12]
@@ -154,19 +122,12 @@ fp_mark_inaccessible:
         mov     al, FRAME_INACCESSIBLE
         rep stosb
         TRACE_END EV_MARK_INACCESSIBLE, 0
-        pop     edi
-        pop     ebx
-        pop     ebp
-        ret
+        FRAME_LEAVE
 
 ; fp_release_frames(first frame) -> frames freed; finds the owning pool on pool_list.
 ; A frame outside every pool, or one that does not head a sequence, stops the kernel.
 fp_release_frames:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
+        FRAME_ENTER
         TRACE_BEGIN EV_RELEASE_FRAMES, 1
         TRACE_VAL [ebp+8]
         mov     ebx, [pool_list]
@@ -194,11 +155,7 @@ fp_release_frames:
         TRACE_VAL [ebx+FP.base]
         TRACE_VAL edi
         mov     eax, edi
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+        FRAME_LEAVE
 .nopool:
         PRINT   "release_frames: frame "
         PUTHEX  [ebp+8]

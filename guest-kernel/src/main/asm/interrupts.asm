@@ -54,6 +54,18 @@ isr_table:
 %assign v v + 1
 %endrep
 
+; SEGV_PROBE instruction: runs the one memory access instruction so that a segmentation fault in
+; it resumes after it instead of stopping the kernel (isr_common reads segv_resume);
+; EAX := 1 when it faulted, else 0.
+%macro SEGV_PROBE 1+
+        mov     dword [segv_caught], 0
+        mov     dword [segv_resume], %%resume
+        %1
+%%resume:
+        mov     dword [segv_resume], 0
+        mov     eax, [segv_caught]
+%endmacro
+
 ; Frame on entry to isr_common (from ESP up): vector, error code, EIP, CS, EFLAGS.
 isr_common:
         pushad                          ; + 32 bytes

@@ -34,6 +34,7 @@ mb_header:
         dd      kernel_end              ; bss_end_addr (no bss: all data is in the image)
         dd      start                   ; entry_addr
 
+%include "macros.asm"
 %include "trace.asm"
 %include "console.asm"
 %include "interrupts.asm"

@@ -27,11 +27,7 @@ process_frame:
 ; pt_init(pt) -> directory frame. Before paging the frames are written physically; with paging
 ; on, the new directory is reached through PDE 1022 of the current one, as if it were a page table.
 pt_init:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
+        FRAME_ENTER
         TRACE_BEGIN EV_PT_INIT, 0
         call    process_frame
         test    eax, eax
@@ -80,14 +76,7 @@ pt_init:
 .done:  mov     edx, [ebp+8]
         mov     [edx+PT.dir], ebx
         mov     dword [edx+PT.pools], 0
-        TRACE_END EV_PT_INIT, 1
-        TRACE_VAL ebx
-        mov     eax, ebx
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+        RETURN_TRACED EV_PT_INIT, ebx
 .nomem: PRINT   "page table: out of frames for a directory or the first page table"
         NEWLINE
         jmp     fail_stop
@@ -127,13 +116,7 @@ pt_register_pool:
         TRACE_VAL [ecx+VM.base]
         mov     dword [ecx+VM.next], 0
         lea     eax, [edx+PT.pools]
-.walk:  mov     edx, [eax]
-        test    edx, edx
-        jz      .append
-        lea     eax, [edx+VM.next]
-        jmp     .walk
-.append:
-        mov     [eax], ecx
+        APPEND_TO_LIST ecx, VM.next
         TRACE_END EV_REGISTER_POOL, 0
         pop     ebp
         ret
@@ -141,11 +124,7 @@ pt_register_pool:
 ; pt_handle_fault(address, error code, eip) -> 1 when a frame was mapped, 0 for a segmentation
 ; fault (a protection fault, or an address no registered pool calls legitimate).
 pt_handle_fault:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
+        FRAME_ENTER
         TRACE_BEGIN EV_PAGE_FAULT, 2
         TRACE_VAL [ebp+8]
         TRACE_VAL [ebp+12]
@@ -199,11 +178,7 @@ pt_handle_fault:
 .segv:  xor     eax, eax                            ; PTE 0: nothing was mapped
 .end:   TRACE_END EV_PAGE_FAULT, 1
         TRACE_VAL ebx
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+        FRAME_LEAVE
 .nomem: PRINT   "page fault at "
         PUTHEX  [ebp+8]
         PRINT   ": out of frames"
@@ -213,9 +188,7 @@ pt_handle_fault:
 ; pt_free_page(page address): clears the PTE in the current page table, releases the frame and
 ; invalidates the TLB entry -> the frame released, or 0 when the page was not mapped
 pt_free_page:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
+        FRAME_ENTER
         TRACE_BEGIN EV_FREE_PAGE, 1
         TRACE_VAL [ebp+8]
         xor     ebx, ebx
@@ -238,9 +211,4 @@ pt_free_page:
         jmp     .done
 .unmapped:
         xor     ebx, ebx
-.done:  TRACE_END EV_FREE_PAGE, 1
-        TRACE_VAL ebx
-        mov     eax, ebx
-        pop     ebx
-        pop     ebp
-        ret
+.done:  RETURN_TRACED EV_FREE_PAGE, ebx

@@ -40,22 +40,21 @@ scenario_module:
 
 ; segv_probe_write(address, value) -> 1 when writing it was a segmentation fault
 segv_probe_write:
-        mov     dword [segv_caught], 0
-        mov     dword [segv_resume], .resume
         mov     eax, [esp+4]
         mov     edx, [esp+8]
-        mov     [eax], edx
-.resume:
-        mov     dword [segv_resume], 0
-        mov     eax, [segv_caught]
+        SEGV_PROBE mov [eax], edx
         ret
 
+; POOL_CALL function, argument: function(the operation's pool, argument), the pool's index in ECX
+%macro POOL_CALL 2
+        push    %2
+        push    dword [scn_pools+ecx*4]
+        call    %1
+        add     esp, 8
+%endmacro
+
 test_scenario:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
+        FRAME_ENTER
         mov     esi, [scn_module]
         push    dword [esi+12]
         push    dword [esi+8]
@@ -102,24 +101,15 @@ test_scenario:
         NEWLINE
         xor     eax, eax
         jmp     .out
-.alloc: push    edi
-        push    dword [scn_pools+ecx*4]
-        call    vm_allocate
-        add     esp, 8
+.alloc: POOL_CALL vm_allocate, edi
         mov     edx, [esi+8]
         mov     [scn_slots+edx*4], eax
         jmp     .done
 .release:
-        push    dword [scn_slots+edx*4]
-        push    dword [scn_pools+ecx*4]
-        call    vm_release
-        add     esp, 8
+        POOL_CALL vm_release, dword [scn_slots+edx*4]
         jmp     .done
 .release_at:
-        push    edx
-        push    dword [scn_pools+ecx*4]
-        call    vm_release
-        add     esp, 8
+        POOL_CALL vm_release, edx
         jmp     .done
 .write: mov     eax, [scn_slots+ecx*4]
         test    eax, eax
@@ -139,10 +129,7 @@ test_scenario:
         call    pt_load
         add     esp, 4
         jmp     .done
-.legit: push    edx
-        push    dword [scn_pools+ecx*4]
-        call    vm_is_legitimate
-        add     esp, 8
+.legit: POOL_CALL vm_is_legitimate, edx
         jmp     .done
 .frames:
         push    edx
@@ -164,8 +151,4 @@ test_scenario:
         dec     ebx
         jmp     .next
 .end:   mov     eax, 1
-.out:   pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+.out:   FRAME_LEAVE

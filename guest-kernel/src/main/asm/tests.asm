@@ -39,6 +39,29 @@ PT_TEST_DEFAULT_MIB equ 4
 %%ok:
 %endmacro
 
+; TEST_ENTER / TEST_LEAVE: the frame of a test function; the test passes unless a CHECK fails
+%macro TEST_ENTER 0
+        FRAME_ENTER
+        mov     dword [test_ok], 1
+%endmacro
+
+%macro TEST_LEAVE 0
+        mov     eax, [test_ok]
+        FRAME_LEAVE
+%endmacro
+
+; CHECK_ONE_FREE_REGION vm, "message": fails the running test unless the pool is back to the one
+; free region it was created with
+%macro CHECK_ONE_FREE_REGION 2
+        push    0
+        push    1
+        push    %1
+        call    counts_are
+        add     esp, 12
+        test    eax, eax
+        CHECK   nz, %2
+%endmacro
+
 run_tests:
         RUN_TEST "timer", test_timer
         RUN_TEST "frame_pool", test_frame_pool
@@ -200,13 +223,8 @@ rand:
 
 ; segv_probe(address) -> 1 when reading it was a segmentation fault, 0 when it could be read
 segv_probe:
-        mov     dword [segv_caught], 0
-        mov     dword [segv_resume], .resume
         mov     eax, [esp+4]
-        mov     eax, [eax]
-.resume:
-        mov     dword [segv_resume], 0
-        mov     eax, [segv_caught]
+        SEGV_PROBE mov eax, [eax]
         ret
 
 ; fill(address, dwords, seed): writes seed, seed+1, ... ; check(...) -> 1 if they read back
@@ -341,12 +359,7 @@ test_timer:
 
 ; First fit, head-of-sequence marking and release through the owning pool, on the kernel pool.
 test_frame_pool:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
-        mov     dword [test_ok], 1
+        TEST_ENTER
         push    4096
         call    needed_info_frames
         add     esp, 4
@@ -404,22 +417,12 @@ test_frame_pool:
         push    ebx
         call    fp_release_frames
         add     esp, 12
-        mov     eax, [test_ok]
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+        TEST_LEAVE
 
 ; Writes then verifies N MiB (pt_mib=N) above 4 MiB: every page and every page table is mapped
 ; lazily by the fault handler; then the region is released and every frame returns to its pool.
 test_page_table:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
-        mov     dword [test_ok], 1
+        TEST_ENTER
         push    PT_TEST_DEFAULT_MIB
         push    key_pt_mib
         call    param_number
@@ -466,21 +469,11 @@ test_page_table:
         shr     edi, 12
         cmp     eax, edi
         CHECK   e, "release did not free every page of the page-table test"
-.out:   mov     eax, [test_ok]
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+.out:   TEST_LEAVE
 
 ; Allocate/free loops on a code pool at 512 MiB and a heap pool at 1 GiB.
 test_vm_pool:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
-        mov     dword [test_ok], 1
+        TEST_ENTER
         call    code_and_heap_pools
         mov     ebx, 1                              ; ebx: round 1..32
 .round: imul    eax, ebx, 3000
@@ -537,34 +530,13 @@ test_vm_pool:
         inc     ebx
         cmp     ebx, 32
         jbe     .round
-        push    0
-        push    1
-        push    vm_code
-        call    counts_are
-        add     esp, 12
-        test    eax, eax
-        CHECK   nz, "the code pool did not return to one free region"
-        push    0
-        push    1
-        push    vm_heap
-        call    counts_are
-        add     esp, 12
-        test    eax, eax
-        CHECK   nz, "the heap pool did not return to one free region"
-.out:   mov     eax, [test_ok]
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+        CHECK_ONE_FREE_REGION vm_code, "the code pool did not return to one free region"
+        CHECK_ONE_FREE_REGION vm_heap, "the heap pool did not return to one free region"
+.out:   TEST_LEAVE
 
 ; Increasing sizes (1..100 pages, less one byte) without release, then release of all.
 test_grow:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        mov     dword [test_ok], 1
+        TEST_ENTER
         call    code_and_heap_pools
         mov     ebx, 1
 .alloc: mov     eax, ebx
@@ -603,28 +575,13 @@ test_grow:
         cmp     eax, ebx
         CHECK   e, "release freed the wrong number of pages"
         jmp     .release
-.check: push    0
-        push    1
-        push    vm_code
-        call    counts_are
-        add     esp, 12
-        test    eax, eax
-        CHECK   nz, "the code pool did not return to one free region"
-        mov     eax, [test_ok]
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+.check: CHECK_ONE_FREE_REGION vm_code, "the code pool did not return to one free region"
+        TEST_LEAVE
 
 ; Random allocate/release rounds on the heap pool, releasing half of the live regions each
 ; round; prints the region counts (fragmentation), then releases everything.
 test_fragment:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
-        mov     dword [test_ok], 1
+        TEST_ENTER
         call    code_and_heap_pools
         mov     dword [rng_state], 611
         xor     edi, edi                            ; edi: live regions
@@ -687,29 +644,13 @@ test_fragment:
         call    vm_release
         add     esp, 8
         jmp     .done
-.check: push    0
-        push    1
-        push    vm_heap
-        call    counts_are
-        add     esp, 12
-        test    eax, eax
-        CHECK   nz, "the heap pool did not return to one free region"
-        mov     eax, [test_ok]
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+.check: CHECK_ONE_FREE_REGION vm_heap, "the heap pool did not return to one free region"
+        TEST_LEAVE
 
 ; Allocates and releases 128 times the size of a 1 MiB pool, one region live beside the new one;
 ; the pool ends with the region counts it started with.
 test_churn:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
-        mov     dword [test_ok], 1
+        TEST_ENTER
         push    pt_main
         push    process_pool
         push    CHURN_POOL_SIZE
@@ -752,29 +693,13 @@ test_churn:
         push    vm_churn
         call    print_counts
         add     esp, 4
-        push    0
-        push    1
-        push    vm_churn
-        call    counts_are
-        add     esp, 12
-        test    eax, eax
-        CHECK   nz, "the churn pool did not end with the counts it started with"
-.out:   mov     eax, [test_ok]
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+        CHECK_ONE_FREE_REGION vm_churn, "the churn pool did not end with the counts it started with"
+.out:   TEST_LEAVE
 
 ; A second page table, built while paging is on, with its own pool; the kernel switches between
 ; the two tables and each sees only its own pages.
 test_two_tables:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
-        mov     dword [test_ok], 1
+        TEST_ENTER
         call    code_and_heap_pools
         push    SECOND_POOL_SIZE
         call    second_table_with_pool
@@ -845,19 +770,12 @@ test_two_tables:
         push    pt_main
         call    pt_load
         add     esp, 4
-        mov     eax, [test_ok]
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+        TEST_LEAVE
 
 ; Addresses outside every pool, or inside a pool but in no allocated region, are segmentation
 ; faults; releasing an address that was never allocated is reported and frees nothing.
 test_segfault:
-        push    ebp
-        mov     ebp, esp
-        mov     dword [test_ok], 1
+        TEST_ENTER
         call    code_and_heap_pools
         push    0xC0000000
         call    segv_probe
@@ -880,6 +798,4 @@ test_segfault:
         add     esp, 8
         test    eax, eax
         CHECK   z, "releasing a never-allocated address freed pages"
-        mov     eax, [test_ok]
-        pop     ebp
-        ret
+        TEST_LEAVE

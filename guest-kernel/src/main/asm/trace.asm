@@ -22,26 +22,6 @@ EV_VM_LEGITIMATE        equ 14
 
 ; TRACE_BEGIN op, count / TRACE_END op, count: the header; TRACE_VAL x: one value.
 ; All registers are preserved; x may be a register (not ESP) or an EBP-relative operand.
-%macro TRACE_BEGIN 2
-        push    eax
-        push    edx
-        mov     eax, %1 | %2 << 16
-        mov     dx, TRACE_PORT
-        out     dx, eax
-        pop     edx
-        pop     eax
-%endmacro
-
-%macro TRACE_END 2
-        push    eax
-        push    edx
-        mov     eax, %1 | 1 << 8 | %2 << 16
-        mov     dx, TRACE_PORT
-        out     dx, eax
-        pop     edx
-        pop     eax
-%endmacro
-
 %macro TRACE_VAL 1
         push    eax
         push    edx
@@ -50,4 +30,35 @@ EV_VM_LEGITIMATE        equ 14
         out     dx, eax
         pop     edx
         pop     eax
+%endmacro
+
+%macro TRACE_BEGIN 2
+        TRACE_VAL %1 | %2 << 16
+%endmacro
+
+%macro TRACE_END 2
+        TRACE_VAL %1 | 1 << 8 | %2 << 16
+%endmacro
+
+; POOL_OP_ENTER op, base field[, count]: the FRAME_ENTER frame of a pool operation
+; (pool, x[, y]), EBX := the pool, and its begin record: the pool named by its base (the field
+; at that offset), then x, then y when count is 3.
+%macro POOL_OP_ENTER 2-3 2
+        FRAME_ENTER
+        mov     ebx, [ebp+8]
+        TRACE_BEGIN %1, %3
+        TRACE_VAL [ebx+%2]
+        TRACE_VAL [ebp+12]
+%if %3 > 2
+        TRACE_VAL [ebp+16]
+%endif
+%endmacro
+
+; RETURN_TRACED op, result: the end record with the one value result (a register other than
+; EAX), then returns it from a FRAME_ENTER frame.
+%macro RETURN_TRACED 2
+        TRACE_END %1, 1
+        TRACE_VAL %2
+        mov     eax, %2
+        FRAME_LEAVE
 %endmacro

@@ -22,10 +22,7 @@ endstruc
 
 ; vm_init(vm, base, size, frame pool, page table); the page table must be the current one
 vm_init:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
+        FRAME_ENTER
         mov     ebx, [ebp+8]
         mov     ecx, [ebp+20]
         mov     edx, [ebp+24]
@@ -54,22 +51,11 @@ vm_init:
         sub     eax, VM_META_PAGES
         mov     [esi+12], eax
         TRACE_END EV_VM_INIT, 0
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+        FRAME_LEAVE
 
 ; vm_allocate(vm, bytes) -> address of a region of whole pages, or 0 (reported) when none fits
 vm_allocate:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
-        mov     ebx, [ebp+8]
-        TRACE_BEGIN EV_VM_ALLOCATE, 2
-        TRACE_VAL [ebx+VM.base]
-        TRACE_VAL [ebp+12]
+        POOL_OP_ENTER EV_VM_ALLOCATE, VM.base
         mov     ebx, [ebx+VM.base]                  ; ebx: metadata
         mov     ecx, [ebp+12]
         shr     ecx, 12
@@ -131,23 +117,11 @@ vm_allocate:
         PRINT   " bytes"
         NEWLINE
 .ok:    mov     eax, edi
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+        FRAME_LEAVE
 
 ; vm_release(vm, address) -> pages the region held; 0 (reported) when no region starts there
 vm_release:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
-        mov     ebx, [ebp+8]
-        TRACE_BEGIN EV_VM_RELEASE, 2
-        TRACE_VAL [ebx+VM.base]
-        TRACE_VAL [ebp+12]
+        POOL_OP_ENTER EV_VM_RELEASE, VM.base
         mov     ebx, [ebx+VM.base]                  ; ebx: metadata
         mov     ecx, [ebp+12]
         xor     esi, esi                            ; esi: region index
@@ -207,11 +181,7 @@ vm_release:
         PUTHEX  [eax+VM.base]
         NEWLINE
 .ok:    mov     eax, edi
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+        FRAME_LEAVE
 
 ; vm_merge(i), metadata in EBX: folds free region i + 1 into free region i
 vm_merge:
@@ -233,15 +203,7 @@ vm_merge:
 
 ; vm_is_legitimate(vm, address) -> 1 for the metadata pages and allocated regions, else 0
 vm_is_legitimate:
-        push    ebp
-        mov     ebp, esp
-        push    ebx
-        push    esi
-        push    edi
-        mov     ebx, [ebp+8]
-        TRACE_BEGIN EV_VM_LEGITIMATE, 2
-        TRACE_VAL [ebx+VM.base]
-        TRACE_VAL [ebp+12]
+        POOL_OP_ENTER EV_VM_LEGITIMATE, VM.base
         mov     edi, 1
         mov     ecx, [ebp+12]
         sub     ecx, [ebx+VM.base]
@@ -267,14 +229,7 @@ vm_is_legitimate:
 .inside:
         shr     edx, 31
         mov     edi, edx
-.done:  TRACE_END EV_VM_LEGITIMATE, 1
-        TRACE_VAL edi
-        mov     eax, edi
-        pop     edi
-        pop     esi
-        pop     ebx
-        pop     ebp
-        ret
+.done:  RETURN_TRACED EV_VM_LEGITIMATE, edi
 
 ; vm_counts(vm) -> EAX regions, EDX allocated regions
 vm_counts:

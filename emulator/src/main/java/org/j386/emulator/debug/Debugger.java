@@ -56,6 +56,15 @@ public final class Debugger implements Expression.Context {
     private long runTo = -1;
     private long runToEspAbove = -1;
     private String runToHeadline = "";
+    /** During finish: ESP when it began (the function's return pops from at or above it), or -1. */
+    private long finishEspAtLeast = -1;
+    private int finishCpl;
+    /** During finish: where return addresses were pushed since it began (theirs are nested returns). */
+    private final java.util.Set<Long> pushedSlots = new java.util.HashSet<>();
+    /** During finish: the slot the return instruction now executing pops from, or -1. */
+    private long returnSlot = -1;
+    /** During finish: an interrupt or exception was delivered since the last boundary. */
+    private boolean delivered;
 
     private boolean watcherInstalled;
     private final Cpu.BoundaryHook hook = this::stopBefore;
@@ -87,11 +96,13 @@ public final class Debugger implements Expression.Context {
         cpu.setEventObserver(new Cpu.EventObserver() {
             @Override
             public void exception(int vector, int errorCode, boolean hasErrorCode, int eip, int cr2) {
+                delivered = true;
                 previous.exception(vector, errorCode, hasErrorCode, eip, cr2);
             }
 
             @Override
             public void interrupt(int vector, boolean external, int eip) {
+                delivered = true;
                 previous.interrupt(vector, external, eip);
             }
 
@@ -305,23 +316,62 @@ public final class Debugger implements Expression.Context {
     }
 
     /**
-     * Runs until the current function returns: at its first instruction the return address is at
-     * [ESP]; after the prologue, at [EBP+4].
+     * Runs until the current function returns. No frame pointer is needed: the function's return
+     * address lies above today's ESP, in a slot that nothing run since has pushed. Every CALL
+     * and every interrupt or exception delivered during the run records the slot its return
+     * address goes to; the first RET, RETF or IRET at this privilege level that pops from a
+     * slot at or above today's ESP and not so recorded is the function's own return.
      */
-    public Stop finish() throws DebugException {
-        int eip = s.eip;
-        boolean atEntry = symbols.symbolAt(eip).map(Symbol::value).map(v -> v == eip).orElse(false);
+    public Stop finish() {
+        if (ended()) {
+            return endedStop(machine.endResult());
+        }
+        deliverHeldException();
+        finishEspAtLeast = s.regs[CpuState.ESP] & 0xFFFFFFFFL;
+        finishCpl = s.cpl;
+        pushedSlots.clear();
+        returnSlot = -1;
+        delivered = false;
+        try {
+            return resume(Long.MAX_VALUE);
+        } finally {
+            finishEspAtLeast = -1;
+            pushedSlots.clear();
+        }
+    }
+
+    /** At a boundary during finish: whether the instruction just executed was the function's return. */
+    private boolean finishedReturn(int eip) {
         long esp = s.regs[CpuState.ESP] & 0xFFFFFFFFL;
-        long frame = atEntry ? esp : s.regs[CpuState.EBP] & 0xFFFFFFFFL;
-        if (!atEntry && (frame < esp || frame - esp > 0x100000)) {
-            throw new DebugException(String.format("EBP=0x%08x is no frame pointer here (ESP=0x%08x): finish works at a "
-                    + "function's first instruction or in code that keeps EBP frames", frame, esp));
+        // A return popped its slot; a fault in the return instruction would have pushed instead.
+        if (returnSlot >= 0 && esp > returnSlot && !delivered) {
+            return true;
         }
-        Long ret = readLinear32(atEntry ? frame : frame + 4);
-        if (ret == null) {
-            throw new DebugException(String.format("cannot read the return address at 0x%08x", atEntry ? frame : frame + 4));
+        returnSlot = -1;
+        if (delivered) {
+            // The handler's first instruction: EIP was pushed at [ESP], or at [ESP+4] under an error code.
+            pushedSlots.add(esp);
+            pushedSlots.add(esp + 4);
+            delivered = false;
         }
-        return runTo(ret, frame, "Returned to ");
+        byte[] b = new byte[3];
+        int n = memory.read(eip & 0xFFFFFFFFL, false, b, 3);
+        int at = n >= 1 && (b[0] & 0xFF) == 0x66 ? 1 : 0; // o16
+        if (n < at + 2) {
+            return false;
+        }
+        int op = b[at] & 0xFF;
+        int reg = (b[at + 1] >> 3) & 7;
+        if (op == 0xE8 || op == 0x9A || (op == 0xFF && (reg == 2 || reg == 3))) {
+            // Near or far, 16- or 32-bit: the return address goes to one of these.
+            pushedSlots.add(esp - 2);
+            pushedSlots.add(esp - 4);
+            pushedSlots.add(esp - 8);
+        } else if ((op == 0xC3 || op == 0xC2 || op == 0xCB || op == 0xCA || op == 0xCF)
+                && esp >= finishEspAtLeast && s.cpl == finishCpl && !pushedSlots.remove(esp)) {
+            returnSlot = esp;
+        }
+        return false;
     }
 
     private Stop runTo(long address, long espAbove, String headline) {
@@ -349,7 +399,7 @@ public final class Debugger implements Expression.Context {
         pending = null;
         watchHit = null;
         boolean watching = watchpoints.stream().anyMatch(w -> w.enabled);
-        boolean needHook = watching || trace != null || runTo >= 0 || breakpoints.stream().anyMatch(b -> b.enabled);
+        boolean needHook = watching || trace != null || runTo >= 0 || finishEspAtLeast >= 0 || breakpoints.stream().anyMatch(b -> b.enabled);
         if (watching != watcherInstalled) {
             // Changing the observer empties the TLB, so it is done only when watchpoints come or go:
             // a stop must not hide a guest's missing INVLPG.
@@ -406,6 +456,12 @@ public final class Debugger implements Expression.Context {
         boundaryEip = eip;
         if (watchHit != null) {
             // A watchpoint fired during the previous instruction.
+            return true;
+        }
+        // Looked at on every boundary, the first included: finish may start on the RET itself.
+        if (finishEspAtLeast >= 0 && finishedReturn(eip)) {
+            pending = Stop.simple(Stop.Kind.STEP, "Returned to " + location(eip));
+            machine.requestPause();
             return true;
         }
         boolean resumedHere = eip == stoppedEip && s.instructions == stoppedInstructions;

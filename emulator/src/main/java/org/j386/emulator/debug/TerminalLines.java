@@ -10,6 +10,7 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.completer.StringsCompleter;
+import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.j386.tools.image.Symbol;
@@ -36,6 +37,11 @@ public final class TerminalLines implements ConsoleSession.LineSource, AutoClose
     /** A console on the process's terminal; Ctrl-C runs {@code onInterrupt} (on a signal thread). */
     public static TerminalLines openFor(Debugger debugger, Runnable onInterrupt) throws IOException {
         Terminal terminal = TerminalBuilder.builder().system(true).build();
+        if (terminal.getWidth() <= 0) {
+            // A pseudo-terminal nobody sized (a serial line, script(1) without a terminal) reports
+            // 0 columns, and jline would then squeeze the prompt into nothing.
+            terminal.setSize(new Size(80, 24));
+        }
         terminal.handle(Terminal.Signal.INT, signal -> onInterrupt.run());
         return new TerminalLines(terminal, debugger);
     }

@@ -165,6 +165,23 @@ class DebuggerTest {
     }
 
     @Test
+    void finishInsideAFunctionWithoutFramePointerRunsOverItsCallsAndStopsAtItsReturn() throws Exception {
+        // pf_handler is -O2 code without EBP frames; its calls to print return from lower stack levels.
+        load("paging_lazy");
+        debugger.addBreakpoint(symbol("pf_handler"), false, "pf_handler", true, null);
+        debugger.continueRun();
+        long ret = debugger.readLinear32(s.regs[CpuState.ESP] & 0xFFFFFFFFL);
+        for (int i = 0; i < 8; i++) {
+            debugger.next();
+        }
+        assertTrue(eip() > symbol("pf_handler") + 8, "inside the body, past its first call");
+        Stop stop = debugger.finish();
+        assertEquals(Stop.Kind.STEP, stop.kind(), stop.headline());
+        assertTrue(stop.headline().startsWith("Returned to "), stop.headline());
+        assertEquals(ret, eip());
+    }
+
+    @Test
     void aWriteWatchpointReportsOldAndNewValueAndTheWritingInstruction() throws Exception {
         load("paging_lazy");
         long faults = symbol("faults");
