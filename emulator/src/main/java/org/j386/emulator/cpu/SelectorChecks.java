@@ -105,7 +105,11 @@ final class SelectorChecks {
         int destination = x.readRm(d, 1);
         int requested = x.reg(d.reg, 1) & 3;
         boolean raise = (destination & 3) < requested;
-        x.writeRm(d, 1, raise ? (destination & ~3) | requested : destination);
+        if (raise) {
+            // Written only when it changes (as the SDM's pseudo-code and the vectors recorded on a
+            // real CPU show): an unchanged selector in a read-only segment does not fault.
+            x.writeRm(d, 1, (destination & ~3) | requested);
+        }
         s.flags.setBit(Flags.ZF, raise);
     }
 }

@@ -248,4 +248,20 @@ class SelectorChecksTest {
         assertEquals(0xABCD0022, m.read32(DATA));
         assertTrue(m.flag(Flags.ZF));
     }
+
+    @Test
+    void arplThroughAReadOnlySegmentFaultsOnlyWhenItWouldChangeTheRpl() {
+        TestMachine m = machine();
+        m.ram.write32(DATA, 0xABCD0023);
+        m.r[ECX] = 2;
+        m.code("2e 63 0d 00 00 02 00").run(1); // arpl [cs:0x20000], cx: nothing to raise, nothing written
+        assertNull(m.fault);
+        assertFalse(m.flag(Flags.ZF));
+        m = machine();
+        m.ram.write32(DATA, 0xABCD0020);
+        m.r[ECX] = 2;
+        m.code("2e 63 0d 00 00 02 00").run(1);
+        assertEquals(Vectors.GP, m.fault.vector());
+        assertEquals(0xABCD0020, m.read32(DATA));
+    }
 }
