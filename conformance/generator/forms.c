@@ -487,6 +487,9 @@ static void misc(void) {
     add("misc", "ud2", "UD2 (#UD)", -1, "0F 0B", -1, R_NONE, H_NONE, NO);
     add("misc", "salc", "SALC (D6: AL = CF ? FF : 00)", -1, "D6", -1, R_NONE, H_NONE, O(K_ACC, 8, C_DATA), NO);
     add("misc", "into", "INTO (#OF when OF = 1, a trap)", -1, "CE", -1, R_NONE, H_NONE, NO);
+    /* ARPL is pure arithmetic on selector values: raise the RPL of r/m16 to that of r16, ZF says whether it did. */
+    add("misc", "arpl_rm16_r16", "ARPL r/m16, r16", -1, "63", -1, R_NONE, H_NONE, O(K_RM, 16, C_DATA),
+        O(K_REG, 16, C_DATA), NO);
     add("misc", "bound_r32_m32_32", "BOUND r32, m32&32 (#BR out of bounds)", -1, "62", -1, R_NONE, H_BOUND,
         O(K_REG, 32, C_DATA), O(K_M, 64, C_DATA), NO);
     add("misc", "bound_r16_m16_16", "BOUND r16, m16&16 (#BR out of bounds)", 0x66, "62", -1, R_NONE, H_BOUND,

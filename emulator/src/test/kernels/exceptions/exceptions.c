@@ -21,10 +21,6 @@ static void handler(struct frame *f)
     f->eax = 0xC0DE0000 | f->vector;   /* visible to the interrupted code */
 }
 
-/* Emits "1: insn 2:" with the label addresses stored for the handler. */
-#define SITE(insn, ...) \
-    __asm__ volatile("movl $1f, at_insn\n\tmovl $2f, after_insn\n1:\t" insn "\n2:" __VA_ARGS__)
-
 int kmain(uint32_t magic, struct mb_info *mbi)
 {
     (void)mbi;
@@ -35,15 +31,15 @@ int kmain(uint32_t magic, struct mb_info *mbi)
 
     uint32_t eax;
     print("int3\n");
-    eax = 0; SITE("int3", : "+a"(eax) : : "memory");
+    eax = 0; FAULT_SITE("int3", : "+a"(eax) : : "memory");
     print("  eax="); print_hexn(eax, 8); nl();
 
     print("int $0x2D\n");
-    eax = 0; SITE("int $0x2D", : "+a"(eax) : : "memory");
+    eax = 0; FAULT_SITE("int $0x2D", : "+a"(eax) : : "memory");
     print("  eax="); print_hexn(eax, 8); nl();
 
     print("into with OF=0 (nothing)\n");
-    eax = 0; SITE("xorl %%ecx, %%ecx\n\tinto", : "+a"(eax) : : "ecx", "cc", "memory");
+    eax = 0; FAULT_SITE("xorl %%ecx, %%ecx\n\tinto", : "+a"(eax) : : "ecx", "cc", "memory");
     print("  eax="); print_hexn(eax, 8); nl();
 
     print("into with OF=1\n");
@@ -55,27 +51,27 @@ int kmain(uint32_t magic, struct mb_info *mbi)
     static const struct { int32_t lo, hi; } bounds = { -5, 10 };
     int32_t idx = 10;
     print("bound 10 in [-5,10] (nothing)\n");
-    eax = 0; SITE("boundl %[i], %[b]", : "+a"(eax) : [i] "r"(idx), [b] "m"(bounds) : "memory");
+    eax = 0; FAULT_SITE("boundl %[i], %[b]", : "+a"(eax) : [i] "r"(idx), [b] "m"(bounds) : "memory");
     print("  eax="); print_hexn(eax, 8); nl();
     idx = -6;
     print("bound -6 in [-5,10]\n");
-    eax = 0; SITE("boundl %[i], %[b]", : "+a"(eax) : [i] "r"(idx), [b] "m"(bounds) : "memory");
+    eax = 0; FAULT_SITE("boundl %[i], %[b]", : "+a"(eax) : [i] "r"(idx), [b] "m"(bounds) : "memory");
     print("  eax="); print_hexn(eax, 8); nl();
 
     print("ud2\n");
-    eax = 0; SITE("ud2", : "+a"(eax) : : "memory");
+    eax = 0; FAULT_SITE("ud2", : "+a"(eax) : : "memory");
     print("  eax="); print_hexn(eax, 8); nl();
 
     print("mov to ds of selector 0x18 (beyond GDT limit)\n");
-    eax = 0; SITE("movw %w[s], %%ds", : "+a"(eax) : [s] "r"(0x18) : "memory");
+    eax = 0; FAULT_SITE("movw %w[s], %%ds", : "+a"(eax) : [s] "r"(0x18) : "memory");
     print("  eax="); print_hexn(eax, 8); nl();
 
     print("mov to ss of null selector\n");
-    eax = 0; SITE("movw %w[s], %%ss", : "+a"(eax) : [s] "r"(0) : "memory");
+    eax = 0; FAULT_SITE("movw %w[s], %%ss", : "+a"(eax) : [s] "r"(0) : "memory");
     print("  eax="); print_hexn(eax, 8); nl();
 
     print("int $0x80 through an empty IDT entry\n");
-    eax = 0; SITE("int $0x80", : "+a"(eax) : : "memory");
+    eax = 0; FAULT_SITE("int $0x80", : "+a"(eax) : : "memory");
     print("  eax="); print_hexn(eax, 8); nl();
 
     /* Not tested: a memory access through a null ES/DS selector.  Real

@@ -58,6 +58,12 @@ struct frame {
 };
 typedef void (*handler_t)(struct frame *f);
 
+/* A fault site: emits "1: insn 2:" and stores both addresses in the kernel's
+ * own at_insn and after_insn, so a handler can check the saved EIP and resume
+ * after the instruction. */
+#define FAULT_SITE(insn, ...) \
+    __asm__ volatile("movl $1f, at_insn\n\tmovl $2f, after_insn\n1:\t" insn "\n2:" __VA_ARGS__)
+
 void idt_init(void);            /* installs stubs for vectors 0..47 and loads IDTR */
 void set_handler(int vector, handler_t h);
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }

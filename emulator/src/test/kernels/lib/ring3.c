@@ -22,13 +22,6 @@ uint8_t *const user_stack_end = user_stack + sizeof user_stack;
 uint32_t tss_esp0;
 uint32_t ring3_saved_esp;
 
-static uint64_t descriptor(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
-{
-    return (uint64_t)(limit & 0xFFFF) | ((uint64_t)(base & 0xFFFFFF) << 16) | ((uint64_t)access << 40)
-         | ((uint64_t)((limit >> 16) & 0xF) << 48) | ((uint64_t)(flags & 0xF) << 52)
-         | ((uint64_t)(base >> 24) << 56);
-}
-
 static void exit_handler(struct frame *f)
 {
     (void)f;

@@ -22,6 +22,14 @@
 
 #define FL_IOPL3 0x3000
 
+/* A segment or system descriptor: access is the P/DPL/S/type byte, flags the G/D/L/AVL nibble. */
+static inline uint64_t descriptor(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+    return (uint64_t)(limit & 0xFFFF) | ((uint64_t)(base & 0xFFFFFF) << 16) | ((uint64_t)access << 40)
+         | ((uint64_t)((limit >> 16) & 0xF) << 48) | ((uint64_t)(flags & 0xF) << 52)
+         | ((uint64_t)(base >> 24) << 56);
+}
+
 extern uint32_t tss_esp0;   /* top of the ring-0 stack used on entry from ring 3 */
 extern uint8_t *const user_stack_end;
 

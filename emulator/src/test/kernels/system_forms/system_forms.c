@@ -60,13 +60,6 @@ static void report_handler(struct frame *f)
 
 static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(8)));
 
-static uint64_t descriptor(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
-{
-    return (uint64_t)(limit & 0xFFFF) | ((uint64_t)(base & 0xFFFFFF) << 16) | ((uint64_t)access << 40)
-         | ((uint64_t)((limit >> 16) & 0xF) << 48) | ((uint64_t)(flags & 0xF) << 52)
-         | ((uint64_t)(base >> 24) << 56);
-}
-
 static void extend_gdt(void)
 {
     struct { uint16_t limit; uint32_t base; } __attribute__((packed)) gdtr;

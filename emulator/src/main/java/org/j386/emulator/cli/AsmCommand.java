@@ -101,7 +101,7 @@ final class AsmCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             err.println("j386: error: cannot write " + (listing != null && Files.exists(out) ? listing : out)
-                + ": " + e.getMessage());
+                + ": " + IoProblem.describe(e));
             return 2;
         }
         return 0;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExit status:%n",
         footer = {"  0    the console detached or the machine ended", "  2    nothing listens on that port"})
 final class AttachCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PORT", description = "the --debug-port of the running j386")
+    @Parameters(index = "0", paramLabel = "PORT", converter = TcpPort.class, description = "the --debug-port of the running j386")
     int port;
 
     @Spec

@@ -45,7 +45,7 @@ final class BootCommand implements Callable<Integer> {
             description = "at exit, print instructions, wall time, MIPS, interrupts by vector, page faults and TLB hits/misses to stderr")
     boolean stats;
 
-    @Option(names = "--gdb", paramLabel = "PORT",
+    @Option(names = "--gdb", paramLabel = "PORT", converter = TcpPort.class,
             description = "serve the GDB remote protocol on 127.0.0.1:PORT (target remote :PORT)")
     Integer gdbPort;
 
@@ -53,7 +53,7 @@ final class BootCommand implements Callable<Integer> {
             description = "with --gdb: wait for gdb to connect before the first instruction (like QEMU's -S)")
     boolean waitGdb;
 
-    @Option(names = "--debug-port", paramLabel = "PORT",
+    @Option(names = "--debug-port", paramLabel = "PORT", converter = TcpPort.class,
             description = "accept debugger consoles on 127.0.0.1:PORT (j386 attach PORT)")
     Integer debugPort;
 
@@ -127,7 +127,7 @@ final class BootCommand implements Callable<Integer> {
             try {
                 Files.writeString(Path.of(vgaDump), text);
             } catch (IOException e) {
-                throw new IOException("--vga-dump: cannot write " + vgaDump + ": " + e.getMessage(), e);
+                throw new IOException("--vga-dump: cannot write " + vgaDump + ": " + IoProblem.describe(e), e);
             }
         }
     }

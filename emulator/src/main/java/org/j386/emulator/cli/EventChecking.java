@@ -52,7 +52,7 @@ final class EventChecking {
             try {
                 log = Files.newBufferedWriter(Path.of(traceFile));
             } catch (IOException | RuntimeException e) {
-                throw new UsageException("--trace-events: cannot write " + traceFile + ": " + e.getMessage());
+                throw new UsageException("--trace-events: cannot write " + traceFile + ": " + IoProblem.describe(e));
             }
             sink = sink.andThen(new EventLog(log, instructions));
         }

@@ -23,7 +23,7 @@ final class GuestOutputs {
             try {
                 out = new LineFlushingStream(Files.newOutputStream(Path.of(where)));
             } catch (IOException | RuntimeException e) {
-                throw new UsageException(option + ": cannot write " + where + ": " + e.getMessage());
+                throw new UsageException(option + ": cannot write " + where + ": " + IoProblem.describe(e));
             }
             opened.add(out);
         }

@@ -40,7 +40,7 @@ final class MachineOptions {
             description = "a Multiboot module (repeatable, like QEMU's -initrd); text after the file name is its command line")
     List<String> modules = new ArrayList<>();
 
-    @Option(names = "--max-instructions", paramLabel = "N",
+    @Option(names = "--max-instructions", paramLabel = "N", converter = PositiveCount.class,
             description = "stop after N instructions (exit status 4)")
     long maxInstructions = Long.MAX_VALUE;
 

@@ -216,6 +216,7 @@ final class Decoder {
             case 0x60: d.op = Op.PUSHA; break;
             case 0x61: d.op = Op.POPA; break;
             case 0x62: memoryModrm(d, Op.BOUND); break;
+            case 0x63: modrm(d); d.op = Op.ARPL; break;
             case 0x68: d.op = Op.PUSH_I; d.imm = d.operand32 ? fetch32() : (short) fetch16(); break;
             case 0x69: modrm(d); d.op = Op.IMUL_R_RM_I; d.imm = d.operand32 ? fetch32() : (short) fetch16(); break;
             case 0x6A: d.op = Op.PUSH_I; d.imm = (byte) fetch8(); break;
@@ -406,6 +407,8 @@ final class Decoder {
                     case 1: d.op = Op.STR; break;
                     case 2: d.op = Op.LLDT; break;
                     case 3: d.op = Op.LTR; break;
+                    case 4: d.op = Op.VERR; break;
+                    case 5: d.op = Op.VERW; break;
                     default: d.op = Op.UD; break;
                 }
                 break;
@@ -425,6 +428,8 @@ final class Decoder {
                     d.op = Op.UD;
                 }
                 break;
+            case 0x02: modrm(d); d.op = Op.LAR; break;
+            case 0x03: modrm(d); d.op = Op.LSL; break;
             case 0x06: d.op = Op.CLTS; break;
             case 0x08: case 0x09: d.op = Op.WBINVD; break; // INVD too: there are no caches to lose
             case 0x0B: d.op = Op.UD; break;                 // UD2

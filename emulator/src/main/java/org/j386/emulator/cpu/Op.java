@@ -34,7 +34,9 @@ final class Op {
         // system
         CPUID = 140, RDTSC = 141, INVLPG = 142, WBINVD = 143, CLTS = 144, MOV_R_CR = 145,
         MOV_CR_R = 146, MOV_R_DR = 147, MOV_DR_R = 148, LGDT = 149, LIDT = 150, SGDT = 151, SIDT = 152,
-        LLDT = 153, LTR = 154, SLDT = 155, STR = 156, SMSW = 157, LMSW = 158;
+        LLDT = 153, LTR = 154, SLDT = 155, STR = 156, SMSW = 157, LMSW = 158,
+        // selector checks (SelectorChecks)
+        LAR = 160, LSL = 161, VERR = 162, VERW = 163, ARPL = 164;
 
     // Specialised forms of the commonest instructions with dword operands, chosen by the decoder
     // (see Decoder#specialise): register destinations, no width or operand-kind tests left.

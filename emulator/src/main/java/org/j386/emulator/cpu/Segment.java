@@ -61,10 +61,15 @@ public final class Segment {
     public void load(int selector, int low, int high) {
         this.selector = selector & 0xFFFF;
         this.base = (low >>> 16) | ((high & 0xFF) << 16) | (high & 0xFF000000);
-        int rawLimit = (low & 0xFFFF) | (high & 0x000F0000);
         this.attributes = (high >>> 8) & 0xF0FF;
-        this.limit = (attributes & GRANULARITY) != 0 ? (rawLimit << 12) | 0xFFF : rawLimit;
+        this.limit = byteLimit(low, high);
         this.usable = true;
+    }
+
+    /** The last valid offset a descriptor allows: its 20-bit limit, in pages of 4 KiB when G is set. */
+    public static int byteLimit(int low, int high) {
+        int rawLimit = (low & 0xFFFF) | (high & 0x000F0000);
+        return (high & (GRANULARITY << 8)) != 0 ? (rawLimit << 12) | 0xFFF : rawLimit;
     }
 
     /** A flat 4 GiB segment (what a Multiboot loader leaves behind), ring 0. */

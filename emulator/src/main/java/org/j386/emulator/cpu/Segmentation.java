@@ -44,23 +44,42 @@ public final class Segmentation {
      * reads). A selector beyond the table's limit is #GP(selector | ext).
      */
     long readDescriptor(int selector, int ext) {
-        int index = selector & 0xFFF8;
-        int base, limit;
-        if ((selector & 4) != 0) {
-            if (!s.ldtr.usable) {
-                throw s.fault.generalProtection((selector & 0xFFFC) | ext);
-            }
-            base = s.ldtr.base;
-            limit = s.ldtr.limit;
-        } else {
-            base = s.gdtBase;
-            limit = s.gdtLimit;
-        }
-        if (Integer.compareUnsigned(index + 7, limit) > 0) {
+        if (!withinTable(selector)) {
             throw s.fault.generalProtection((selector & 0xFFFC) | ext);
         }
-        int low = cpu.mmu.readAs(base + index, 4, false);
-        int high = cpu.mmu.readAs(base + index + 4, 4, false);
+        return fetchDescriptor(selector);
+    }
+
+    /**
+     * The descriptor LAR, LSL, VERR and VERW examine, or 0 when there is none to examine (a null
+     * selector, or one beyond its table's limit): these instructions report a bad selector in ZF
+     * rather than fault, and an all-zero descriptor (reserved system type 0) passes none of them.
+     */
+    long probeDescriptor(int selector) {
+        if ((selector & 0xFFFC) == 0 || !withinTable(selector)) {
+            return 0;
+        }
+        return fetchDescriptor(selector);
+    }
+
+    /** Whether the selector's descriptor lies inside the GDT, or inside a loaded LDT. */
+    private boolean withinTable(int selector) {
+        int limit;
+        if ((selector & 4) != 0) {
+            if (!s.ldtr.usable) {
+                return false;
+            }
+            limit = s.ldtr.limit;
+        } else {
+            limit = s.gdtLimit;
+        }
+        return Integer.compareUnsigned((selector & 0xFFF8) + 7, limit) <= 0;
+    }
+
+    private long fetchDescriptor(int selector) {
+        int address = ((selector & 4) != 0 ? s.ldtr.base : s.gdtBase) + (selector & 0xFFF8);
+        int low = cpu.mmu.readAs(address, 4, false);
+        int high = cpu.mmu.readAs(address + 4, 4, false);
         return (low & 0xFFFFFFFFL) | ((long) high << 32);
     }
 

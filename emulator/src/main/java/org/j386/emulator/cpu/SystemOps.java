@@ -10,12 +10,14 @@ final class SystemOps {
     private final CpuState s;
     private final Flags flags;
     private final Operands x;
+    private final SelectorChecks selectorChecks;
 
     SystemOps(Cpu cpu, Operands x) {
         this.cpu = cpu;
         this.s = cpu.state;
         this.flags = s.flags;
         this.x = x;
+        this.selectorChecks = new SelectorChecks(cpu, x);
     }
 
     private boolean ioplAllows() {
@@ -159,6 +161,13 @@ final class SystemOps {
                 sys.writeControl(0, cr0);
                 break;
             }
+            case Op.LAR:
+            case Op.LSL:
+            case Op.VERR:
+            case Op.VERW:
+            case Op.ARPL:
+                selectorChecks.execute(d);
+                break;
             default:
                 throw s.fault.invalidOpcode();
         }

@@ -114,6 +114,11 @@ public final class Console {
         add("until", "u", "until ADDR", "run until EIP reaches ADDR",
                 a -> report(debugger.until(address(required(a, "an address")))));
         add("finish", "fin", "finish", "run until the current function returns", a -> report(debugger.finish()));
+        add("backtrace", "bt where", "backtrace [N]", "the calls that led here (EBP frames, else return addresses on the stack)",
+                a -> {
+                    out.print(new Backtrace(debugger).describe((int) Math.min(a.isEmpty() ? 32 : positive(a), 1000)));
+                    return Next.READ;
+                });
         add("break", "b", "break LOC [if COND]", "breakpoint at a linear address or symbol (*0x100234, vm_pool_allocate)",
                 a -> breakpoint(a, false, false));
         add("tbreak", "tb", "tbreak LOC [if COND]", "breakpoint deleted when first hit", a -> breakpoint(a, false, true));

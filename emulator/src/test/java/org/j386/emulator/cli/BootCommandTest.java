@@ -171,7 +171,20 @@ class BootCommandTest {
     @Test
     void unwritableOutputFileIsRefusedNamingTheOption() throws IOException {
         Path k = file("k.elf", TestKernels.elfKernel());
-        assertRefusedInOneLine(run("boot", "--serial", dir.resolve("no/such/dir/out.txt").toString(), k.toString()), "--serial");
+        assertRefusedInOneLine(run("boot", "--serial", dir.resolve("no/such/dir/out.txt").toString(), k.toString()),
+                "--serial: cannot write " + dir.resolve("no/such/dir/out.txt") + ": no such file or directory");
+    }
+
+    @Test
+    void aPortOutsideTheTcpRangeIsRefusedNamingTheOption() {
+        assertRefusedInOneLine(run("boot", "--debug-port", "99999"), "'--debug-port': '99999' is outside the TCP ports 0..65535");
+        assertRefusedInOneLine(run("boot", "--gdb", "-1"), "'--gdb'");
+        assertRefusedInOneLine(run("attach", "70000"), "'70000' is outside the TCP ports");
+    }
+
+    @Test
+    void anInstructionLimitBelowOneIsRefused() {
+        assertRefusedInOneLine(run("boot", "--max-instructions", "0"), "'--max-instructions': '0' must be 1 or more");
     }
 
     @Test

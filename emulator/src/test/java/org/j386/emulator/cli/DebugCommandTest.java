@@ -57,6 +57,22 @@ class DebugCommandTest {
     }
 
     @Test
+    void backtraceFollowsTheGuestKernelsEbpFramesFromAFunctionsFirstInstruction() {
+        Run r = run("break vm_allocate\ncontinue\nbt\nquit\n", "debug", "--serial", "none");
+        String bt = r.out().substring(r.out().indexOf("(j386) bt\n"));
+        assertTrue(bt.matches("(?s)\\(j386\\) bt\n#0  0x[0-9a-f]{8} <vm_allocate>\n#1  0x[0-9a-f]{8} <test_page_table\\+0x[0-9a-f]+>\n"
+                + "#2  0x[0-9a-f]{8} <run_tests\\+0x[0-9a-f]+>\n\\(j386\\) .*"), bt);
+    }
+
+    @Test
+    void backtraceWithoutFramePointersMarksReturnAddressesFoundOnTheStackAsGuesses() {
+        Run r = run("break print\ncontinue\nstep 4\nbt\nquit\n", "debug", KERNEL);
+        String bt = r.out().substring(r.out().indexOf("(j386) bt\n"));
+        assertTrue(bt.contains("#1  0x001000fe <kmain+0xe>  ? (return address found at 0x"), bt);
+        assertTrue(bt.contains("(no EBP frame chain here"), bt);
+    }
+
+    @Test
     void aBadCommandIsOneErrorLineAndTheSessionGoesOn() {
         Run r = run("frobnicate\nbreak no_such_function\nx/4q 0\npools\nregs\n", "debug", KERNEL);
         assertTrue(r.out().contains("error: unknown command 'frobnicate' (try: help)"), r.out());

@@ -16,12 +16,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * way: wherever the decoder takes bytes the disassembler knows as an instruction, both give it the
  * same length, so the debugger's disassembly steps through what the CPU runs. The decoder refuses
  * (#UD) only what the processor refuses too (UD2, MOV to CS, LOCK on an instruction that cannot
- * take it) and the protection-checking instructions the interpreter does not emulate yet.
+ * take it).
  */
 class DecoderAgreesWithDisassemblerTest {
-    /** Assembled and disassembled by the tools, not yet run by the interpreter. */
-    private static final Pattern NOT_EMULATED = Pattern.compile(
-        "((rep|repe|repne|o16|o32|a16|a32) )*(lar|lsl|arpl|verr|verw) .*");
     /** Refused by the processor itself. */
     private static final Pattern INVALID = Pattern.compile("((rep|repe|repne|o16|o32|a16|a32) )*(ud2|mov cs,.*|lock .*)");
 
@@ -50,7 +47,7 @@ class DecoderAgreesWithDisassemblerTest {
             }
             decoder.decode(insn, TestMachine.CODE, bits == 32);
             boolean refused = insn.op == Op.UD;
-            boolean mayRefuse = INVALID.matcher(known.text()).matches() || NOT_EMULATED.matcher(known.text()).matches();
+            boolean mayRefuse = INVALID.matcher(known.text()).matches();
             if (refused ? !mayRefuse : insn.length != known.length()) {
                 if (disagreements.length() < 3000) {
                     disagreements.append(known).append("   decoder: ")

@@ -45,10 +45,15 @@ final class ProtectedModeFixture {
     }
 
     void descriptor(int index, int base, int limit, int access, int flags) {
+        writeDescriptor(ram, GDT + index * 8, base, limit, access, flags);
+    }
+
+    /** Writes a segment descriptor at {@code address}: access is the P/DPL/S/type byte, flags G/D/L/AVL. */
+    static void writeDescriptor(PhysicalMemory ram, int address, int base, int limit, int access, int flags) {
         int low = (limit & 0xFFFF) | (base << 16);
         int high = ((base >>> 16) & 0xFF) | (access << 8) | (limit & 0xF0000) | (flags << 20) | (base & 0xFF000000);
-        ram.write32(GDT + index * 8, low);
-        ram.write32(GDT + index * 8 + 4, high);
+        ram.write32(address, low);
+        ram.write32(address + 4, high);
     }
 
     /** type 0xE interrupt gate, 0xF trap gate. */

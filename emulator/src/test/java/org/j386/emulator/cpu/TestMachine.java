@@ -16,6 +16,7 @@ final class TestMachine {
     static final int CODE = 0x1000;
     static final int STACK = 0x80000;
     static final int DATA = 0x20000;
+    static final int GDT = 0x30000;
 
     final PhysicalMemory ram = new PhysicalMemory(1 << 20);
     final Mmu mmu = new Mmu(ram);
@@ -79,6 +80,17 @@ final class TestMachine {
                 fault = new Fault(s.fault.vector(), s.fault.errorCode(), s.eip, s.cr2);
             }
         }
+        return this;
+    }
+
+    /**
+     * Writes entry {@code index} of a GDT at {@link #GDT} and makes GDTR reach just past it (see
+     * {@link ProtectedModeFixture#writeDescriptor} for the fields).
+     */
+    TestMachine descriptor(int index, int base, int limit, int access, int flags) {
+        ProtectedModeFixture.writeDescriptor(ram, GDT + index * 8, base, limit, access, flags);
+        s.gdtBase = GDT;
+        s.gdtLimit = Math.max(s.gdtLimit, index * 8 + 7);
         return this;
     }
 
