@@ -25,7 +25,21 @@ public final class CpuState {
     public final Segment tr = new Segment();
     public int gdtBase, gdtLimit, idtBase, idtLimit;
     public int cr0 = CR0_ET, cr2, cr3, cr4;
+    /**
+     * DR0-DR7. DR6 bits 4-11 and 16-31 read as ones and bit 12 as zero, whatever is written
+     * ({@link #DR6_FIXED_ONES}); the processor only ever sets bits in it, software clears them.
+     */
     public final int[] dr = new int[8];
+    /** The DR6 bits that always read as one; also its value at reset. */
+    public static final int DR6_FIXED_ONES = 0xFFFF0FF0;
+    /** The DR6 bits software can change: B0-B3, BD, BS, BT. */
+    public static final int DR6_WRITABLE = 0xE00F;
+    /** DR6.BS: the debug exception was (also) a single-step trap. */
+    public static final int DR6_BS = 0x4000;
+    {
+        dr[6] = DR6_FIXED_ONES;
+    }
+
     /** Current privilege level: CS.RPL in protected mode. */
     public int cpl;
 
@@ -51,6 +65,17 @@ public final class CpuState {
     public boolean halted;
     /** An interrupt may not be taken before the next instruction completes (after STI, MOV SS). */
     public boolean interruptShadow;
+    /**
+     * After MOV SS and POP SS the single-step trap is held back too, until the instruction after
+     * them completes (STI holds back interrupts only).
+     */
+    public boolean trapShadow;
+    /**
+     * The instruction now running began with EFLAGS.TF set: a single-step #DB is owed at the next
+     * boundary unless it raises an exception or an interrupt first. Set only while {@link
+     * #attention} is, so the run loop's fast path never looks at it.
+     */
+    public boolean singleStepPending;
     /**
      * Checked by the run loop at every instruction boundary: something outside the instruction
      * stream wants the CPU's attention (an interrupt request, a stop request).

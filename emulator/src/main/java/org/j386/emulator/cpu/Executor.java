@@ -381,8 +381,10 @@ final class Executor {
     private void loadSegment(int sreg, int selector) {
         cpu.segmentation.loadSegment(sreg, selector);
         if (sreg == CpuState.SS) {
-            // No interrupt between loading SS and the ESP load that normally follows.
+            // No interrupt and no single-step trap between loading SS and the ESP load that
+            // normally follows.
             s.interruptShadow = true;
+            s.trapShadow = true;
             s.attention = true;
         }
     }

@@ -79,7 +79,8 @@ final class Interpreter {
 
     void run(long budget) {
         final CpuState s = this.s;
-        if (s.halted) {
+        if (s.halted || s.flags.trap() || s.singleStepPending) {
+            // Single-stepping also goes through the slow path at every boundary.
             s.attention = true;
         }
         // The budget is counted in retired instructions, so that a repeated string instruction
@@ -129,32 +130,50 @@ final class Interpreter {
     }
 
     /**
-     * The slow path at an instruction boundary: stop requests, the one-instruction interrupt
-     * shadow, external interrupts, halt. Returns true when the run loop must return.
+     * The slow path at an instruction boundary: stop requests, the single-step trap, the
+     * one-instruction interrupt shadow, external interrupts, halt. Returns true when the run loop
+     * must return.
      */
     private boolean attend() {
         if (s.stopRequested) {
             return true;
         }
+        boolean stop = attendEvents();
         Cpu.BoundaryHook hook = cpu.boundaryHook;
-        if (hook == null) {
-            return attendInterrupts();
+        if (hook != null) {
+            // A debugger is watching: stay on this slow path at every boundary, and ask it about
+            // the instruction that is about to run (after any delivery moved EIP).
+            s.attention = true;
+            if (!stop && hook.stopBefore(s.eip)) {
+                s.stopRequested = true;
+                return true;
+            }
         }
-        // A debugger is watching: stay on this slow path at every boundary, and ask it about the
-        // instruction that is about to run (after any interrupt delivery moved EIP).
-        boolean stop = attendInterrupts();
-        s.attention = true;
-        if (!stop && hook.stopBefore(s.eip)) {
-            s.stopRequested = true;
-            return true;
+        if (!stop && s.flags.trap()) {
+            // The instruction about to run begins with TF set: it owes a trap when it completes.
+            // Attention stays set, so the next boundary comes back here to deliver it.
+            s.singleStepPending = true;
+            s.attention = true;
         }
         return stop;
     }
 
-    private boolean attendInterrupts() {
+    private boolean attendEvents() {
+        // Traps of the previous instruction come before external interrupts; MOV SS and POP SS
+        // hold the trap back until the instruction after them has completed too.
+        if (s.singleStepPending && !s.trapShadow) {
+            s.singleStepPending = false;
+            cpu.interrupts.singleStepTrap();
+            if (s.stopRequested) {
+                return true; // an observer holds the #DB back, or its delivery ended the machine
+            }
+            // The handler is not in the shadow of an STI the stepped code executed.
+            s.interruptShadow = false;
+        }
         if (s.interruptShadow) {
             // Let exactly one instruction through; attention stays set to look again after it.
             s.interruptShadow = false;
+            s.trapShadow = false;
             return s.halted;
         }
         InterruptController ic = cpu.interruptController();

@@ -39,6 +39,8 @@ public final class InterruptDelivery {
      * the next instruction. A fault during delivery escalates as the processor does.
      */
     public void exception(int vector, int errorCode, boolean hasErrorCode) {
+        // An instruction that faults is not single-stepped: the fault is reported instead.
+        s.singleStepPending = false;
         if (cpu.observer.holdException(vector, errorCode, hasErrorCode)) {
             held = true;
             heldVector = vector;
@@ -125,6 +127,15 @@ public final class InterruptDelivery {
         countByVector[vector & 0xFF]++;
         // A fault here is a fault of the INT instruction itself: it propagates to the interpreter.
         deliver(vector, 0, false, SOFTWARE, nextEip);
+    }
+
+    /**
+     * The single-step trap owed for the instruction that just completed: DR6.BS is set (the other
+     * DR6 bits are left as they are) and #DB is delivered with EIP at the next instruction.
+     */
+    void singleStepTrap() {
+        s.dr[6] |= DR6_BS;
+        exception(Vectors.DB, 0, false);
     }
 
     /** A hardware interrupt acknowledged from the PIC, taken at an instruction boundary. */
@@ -242,6 +253,9 @@ public final class InterruptDelivery {
         cpu.setCpl(newCpl);
         s.eip = offset;
         s.flags.setBit(Flags.TF, false);
+        // The handler starts afresh: a trap owed for the interrupted instruction (INT n, INTO,
+        // INT3 with TF set) is dropped with TF.
+        s.singleStepPending = false;
         s.flags.setBit(Flags.NT, false);
         s.flags.setBit(Flags.RF, false);
         if (!trapGate) {

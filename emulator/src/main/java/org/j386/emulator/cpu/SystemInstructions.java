@@ -101,7 +101,8 @@ public final class SystemInstructions {
 
     public void writeDebug(int n, int value) {
         requireRing0();
-        s.dr[debugIndex(n)] = value;
+        int index = debugIndex(n);
+        s.dr[index] = index == 6 ? (value & DR6_WRITABLE) | DR6_FIXED_ONES : value;
     }
 
     private int debugIndex(int n) {
@@ -132,12 +133,14 @@ public final class SystemInstructions {
     }
 
     /**
-     * HLT: the CPU sleeps until the next interrupt. The interpreter has already moved EIP past
+     * HLT: the CPU sleeps until the next interrupt or debug exception. The interpreter has already moved EIP past
      * the instruction, so the handler returns behind it.
      */
     public void hlt() {
         requireRing0();
-        s.halted = true;
+        // A single-step trap owed for the HLT is a debug exception, which ends the halt state as
+        // soon as it begins: the trap is delivered at once and the processor never sleeps.
+        s.halted = !s.singleStepPending;
     }
 
     /** IN/OUT/INS/OUTS permission: CPL &lt;= IOPL, or the TSS I/O bitmap allows every byte. */

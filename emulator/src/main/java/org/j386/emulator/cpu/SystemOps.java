@@ -59,7 +59,8 @@ final class SystemOps {
         x.setSp(x.sp() + (d.operand32 ? 4 : 2));
         boolean wasEnabled = flags.interruptsEnabled();
         flags.set((flags.get() & ~mask) | (v & mask));
-        if (!wasEnabled && flags.interruptsEnabled()) {
+        if ((!wasEnabled && flags.interruptsEnabled()) || flags.trap()) {
+            // An interrupt may now be taken, or single-stepping starts after the next instruction.
             s.attention = true;
         }
     }
