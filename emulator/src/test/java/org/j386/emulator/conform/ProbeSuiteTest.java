@@ -22,7 +22,7 @@ class ProbeSuiteTest {
     @Test
     void bundledProbesAreTheRecordedTestKernels() throws IOException {
         List<String> kernels = ProbeSuite.kernels();
-        assertEquals(List.of("rings", "paging_matrix", "selectors", "system_forms"), kernels);
+        assertEquals(List.of("rings", "paging_matrix", "selectors", "system_forms", "single_step"), kernels);
         for (String k : kernels) {
             assertArrayEquals(Files.readAllBytes(KERNELS.resolve(k).resolve(k + ".elf")), resource(k + ".elf"), k);
             assertArrayEquals(Files.readAllBytes(KERNELS.resolve(k).resolve("expected.out")), resource(k + ".out"), k);
