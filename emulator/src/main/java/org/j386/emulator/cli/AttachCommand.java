@@ -11,9 +11,17 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import org.j386.emulator.debug.ConsoleSession;
+import org.j386.emulator.debug.TerminalLines;
 import org.j386.emulator.machine.Outcome;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,6 +32,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "attach", mixinStandardHelpOptions = true,
         description = {"Attach a debugger console to a running 'j386 boot --debug-port PORT' on this machine.",
             "The machine stops while the console is attached; 'detach' lets it run on, 'quit' stops j386.",
+            "On a terminal, lines are edited locally with history (cursor keys, Ctrl-R).",
+            "The end of input (Ctrl-D) detaches, like 'detach'.",
             "Ctrl-C interrupts a running 'continue'."},
         footerHeading = "%nExit status:%n",
         footer = {"  0    the console detached or the machine ended", "  2    nothing listens on that port"})
@@ -45,20 +55,14 @@ final class AttachCommand implements Callable<Integer> {
             err.println("j386: error: cannot attach to 127.0.0.1:" + port + ": " + e.getMessage());
             return Outcome.USAGE_OR_IMAGE_ERROR;
         }
-        try (socket; Terminal terminal = System.console() == null ? null : TerminalBuilder.builder().system(true).build()) {
-            OutputStream toMachine = socket.getOutputStream();
-            if (terminal != null) {
-                terminal.handle(Terminal.Signal.INT, signal -> send(toMachine, "\u0003\n"));
+        try (socket) {
+            if (System.console() != null) {
+                try (Terminal terminal = TerminalLines.systemTerminal()) {
+                    onTerminal(socket, terminal);
+                }
+            } else {
+                fromPipe(socket, out);
             }
-            Thread fromMachine = new Thread(() -> copy(socket, out), "j386-attach-output");
-            fromMachine.start();
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String line;
-            while (fromMachine.isAlive() && (line = in.readLine()) != null) {
-                send(toMachine, line + "\n");
-            }
-            socket.shutdownOutput();
-            fromMachine.join();
             return 0;
         } catch (IOException e) {
             err.println("j386: error: the connection to 127.0.0.1:" + port + " failed: " + e.getMessage());
@@ -67,6 +71,99 @@ final class AttachCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    /**
+     * Lines from standard input go to the machine as they come. The input is read on a daemon
+     * thread: once the machine closes the connection (detach, quit) j386 ends without waiting for
+     * another line.
+     */
+    private static void fromPipe(Socket socket, PrintWriter out) throws IOException, InterruptedException {
+        OutputStream toMachine = socket.getOutputStream();
+        Thread toMachineThread = new Thread(() -> {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            try {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    send(toMachine, line + "\n");
+                }
+                socket.shutdownOutput();
+            } catch (IOException ignored) {
+                // the connection or the input ended
+            }
+        }, "j386-attach-input");
+        toMachineThread.setDaemon(true);
+        toMachineThread.start();
+        copy(socket.getInputStream(), text -> {
+            out.print(text);
+            out.flush();
+        });
+    }
+
+    /**
+     * The console on a terminal, edited locally with jline (history, cursor keys): the machine's
+     * prompt is taken off its output and shown by the line reader instead, and Ctrl-C while a
+     * command runs is passed on to interrupt it.
+     */
+    private static void onTerminal(Socket socket, Terminal terminal) throws IOException, InterruptedException {
+        OutputStream toMachine = socket.getOutputStream();
+        terminal.handle(Terminal.Signal.INT, signal -> send(toMachine, "\u0003\n"));
+        LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("j386").build();
+        PrintWriter screen = terminal.writer();
+        // Each element is one prompt the machine sent; END once it has closed the connection.
+        BlockingQueue<Boolean> prompts = new LinkedBlockingQueue<>();
+        Thread fromMachine = new Thread(() -> {
+            StringBuilder held = new StringBuilder();
+            copy(socketInput(socket), text -> {
+                held.append(text);
+                String now = held.toString();
+                boolean prompted = now.endsWith(ConsoleSession.PROMPT);
+                int keep = prompted ? ConsoleSession.PROMPT.length() : partialPrompt(now);
+                screen.print(now.substring(0, now.length() - keep));
+                screen.flush();
+                held.setLength(0);
+                if (prompted) {
+                    prompts.add(Boolean.TRUE);
+                } else {
+                    held.append(now, now.length() - keep, now.length());
+                }
+            });
+            screen.print(held);
+            screen.flush();
+            prompts.add(Boolean.FALSE);
+        }, "j386-attach-output");
+        fromMachine.setDaemon(true);
+        fromMachine.start();
+        while (prompts.take()) {
+            String line;
+            try {
+                line = reader.readLine(ConsoleSession.PROMPT);
+            } catch (UserInterruptException e) {
+                line = ""; // Ctrl-C at the prompt discards the line; the machine prompts again
+            } catch (EndOfFileException e) {
+                socket.shutdownOutput();
+                continue;
+            }
+            send(toMachine, line + "\n");
+        }
+    }
+
+    private static InputStream socketInput(Socket socket) {
+        try {
+            return socket.getInputStream();
+        } catch (IOException e) {
+            return InputStream.nullInputStream();
+        }
+    }
+
+    /** How many characters at the end of {@code text} could be the start of a prompt still on its way. */
+    private static int partialPrompt(String text) {
+        for (int n = Math.min(text.length(), ConsoleSession.PROMPT.length() - 1); n > 0; n--) {
+            if (ConsoleSession.PROMPT.startsWith(text.substring(text.length() - n))) {
+                return n;
+            }
+        }
+        return 0;
     }
 
     private static void send(OutputStream out, String text) {
@@ -78,14 +175,14 @@ final class AttachCommand implements Callable<Integer> {
         }
     }
 
-    private static void copy(Socket socket, PrintWriter out) {
+    /** Passes the machine's output to {@code sink} as it arrives, until the connection closes. */
+    private static void copy(InputStream in, java.util.function.Consumer<String> sink) {
         try {
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[4096];
+            InputStreamReader text = new InputStreamReader(in, StandardCharsets.UTF_8);
+            char[] buffer = new char[4096];
             int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.print(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                out.flush();
+            while ((n = text.read(buffer)) > 0) {
+                sink.accept(new String(buffer, 0, n));
             }
         } catch (IOException ignored) {
             // closed

@@ -218,7 +218,9 @@ public final class Supervisor implements Closeable {
                 out.flush();
                 try {
                     String line = lines.take();
-                    return line.equals("\u0000end") ? null : line;
+                    // A console that goes away (end of its input, a dropped connection) detaches:
+                    // only an explicit quit stops the machine it left.
+                    return line.equals("\u0000end") ? "detach" : line;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return null;

@@ -36,14 +36,20 @@ public final class TerminalLines implements ConsoleSession.LineSource, AutoClose
 
     /** A console on the process's terminal; Ctrl-C runs {@code onInterrupt} (on a signal thread). */
     public static TerminalLines openFor(Debugger debugger, Runnable onInterrupt) throws IOException {
+        Terminal terminal = systemTerminal();
+        terminal.handle(Terminal.Signal.INT, signal -> onInterrupt.run());
+        return new TerminalLines(terminal, debugger);
+    }
+
+    /** The process's terminal for jline, at least 80 columns wide. */
+    public static Terminal systemTerminal() throws IOException {
         Terminal terminal = TerminalBuilder.builder().system(true).build();
         if (terminal.getWidth() <= 0) {
             // A pseudo-terminal nobody sized (a serial line, script(1) without a terminal) reports
             // 0 columns, and jline would then squeeze the prompt into nothing.
             terminal.setSize(new Size(80, 24));
         }
-        terminal.handle(Terminal.Signal.INT, signal -> onInterrupt.run());
-        return new TerminalLines(terminal, debugger);
+        return terminal;
     }
 
     /** Completion of the console's command names and the kernel's symbols. */

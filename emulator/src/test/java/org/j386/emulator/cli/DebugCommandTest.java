@@ -1,6 +1,7 @@
 package org.j386.emulator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -9,6 +10,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
+import org.j386.emulator.debug.Debugger;
+import org.j386.emulator.debug.Supervisor;
+import org.j386.emulator.machine.Machine;
+import org.j386.emulator.machine.MachineConfig;
+import org.j386.emulator.machine.RunResult;
 import org.junit.jupiter.api.Test;
 
 class DebugCommandTest {
@@ -122,5 +128,28 @@ class DebugCommandTest {
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("j386: error: cannot attach to 127.0.0.1:" + port), r.err());
         assertEquals(1, r.err().strip().split("\n").length, r.err());
+    }
+
+    @Test
+    void attachRelaysPipedLinesAndTheEndOfInputDetachesLeavingTheMachineRunning() throws Exception {
+        Machine machine = new Machine(new MachineConfig());
+        machine.boot(java.nio.file.Path.of("src/test/kernels/bench/bench_alu.elf"));
+        java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Supervisor supervisor = new Supervisor(new Debugger(machine))) {
+            java.util.concurrent.Future<RunResult> run = thread.submit(() -> supervisor.run());
+            int port = supervisor.listenForConsoles(0);
+            Run r = run("print 6*7\n", "attach", String.valueOf(port));
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().startsWith("Attached; the machine stopped at 0x"), r.out());
+            assertTrue(r.out().contains("(j386) 0x0000002a (42)\n"), r.out());
+            assertTrue(r.out().endsWith("Detached; the machine runs on.\n"), r.out());
+            Thread.sleep(50);
+            assertFalse(run.isDone(), "the machine runs on");
+            assertFalse(supervisor.killed());
+            supervisor.request(() -> true);
+            run.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            thread.shutdownNow();
+        }
     }
 }

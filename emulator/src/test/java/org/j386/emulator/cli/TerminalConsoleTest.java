@@ -15,16 +15,25 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.j386.emulator.debug.Debugger;
+import org.j386.emulator.debug.Supervisor;
+import org.j386.emulator.machine.Machine;
+import org.j386.emulator.machine.MachineConfig;
+import org.j386.emulator.machine.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Ctrl-C on the terminal of {@code j386 boot}: the guest stops and a console opens, instead of
- * the process dying. The terminal is a pseudo-terminal made by util-linux's {@code script}, so
+ * The consoles on a real terminal: Ctrl-C in {@code j386 boot} stops the guest and opens a console
+ * instead of killing the process; {@code j386 attach} edits lines locally. The terminal is a pseudo-terminal made by util-linux's {@code script}, so
  * the kernel's line discipline turns the 0x03 byte into SIGINT exactly as a keyboard would.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class TerminalInterruptTest {
+class TerminalConsoleTest {
     private static final Path SCRIPT = Path.of("/usr/bin/script");
     private static final String BENCH = "src/test/kernels/bench/bench_alu.elf";
 
@@ -127,5 +136,48 @@ class TerminalInterruptTest {
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    @Test
+    void attachOnATerminalRecallsHistoryWithTheUpKeyAndEndsWhenTheConsoleDetaches() throws Exception {
+        Machine machine = new Machine(new MachineConfig());
+        machine.boot(Path.of(BENCH));
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try (Supervisor supervisor = new Supervisor(new Debugger(machine))) {
+            Future<RunResult> run = thread.submit(() -> supervisor.run());
+            int port = supervisor.listenForConsoles(0);
+            Process process = onTerminal("attach", String.valueOf(port));
+            try {
+                Transcript out = new Transcript(process.getInputStream());
+                out.await("Attached; the machine stopped at", 60);
+                out.await("(j386) ", 30);
+                type(process, "print 6*7\r");
+                out.await("0x0000002a (42)", 30);
+                type(process, "\u001bOA\r"); // the up key (application cursor mode, as jline sets it) brings the last line back
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (count(out.now(), "0x0000002a (42)") < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(2, count(out.now(), "0x0000002a (42)"), out.now());
+                type(process, "detach\r");
+                assertTrue(process.waitFor(30, TimeUnit.SECONDS), "attach ends without another key: " + out.now());
+                assertEquals(0, process.exitValue(), out.now());
+                assertTrue(out.now().contains("Detached; the machine runs on."), out.now());
+                assertFalse(run.isDone(), "the machine runs on");
+            } finally {
+                process.destroyForcibly();
+                supervisor.request(() -> true);
+            }
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            n++;
+        }
+        return n;
     }
 }
