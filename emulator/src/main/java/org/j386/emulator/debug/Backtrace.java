@@ -13,8 +13,11 @@ import org.j386.emulator.cpu.CpuState;
  * Reads go through {@link GuestMemory}, so no accessed bit changes.
  */
 final class Backtrace {
-    /** One line of the backtrace; {@code slot} is where on the stack the return address was found. */
-    record Frame(long eip, long slot, boolean guessed) {
+    /**
+     * One line of the backtrace; {@code slot} is where on the stack the return address was found,
+     * {@code interrupted} names the interrupt or exception whose frame leads to this one, or null.
+     */
+    record Frame(long eip, long slot, boolean guessed, String interrupted) {
     }
 
     /** How far a frame may lie above the previous one, and how many words a scan looks at. */
@@ -32,28 +35,46 @@ final class Backtrace {
     List<Frame> frames(int limit) {
         CpuState s = debugger.state();
         List<Frame> frames = new ArrayList<>();
-        frames.add(new Frame(s.eip & 0xFFFFFFFFL, -1, false));
+        List<InterruptFrames.Frame> interrupts = debugger.interruptFrames().live();
+        long eip = s.eip & 0xFFFFFFFFL;
         long esp = s.regs[CpuState.ESP] & 0xFFFFFFFFL;
         long ebp = s.regs[CpuState.EBP] & 0xFFFFFFFFL;
-        int eip = s.eip;
-        if (debugger.symbols().symbolAt(eip).map(sym -> sym.value() == eip).orElse(false)) {
+        frames.add(new Frame(eip, -1, false, null));
+        for (int next = 0; frames.size() < limit; next++) {
+            // Unwind this context up to the next interrupt frame, then go on in the code it interrupted.
+            InterruptFrames.Frame above = next < interrupts.size() ? interrupts.get(next) : null;
+            unwind(frames, limit, eip, esp, ebp, above == null ? Long.MAX_VALUE : above.slot());
+            if (above == null || frames.size() >= limit) {
+                break;
+            }
+            eip = above.eip();
+            esp = above.esp();
+            ebp = above.ebp();
+            frames.add(new Frame(eip, above.slot(), false, above.describe()));
+        }
+        return frames;
+    }
+
+    /** The callers of the function at {@code eip}, from return addresses below {@code boundary}. */
+    private void unwind(List<Frame> frames, int limit, long eip, long esp, long ebp, long boundary) {
+        if (debugger.symbols().symbolAt((int) eip).map(sym -> (sym.value() & 0xFFFFFFFFL) == eip).orElse(false)) {
             // Before the prologue: the return address is on top and EBP still holds the caller's frame.
             Long ret = debugger.readLinear32(esp);
-            if (ret != null && isReturnAddress(ret)) {
-                frames.add(new Frame(ret, esp, false));
+            if (esp < boundary && ret != null && isReturnAddress(ret)) {
+                frames.add(new Frame(ret, esp, false, null));
                 esp += 4;
             }
         }
         long scanFrom = esp;
         boolean chained = false;
         // The chain: [EBP] is the caller's EBP, [EBP+4] the return address.
-        while (frames.size() < limit && ebp >= esp && ebp - esp < MAX_FRAME) {
+        while (frames.size() < limit && ebp >= esp && ebp - esp < MAX_FRAME && ebp + 4 < boundary) {
             Long ret = debugger.readLinear32(ebp + 4);
             Long next = debugger.readLinear32(ebp);
             if (ret == null || next == null || !isReturnAddress(ret)) {
                 break;
             }
-            frames.add(new Frame(ret, ebp + 4, false));
+            frames.add(new Frame(ret, ebp + 4, false, null));
             chained = true;
             esp = ebp + 8;
             ebp = next;
@@ -62,16 +83,15 @@ final class Backtrace {
             // No usable chain: guess from the stack's contents.
             for (int i = 0; i < SCAN_WORDS && frames.size() < limit; i++) {
                 long slot = scanFrom + 4L * i;
-                Long word = debugger.readLinear32(slot);
+                Long word = slot < boundary ? debugger.readLinear32(slot) : null;
                 if (word == null) {
                     break;
                 }
                 if (isReturnAddress(word)) {
-                    frames.add(new Frame(word, slot, true));
+                    frames.add(new Frame(word, slot, true, null));
                 }
             }
         }
-        return frames;
     }
 
     /** Whether {@code address} lies in the kernel's symbols just past a near CALL (E8 rel32, or FF /2). */
@@ -120,6 +140,10 @@ final class Backtrace {
         List<Frame> frames = frames(limit);
         for (int i = 0; i < frames.size(); i++) {
             Frame f = frames.get(i);
+            if (f.interrupted() != null) {
+                out.append("--- ").append(f.interrupted()).append(" interrupted the code at ")
+                        .append(debugger.location(f.eip())).append(" ---\n");
+            }
             out.append(String.format("#%-2d %s", i, debugger.location(f.eip())));
             if (f.guessed()) {
                 out.append(String.format("  ? (return address found at 0x%08x)", f.slot()));

@@ -66,6 +66,7 @@ public final class Debugger implements Expression.Context {
     /** During finish: an interrupt or exception was delivered since the last boundary. */
     private boolean delivered;
 
+    private final InterruptFrames interruptFrames;
     private boolean watcherInstalled;
     private final Cpu.BoundaryHook hook = this::stopBefore;
     private final Mmu.AccessObserver watcher = new Mmu.AccessObserver() {
@@ -85,6 +86,7 @@ public final class Debugger implements Expression.Context {
         this.cpu = machine.cpu();
         this.s = cpu.state;
         this.memory = new GuestMemory(machine.mmu(), s);
+        this.interruptFrames = new InterruptFrames(s, memory);
         this.symbols = machine.kernel() == null ? SymbolTable.empty() : machine.kernel().symbols();
         long top = 0;
         for (Symbol sym : symbols.symbols()) {
@@ -97,12 +99,14 @@ public final class Debugger implements Expression.Context {
             @Override
             public void exception(int vector, int errorCode, boolean hasErrorCode, int eip, int cr2) {
                 delivered = true;
+                interruptFrames.delivering(vector, false, eip);
                 previous.exception(vector, errorCode, hasErrorCode, eip, cr2);
             }
 
             @Override
             public void interrupt(int vector, boolean external, int eip) {
                 delivered = true;
+                interruptFrames.delivering(vector, external, eip);
                 previous.interrupt(vector, external, eip);
             }
 
@@ -147,6 +151,11 @@ public final class Debugger implements Expression.Context {
     @Override
     public CpuState state() {
         return s;
+    }
+
+    /** The interrupt and exception frames delivered while this debugger watched. */
+    InterruptFrames interruptFrames() {
+        return interruptFrames;
     }
 
     @Override

@@ -71,6 +71,15 @@ class DebugCommandTest {
     }
 
     @Test
+    void backtraceInsideThePageFaultHandlerStepsOverTheExceptionFrameIntoTheFaultingCode() {
+        Run r = run("break pt_handle_fault\ncontinue\nbt\nquit\n", "debug", "--serial", "none");
+        String bt = r.out().substring(r.out().indexOf("(j386) bt\n"));
+        assertTrue(bt.matches("(?s)\\(j386\\) bt\n#0  0x[0-9a-f]{8} <pt_handle_fault>\n#1  0x[0-9a-f]{8} <isr_common[^>]*>\n"
+                + "--- #PF \\(vector 14\\) interrupted the code at (0x[0-9a-f]{8} <vm_init\\+0x[0-9a-f]+>) ---\n#2  \\1\n"
+                + "#3  0x[0-9a-f]{8} <test_page_table\\+0x[0-9a-f]+>\n#4  0x[0-9a-f]{8} <run_tests\\+0x[0-9a-f]+>\n.*"), bt);
+    }
+
+    @Test
     void backtraceWithoutFramePointersMarksReturnAddressesFoundOnTheStackAsGuesses() {
         Run r = run("break print\ncontinue\nstep 4\nbt\nquit\n", "debug", KERNEL);
         String bt = r.out().substring(r.out().indexOf("(j386) bt\n"));
