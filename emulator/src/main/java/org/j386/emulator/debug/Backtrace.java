@@ -94,9 +94,13 @@ final class Backtrace {
         }
     }
 
-    /** Whether {@code address} lies in the kernel's symbols just past a near CALL (E8 rel32, or FF /2). */
+    /**
+     * Whether {@code address} lies just past a near CALL (E8 rel32, or FF /2), and inside the
+     * kernel's symbols when it has any.
+     */
     private boolean isReturnAddress(long address) {
-        if (debugger.symbolName(address).isEmpty() || address < 7) {
+        boolean named = debugger.symbols().isEmpty() || debugger.symbolName(address).isPresent();
+        if (!named || address < 7) {
             return false;
         }
         byte[] b = new byte[7];
