@@ -83,10 +83,24 @@ class TerminalConsoleTest {
     /** j386 with {@code args} on a fresh pseudo-terminal; its output merged into one transcript. */
     private static Process onTerminal(String... args) throws IOException {
         assumeTrue(Files.isExecutable(SCRIPT), "util-linux script makes the pseudo-terminal");
+        assumeTrue(pseudoTerminalsWork(), "this machine gives script no pseudo-terminal");
         String java = ProcessHandle.current().info().command().orElse("java");
         String command = String.join(" ", List.of(java, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName())) + " " + String.join(" ", args);
         return new ProcessBuilder(SCRIPT.toString(), "-qfec", command, "/dev/null").redirectErrorStream(true).start();
+    }
+
+    private static boolean pseudoTerminalsWork() {
+        try {
+            Process p = new ProcessBuilder(SCRIPT.toString(), "-qec", "true", "/dev/null").redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static void type(Process process, String keys) throws IOException {
