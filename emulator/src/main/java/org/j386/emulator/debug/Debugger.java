@@ -63,8 +63,6 @@ public final class Debugger implements Expression.Context {
     private final java.util.Set<Long> pushedSlots = new java.util.HashSet<>();
     /** During finish: the slot the return instruction now executing pops from, or -1. */
     private long returnSlot = -1;
-    /** During finish: an interrupt or exception was delivered since the last boundary. */
-    private boolean delivered;
 
     private final InterruptFrames interruptFrames;
     private boolean watcherInstalled;
@@ -98,15 +96,13 @@ public final class Debugger implements Expression.Context {
         cpu.setEventObserver(new Cpu.EventObserver() {
             @Override
             public void exception(int vector, int errorCode, boolean hasErrorCode, int eip, int cr2) {
-                delivered = true;
-                interruptFrames.delivering(vector, false, eip);
+                delivering(interruptFrames.delivering(vector, false, eip));
                 previous.exception(vector, errorCode, hasErrorCode, eip, cr2);
             }
 
             @Override
             public void interrupt(int vector, boolean external, int eip) {
-                delivered = true;
-                interruptFrames.delivering(vector, external, eip);
+                delivering(interruptFrames.delivering(vector, external, eip));
                 previous.interrupt(vector, external, eip);
             }
 
@@ -340,7 +336,6 @@ public final class Debugger implements Expression.Context {
         finishCpl = s.cpl;
         pushedSlots.clear();
         returnSlot = -1;
-        delivered = false;
         try {
             return resume(Long.MAX_VALUE);
         } finally {
@@ -349,20 +344,27 @@ public final class Debugger implements Expression.Context {
         }
     }
 
+    /**
+     * During finish, an interrupt or exception frame is a nested call whose IRET pops {@code
+     * slot}; and a return instruction that faulted has not returned.
+     */
+    private void delivering(long slot) {
+        if (finishEspAtLeast >= 0) {
+            returnSlot = -1;
+            if (slot >= 0) {
+                pushedSlots.add(slot);
+            }
+        }
+    }
+
     /** At a boundary during finish: whether the instruction just executed was the function's return. */
     private boolean finishedReturn(int eip) {
         long esp = s.regs[CpuState.ESP] & 0xFFFFFFFFL;
-        // A return popped its slot; a fault in the return instruction would have pushed instead.
-        if (returnSlot >= 0 && esp > returnSlot && !delivered) {
+        // A return popped its slot (a fault in it would have cleared returnSlot on delivery).
+        if (returnSlot >= 0 && esp > returnSlot) {
             return true;
         }
         returnSlot = -1;
-        if (delivered) {
-            // The handler's first instruction: EIP was pushed at [ESP], or at [ESP+4] under an error code.
-            pushedSlots.add(esp);
-            pushedSlots.add(esp + 4);
-            delivered = false;
-        }
         byte[] b = new byte[3];
         int n = memory.read(eip & 0xFFFFFFFFL, false, b, 3);
         int at = n >= 1 && (b[0] & 0xFF) == 0x66 ? 1 : 0; // o16

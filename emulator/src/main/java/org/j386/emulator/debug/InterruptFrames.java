@@ -40,18 +40,24 @@ final class InterruptFrames {
         this.memory = memory;
     }
 
-    /** A delivery begins: nothing is pushed yet; EIP is where the interrupted code stands. */
-    void delivering(int vector, boolean external, int eip) {
+    /**
+     * A delivery begins: nothing is pushed yet; EIP is where the interrupted code stands. Returns
+     * the slot the frame's EIP will go to, or -1 when it cannot be known (no readable TSS).
+     */
+    long delivering(int vector, boolean external, int eip) {
         long esp = s.regs[CpuState.ESP] & 0xFFFFFFFFL;
         long slot;
-        if (s.cpl == 0 || !s.protectedMode()) {
+        if (!s.protectedMode()) {
+            // Real mode: FLAGS, CS, IP, a word each.
+            slot = esp - 6;
+        } else if (s.cpl == 0) {
             // Same privilege: EFLAGS, CS, EIP go below the current ESP.
             slot = esp - 12;
         } else {
             // To ring 0: SS, ESP, EFLAGS, CS, EIP go below ESP0 of the TSS.
             Long esp0 = memory.readValue((s.tr.base & 0xFFFFFFFFL) + 4, false, 4);
             if (esp0 == null) {
-                return;
+                return -1;
             }
             slot = esp0 - 20;
         }
@@ -62,6 +68,7 @@ final class InterruptFrames {
         if (frames.size() > KEPT) {
             frames.removeLast();
         }
+        return slot;
     }
 
     private static boolean sameStack(Frame f, long slot) {

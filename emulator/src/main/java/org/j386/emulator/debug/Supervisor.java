@@ -292,12 +292,6 @@ public final class Supervisor implements Closeable {
 
     @Override
     public void close() {
-        for (ServerSocket s : listeners) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
+        listeners.forEach(Supervisor::closeQuietly);
     }
 }
