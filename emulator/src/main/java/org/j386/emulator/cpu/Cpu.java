@@ -61,7 +61,23 @@ public final class Cpu {
         this.interrupts = new InterruptDelivery(this);
         this.system = new SystemInstructions(this);
         this.interpreter = new Interpreter(this);
-        mmu.setTranslationListener(interpreter::forgetFetchPage);
+    }
+
+    /**
+     * Installs the bytecode tier (or with null removes it): hot blocks are compiled by {@code
+     * compiler} and kept up to {@code codeCacheBytes} bytes of generated code.
+     */
+    public void setBlockCompiler(BlockCompiler compiler, long codeCacheBytes) {
+        interpreter.cache.setCompiler(compiler, codeCacheBytes);
+    }
+
+    /** What compiled blocks call back into: operand access, flags, the interpreter's operations. */
+    public BlockRuntime blockRuntime() {
+        return interpreter.runtime;
+    }
+
+    public JitStatistics jitStatistics() {
+        return interpreter.cache.stats;
     }
 
     public void setInterruptController(InterruptController controller) {

@@ -17,6 +17,13 @@ final class Decoder {
 
     private int start;
     private int pos;
+    /**
+     * While decoding ahead for the translator: the physical address of the first byte, read
+     * straight from RAM (no TLB, no accessed bits) and never past the end of its frame; else -1.
+     */
+    private int physicalStart = -1;
+    /** Bytes left in the frame from {@link #physicalStart}. */
+    private int frameBytesLeft;
     private boolean lock;
     /** Set by forms that accept LOCK (when their destination turns out to be memory). */
     private boolean lockable;
@@ -30,7 +37,31 @@ final class Decoder {
         if (pos >= MAX_LENGTH) {
             throw s.fault.generalProtection(0);
         }
+        if (physicalStart >= 0) {
+            if (pos >= frameBytesLeft) {
+                throw s.fault.generalProtection(0);
+            }
+            return mmu.physical().read8(physicalStart + pos++);
+        }
         return mmu.read8(start + pos++);
+    }
+
+    /**
+     * Decodes ahead of execution from physical memory, without touching the MMU: false when the
+     * instruction does not end inside the frame, or would raise #GP for its length. Nothing of the
+     * processor's state changes either way.
+     */
+    boolean decodeWithinFrame(Insn d, int physical, int linear, boolean code32) {
+        physicalStart = physical;
+        frameBytesLeft = 4096 - (physical & 0xFFF);
+        try {
+            decode(d, linear, code32);
+            return true;
+        } catch (CpuFault tooLongOrCrossing) {
+            return false;
+        } finally {
+            physicalStart = -1;
+        }
     }
 
     private int fetch16() {

@@ -111,15 +111,11 @@ public final class Flags {
 
     int cfBit() {
         switch (kind) {
-            case ADD: {
-                int carries = (dst & src) | ((dst | src) & ~res);
-                return (carries >>> SIGN_SHIFT[size]) & 1;
-            }
+            case ADD:
+                return carryOfAdd(size, dst, src, res);
             case SUB:
-            case SBB: {
-                int borrows = (~dst & src) | (~(dst ^ src) & res);
-                return (borrows >>> SIGN_SHIFT[size]) & 1;
-            }
+            case SBB:
+                return borrowOfSub(size, dst, src, res);
             case LOGIC:
                 return 0;
             case INC:
@@ -128,6 +124,28 @@ public final class Flags {
             default:
                 return value & CF;
         }
+    }
+
+    /** CF (0 or 1) of an ADD or ADC of {@code a} and {@code b} giving {@code r}. */
+    static int carryOfAdd(int size, int a, int b, int r) {
+        int carries = (a & b) | ((a | b) & ~r);
+        return (carries >>> SIGN_SHIFT[size]) & 1;
+    }
+
+    /** CF (0 or 1) of a SUB, SBB or CMP of {@code b} from {@code a} giving {@code r}. */
+    static int borrowOfSub(int size, int a, int b, int r) {
+        int borrows = (~a & b) | (~(a ^ b) & r);
+        return (borrows >>> SIGN_SHIFT[size]) & 1;
+    }
+
+    /** INC or DEC recorded with the carry flag it leaves alone given explicitly (compiled code). */
+    void incDec(boolean inc, int size, int a, int r, int carry) {
+        this.carryIn = carry;
+        this.kind = inc ? INC : DEC;
+        this.size = size;
+        this.dst = a;
+        this.src = 1;
+        this.res = r;
     }
 
     private int zfBit() {

@@ -2,10 +2,10 @@ package org.j386.emulator.cpu;
 
 /**
  * One decoded instruction: everything the executor needs, with no reference back to the bytes.
- * Instances live in the decode cache and are reused; the executor only reads them, so a later
- * JIT can translate the same objects.
+ * Instances live in the decode cache and are reused; the executor only reads them, and the
+ * bytecode translator reads the same objects through the accessors (only the decoder writes).
  */
-final class Insn {
+public final class Insn {
     /** What to do: one of the {@link Op} constants. */
     int op;
     /** Encoded length in bytes, prefixes included. */
@@ -80,5 +80,77 @@ final class Insn {
         imm2 = o.imm2;
         rep = o.rep;
         segOverride = o.segOverride;
+    }
+
+    // ---- read access for the bytecode translator ----
+
+    public int op() {
+        return op;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public boolean code32() {
+        return code32;
+    }
+
+    /** Operand width: 0 byte, 1 word, 2 dword. */
+    public int size() {
+        return size;
+    }
+
+    public boolean operand32() {
+        return operand32;
+    }
+
+    public boolean address32() {
+        return address32;
+    }
+
+    public int reg() {
+        return reg;
+    }
+
+    /** Register of the r/m operand, or -1 for memory. */
+    public int rm() {
+        return rm;
+    }
+
+    public int seg() {
+        return seg;
+    }
+
+    public int base() {
+        return base;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public int scale() {
+        return scale;
+    }
+
+    public int disp() {
+        return disp;
+    }
+
+    public int sub() {
+        return sub;
+    }
+
+    public int imm() {
+        return imm;
+    }
+
+    public int imm2() {
+        return imm2;
+    }
+
+    public int rep() {
+        return rep;
     }
 }

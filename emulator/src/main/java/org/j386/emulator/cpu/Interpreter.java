@@ -1,84 +1,49 @@
 package org.j386.emulator.cpu;
 
-import java.util.Arrays;
-import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PageFault;
-import org.j386.emulator.memory.PhysicalMemory;
 
 /**
- * The fetch-decode-execute loop with a decode cache.
- *
- * <p><b>Decode cache.</b> Decoded instructions are kept per physical 4 KiB frame, indexed by the
- * offset of their first byte, so a page mapped at several linear addresses is decoded once and a
- * change of mapping needs no flush. The frame is marked in {@link PhysicalMemory}; the first write
- * to it drops the frame's decoded instructions (self-modifying code, loaders). An instruction that
- * crosses into the next page is never cached: its tail may be remapped or rewritten independently,
- * so it is decoded afresh each time (through the MMU, which raises the right page fault). Each
- * entry remembers the CS default size it was decoded under and is re-decoded if that changed.
+ * The run loop: fetch, decode and execute one instruction at a time, or, where the bytecode tier
+ * is installed ({@link CodeCache#blockAt}), enter a compiled block at a block entry. The
+ * interpreter stays the reference: it runs whenever something needs control at every instruction
+ * (a debugger's hook, single-stepping, an interrupt shadow), under a segmented CS, and wherever no
+ * block has been compiled.
  *
  * <p><b>Faults.</b> EIP and ESP are saved at each instruction start; instructions are written so
  * that nothing else is committed before their last possible fault. On a fault both are restored
- * and the exception is delivered.
+ * and the exception is delivered. A compiled block restores the state of the faulting instruction
+ * itself before the fault reaches this loop, and the same delivery follows.
  */
 final class Interpreter {
-    private static final int PAGE_SIZE = 4096;
-
     private final Cpu cpu;
     private final CpuState s;
-    private final Mmu mmu;
-    private final PhysicalMemory ram;
-    private final Decoder decoder;
     private final Executor executor;
-    /** Decoded instructions by physical frame, then by offset in the frame; null when none. */
-    private final Insn[][] frames;
-    /** Where instructions are decoded before they are cached, or when they cannot be. */
-    private final Insn scratch = new Insn();
+    final CodeCache cache;
+    final BlockRuntime runtime;
     /** The CS register (the object is fixed; loads change its fields). */
     private final Segment cs;
-
-    /*
-     * The fetch shortcut: the decoded instructions of the code page last fetched from, by linear
-     * page. Straight-line code and loops then find their next instruction with one comparison
-     * instead of a segment check, a TLB lookup and a frame lookup. It is only set up for a flat
-     * CS (limit 4 GiB) and is dropped whenever anything it summarises may have changed: a CS load,
-     * any TLB flush or privilege change, a write to a frame holding code, and every entry to run.
-     */
-    private Insn[] fetchPage;
-    /** Linear address of that page, or 1 (never page-aligned) when there is none. */
-    private int fetchPageLinear = 1;
-    /** The CS size when the shortcut was set up: a page may also hold entries of the other size. */
-    private boolean fetchCode32;
 
     Interpreter(Cpu cpu) {
         this.cpu = cpu;
         this.s = cpu.state;
-        this.mmu = cpu.mmu;
-        this.ram = mmu.physical();
-        this.decoder = new Decoder(mmu, s);
         this.executor = new Executor(cpu);
         this.cs = s.segs[CpuState.CS];
-        this.frames = new Insn[ram.size() / PAGE_SIZE][];
-        ram.setCodeWriteListener(frame -> {
-            if (frame < frames.length) {
-                frames[frame] = null;
-            }
-            forgetFetchPage();
-        });
+        this.cache = new CodeCache(s, cpu.mmu);
+        this.runtime = new BlockRuntime(s, new Operands(s, cpu.mmu), executor, cache);
     }
 
     void flushDecodedCode() {
-        Arrays.fill(frames, null);
-        forgetFetchPage();
+        cache.flush();
     }
 
     /** Called when CS, the translation of code addresses or the privilege level may have changed. */
     void forgetFetchPage() {
-        fetchPageLinear = 1;
-        fetchPage = null;
+        cache.forgetFetchPage();
     }
 
     void run(long budget) {
         final CpuState s = this.s;
+        final CodeCache cache = this.cache;
         if (s.halted || s.flags.trap() || s.singleStepPending) {
             // Single-stepping also goes through the slow path at every boundary.
             s.attention = true;
@@ -88,7 +53,11 @@ final class Interpreter {
         final long end = s.instructions + budget;
         executor.setInstructionLimit(end);
         // The machine, a debugger or a test may have changed anything since the last call.
-        forgetFetchPage();
+        cache.forgetFetchPage();
+        final boolean compiling = cache.compiler() != null;
+        // Whether the next instruction may begin a block: after a branch, a block's end, a delivery.
+        boolean blockStart = true;
+        boolean inBlock = false;
         int eip = s.eip;
         int esp = s.regs[CpuState.ESP];
         while (s.instructions < end) {
@@ -101,32 +70,65 @@ final class Interpreter {
                         if (attend()) {
                             return;
                         }
+                        blockStart = true;
                     }
                     eip = s.eip;
                     esp = s.regs[CpuState.ESP];
+                    if (blockStart && compiling) {
+                        blockStart = false;
+                        if (compiledCodeAllowed()) {
+                            CompiledBlock b = cache.blockAt(eip);
+                            if (b != null && b.length <= end - s.instructions) {
+                                long before = s.instructions;
+                                cache.codeWritten = false;
+                                inBlock = true;
+                                b.run(end);
+                                inBlock = false;
+                                cache.stats.blockEntries++;
+                                cache.stats.compiledInstructions += s.instructions - before;
+                                blockStart = true;
+                                continue;
+                            }
+                        }
+                    }
                     int linear = cs.base + eip;
                     Insn d;
-                    if ((linear & ~(PAGE_SIZE - 1)) == fetchPageLinear
-                            && (d = fetchPage[linear & (PAGE_SIZE - 1)]) != null && d.code32 == fetchCode32) {
+                    if ((linear & ~(CodeCache.PAGE_SIZE - 1)) == cache.fetchPageLinear
+                            && (d = cache.fetchPage.insns[linear & (CodeCache.PAGE_SIZE - 1)]) != null
+                            && d.code32 == cache.fetchCode32) {
                         // Cached for this page under the current CS: size and limit already hold.
                     } else {
-                        d = fetch(eip);
+                        d = cache.fetch(eip);
                     }
                     s.instructions++;
                     s.eip = eip + d.length;
                     executor.execute(d);
+                    if (compiling) {
+                        blockStart = OpInfo.has(d.op, OpInfo.BRANCH | OpInfo.ENDS_BLOCK);
+                    }
                 }
-            } catch (PageFault pf) {
+            } catch (PageFault | CpuFault f) {
+                if (inBlock) {
+                    // The block has put back the state at the start of the faulting instruction.
+                    inBlock = false;
+                    eip = s.eip;
+                    esp = s.regs[CpuState.ESP];
+                }
                 s.eip = eip;
                 s.regs[CpuState.ESP] = esp;
-                s.cr2 = pf.linearAddress();
-                cpu.interrupts.exception(Vectors.PF, pf.errorCode(), true);
-            } catch (CpuFault f) {
-                s.eip = eip;
-                s.regs[CpuState.ESP] = esp;
-                cpu.interrupts.exception(f.vector(), f.errorCode(), f.hasErrorCode());
+                cpu.interrupts.fault(f);
+                blockStart = true;
             }
         }
+    }
+
+    /**
+     * Compiled code runs whole blocks: not while anything needs control at every boundary (a
+     * debugger's hook, single-stepping, an interrupt shadow), and only under a flat 32-bit CS.
+     */
+    private boolean compiledCodeAllowed() {
+        return !s.attention && cpu.boundaryHook == null && !s.flags.trap() && !s.singleStepPending
+                && cs.limit == -1 && (cs.attributes & Segment.DEFAULT_BIG) != 0;
     }
 
     /**
@@ -188,71 +190,5 @@ final class Interpreter {
             s.attention = false;
         }
         return s.halted;
-    }
-
-    /** The decoded instruction at CS:eip, from the cache when possible. */
-    private Insn fetch(int eip) {
-        Segment cs = this.cs;
-        boolean code32 = (cs.attributes & Segment.DEFAULT_BIG) != 0;
-        int linear = cs.base + eip;
-        int physical = mmu.translateRead(linear);
-        int frame = physical >>> 12;
-        Insn d;
-        if (frame < frames.length) {
-            Insn[] page = frames[frame];
-            if (page != null) {
-                d = page[physical & (PAGE_SIZE - 1)];
-                if (d != null && d.code32 == code32) {
-                    if (cs.limit != -1) {
-                        checkCodeLimit(cs, eip, d.length);
-                    } else {
-                        rememberFetchPage(linear, page, code32);
-                    }
-                    return d;
-                }
-            }
-            d = decode(linear, code32);
-            if ((linear & (PAGE_SIZE - 1)) + d.length <= PAGE_SIZE) {
-                d = cache(frame, physical & (PAGE_SIZE - 1), d);
-            }
-        } else {
-            d = decode(linear, code32);
-        }
-        if (cs.limit != -1) {
-            checkCodeLimit(cs, eip, d.length);
-        }
-        return d;
-    }
-
-    private void rememberFetchPage(int linear, Insn[] page, boolean code32) {
-        fetchPage = page;
-        fetchPageLinear = linear & ~(PAGE_SIZE - 1);
-        fetchCode32 = code32;
-    }
-
-    /** Every byte of the instruction must lie within CS. */
-    private void checkCodeLimit(Segment cs, int eip, int length) {
-        long last = (eip & 0xFFFFFFFFL) + length - 1;
-        if (last > (cs.limit & 0xFFFFFFFFL)) {
-            throw s.fault.generalProtection(0);
-        }
-    }
-
-    private Insn decode(int linear, boolean code32) {
-        decoder.decode(scratch, linear, code32);
-        return scratch;
-    }
-
-    private Insn cache(int frame, int offset, Insn decoded) {
-        Insn[] page = frames[frame];
-        if (page == null) {
-            page = new Insn[PAGE_SIZE];
-            frames[frame] = page;
-            ram.markCodeFrame(frame);
-        }
-        Insn d = new Insn();
-        d.copyFrom(decoded);
-        page[offset] = d;
-        return d;
     }
 }

@@ -145,11 +145,24 @@ public final class InterruptDelivery {
         s.halted = false;
         try {
             deliver(vector, 0, false, EXTERNAL, s.eip);
-        } catch (CpuFault f) {
-            exception(f.vector(), f.errorCode(), f.hasErrorCode());
-        } catch (PageFault pf) {
+        } catch (CpuFault | PageFault f) {
+            fault(f);
+        }
+    }
+
+    /**
+     * Delivers an exception raised while executing, by either tier, or while delivering an
+     * external interrupt: a page fault sets CR2 first. The caller has already put EIP and ESP
+     * back to the start of the faulting instruction.
+     */
+    void fault(RuntimeException f) {
+        if (f instanceof PageFault) {
+            PageFault pf = (PageFault) f;
             s.cr2 = pf.linearAddress();
             exception(Vectors.PF, pf.errorCode(), true);
+        } else {
+            CpuFault cf = (CpuFault) f;
+            exception(cf.vector(), cf.errorCode(), cf.hasErrorCode());
         }
     }
 

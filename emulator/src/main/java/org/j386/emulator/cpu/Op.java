@@ -5,11 +5,11 @@ package org.j386.emulator.cpu;
  * these and to the operand fields of {@link Insn}; several encodings share an operation when only
  * their operands differ (MOV AL,moffs is MOV r,r/m with a displacement-only memory operand).
  */
-final class Op {
+public final class Op {
     private Op() {
     }
 
-    static final int
+    public static final int
         UD = 0, FPU = 2, NOP = 3,
         // data movement
         MOV_RM_R = 10, MOV_R_RM = 11, MOV_RM_I = 12, MOVZX = 13, MOVSX = 14, LEA = 15, XCHG = 16,
@@ -43,14 +43,14 @@ final class Op {
     // ALU32_RR + op and ALU32_RI + op for each of the eight ALU operations. Jcc (every width)
     // sits among them. The block is dense so that the executor's first switch compiles to a jump
     // table rather than a search.
-    static final int ALU32_RR = 200, ALU32_RI = 208, MOV32_RR = 216, MOV32_RI = 217, MOV32_LOAD = 218,
+    public static final int ALU32_RR = 200, ALU32_RI = 208, MOV32_RR = 216, MOV32_RI = 217, MOV32_LOAD = 218,
         MOV32_STORE = 219, INC32 = 220, DEC32 = 221, TEST32_RR = 222, JCC = 223,
         SHIFT32_RI = 224;
 
     // ALU operations, in their encoding order.
-    static final int ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7;
+    public static final int ADD = 0, OR = 1, ADC = 2, SBB = 3, AND = 4, SUB = 5, XOR = 6, CMP = 7;
     // Shift and rotate operations, in their encoding order (6 is an alias of SHL).
-    static final int ROL = 0, ROR = 1, RCL = 2, RCR = 3, SHL = 4, SHR = 5, SAL = 6, SAR = 7;
+    public static final int ROL = 0, ROR = 1, RCL = 2, RCR = 3, SHL = 4, SHR = 5, SAL = 6, SAR = 7;
     // Bit-test operations.
-    static final int BT = 0, BTS = 1, BTR = 2, BTC = 3;
+    public static final int BT = 0, BTS = 1, BTR = 2, BTC = 3;
 }

@@ -23,7 +23,7 @@ public final class Mmu {
     // Page-table entry bits.
 
     private final PhysicalMemory ram;
-    private Runnable translationListener = () -> { };
+    private Runnable[] translationListeners = new Runnable[0];
     private final PageFault fault = new PageFault();
     private final int[] tlb = new int[1 << 20];
     /** Linear pages with a TLB entry, so a flush clears only those. */
@@ -67,8 +67,15 @@ public final class Mmu {
      * flush of any extent, a paging-mode change, a privilege change. The CPU keeps a shortcut to
      * the current code page and drops it then.
      */
-    public void setTranslationListener(Runnable listener) {
-        this.translationListener = listener;
+    public void addTranslationListener(Runnable listener) {
+        translationListeners = java.util.Arrays.copyOf(translationListeners, translationListeners.length + 1);
+        translationListeners[translationListeners.length - 1] = listener;
+    }
+
+    private void translationsChanged() {
+        for (Runnable listener : translationListeners) {
+            listener.run();
+        }
     }
 
     // ---- configuration, driven by the CPU's control-register writes ----
@@ -103,7 +110,7 @@ public final class Mmu {
     /** Ordinary accesses are checked as user accesses while this is set (CPL 3). */
     public void setUserMode(boolean user) {
         this.userMode = user;
-        translationListener.run();
+        translationsChanged();
     }
 
     public boolean userMode() {
@@ -111,7 +118,7 @@ public final class Mmu {
     }
 
     public void invalidatePage(int linear) {
-        translationListener.run();
+        translationsChanged();
         int page = linear >>> 12;
         if (largeRegion[page >>> 10]) {
             int first = page & ~0x3FF;
@@ -124,7 +131,7 @@ public final class Mmu {
     }
 
     public void flushAll() {
-        translationListener.run();
+        translationsChanged();
         for (int i = 0; i < filledCount; i++) {
             tlb[filled[i]] = 0;
         }
@@ -133,7 +140,7 @@ public final class Mmu {
     }
 
     private void flushNonGlobal() {
-        translationListener.run();
+        translationsChanged();
         int kept = 0;
         for (int i = 0; i < filledCount; i++) {
             int page = filled[i];

@@ -3,6 +3,7 @@ package org.j386.emulator.memory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.function.IntConsumer;
 
 /**
@@ -22,7 +23,8 @@ public final class PhysicalMemory {
     private final int size;
     /** One flag per 4 KiB frame: non-zero while decoded code from that frame is cached. */
     private final byte[] codeFrames;
-    private IntConsumer codeWriteListener = frame -> { };
+    /** Told of the first write to a marked frame: the decode cache and the compiled-code cache. */
+    private IntConsumer[] codeWriteListeners = new IntConsumer[0];
 
     public PhysicalMemory(int sizeBytes) {
         if (sizeBytes <= 0 || (sizeBytes & 0xFFF) != 0) {
@@ -108,12 +110,21 @@ public final class PhysicalMemory {
         }
     }
 
-    public void setCodeWriteListener(IntConsumer listener) {
-        this.codeWriteListener = listener;
+    /** Adds a listener for the first write to a frame marked by {@link #markCodeFrame}. */
+    public void addCodeWriteListener(IntConsumer listener) {
+        codeWriteListeners = Arrays.copyOf(codeWriteListeners, codeWriteListeners.length + 1);
+        codeWriteListeners[codeWriteListeners.length - 1] = listener;
+    }
+
+    /** Whether a frame is marked as holding cached code. */
+    public boolean isCodeFrame(int frame) {
+        return frame >= 0 && frame < codeFrames.length && codeFrames[frame] != 0;
     }
 
     private void codeWritten(int frame) {
         codeFrames[frame] = 0;
-        codeWriteListener.accept(frame);
+        for (IntConsumer listener : codeWriteListeners) {
+            listener.accept(frame);
+        }
     }
 }

@@ -27,7 +27,7 @@ class PhysicalMemoryTest {
     void writingACodeFrameNotifiesTheDecodeCacheOnce() {
         PhysicalMemory m = new PhysicalMemory(8192);
         int[] calls = new int[2];
-        m.setCodeWriteListener(frame -> calls[frame]++);
+        m.addCodeWriteListener(frame -> calls[frame]++);
         m.markCodeFrame(1);
         m.write8(0x1000, 1);
         m.write8(0x1001, 1);

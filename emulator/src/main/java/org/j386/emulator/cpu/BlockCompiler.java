@@ -1,0 +1,25 @@
+package org.j386.emulator.cpu;
+
+/**
+ * The seam between the run loop and a translator (the bytecode tier in {@code jit}): the run loop
+ * counts how often each block entry is reached and asks for a compiled block once it is hot.
+ */
+public interface BlockCompiler {
+    /**
+     * Compiles the block starting at {@code eip}; null when nothing there is worth compiling (the
+     * run loop then interprets it and does not ask again until the page changes).
+     */
+    CompiledBlock compile(BlockSource source, int eip);
+
+    /** Entries after which a block entry is compiled; 0 compiles every entry on first sight. */
+    int threshold();
+
+    /** The instructions of one code page, decoded ahead of execution. */
+    interface BlockSource {
+        /**
+         * The instruction at {@code eip}, or null when it does not lie wholly in the same page as the
+         * block's start (the block must end before it).
+         */
+        Insn at(int eip);
+    }
+}

@@ -1,0 +1,133 @@
+package org.j386.emulator.cpu;
+
+/**
+ * What compiled blocks call: operand access with the interpreter's segment and paging checks, the
+ * lazy-flag record, and the interpreter's implementation of every operation the translator does
+ * not inline. Each method is the interpreter's own code path, so both tiers share one
+ * implementation of each operation; the methods are small so that the JVM inlines them into the
+ * compiled blocks.
+ */
+public final class BlockRuntime {
+    public final CpuState state;
+    public final int[] regs;
+    private final Operands x;
+    private final Flags flags;
+    private final Executor executor;
+    private final CodeCache cache;
+
+    BlockRuntime(CpuState state, Operands x, Executor executor, CodeCache cache) {
+        this.state = state;
+        this.regs = state.regs;
+        this.x = x;
+        this.flags = state.flags;
+        this.executor = executor;
+        this.cache = cache;
+    }
+
+    // ---- memory, by segment and offset ----
+
+    public int read8(int sreg, int offset) {
+        return x.readMem(sreg, offset, 0);
+    }
+
+    public int read16(int sreg, int offset) {
+        return x.readMem(sreg, offset, 1);
+    }
+
+    public int read32(int sreg, int offset) {
+        return x.read32(sreg, offset);
+    }
+
+    public void write8(int sreg, int offset, int v) {
+        x.writeMem(sreg, offset, 0, v);
+    }
+
+    public void write16(int sreg, int offset, int v) {
+        x.writeMem(sreg, offset, 1, v);
+    }
+
+    public void write32(int sreg, int offset, int v) {
+        x.write32(sreg, offset, v);
+    }
+
+    /**
+     * The first half of a read-modify-write: the linear address, checked for writing, of {@code
+     * size} (0 byte, 1 word, 2 dword) at {@code offset}. Then {@link #readLinear} and {@link
+     * #writeLinear}, as the interpreter's ALU forms do.
+     */
+    public int linearForWrite(int sreg, int offset, int size) {
+        return x.linearWrite(sreg, offset, Operands.BYTES[size]);
+    }
+
+    public int linearForRead(int sreg, int offset, int size) {
+        return x.linearRead(sreg, offset, Operands.BYTES[size]);
+    }
+
+    public int readLinear(int linear, int size) {
+        return x.read(linear, size);
+    }
+
+    public void writeLinear(int linear, int size, int v) {
+        x.write(linear, size, v);
+    }
+
+    // ---- stack ----
+
+    public void push(int v, boolean operand32) {
+        x.push(v, operand32);
+    }
+
+    public int pop(boolean operand32) {
+        return x.pop(operand32);
+    }
+
+    // ---- the lazy flags ----
+
+    public void recordAdd(int size, int a, int b, int r) {
+        flags.add(size, a, b, r);
+    }
+
+    public void recordSub(int size, int a, int b, int r) {
+        flags.sub(size, a, b, r);
+    }
+
+    public void recordLogic(int size, int r) {
+        flags.logic(size, r);
+    }
+
+    public void recordIncDec(boolean inc, int size, int a, int r, int carry) {
+        flags.incDec(inc, size, a, r, carry);
+    }
+
+    /** CF as the flags now stand, 0 or 1. */
+    public int carry() {
+        return flags.cfBit();
+    }
+
+    public boolean condition(int cc) {
+        return flags.condition(cc);
+    }
+
+    public static int carryOfAdd(int size, int a, int b, int r) {
+        return Flags.carryOfAdd(size, a, b, r);
+    }
+
+    public static int borrowOfSub(int size, int a, int b, int r) {
+        return Flags.borrowOfSub(size, a, b, r);
+    }
+
+    // ---- everything else: the interpreter's implementation ----
+
+    /**
+     * Executes one instruction as the interpreter does; EIP must already point past it and the
+     * instruction count include it.
+     */
+    public void execute(Insn d) {
+        executor.execute(d);
+    }
+
+    /** Whether a frame holding cached code was written since the block was entered. */
+    public boolean codeWritten() {
+        return cache.codeWritten;
+    }
+}

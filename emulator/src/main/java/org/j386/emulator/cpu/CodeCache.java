@@ -1,0 +1,304 @@
+package org.j386.emulator.cpu;
+
+import java.util.Arrays;
+import org.j386.emulator.memory.Mmu;
+import org.j386.emulator.memory.PhysicalMemory;
+
+/**
+ * Everything the processor keeps about code it has seen: decoded instructions and compiled blocks
+ * by physical frame, how often each block entry was reached, and the fetch shortcut.
+ *
+ * <p><b>By physical frame.</b> Entries are kept per physical 4 KiB frame, indexed by the offset of
+ * their first byte, so a page mapped at several linear addresses is decoded once and a change of
+ * mapping needs no flush: every entry into a block translates CS:EIP afresh (or finds it in the
+ * shortcut, which every change of translation drops). The frame is marked in {@link
+ * PhysicalMemory}; the first write to it drops everything kept for it (self-modifying code,
+ * loaders) and raises {@link #codeWritten}, which compiled code polls after each store so that a
+ * block that rewrote itself stops after the store. An instruction that crosses into the next page
+ * is never cached: its tail may be remapped or rewritten independently.
+ *
+ * <p><b>The fetch shortcut</b> is the page last fetched from, by linear page, set up only under a
+ * flat CS (limit 4 GiB). Straight-line code and loops then find their next instruction with one
+ * comparison. It is dropped whenever anything it summarises may have changed: a CS load, any TLB
+ * flush or privilege change, a write to a frame holding code, and every entry to the run loop.
+ */
+final class CodeCache {
+    static final int PAGE_SIZE = 4096;
+
+    /** What is kept for one physical frame. */
+    static final class CodePage {
+        final int frame;
+        /** Decoded instructions by offset; each remembers the CS size it was decoded under. */
+        final Insn[] insns = new Insn[PAGE_SIZE];
+        /** Compiled blocks by the offset of their entry; null until the first is compiled. */
+        CompiledBlock[] blocks;
+        /** Entries reached per offset before compilation; negative: not compilable there. */
+        short[] heat;
+
+        CodePage(int frame) {
+            this.frame = frame;
+        }
+    }
+
+    private final CpuState s;
+    private final Mmu mmu;
+    private final PhysicalMemory ram;
+    private final Decoder decoder;
+    /** Where instructions are decoded before they are cached, or when they cannot be. */
+    private final Insn scratch = new Insn();
+    /** The CS register (the object is fixed; loads change its fields). */
+    private final Segment cs;
+    private final CodePage[] frames;
+
+    CodePage fetchPage;
+    /** Linear address of the shortcut's page, or 1 (never page-aligned) when there is none. */
+    int fetchPageLinear = 1;
+    /** The CS size when the shortcut was set up: a page may also hold entries of the other size. */
+    boolean fetchCode32;
+
+    /** Set when a frame holding cached code is written; compiled code polls and clears it. */
+    boolean codeWritten;
+
+    private BlockCompiler compiler;
+    /** Upper bound on the bytes of compiled code kept; past it every block is dropped. */
+    private long codeLimit = Long.MAX_VALUE;
+    private long codeBytes;
+    final JitStatistics stats = new JitStatistics();
+
+    CodeCache(CpuState s, Mmu mmu) {
+        this.s = s;
+        this.mmu = mmu;
+        this.ram = mmu.physical();
+        this.decoder = new Decoder(mmu, s);
+        this.cs = s.segs[CpuState.CS];
+        this.frames = new CodePage[ram.size() / PAGE_SIZE];
+        ram.addCodeWriteListener(this::frameWritten);
+        mmu.addTranslationListener(this::forgetFetchPage);
+    }
+
+    void setCompiler(BlockCompiler compiler, long codeLimitBytes) {
+        this.compiler = compiler;
+        this.codeLimit = codeLimitBytes;
+        dropCompiledBlocks();
+    }
+
+    BlockCompiler compiler() {
+        return compiler;
+    }
+
+    private void frameWritten(int frame) {
+        if (frame < frames.length && frames[frame] != null) {
+            CodePage page = frames[frame];
+            if (page.blocks != null) {
+                stats.invalidatedBySelfModification++;
+                dropBlocksOf(page);
+            }
+            frames[frame] = null;
+        }
+        codeWritten = true;
+        forgetFetchPage();
+    }
+
+    /** Drops everything (after the loader wrote code, or a debugger patched memory). */
+    void flush() {
+        for (CodePage page : frames) {
+            if (page != null && page.blocks != null) {
+                stats.invalidatedByFlush++;
+                dropBlocksOf(page);
+            }
+        }
+        Arrays.fill(frames, null);
+        forgetFetchPage();
+    }
+
+    /** Drops compiled code only, keeping decoded instructions (the cache's bound was reached). */
+    private void dropCompiledBlocks() {
+        for (CodePage page : frames) {
+            if (page != null) {
+                if (page.blocks != null) {
+                    dropBlocksOf(page);
+                }
+                page.heat = null;
+            }
+        }
+        codeBytes = 0;
+    }
+
+    private void dropBlocksOf(CodePage page) {
+        for (CompiledBlock b : page.blocks) {
+            if (b != null) {
+                codeBytes -= b.codeBytes;
+                stats.blocksDropped++;
+            }
+        }
+        page.blocks = null;
+    }
+
+    /** Called when CS, the translation of code addresses or the privilege level may have changed. */
+    void forgetFetchPage() {
+        fetchPageLinear = 1;
+        fetchPage = null;
+    }
+
+    // ---- the interpreter's fetch ----
+
+    /** The decoded instruction at CS:eip, from the cache when possible. */
+    Insn fetch(int eip) {
+        Segment cs = this.cs;
+        boolean code32 = (cs.attributes & Segment.DEFAULT_BIG) != 0;
+        int linear = cs.base + eip;
+        int physical = mmu.translateRead(linear);
+        int frame = physical >>> 12;
+        Insn d;
+        if (frame < frames.length) {
+            CodePage page = frames[frame];
+            if (page != null) {
+                d = page.insns[physical & (PAGE_SIZE - 1)];
+                if (d != null && d.code32 == code32) {
+                    if (cs.limit != -1) {
+                        checkCodeLimit(cs, eip, d.length);
+                    } else {
+                        rememberFetchPage(linear, page, code32);
+                    }
+                    return d;
+                }
+            }
+            d = decode(linear, code32);
+            if ((linear & (PAGE_SIZE - 1)) + d.length <= PAGE_SIZE) {
+                d = cache(pageOf(frame), physical & (PAGE_SIZE - 1), d);
+            }
+        } else {
+            d = decode(linear, code32);
+        }
+        if (cs.limit != -1) {
+            checkCodeLimit(cs, eip, d.length);
+        }
+        return d;
+    }
+
+    private void rememberFetchPage(int linear, CodePage page, boolean code32) {
+        fetchPage = page;
+        fetchPageLinear = linear & ~(PAGE_SIZE - 1);
+        fetchCode32 = code32;
+    }
+
+    /** Every byte of the instruction must lie within CS. */
+    private void checkCodeLimit(Segment cs, int eip, int length) {
+        long last = (eip & 0xFFFFFFFFL) + length - 1;
+        if (last > (cs.limit & 0xFFFFFFFFL)) {
+            throw s.fault.generalProtection(0);
+        }
+    }
+
+    private Insn decode(int linear, boolean code32) {
+        decoder.decode(scratch, linear, code32);
+        return scratch;
+    }
+
+    private CodePage pageOf(int frame) {
+        CodePage page = frames[frame];
+        if (page == null) {
+            page = new CodePage(frame);
+            frames[frame] = page;
+        }
+        return page;
+    }
+
+    private Insn cache(CodePage page, int offset, Insn decoded) {
+        ram.markCodeFrame(page.frame);
+        Insn d = new Insn();
+        d.copyFrom(decoded);
+        page.insns[offset] = d;
+        return d;
+    }
+
+    // ---- compiled blocks ----
+
+    /**
+     * The compiled block entered at CS:eip, compiling it when it has become hot; null when there is
+     * none yet. Only under a flat 32-bit CS. Translating EIP may raise the page fault the
+     * instruction fetch would raise.
+     */
+    CompiledBlock blockAt(int eip) {
+        int linear = cs.base + eip;
+        CodePage page;
+        if ((linear & ~(PAGE_SIZE - 1)) == fetchPageLinear && fetchCode32) {
+            page = fetchPage;
+        } else {
+            int frame = mmu.translateRead(linear) >>> 12;
+            if (frame >= frames.length) {
+                return null;
+            }
+            page = pageOf(frame);
+            rememberFetchPage(linear, page, true);
+        }
+        int offset = linear & (PAGE_SIZE - 1);
+        CompiledBlock[] blocks = page.blocks;
+        if (blocks != null) {
+            CompiledBlock b = blocks[offset];
+            if (b != null && b.eip == eip) {
+                return b;
+            }
+        }
+        short[] heat = page.heat;
+        if (heat == null) {
+            heat = new short[PAGE_SIZE];
+            page.heat = heat;
+        }
+        int h = heat[offset];
+        if (h < 0) {
+            return null;
+        }
+        if (h < compiler.threshold()) {
+            heat[offset] = (short) (h + 1);
+            return null;
+        }
+        return compile(page, linear, eip);
+    }
+
+    private CompiledBlock compile(CodePage page, int linear, int eip) {
+        int pageLinear = linear & ~(PAGE_SIZE - 1);
+        int offset = linear & (PAGE_SIZE - 1);
+        long started = System.nanoTime();
+        CompiledBlock b = compiler.compile(at -> {
+            int lin = cs.base + at;
+            if ((lin & ~(PAGE_SIZE - 1)) != pageLinear) {
+                return null;
+            }
+            int off = lin & (PAGE_SIZE - 1);
+            Insn d = page.insns[off];
+            if (d != null && d.code32) {
+                return d;
+            }
+            if (!decoder.decodeWithinFrame(scratch, (page.frame << 12) | off, lin, true)) {
+                return null;
+            }
+            return cache(page, off, scratch);
+        }, eip);
+        stats.compileNanos += System.nanoTime() - started;
+        if (frames[page.frame] != page) {
+            return null; // decoding ahead cannot write memory, but be safe against a dropped page
+        }
+        if (b == null) {
+            page.heat[offset] = Short.MIN_VALUE;
+            return null;
+        }
+        stats.blocksCompiled++;
+        stats.bytecodeBytes += b.codeBytes;
+        codeBytes += b.codeBytes;
+        if (codeBytes > codeLimit) {
+            stats.evictions++;
+            dropCompiledBlocks();
+            codeBytes = b.codeBytes;
+        }
+        ram.markCodeFrame(page.frame);
+        if (page.blocks == null) {
+            page.blocks = new CompiledBlock[PAGE_SIZE];
+        }
+        page.blocks[offset] = b;
+        if (page.heat == null) {
+            page.heat = new short[PAGE_SIZE];
+        }
+        return b;
+    }
+}

@@ -1,0 +1,32 @@
+package org.j386.emulator.cpu;
+
+/**
+ * A straight run of guest instructions compiled by a {@link BlockCompiler}, entered at one EIP of
+ * one physical page under a flat 32-bit code segment.
+ *
+ * <p>The contract with the run loop: {@link #run} is called only when the block's longest path
+ * fits the instruction budget and nothing needs per-instruction control. It leaves EIP and the
+ * instruction count exactly as the interpreter would have after the instructions it ran. An
+ * exception leaves the state of the start of the faulting instruction, with that instruction
+ * counted, and propagates to the run loop, which delivers it as it delivers the interpreter's.
+ */
+public abstract class CompiledBlock {
+    /** The EIP the block was compiled for (a physical page may be reached at several). */
+    public final int eip;
+    /** The most instructions one entry can retire: the run loop's budget check. */
+    public final int length;
+    /** Size of the generated code in bytes, for the cache's bound and the statistics. */
+    public int codeBytes;
+
+    protected CompiledBlock(int eip, int length) {
+        this.eip = eip;
+        this.length = length;
+    }
+
+    /**
+     * Runs from {@link #eip}; a block that loops back to its own start keeps looping while the
+     * next round fits before {@code limit} (a value of {@link CpuState#instructions}) and nothing
+     * asks for attention.
+     */
+    public abstract void run(long limit);
+}

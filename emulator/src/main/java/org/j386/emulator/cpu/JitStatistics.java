@@ -1,0 +1,52 @@
+package org.j386.emulator.cpu;
+
+/** What the bytecode tier did during a run, for {@code --stats}. */
+public final class JitStatistics {
+    long blocksCompiled;
+    long bytecodeBytes;
+    long compileNanos;
+    long invalidatedBySelfModification;
+    long invalidatedByFlush;
+    long evictions;
+    long blocksDropped;
+    long blockEntries;
+    long compiledInstructions;
+
+    public long blocksCompiled() {
+        return blocksCompiled;
+    }
+
+    /** Bytes of JVM bytecode generated, over the whole run. */
+    public long bytecodeBytes() {
+        return bytecodeBytes;
+    }
+
+    /** Host time spent translating, in nanoseconds. */
+    public long compileNanos() {
+        return compileNanos;
+    }
+
+    /** Pages whose compiled blocks were dropped because the guest wrote to them. */
+    public long invalidatedBySelfModification() {
+        return invalidatedBySelfModification;
+    }
+
+    /** Pages whose compiled blocks were dropped by a loader's or debugger's bulk write. */
+    public long invalidatedByFlush() {
+        return invalidatedByFlush;
+    }
+
+    /** Times the code cache reached its size limit and dropped every block. */
+    public long evictions() {
+        return evictions;
+    }
+
+    public long blockEntries() {
+        return blockEntries;
+    }
+
+    /** Instructions retired inside compiled blocks. */
+    public long compiledInstructions() {
+        return compiledInstructions;
+    }
+}
