@@ -48,6 +48,18 @@ final class MachineOptions {
             description = "one line per port access (io), interrupt or exception (int), page fault (pf), on stderr; repeatable or comma-separated")
     List<String> trace = new ArrayList<>();
 
+    @Option(names = "--cpu", paramLabel = "jit|interp", defaultValue = "jit",
+            description = "jit compiles hot blocks to JVM bytecode; interp interprets every instruction (default: ${DEFAULT-VALUE})")
+    String cpu;
+
+    @Option(names = "--jit-threshold", paramLabel = "N", defaultValue = "" + MachineConfig.DEFAULT_JIT_THRESHOLD,
+            description = "entries into a block before it is compiled; 0 compiles on first sight (default: ${DEFAULT-VALUE})")
+    int jitThreshold;
+
+    @Option(names = "--jit-cache", paramLabel = "SIZE", defaultValue = "64M", converter = MemorySize.CodeCacheSize.class,
+            description = "compiled code kept before every block is dropped and compiled again when hot, 64K..1G (default: ${DEFAULT-VALUE})")
+    long jitCache;
+
     /** Builds the machine these options describe and loads the image; trace lines go to {@code err}. */
     Machine boot(GuestOutputs outputs, PrintWriter err) throws UsageException, IOException, ImageFormatException {
         Machine machine = create(outputs, err);
@@ -71,6 +83,12 @@ final class MachineOptions {
         config.commandLine = append;
         config.maxInstructions = maxInstructions <= 0 ? Long.MAX_VALUE : maxInstructions;
         config.traceOut = err;
+        config.cpuTier = parseTier(cpu);
+        if (jitThreshold < 0) {
+            throw new UsageException("--jit-threshold: " + jitThreshold + " must be 0 or more");
+        }
+        config.jitThreshold = jitThreshold;
+        config.jitCacheBytes = jitCache;
         config.debugcon = outputs.open("--debugcon", debugcon);
         config.serial = outputs.open("--serial", serial);
         for (String t : trace) {
@@ -80,6 +98,14 @@ final class MachineOptions {
             config.modules.add(MachineConfig.Module.parse(m, Path.of("")));
         }
         return new Machine(config);
+    }
+
+    private static MachineConfig.CpuTier parseTier(String name) throws UsageException {
+        switch (name.trim().toLowerCase()) {
+            case "jit": return MachineConfig.CpuTier.JIT;
+            case "interp": return MachineConfig.CpuTier.INTERP;
+            default: throw new UsageException("--cpu: unknown tier '" + name + "' (expected jit or interp)");
+        }
     }
 
     private static MachineConfig.Trace parseTrace(String name) throws UsageException {

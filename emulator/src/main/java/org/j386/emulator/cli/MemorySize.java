@@ -12,6 +12,11 @@ final class MemorySize implements CommandLine.ITypeConverter<Long> {
 
     @Override
     public Long convert(String text) {
+        return parse(text, MIN, MAX, "2M..2047M");
+    }
+
+    /** A size with an optional K, M or G suffix (plain numbers are MiB) within {@code min..max}. */
+    static long parse(String text, long min, long max, String range) {
         String t = text.trim().toUpperCase(Locale.ROOT);
         long unit = 1L << 20;
         if (t.endsWith("K")) {
@@ -28,13 +33,21 @@ final class MemorySize implements CommandLine.ITypeConverter<Long> {
         } catch (NumberFormatException e) {
             throw new CommandLine.TypeConversionException("'" + text + "' is not a memory size (examples: 32M, 512K, 1G)");
         }
-        if (n <= 0 || n > MAX / unit + 1) {
-            throw new CommandLine.TypeConversionException("'" + text + "' is outside 2M..2047M");
+        if (n <= 0 || n > max / unit + 1) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is outside " + range);
         }
         long bytes = n * unit;
-        if (bytes < MIN || bytes > MAX) {
-            throw new CommandLine.TypeConversionException("'" + text + "' is outside 2M..2047M");
+        if (bytes < min || bytes > max) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is outside " + range);
         }
         return (bytes + 0xFFF) & ~0xFFFL;
+    }
+
+    /** {@code --jit-cache}: the bound on compiled code kept, 64K..1G. */
+    static final class CodeCacheSize implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            return parse(text, 64L << 10, 1L << 30, "64K..1G");
+        }
     }
 }

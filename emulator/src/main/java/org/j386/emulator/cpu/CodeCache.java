@@ -147,7 +147,7 @@ final class CodeCache {
         Segment cs = this.cs;
         boolean code32 = (cs.attributes & Segment.DEFAULT_BIG) != 0;
         int linear = cs.base + eip;
-        int physical = mmu.translateRead(linear);
+        int physical = mmu.translateFetch(linear);
         int frame = physical >>> 12;
         Insn d;
         if (frame < frames.length) {
@@ -225,7 +225,7 @@ final class CodeCache {
         if ((linear & ~(PAGE_SIZE - 1)) == fetchPageLinear && fetchCode32) {
             page = fetchPage;
         } else {
-            int frame = mmu.translateRead(linear) >>> 12;
+            int frame = mmu.translateFetch(linear) >>> 12;
             if (frame >= frames.length) {
                 return null;
             }

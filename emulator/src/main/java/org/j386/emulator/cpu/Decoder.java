@@ -43,7 +43,7 @@ final class Decoder {
             }
             return mmu.physical().read8(physicalStart + pos++);
         }
-        return mmu.read8(start + pos++);
+        return mmu.fetch8(start + pos++);
     }
 
     /**

@@ -14,9 +14,11 @@ import org.j386.emulator.boot.LoadedKernel;
 import org.j386.emulator.boot.MultibootLoader;
 import org.j386.emulator.cpu.Cpu;
 import org.j386.emulator.cpu.CpuState;
+import org.j386.emulator.cpu.JitStatistics;
 import org.j386.emulator.cpu.Vectors;
 import org.j386.emulator.devices.MachineControl;
 import org.j386.emulator.devices.PcDevices;
+import org.j386.emulator.jit.BlockTranslator;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PhysicalMemory;
 import org.j386.emulator.memory.PortBus;
@@ -51,6 +53,9 @@ public final class Machine implements MachineControl {
         this.ram = new PhysicalMemory((int) config.memoryBytes);
         this.mmu = new Mmu(ram);
         this.cpu = new Cpu(mmu, ports);
+        if (config.cpuTier == MachineConfig.CpuTier.JIT) {
+            cpu.setBlockCompiler(new BlockTranslator(cpu.blockRuntime(), config.jitThreshold), config.jitCacheBytes);
+        }
         // Any device event (an interrupt request, a reprogrammed timer) ends the current slice, so
         // the loop below recomputes the deadline and the CPU takes the interrupt at the next boundary.
         Runnable attention = () -> {
@@ -293,6 +298,15 @@ public final class Machine implements MachineControl {
         out.printf("page faults      %d%n", mmu.pageFaults());
         out.printf("TLB hits         %d%n", mmu.tlbHits());
         out.printf("TLB misses       %d%n", mmu.tlbMisses());
+        if (config.cpuTier == MachineConfig.CpuTier.JIT) {
+            JitStatistics jit = cpu.jitStatistics();
+            out.printf("jit blocks       %d compiled, %d bytes of bytecode%n", jit.blocksCompiled(), jit.bytecodeBytes());
+            out.printf("jit compile time %.1f ms%n", jit.compileNanos() / 1e6);
+            out.printf("jit coverage     %.1f%% of instructions in compiled code, %d block entries%n",
+                    s.instructions > 0 ? 100.0 * jit.compiledInstructions() / s.instructions : 0.0, jit.blockEntries());
+            out.printf("jit invalidated  %d pages by guest writes, %d by loader or debugger writes; %d cache evictions%n",
+                    jit.invalidatedBySelfModification(), jit.invalidatedByFlush(), jit.evictions());
+        }
     }
 
     static String hex(int v) {

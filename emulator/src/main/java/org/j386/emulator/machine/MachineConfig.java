@@ -12,6 +12,17 @@ public final class MachineConfig {
     /** Event classes that {@code --trace} can print. */
     public enum Trace { IO, INT, PF }
 
+    /** Which tier runs guest code: the bytecode tier with the interpreter beside it, or the interpreter alone. */
+    public enum CpuTier { JIT, INTERP }
+
+    public static final int DEFAULT_JIT_THRESHOLD = 32;
+
+    public CpuTier cpuTier = CpuTier.JIT;
+    /** Entries into a block before it is compiled (0: on first sight). */
+    public int jitThreshold = DEFAULT_JIT_THRESHOLD;
+    /** Bytes of generated code kept before the cache drops every block. */
+    public long jitCacheBytes = 64L << 20;
+
     public long memoryBytes = 32L << 20;
     /** Port 0xE9 output, or null to discard. */
     public OutputStream debugcon;

@@ -163,6 +163,29 @@ public final class Mmu {
         return translate(linear, false, userMode);
     }
 
+    /**
+     * Translation for an instruction fetch: as {@link #translateRead}, walking and faulting alike,
+     * but a hit is not counted. Fetches are not counted because how often code is fetched depends
+     * on how it is executed (decoded once and cached, or compiled), while data accesses are the
+     * program's own: counting only those makes the statistics the same under either CPU tier.
+     */
+    public int translateFetch(int linear) {
+        if (identity) {
+            return linear;
+        }
+        int need = userMode ? NEED_USER_READ : NEED_READ;
+        int e = tlb[linear >>> 12];
+        if ((e & need) == need) {
+            return (e & 0xFFFFF000) | (linear & 0xFFF);
+        }
+        return miss(linear, false, userMode);
+    }
+
+    /** A byte of an instruction, fetched through {@link #translateFetch}. */
+    public int fetch8(int linear) {
+        return ram.read8(translateFetch(linear));
+    }
+
     public int translateWrite(int linear) {
         return translate(linear, true, userMode);
     }

@@ -1,0 +1,1079 @@
+package org.j386.emulator.jit;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.j386.emulator.cpu.Insn;
+import org.j386.emulator.cpu.Op;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Generates the class of one block: a subclass of {@code CompiledBlock} whose {@code run} method
+ * executes the block's instructions.
+ *
+ * <p><b>Registers</b> (all but ESP) live in JVM locals inside the block, and are written back at
+ * each exit, before each call into the interpreter's implementation, and by the exception handler
+ * of each instruction that can fault. ESP stays in the state array, because the stack helpers and
+ * every operation the interpreter runs use it there.
+ *
+ * <p><b>Flags</b> are the interpreter's lazy record, kept in locals: each flag-setting instruction
+ * stores its operands and result, and only the kind of record is known while generating. Branches
+ * test the operands directly (a compare and a jump become one JVM comparison); the record is
+ * written to {@code Flags} only where something outside the block may read it. Records nobody
+ * reads cost nothing once the JVM removes the dead stores.
+ *
+ * <p><b>Faults.</b> Every instruction that can fault has its own exception-table range. Its
+ * handler writes back the registers and the flag record as they stood at the instruction's start,
+ * sets EIP to it and counts it, then rethrows: the run loop delivers the fault exactly as the
+ * interpreter's. Instructions therefore commit nothing to locals before their last possible
+ * fault.
+ *
+ * <p><b>Everything else</b> goes to the interpreter's implementation ({@code BlockRuntime.execute})
+ * with the state written back first: both tiers share one implementation of every operation.
+ */
+final class BlockEmitter implements Opcodes {
+    private static final String NAME = "org/j386/emulator/jit/Block";
+    private static final String SUPER = "org/j386/emulator/cpu/CompiledBlock";
+    private static final String RT = "org/j386/emulator/cpu/BlockRuntime";
+    private static final String STATE = "org/j386/emulator/cpu/CpuState";
+    private static final String INSN = "org/j386/emulator/cpu/Insn";
+    private static final String PAGE_FAULT = "org/j386/emulator/memory/PageFault";
+    private static final String CPU_FAULT = "org/j386/emulator/cpu/CpuFault";
+
+    // JVM locals of run(long limit)
+    private static final int THIS = 0, LIMIT = 1, L_RT = 3, L_S = 4, L_REGS = 5, R0 = 6, BASE = 14,
+            FA = 16, FB = 17, FR = 18, FC = 19, T1 = 20, T2 = 21, LIN = 22, SAVED_ESP = 23, EXC = 24, T3 = 25,
+            TA = 26, TB = 27, TR = 28, TC = 29;
+    private static final int ESP = 4;
+    /** Every register kept in a local: all but ESP. */
+    private static final int LOCAL_REGS = 0xEF;
+    private static final int[] MASK = {0xFF, 0xFFFF, -1};
+
+    // Kinds of flag record, as known while generating.
+    private static final int MEMORY = 0, ADD = 1, SUB = 2, SBB = 3, LOGIC = 4, INC = 5, DEC = 6;
+
+    private final int entryEip;
+    private final List<Insn> insns;
+    private final List<Integer> eips;
+    private final MethodVisitor mv;
+    private final List<Runnable> handlers = new ArrayList<>();
+    private final Label head = new Label();
+
+    private int flagKind = MEMORY;
+    private int flagSize;
+    /** Registers written since they were last stored to the state. */
+    private int dirty;
+
+    // The instruction being generated, and its state at the start (for its fault handler).
+    private int k;
+    private Label faultStart;
+    private int startDirty;
+    private int startKind;
+    private int startSize;
+
+    private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, MethodVisitor mv) {
+        this.entryEip = entryEip;
+        this.insns = insns;
+        this.eips = eips;
+        this.mv = mv;
+    }
+
+    static byte[] emit(int entryEip, List<Insn> insns, List<Integer> eips) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                // Only the two fault types meet, at the handlers.
+                return "java/lang/RuntimeException";
+            }
+        };
+        cw.visit(V17, ACC_FINAL | ACC_SUPER, NAME, null, SUPER, null);
+        cw.visitField(ACC_PRIVATE | ACC_FINAL, "rt", "L" + RT + ";", null, null).visitEnd();
+        cw.visitField(ACC_PRIVATE | ACC_FINAL, "insns", "[L" + INSN + ";", null, null).visitEnd();
+
+        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "(L" + RT + ";[L" + INSN + ";)V", null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitLdcInsn(entryEip);
+        init.visitLdcInsn(maxLength(insns));
+        init.visitMethodInsn(INVOKESPECIAL, SUPER, "<init>", "(II)V", false);
+        init.visitVarInsn(ALOAD, 0);
+        init.visitVarInsn(ALOAD, 1);
+        init.visitFieldInsn(PUTFIELD, NAME, "rt", "L" + RT + ";");
+        init.visitVarInsn(ALOAD, 0);
+        init.visitVarInsn(ALOAD, 2);
+        init.visitFieldInsn(PUTFIELD, NAME, "insns", "[L" + INSN + ";");
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+
+        MethodVisitor run = cw.visitMethod(ACC_PUBLIC, "run", "(J)V", null, null);
+        new BlockEmitter(entryEip, insns, eips, run).body();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** The budget check counts every instruction: side exits only make a run shorter. */
+    private static int maxLength(List<Insn> insns) {
+        return insns.size();
+    }
+
+    // ---- the method ----
+
+    private void body() {
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, THIS);
+        mv.visitFieldInsn(GETFIELD, NAME, "rt", "L" + RT + ";");
+        mv.visitVarInsn(ASTORE, L_RT);
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitFieldInsn(GETFIELD, RT, "state", "L" + STATE + ";");
+        mv.visitVarInsn(ASTORE, L_S);
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitFieldInsn(GETFIELD, RT, "regs", "[I");
+        mv.visitVarInsn(ASTORE, L_REGS);
+        loadAllRegisters();
+        mv.visitVarInsn(ALOAD, L_S);
+        mv.visitFieldInsn(GETFIELD, STATE, "instructions", "J");
+        mv.visitVarInsn(LSTORE, BASE);
+        for (int local : new int[] {FA, FB, FR, FC, T1, T2, LIN, SAVED_ESP, T3, TA, TB, TR, TC}) {
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, local);
+        }
+        mv.visitInsn(ACONST_NULL);
+        mv.visitVarInsn(ASTORE, EXC);
+        if (loopsToEntry()) {
+            // The back edge arrives with any register written: treat all as written from here on.
+            dirty = LOCAL_REGS;
+        }
+        mv.visitLabel(head);
+        boolean open = true;
+        for (k = 0; k < insns.size() && open; k++) {
+            open = instruction(insns.get(k));
+        }
+        if (open) {
+            Insn last = insns.get(insns.size() - 1);
+            exit(eips.get(insns.size() - 1) + last.length(), insns.size());
+        }
+        for (Runnable h : handlers) {
+            h.run();
+        }
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private boolean loopsToEntry() {
+        for (int i = 0; i < insns.size(); i++) {
+            Insn d = insns.get(i);
+            if ((d.op() == Op.JCC || d.op() == Op.JMP_REL) && branchTarget(d, eips.get(i)) == entryEip) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int branchTarget(Insn d, int eip) {
+        int target = eip + d.length() + d.imm();
+        return d.operand32() ? target : target & 0xFFFF;
+    }
+
+    private int eip() {
+        return eips.get(k);
+    }
+
+    private int next() {
+        return eips.get(k) + insns.get(k).length();
+    }
+
+    /** Generates instruction {@link #k}; false when control cannot fall through past it. */
+    private boolean instruction(Insn d) {
+        int op = d.op();
+        switch (op) {
+            case Op.NOP:
+                return true;
+            case Op.MOV32_RR:
+                loadReg32(d.reg());
+                storeReg32(d.rm());
+                return true;
+            case Op.MOV32_RI:
+                push(d.imm());
+                storeReg32(d.rm());
+                return true;
+            case Op.MOV32_LOAD:
+                beginFaultable();
+                readMemory(d, 2);
+                endFaultable();
+                storeReg32(d.reg());
+                return true;
+            case Op.MOV32_STORE:
+                loadReg32(d.reg());
+                writeMemory(d, 2);
+                return true;
+            case Op.MOV_RM_R:
+                readReg(d.reg(), d.size());
+                writeRm(d, d.size());
+                return true;
+            case Op.MOV_R_RM:
+                readRm(d, d.size());
+                endFaultableIfMemory(d);
+                writeReg(d.reg(), d.size());
+                return true;
+            case Op.MOV_RM_I:
+                push(d.imm());
+                writeRm(d, d.size());
+                return true;
+            case Op.MOVZX:
+                readRm(d, d.sub());
+                endFaultableIfMemory(d);
+                writeReg(d.reg(), d.size());
+                return true;
+            case Op.MOVSX:
+                readRm(d, d.sub());
+                endFaultableIfMemory(d);
+                mv.visitInsn(d.sub() == 0 ? I2B : I2S);
+                writeReg(d.reg(), d.size());
+                return true;
+            case Op.LEA:
+                effectiveAddress(d);
+                writeReg(d.reg(), d.size());
+                return true;
+            case Op.XCHG:
+                if (d.rm() < 0) {
+                    return callOut(d);
+                }
+                readReg(d.reg(), d.size());
+                mv.visitVarInsn(ISTORE, TB);
+                readReg(d.rm(), d.size());
+                mv.visitVarInsn(ISTORE, TA);
+                mv.visitVarInsn(ILOAD, TB);
+                writeReg(d.rm(), d.size());
+                mv.visitVarInsn(ILOAD, TA);
+                writeReg(d.reg(), d.size());
+                return true;
+            case Op.CBW:
+                loadReg32(0);
+                mv.visitInsn(d.size() == 2 ? I2S : I2B);
+                writeReg(0, d.size());
+                return true;
+            case Op.CWD:
+                loadReg32(0);
+                if (d.size() != 2) {
+                    mv.visitInsn(I2S);
+                }
+                push(31);
+                mv.visitInsn(ISHR);
+                writeReg(2, d.size());
+                return true;
+
+            case Op.ALU_RM_R:
+                return aluToRm(d, d.sub(), () -> readReg(d.reg(), d.size()), d.sub() != Op.CMP);
+            case Op.ALU_RM_I:
+                return aluToRm(d, d.sub(), () -> push(d.imm()), d.sub() != Op.CMP);
+            case Op.TEST_RM_R:
+                return aluToRm(d, Op.AND, () -> readReg(d.reg(), d.size()), false);
+            case Op.TEST_RM_I:
+                return aluToRm(d, Op.AND, () -> push(d.imm() & MASK[d.size()]), false);
+            case Op.TEST32_RR:
+                return aluToRm(d, Op.AND, () -> loadReg32(d.reg()), false);
+            case Op.ALU_R_RM:
+                return aluToRegister(d);
+            case Op.INC:
+            case Op.INC32:
+                return incDec(d, true);
+            case Op.DEC:
+            case Op.DEC32:
+                return incDec(d, false);
+            case Op.NOT:
+                return notNeg(d, false);
+            case Op.NEG:
+                return notNeg(d, true);
+
+            case Op.PUSH_R:
+                beginFaultable();
+                mv.visitVarInsn(ALOAD, L_RT);
+                readReg(d.reg(), d.size());
+                push(d.operand32() ? 1 : 0);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "push", "(IZ)V", false);
+                endFaultable();
+                checkCodeWritten();
+                return true;
+            case Op.PUSH_I:
+                beginFaultable();
+                mv.visitVarInsn(ALOAD, L_RT);
+                push(d.imm());
+                push(d.operand32() ? 1 : 0);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "push", "(IZ)V", false);
+                endFaultable();
+                checkCodeWritten();
+                return true;
+            case Op.POP_R:
+                beginFaultable();
+                mv.visitVarInsn(ALOAD, L_RT);
+                push(d.operand32() ? 1 : 0);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "pop", "(Z)I", false);
+                endFaultable();
+                writeReg(d.reg(), d.size());
+                return true;
+
+            case Op.SETCC:
+                conditionValue(d.sub());
+                writeRm(d, 0);
+                return true;
+            case Op.CMOVCC: {
+                readRm(d, d.size());
+                endFaultableIfMemory(d);
+                mv.visitVarInsn(ISTORE, TA);
+                Label skip = new Label();
+                jumpIf(d.sub() ^ 1, skip);
+                // The register counts as written on both paths: storing an unchanged one is harmless.
+                mv.visitVarInsn(ILOAD, TA);
+                writeReg(d.reg(), d.size());
+                mv.visitLabel(skip);
+                return true;
+            }
+
+            case Op.JCC: {
+                Label notTaken = new Label();
+                jumpIf(d.sub() ^ 1, notTaken);
+                branchTo(branchTarget(d, eip()));
+                mv.visitLabel(notTaken);
+                return true;
+            }
+            case Op.JMP_REL:
+                branchTo(branchTarget(d, eip()));
+                return false;
+
+            default:
+                if ((op >= Op.ALU32_RR && op < Op.ALU32_RR + 8)) {
+                    return aluToRm(d, op - Op.ALU32_RR, () -> loadReg32(d.reg()), op - Op.ALU32_RR != Op.CMP);
+                }
+                if ((op >= Op.ALU32_RI && op < Op.ALU32_RI + 8)) {
+                    return aluToRm(d, op - Op.ALU32_RI, () -> push(d.imm()), op - Op.ALU32_RI != Op.CMP);
+                }
+                return callOut(d);
+        }
+    }
+
+    // ---- arithmetic ----
+
+    /** ALU operation with the r/m operand as destination (or only read: CMP, TEST). */
+    private boolean aluToRm(Insn d, int alu, Runnable source, boolean store) {
+        int size = d.size();
+        if (d.rm() >= 0) {
+            readReg(d.rm(), size);
+            mv.visitVarInsn(ISTORE, TA);
+            source.run();
+            mv.visitVarInsn(ISTORE, TB);
+            compute(alu, size);
+            if (store) {
+                mv.visitVarInsn(ILOAD, TR);
+                writeReg(d.rm(), size);
+            }
+            commitFlags(alu, size);
+            return true;
+        }
+        beginFaultable();
+        mv.visitVarInsn(ALOAD, L_RT);
+        push(d.seg());
+        effectiveAddress(d);
+        push(size);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, store ? "linearForWrite" : "linearForRead", "(III)I", false);
+        mv.visitVarInsn(ISTORE, LIN);
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitVarInsn(ILOAD, LIN);
+        push(size);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "readLinear", "(II)I", false);
+        mv.visitVarInsn(ISTORE, TA);
+        source.run();
+        mv.visitVarInsn(ISTORE, TB);
+        compute(alu, size);
+        if (store) {
+            writeLinear(size, TR);
+        }
+        endFaultable();
+        commitFlags(alu, size);
+        if (store) {
+            checkCodeWritten();
+        }
+        return true;
+    }
+
+    /** ALU operation into a register from the r/m operand: the source is read first. */
+    private boolean aluToRegister(Insn d) {
+        int size = d.size();
+        readRm(d, size);
+        endFaultableIfMemory(d);
+        mv.visitVarInsn(ISTORE, TB);
+        readReg(d.reg(), size);
+        mv.visitVarInsn(ISTORE, TA);
+        compute(d.sub(), size);
+        if (d.sub() != Op.CMP) {
+            mv.visitVarInsn(ILOAD, TR);
+            writeReg(d.reg(), size);
+        }
+        commitFlags(d.sub(), size);
+        return true;
+    }
+
+    /** TR = TA op TB, unmasked, as the interpreter computes it (ADC and SBB take the carry in TC). */
+    private void compute(int alu, int size) {
+        if (alu == Op.ADC || alu == Op.SBB) {
+            carry();
+            mv.visitVarInsn(ISTORE, TC);
+        }
+        mv.visitVarInsn(ILOAD, TA);
+        mv.visitVarInsn(ILOAD, TB);
+        switch (alu) {
+            case Op.ADD: mv.visitInsn(IADD); break;
+            case Op.OR: mv.visitInsn(IOR); break;
+            case Op.AND: mv.visitInsn(IAND); break;
+            case Op.XOR: mv.visitInsn(IXOR); break;
+            case Op.ADC:
+                mv.visitInsn(IADD);
+                mv.visitVarInsn(ILOAD, TC);
+                mv.visitInsn(IADD);
+                break;
+            case Op.SBB:
+                mv.visitInsn(ISUB);
+                mv.visitVarInsn(ILOAD, TC);
+                mv.visitInsn(ISUB);
+                break;
+            default: mv.visitInsn(ISUB); break; // SUB, CMP
+        }
+        mv.visitVarInsn(ISTORE, TR);
+    }
+
+    /** The flag record of an ALU operation, from TA, TB, TR. */
+    private void commitFlags(int alu, int size) {
+        mv.visitVarInsn(ILOAD, TA);
+        mv.visitVarInsn(ISTORE, FA);
+        mv.visitVarInsn(ILOAD, TB);
+        mv.visitVarInsn(ISTORE, FB);
+        mv.visitVarInsn(ILOAD, TR);
+        mv.visitVarInsn(ISTORE, FR);
+        switch (alu) {
+            case Op.ADD: case Op.ADC: flagKind = ADD; break;
+            case Op.SUB: case Op.CMP: flagKind = SUB; break;
+            case Op.SBB: flagKind = SBB; break;
+            default: flagKind = LOGIC; break;
+        }
+        flagSize = size;
+    }
+
+    private boolean incDec(Insn d, boolean inc) {
+        int size = d.size();
+        // CF survives INC and DEC: take it from the record they replace.
+        carry();
+        mv.visitVarInsn(ISTORE, TC);
+        if (d.rm() >= 0) {
+            readReg(d.rm(), size);
+            mv.visitVarInsn(ISTORE, TA);
+            incremented(inc);
+            mv.visitVarInsn(ILOAD, TR);
+            writeReg(d.rm(), size);
+        } else {
+            beginFaultable();
+            linearForWrite(d);
+            mv.visitVarInsn(ALOAD, L_RT);
+            mv.visitVarInsn(ILOAD, LIN);
+            push(size);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "readLinear", "(II)I", false);
+            mv.visitVarInsn(ISTORE, TA);
+            incremented(inc);
+            writeLinear(size, TR);
+            endFaultable();
+        }
+        mv.visitVarInsn(ILOAD, TA);
+        mv.visitVarInsn(ISTORE, FA);
+        mv.visitVarInsn(ILOAD, TR);
+        mv.visitVarInsn(ISTORE, FR);
+        mv.visitVarInsn(ILOAD, TC);
+        mv.visitVarInsn(ISTORE, FC);
+        flagKind = inc ? INC : DEC;
+        flagSize = size;
+        if (d.rm() < 0) {
+            checkCodeWritten();
+        }
+        return true;
+    }
+
+    private void incremented(boolean inc) {
+        mv.visitVarInsn(ILOAD, TA);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(inc ? IADD : ISUB);
+        mv.visitVarInsn(ISTORE, TR);
+    }
+
+    /** NOT (no flags) and NEG (flags of 0 - a). */
+    private boolean notNeg(Insn d, boolean neg) {
+        int size = d.size();
+        if (d.rm() >= 0) {
+            readReg(d.rm(), size);
+            mv.visitVarInsn(ISTORE, TA);
+        } else {
+            beginFaultable();
+            linearForWrite(d);
+            mv.visitVarInsn(ALOAD, L_RT);
+            mv.visitVarInsn(ILOAD, LIN);
+            push(size);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "readLinear", "(II)I", false);
+            mv.visitVarInsn(ISTORE, TA);
+        }
+        mv.visitVarInsn(ILOAD, TA);
+        if (neg) {
+            mv.visitInsn(INEG);
+        } else {
+            mv.visitInsn(ICONST_M1);
+            mv.visitInsn(IXOR);
+        }
+        mv.visitVarInsn(ISTORE, TR);
+        if (d.rm() >= 0) {
+            mv.visitVarInsn(ILOAD, TR);
+            writeReg(d.rm(), size);
+        } else {
+            writeLinear(size, TR);
+            endFaultable();
+        }
+        if (neg) {
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, FA);
+            mv.visitVarInsn(ILOAD, TA);
+            mv.visitVarInsn(ISTORE, FB);
+            mv.visitVarInsn(ILOAD, TR);
+            mv.visitVarInsn(ISTORE, FR);
+            flagKind = SUB;
+            flagSize = size;
+        }
+        if (d.rm() < 0) {
+            checkCodeWritten();
+        }
+        return true;
+    }
+
+    private void linearForWrite(Insn d) {
+        mv.visitVarInsn(ALOAD, L_RT);
+        push(d.seg());
+        effectiveAddress(d);
+        push(d.size());
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "linearForWrite", "(III)I", false);
+        mv.visitVarInsn(ISTORE, LIN);
+    }
+
+    private void writeLinear(int size, int valueLocal) {
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitVarInsn(ILOAD, LIN);
+        push(size);
+        mv.visitVarInsn(ILOAD, valueLocal);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "writeLinear", "(III)V", false);
+    }
+
+    // ---- flags ----
+
+    /** Pushes CF (0 or 1) as the flags stand. */
+    private void carry() {
+        switch (flagKind) {
+            case ADD:
+            case SUB:
+            case SBB:
+                push(flagSize);
+                mv.visitVarInsn(ILOAD, FA);
+                mv.visitVarInsn(ILOAD, FB);
+                mv.visitVarInsn(ILOAD, FR);
+                mv.visitMethodInsn(INVOKESTATIC, RT, flagKind == ADD ? "carryOfAdd" : "borrowOfSub", "(IIII)I", false);
+                return;
+            case LOGIC:
+                mv.visitInsn(ICONST_0);
+                return;
+            case INC:
+            case DEC:
+                mv.visitVarInsn(ILOAD, FC);
+                return;
+            default:
+                mv.visitVarInsn(ALOAD, L_RT);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "carry", "()I", false);
+        }
+    }
+
+    /** Writes the record of kind {@code kind} from the flag locals into the processor's flags. */
+    private void materialize(int kind, int size) {
+        switch (kind) {
+            case MEMORY:
+                return;
+            case ADD:
+            case SUB:
+            case SBB:
+                mv.visitVarInsn(ALOAD, L_RT);
+                push(size);
+                mv.visitVarInsn(ILOAD, FA);
+                mv.visitVarInsn(ILOAD, FB);
+                mv.visitVarInsn(ILOAD, FR);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, kind == ADD ? "recordAdd" : "recordSub", "(IIII)V", false);
+                return;
+            case LOGIC:
+                mv.visitVarInsn(ALOAD, L_RT);
+                push(size);
+                mv.visitVarInsn(ILOAD, FR);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "recordLogic", "(II)V", false);
+                return;
+            default:
+                mv.visitVarInsn(ALOAD, L_RT);
+                push(kind == INC ? 1 : 0);
+                push(size);
+                mv.visitVarInsn(ILOAD, FA);
+                mv.visitVarInsn(ILOAD, FR);
+                mv.visitVarInsn(ILOAD, FC);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "recordIncDec", "(ZIIII)V", false);
+        }
+    }
+
+    /** Materialises the record on the straight-line path: from here on the flags are in memory. */
+    private void flagsToMemory() {
+        materialize(flagKind, flagSize);
+        flagKind = MEMORY;
+    }
+
+    /** Pushes 1 when condition {@code cc} holds, else 0. */
+    private void conditionValue(int cc) {
+        Label yes = new Label();
+        Label done = new Label();
+        jumpIf(cc, yes);
+        mv.visitInsn(ICONST_0);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(yes);
+        mv.visitInsn(ICONST_1);
+        mv.visitLabel(done);
+    }
+
+    /** Jumps to {@code target} when condition {@code cc} (Jcc's low nibble) holds. */
+    private void jumpIf(int cc, Label target) {
+        if (flagKind != MEMORY && directCondition(cc, target)) {
+            return;
+        }
+        flagsToMemory();
+        mv.visitVarInsn(ALOAD, L_RT);
+        push(cc);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "condition", "(I)Z", false);
+        mv.visitJumpInsn(IFNE, target);
+    }
+
+    /** The conditions that come straight from the record's operands; false for the others. */
+    private boolean directCondition(int cc, Label target) {
+        int size = flagSize;
+        switch (cc) {
+            case 0x4:
+                maskedResult(size);
+                mv.visitJumpInsn(IFEQ, target);
+                return true;
+            case 0x5:
+                maskedResult(size);
+                mv.visitJumpInsn(IFNE, target);
+                return true;
+            case 0x8:
+                signed(FR, size);
+                mv.visitJumpInsn(IFLT, target);
+                return true;
+            case 0x9:
+                signed(FR, size);
+                mv.visitJumpInsn(IFGE, target);
+                return true;
+            default:
+                break;
+        }
+        if (flagKind == SUB) {
+            switch (cc) {
+                case 0x2: unsignedOperands(size); mv.visitJumpInsn(IF_ICMPLT, target); return true;
+                case 0x3: unsignedOperands(size); mv.visitJumpInsn(IF_ICMPGE, target); return true;
+                case 0x6: unsignedOperands(size); mv.visitJumpInsn(IF_ICMPLE, target); return true;
+                case 0x7: unsignedOperands(size); mv.visitJumpInsn(IF_ICMPGT, target); return true;
+                case 0xC: signedOperands(size); mv.visitJumpInsn(IF_ICMPLT, target); return true;
+                case 0xD: signedOperands(size); mv.visitJumpInsn(IF_ICMPGE, target); return true;
+                case 0xE: signedOperands(size); mv.visitJumpInsn(IF_ICMPLE, target); return true;
+                case 0xF: signedOperands(size); mv.visitJumpInsn(IF_ICMPGT, target); return true;
+                default: return false;
+            }
+        }
+        if (flagKind == LOGIC) {
+            // CF = OF = 0: the conditions reduce to ZF and SF.
+            switch (cc) {
+                case 0x0: case 0x2: return true;                                        // never
+                case 0x1: case 0x3: mv.visitJumpInsn(GOTO, target); return true;       // always
+                case 0x6: maskedResult(size); mv.visitJumpInsn(IFEQ, target); return true;
+                case 0x7: maskedResult(size); mv.visitJumpInsn(IFNE, target); return true;
+                case 0xC: signed(FR, size); mv.visitJumpInsn(IFLT, target); return true;
+                case 0xD: signed(FR, size); mv.visitJumpInsn(IFGE, target); return true;
+                case 0xE: signed(FR, size); mv.visitJumpInsn(IFLE, target); return true;
+                case 0xF: signed(FR, size); mv.visitJumpInsn(IFGT, target); return true;
+                default: return false;
+            }
+        }
+        return false;
+    }
+
+    private void maskedResult(int size) {
+        mv.visitVarInsn(ILOAD, FR);
+        if (size != 2) {
+            push(MASK[size]);
+            mv.visitInsn(IAND);
+        }
+    }
+
+    private void signed(int local, int size) {
+        mv.visitVarInsn(ILOAD, local);
+        if (size == 1) {
+            mv.visitInsn(I2S);
+        } else if (size == 0) {
+            mv.visitInsn(I2B);
+        }
+    }
+
+    private void signedOperands(int size) {
+        signed(FA, size);
+        signed(FB, size);
+    }
+
+    /** Both operands, so that a signed comparison of them is the unsigned one of the originals. */
+    private void unsignedOperands(int size) {
+        for (int local : new int[] {FA, FB}) {
+            mv.visitVarInsn(ILOAD, local);
+            if (size == 2) {
+                push(Integer.MIN_VALUE);
+                mv.visitInsn(IXOR);
+            } else {
+                push(MASK[size]);
+                mv.visitInsn(IAND);
+            }
+        }
+    }
+
+    // ---- control ----
+
+    /** A taken branch: round again when it returns to the block's entry, else leave. */
+    private void branchTo(int target) {
+        if (target != entryEip) {
+            exit(target, k + 1);
+            return;
+        }
+        Label leave = new Label();
+        mv.visitVarInsn(LLOAD, BASE);
+        mv.visitLdcInsn((long) (k + 1));
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LSTORE, BASE);
+        // The entry expects the flags in memory, as when the block was entered.
+        materialize(flagKind, flagSize);
+        mv.visitVarInsn(ALOAD, L_S);
+        mv.visitFieldInsn(GETFIELD, STATE, "attention", "Z");
+        mv.visitJumpInsn(IFNE, leave);
+        mv.visitVarInsn(LLOAD, BASE);
+        mv.visitLdcInsn((long) insns.size());
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LLOAD, LIMIT);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFGT, leave);
+        mv.visitJumpInsn(GOTO, head);
+        mv.visitLabel(leave);
+        storeRegisters(dirty);
+        setEip(entryEip);
+        mv.visitVarInsn(ALOAD, L_S);
+        mv.visitVarInsn(LLOAD, BASE);
+        mv.visitFieldInsn(PUTFIELD, STATE, "instructions", "J");
+        mv.visitInsn(RETURN);
+    }
+
+    /** Leaves the block at {@code eip} with {@code count} instructions retired this round. */
+    private void exit(int eip, int count) {
+        storeRegisters(dirty);
+        materialize(flagKind, flagSize);
+        setEip(eip);
+        setInstructions(count);
+        mv.visitInsn(RETURN);
+    }
+
+    /** After a store: if it hit a page holding code, the rest of the block may be stale. */
+    private void checkCodeWritten() {
+        Label fine = new Label();
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "codeWritten", "()Z", false);
+        mv.visitJumpInsn(IFEQ, fine);
+        exit(next(), k + 1);
+        mv.visitLabel(fine);
+    }
+
+    /**
+     * The interpreter's implementation, with the state written back first and read again after.
+     * Operations that end a block end it here.
+     */
+    private boolean callOut(Insn d) {
+        boolean last = BlockTranslator.endsBlock(d);
+        storeRegisters(dirty);
+        dirty = 0;
+        flagsToMemory();
+        setInstructions(k + 1);
+        setEip(next());
+        mv.visitVarInsn(ALOAD, L_REGS);
+        push(ESP);
+        mv.visitInsn(IALOAD);
+        mv.visitVarInsn(ISTORE, SAVED_ESP);
+        Label start = new Label();
+        Label end = new Label();
+        Label handler = new Label();
+        mv.visitLabel(start);
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitVarInsn(ALOAD, THIS);
+        mv.visitFieldInsn(GETFIELD, NAME, "insns", "[L" + INSN + ";");
+        push(k);
+        mv.visitInsn(AALOAD);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "execute", "(L" + INSN + ";)V", false);
+        mv.visitLabel(end);
+        mv.visitTryCatchBlock(start, end, handler, PAGE_FAULT);
+        mv.visitTryCatchBlock(start, end, handler, CPU_FAULT);
+        int eip = eip();
+        handlers.add(() -> {
+            // The interpreter's contract: nothing but ESP is committed before a fault.
+            mv.visitLabel(handler);
+            mv.visitVarInsn(ASTORE, EXC);
+            setEip(eip);
+            mv.visitVarInsn(ALOAD, L_REGS);
+            push(ESP);
+            mv.visitVarInsn(ILOAD, SAVED_ESP);
+            mv.visitInsn(IASTORE);
+            mv.visitVarInsn(ALOAD, EXC);
+            mv.visitInsn(ATHROW);
+        });
+        if (last) {
+            mv.visitInsn(RETURN);
+            return false;
+        }
+        loadAllRegisters();
+        Label fine = new Label();
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "codeWritten", "()Z", false);
+        mv.visitJumpInsn(IFEQ, fine);
+        mv.visitInsn(RETURN); // state, EIP and count are already those after the instruction
+        mv.visitLabel(fine);
+        return true;
+    }
+
+    // ---- fault ranges ----
+
+    /** Opens the range of code of instruction {@link #k} that can fault. */
+    private void beginFaultable() {
+        faultStart = new Label();
+        mv.visitLabel(faultStart);
+        startDirty = dirty;
+        startKind = flagKind;
+        startSize = flagSize;
+    }
+
+    /** Closes it: its handler puts back the state of the instruction's start, counts it, rethrows. */
+    private void endFaultable() {
+        Label end = new Label();
+        Label handler = new Label();
+        mv.visitLabel(end);
+        mv.visitTryCatchBlock(faultStart, end, handler, PAGE_FAULT);
+        mv.visitTryCatchBlock(faultStart, end, handler, CPU_FAULT);
+        int regs = startDirty;
+        int kind = startKind;
+        int size = startSize;
+        int eip = eip();
+        int count = k + 1;
+        handlers.add(() -> {
+            mv.visitLabel(handler);
+            mv.visitVarInsn(ASTORE, EXC);
+            storeRegisters(regs);
+            materialize(kind, size);
+            setEip(eip);
+            setInstructions(count);
+            mv.visitVarInsn(ALOAD, EXC);
+            mv.visitInsn(ATHROW);
+        });
+    }
+
+    private void endFaultableIfMemory(Insn d) {
+        if (d.rm() < 0) {
+            endFaultable();
+        }
+    }
+
+    // ---- operands ----
+
+    private void effectiveAddress(Insn d) {
+        push(d.disp());
+        if (d.base() >= 0) {
+            loadReg32(d.base());
+            mv.visitInsn(IADD);
+        }
+        if (d.index() >= 0) {
+            loadReg32(d.index());
+            if (d.scale() != 0) {
+                push(d.scale());
+                mv.visitInsn(ISHL);
+            }
+            mv.visitInsn(IADD);
+        }
+        if (!d.address32()) {
+            push(0xFFFF);
+            mv.visitInsn(IAND);
+        }
+    }
+
+    private static final String[] READ = {"read8", "read16", "read32"};
+    private static final String[] WRITE = {"write8", "write16", "write32"};
+
+    /** Pushes the memory operand; the caller has opened the fault range. */
+    private void readMemory(Insn d, int size) {
+        mv.visitVarInsn(ALOAD, L_RT);
+        push(d.seg());
+        effectiveAddress(d);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, READ[size], "(II)I", false);
+    }
+
+    /** Writes the value on the stack to the memory operand, in a fault range of its own. */
+    private void writeMemory(Insn d, int size) {
+        mv.visitVarInsn(ISTORE, T1);
+        beginFaultable();
+        mv.visitVarInsn(ALOAD, L_RT);
+        push(d.seg());
+        effectiveAddress(d);
+        mv.visitVarInsn(ILOAD, T1);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, WRITE[size], "(III)V", false);
+        endFaultable();
+        checkCodeWritten();
+    }
+
+    /** Pushes the r/m operand; for memory, opens the fault range, which the caller closes. */
+    private void readRm(Insn d, int size) {
+        if (d.rm() >= 0) {
+            readReg(d.rm(), size);
+            return;
+        }
+        beginFaultable();
+        readMemory(d, size);
+    }
+
+    private void writeRm(Insn d, int size) {
+        if (d.rm() >= 0) {
+            writeReg(d.rm(), size);
+            return;
+        }
+        writeMemory(d, size);
+    }
+
+    // ---- registers ----
+
+    private void loadAllRegisters() {
+        for (int r = 0; r < 8; r++) {
+            if (r != ESP) {
+                mv.visitVarInsn(ALOAD, L_REGS);
+                push(r);
+                mv.visitInsn(IALOAD);
+                mv.visitVarInsn(ISTORE, R0 + r);
+            }
+        }
+    }
+
+    private void storeRegisters(int mask) {
+        for (int r = 0; r < 8; r++) {
+            if ((mask & (1 << r)) != 0) {
+                mv.visitVarInsn(ALOAD, L_REGS);
+                push(r);
+                mv.visitVarInsn(ILOAD, R0 + r);
+                mv.visitInsn(IASTORE);
+            }
+        }
+    }
+
+    private void loadReg32(int r) {
+        if (r == ESP) {
+            mv.visitVarInsn(ALOAD, L_REGS);
+            push(ESP);
+            mv.visitInsn(IALOAD);
+        } else {
+            mv.visitVarInsn(ILOAD, R0 + r);
+        }
+    }
+
+    /** Stores the value on the stack into register {@code r}. */
+    private void storeReg32(int r) {
+        if (r == ESP) {
+            mv.visitVarInsn(ISTORE, T3);
+            mv.visitVarInsn(ALOAD, L_REGS);
+            push(ESP);
+            mv.visitVarInsn(ILOAD, T3);
+            mv.visitInsn(IASTORE);
+        } else {
+            mv.visitVarInsn(ISTORE, R0 + r);
+            dirty |= 1 << r;
+        }
+    }
+
+    /** Pushes register {@code r} of width {@code size}, zero-extended (4-7 are AH..BH for bytes). */
+    private void readReg(int r, int size) {
+        if (size == 2) {
+            loadReg32(r);
+        } else if (size == 1) {
+            loadReg32(r);
+            push(0xFFFF);
+            mv.visitInsn(IAND);
+        } else if (r < 4) {
+            loadReg32(r);
+            push(0xFF);
+            mv.visitInsn(IAND);
+        } else {
+            loadReg32(r - 4);
+            push(8);
+            mv.visitInsn(IUSHR);
+            push(0xFF);
+            mv.visitInsn(IAND);
+        }
+    }
+
+    /** Stores the value on the stack into register {@code r} of width {@code size}. */
+    private void writeReg(int r, int size) {
+        if (size == 2) {
+            storeReg32(r);
+            return;
+        }
+        mv.visitVarInsn(ISTORE, T2);
+        int target = size == 0 && r >= 4 ? r - 4 : r;
+        loadReg32(target);
+        push(size == 1 ? 0xFFFF0000 : r < 4 ? 0xFFFFFF00 : 0xFFFF00FF);
+        mv.visitInsn(IAND);
+        mv.visitVarInsn(ILOAD, T2);
+        push(size == 1 ? 0xFFFF : 0xFF);
+        mv.visitInsn(IAND);
+        if (size == 0 && r >= 4) {
+            push(8);
+            mv.visitInsn(ISHL);
+        }
+        mv.visitInsn(IOR);
+        storeReg32(target);
+    }
+
+    // ---- state ----
+
+    private void setEip(int eip) {
+        mv.visitVarInsn(ALOAD, L_S);
+        push(eip);
+        mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
+    }
+
+    private void setInstructions(int count) {
+        mv.visitVarInsn(ALOAD, L_S);
+        mv.visitVarInsn(LLOAD, BASE);
+        mv.visitLdcInsn((long) count);
+        mv.visitInsn(LADD);
+        mv.visitFieldInsn(PUTFIELD, STATE, "instructions", "J");
+    }
+
+    private void push(int v) {
+        if (v >= -1 && v <= 5) {
+            mv.visitInsn(ICONST_0 + v);
+        } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            mv.visitIntInsn(BIPUSH, v);
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            mv.visitIntInsn(SIPUSH, v);
+        } else {
+            mv.visitLdcInsn(v);
+        }
+    }
+}
