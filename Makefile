@@ -23,8 +23,8 @@ run-demo: build
 test:
 	$(MVN) test
 
-# Benchmarks: j386 against QEMU (where installed) on the same bench kernels, in one run; then the
-# guest kernel's page faults handled per second in its page-table test, on both.
+# Benchmarks: each j386 CPU tier against QEMU (where installed) on the same bench kernels, in one
+# run; then the guest kernel's page-table test (page faults handled per second) and default run.
 bench: build
 	bash bench/run.sh
 	bash bench/guest-faults.sh

@@ -1,34 +1,47 @@
 #!/usr/bin/env bash
 # Part of make bench: the guest kernel's page-table test (every page of PT_MIB MiB mapped by the
-# fault handler) under j386 and, where installed, under qemu-system-i386 in the same run; prints
-# the page faults handled per second of whole-process time on each side. The fault count comes
-# from j386's --stats (the kernel is deterministic, so QEMU handles the same faults).
+# fault handler), then its default run (every test), under each j386 tier and, where installed,
+# qemu-system-i386 in the same run. Prints page faults handled per second, and MIPS, of
+# whole-process time on each side. Counts come from j386's --stats (the kernel is deterministic,
+# so QEMU does the same work).
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 PT_MIB=${PT_MIB:-26}
 elf=guest-kernel/target/classes/org/j386/guest/kernel.elf
 [ -f "$elf" ] || { echo "bench: $elf is missing (make build)" >&2; exit 2; }
-now() { date +%s.%N; }
-
 stats=$(mktemp)
-t0=$(now)
-./j386 boot --append "test=page_table pt_mib=$PT_MIB" -m 32M --serial none --stats >/dev/null 2>"$stats"
-status=$?
-t1=$(now)
-faults=$(awk '/^page faults/ {print $3}' "$stats")
-rm -f "$stats"
-[ "$status" -eq 1 ] || { echo "bench: the page-table test did not pass under j386 (status $status)" >&2; exit 1; }
-jsec=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
-jrate=$(awk -v f="$faults" -v s="$jsec" 'BEGIN {printf "%.0f", f / s}')
-qsec="-"; qrate="-"; ratio="-"
-if command -v qemu-system-i386 >/dev/null 2>&1; then
-    q0=$(now)
-    timeout 600 qemu-system-i386 -kernel "$elf" -append "test=page_table pt_mib=$PT_MIB" -m 32M -display none \
-        -serial null -monitor none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=1 >/dev/null 2>&1
-    q1=$(now)
-    qsec=$(awk -v a="$q0" -v b="$q1" 'BEGIN {printf "%.2f", b - a}')
-    qrate=$(awk -v f="$faults" -v s="$qsec" 'BEGIN {printf "%.0f", f / s}')
-    ratio=$(awk -v j="$jrate" -v q="$qrate" 'BEGIN {printf "%.2f", j / q}')
-fi
-printf '\n%-22s %8s %8s %12s %8s %12s %10s\n' test faults j386_s j386_faults/s qemu_s qemu_faults/s j386/QEMU
-printf '%-22s %8s %8s %12s %8s %12s %10s\n' "page_table ${PT_MIB} MiB" "$faults" "$jsec" "$jrate" "$qsec" "$qrate" "$ratio"
+trap 'rm -f "$stats"' EXIT
+fmt='%-20s %12s %8s %15s %8s %13s %8s %13s %11s %9s\n'
+
+# row NAME STATS-PATTERN FIELD DIVISOR FORMAT [APPEND]: runs the guest kernel (with -append APPEND
+# if given) under each tier and QEMU; the test must pass (exit status 1) everywhere.
+row() {
+    local name=$1 pattern=$2 field=$3 div=$4 f=$5 count
+    local -a app=() qapp=()
+    [ $# -gt 5 ] && app=(--append "$6") && qapp=(-append "$6")
+    declare -A sec=([interp]=- [jit]=- [qemu]=-) per
+    for t in "${tiers[@]}"; do
+        timed j386_boot "$t" "${app[@]}" -m 32M --serial none --stats >/dev/null 2>"$stats"
+        [ "$status" -eq 1 ] || { echo "bench: $name did not pass under j386 $t (status $status)" >&2; exit 1; }
+        sec[$t]=$secs
+        [ "$t" = interp ] && count=$(awk -v p="$pattern" -v n="$field" '$0 ~ p {print $n}' "$stats")
+        [ "$t" = jit ] && c=$(jit_compile_time "$stats") && [ -n "$c" ] && jit_notes+=("$name: jit compile time $c")
+    done
+    if [ $have_qemu = 1 ]; then
+        timed timeout 600 qemu-system-i386 -kernel "$elf" "${qapp[@]}" "${QEMU_FLAGS[@]}" >/dev/null 2>&1
+        [ "$status" -eq 1 ] || echo "bench: $name did not pass under QEMU (status $status)" >&2
+        sec[qemu]=$secs
+    fi
+    for t in interp jit qemu; do per[$t]=$(rate "$count" "${sec[$t]}" "$div" "$f"); done
+    printf "$fmt" "$name" "$count" "${sec[interp]}" "${per[interp]}" "${sec[jit]}" "${per[jit]}" \
+        "${sec[qemu]}" "${per[qemu]}" "$(speedup "${per[interp]}" "${per[qemu]}")" "$(speedup "${per[jit]}" "${per[qemu]}")"
+}
+
+jit_notes=()
+printf "\n$fmt" test faults interp_s interp_faults/s jit_s jit_faults/s qemu_s qemu_faults/s interp/QEMU jit/QEMU
+row "page_table ${PT_MIB} MiB" '^page faults' 3 1 %.0f "test=page_table pt_mib=$PT_MIB"
+printf "\n$fmt" test instructions interp_s interp_MIPS jit_s jit_MIPS qemu_s qemu_MIPS interp/QEMU jit/QEMU
+row "default run" '^instructions' 2 1e6 %.1f
+for n in "${jit_notes[@]}"; do echo "$n"; done
+qemu_note

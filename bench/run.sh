@@ -1,40 +1,47 @@
 #!/usr/bin/env bash
-# make bench: boots each bench kernel under j386 and, where installed, under qemu-system-i386 (TCG),
-# in the same run, and prints instructions, seconds, MIPS and the ratio j386/QEMU.
-# The instruction count comes from j386 (the kernels are deterministic, so QEMU runs the same count).
+# make bench: boots each bench kernel under j386's interpreter, j386's JIT (once `j386 boot` has
+# --cpu) and, where installed, qemu-system-i386 (TCG), in the same run, and prints instructions,
+# whole-process seconds and MIPS for each, and each j386 tier's MIPS over QEMU's.
+# The instruction count comes from j386 (the kernels are deterministic, so every run executes the
+# same count). A run that ends otherwise than the interpreter's, or prints something else, is
+# reported on stderr: its time measures the wrong work.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 BENCH_DIR=emulator/src/test/kernels/bench
 kernels=("$@")
-[ ${#kernels[@]} -eq 0 ] && kernels=(bench_alu bench_mem)
-have_qemu=0
-command -v qemu-system-i386 >/dev/null 2>&1 && have_qemu=1
+[ ${#kernels[@]} -eq 0 ] && kernels=(bench_alu bench_mem bench_c)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
-now() { date +%s.%N; }
+check() {  # KERNEL RUNNER OUTPUT
+    [ "$status" -eq 1 ] || echo "bench: $1 under $2 exited with status $status" >&2
+    cmp -s "$tmp/interp.out" "$3" || echo "bench: $1 printed other output under $2 than under the interpreter" >&2
+}
 
-printf '%-10s %14s %9s %9s %9s %9s %10s\n' kernel instructions j386_s j386_MIPS qemu_s qemu_MIPS j386/QEMU
+fmt='%-10s %13s %9s %11s %8s %9s %8s %9s %11s %9s\n'
+printf "$fmt" kernel instructions interp_s interp_MIPS jit_s jit_MIPS qemu_s qemu_MIPS interp/QEMU jit/QEMU
+notes=()
 for k in "${kernels[@]}"; do
     elf="$BENCH_DIR/$k.elf"
     [ -f "$elf" ] || { echo "bench: $elf is missing (make kernels)" >&2; exit 2; }
-    stats=$(mktemp)
-    t0=$(now)
-    ./j386 boot "$elf" -m 32M --serial none --stats >/dev/null 2>"$stats"
-    t1=$(now)
-    insns=$(awk '/^instructions/ {print $2}' "$stats")
-    # Whole-process time on both sides (JVM start and warm-up included, like QEMU's start-up).
-    jsec=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
-    rm -f "$stats"
-    jmips=$(awk -v i="$insns" -v s="$jsec" 'BEGIN {printf "%.1f", i / s / 1e6}')
-    qsec="-"; qmips="-"; ratio="-"
+    declare -A sec=([interp]=- [jit]=- [qemu]=-) mips
+    for t in "${tiers[@]}"; do
+        timed j386_boot "$t" "$elf" -m 32M --serial none --debugcon "$tmp/$t.out" --stats >/dev/null 2>"$tmp/$t.stats"
+        check "$k" "j386 $t" "$tmp/$t.out"
+        sec[$t]=$secs
+    done
+    insns=$(awk '/^instructions/ {print $2}' "$tmp/interp.stats")
     if [ $have_qemu = 1 ]; then
-        q0=$(now)
-        timeout 600 qemu-system-i386 -kernel "$elf" -m 32M -display none -serial null -monitor none -no-reboot \
-            -device isa-debug-exit,iobase=0xf4,iosize=1 >/dev/null 2>&1
-        q1=$(now)
-        qsec=$(awk -v a="$q0" -v b="$q1" 'BEGIN {printf "%.2f", b - a}')
-        qmips=$(awk -v i="$insns" -v s="$qsec" 'BEGIN {printf "%.1f", i / s / 1e6}')
-        ratio=$(awk -v j="$jmips" -v q="$qmips" 'BEGIN {printf "%.2f", j / q}')
+        timed timeout 600 qemu-system-i386 -kernel "$elf" "${QEMU_FLAGS[@]}" -debugcon "file:$tmp/qemu.out" >/dev/null 2>&1
+        check "$k" QEMU "$tmp/qemu.out"
+        sec[qemu]=$secs
     fi
-    printf '%-10s %14s %9.2f %9s %9s %9s %10s\n' "$k" "$insns" "$jsec" "$jmips" "$qsec" "$qmips" "$ratio"
+    for t in interp jit qemu; do mips[$t]=$(rate "$insns" "${sec[$t]}" 1e6 %.1f); done
+    printf "$fmt" "$k" "$insns" "${sec[interp]}" "${mips[interp]}" "${sec[jit]}" "${mips[jit]}" \
+        "${sec[qemu]}" "${mips[qemu]}" "$(speedup "${mips[interp]}" "${mips[qemu]}")" "$(speedup "${mips[jit]}" "${mips[qemu]}")"
+    [ -f "$tmp/jit.stats" ] && c=$(jit_compile_time "$tmp/jit.stats") && [ -n "$c" ] && notes+=("$k: jit compile time $c")
+    rm -f "$tmp"/*
 done
-[ $have_qemu = 1 ] || echo "(qemu-system-i386 not installed: QEMU columns empty; apt-get install qemu-system-x86)"
+for n in "${notes[@]}"; do echo "$n"; done
+qemu_note

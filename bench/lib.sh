@@ -1,0 +1,44 @@
+# Sourced by the bench scripts (from the repository root): what to compare, and how to time it.
+
+have_qemu=0
+command -v qemu-system-i386 >/dev/null 2>&1 && have_qemu=1
+QEMU_FLAGS=(-m 32M -display none -serial null -monitor none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=1)
+
+# `j386 boot --cpu interp|jit` exists once j386 has a JIT tier; before that the interpreter is all
+# there is, and the jit columns stay empty.
+tiers=(interp)
+./j386 boot --help 2>&1 | grep -q -- '--cpu' && tiers=(interp jit)
+
+j386_boot() {
+    local tier=$1; shift
+    if [ ${#tiers[@]} -gt 1 ]; then ./j386 boot --cpu "$tier" "$@"; else ./j386 boot "$@"; fi
+}
+
+now() { date +%s.%N; }
+
+# timed CMD...: runs CMD and leaves its exit status in $status and its whole-process time in $secs
+# (JVM start-up and warm-up included, as QEMU's start-up is).
+timed() {
+    local t0; t0=$(now)
+    "$@"; status=$?
+    secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}')
+}
+
+# rate COUNT SECONDS DIVISOR FORMAT: COUNT per second (over DIVISOR), '-' without a measurement.
+rate() {
+    if [ "$2" = - ] || [ -z "$1" ]; then echo -; return; fi
+    awk -v n="$1" -v s="$2" -v d="$3" -v f="$4" 'BEGIN {printf f, n / s / d}'
+}
+
+# speedup RATE QEMU_RATE: how many times QEMU's speed a j386 tier ran at (above 1: faster).
+speedup() {
+    if [ "$1" = - ] || [ "$2" = - ]; then echo -; return; fi
+    awk -v j="$1" -v q="$2" 'BEGIN {printf "%.2f", j / q}'
+}
+
+# The JIT's own time, when j386 --stats reports it; nothing otherwise.
+jit_compile_time() { awk '/^jit compile time/ {sub(/^jit compile time[ \t:]*/, ""); print; exit}' "$1"; }
+
+qemu_note() {
+    [ $have_qemu = 1 ] || echo "(qemu-system-i386 not installed: QEMU columns empty; apt-get install qemu-system-x86)"
+}
