@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.MachineConfig;
+import org.j386.emulator.machine.MachineConfig.CpuTier;
 import org.j386.emulator.machine.RunResult;
 import org.j386.tools.image.ImageFormatException;
 
@@ -22,18 +23,25 @@ import org.j386.tools.image.ImageFormatException;
  * copies them here).
  */
 public final class ProbeSuite implements ConformanceSuite {
+    private final CpuTier tier;
+
+    public ProbeSuite(CpuTier tier) {
+        this.tier = tier;
+    }
+
     private static final String DIRECTORY = "/org/j386/emulator/conform/probes/";
     /** Far more than any probe needs; a runaway kernel stops here. */
     private static final long INSTRUCTION_LIMIT = 1_000_000_000L;
 
     @Override
     public String name() {
-        return "probes";
+        return "probes" + ConformanceSuites.suffix(tier);
     }
 
     @Override
     public String description() {
-        return "privilege-level, paging and system-instruction probe kernels compared with QEMU's output";
+        return "privilege-level, paging and system-instruction probe kernels compared with QEMU's output"
+                + ConformanceSuites.tierNote(tier);
     }
 
     /** The probe kernels, in index order. */
@@ -62,7 +70,7 @@ public final class ProbeSuite implements ConformanceSuite {
             List<String> expected = expectedLines(kernel);
             int expectedStatus = Integer.parseInt(text(DIRECTORY + kernel + ".status").strip());
             ByteArrayOutputStream console = new ByteArrayOutputStream();
-            RunResult result = boot(kernel, console);
+            RunResult result = boot(kernel, console, tier);
             List<String> got = lines(console.toString(StandardCharsets.ISO_8859_1));
             for (int i = 0; i < expected.size(); i++) {
                 String e = expected.get(i);
@@ -76,7 +84,7 @@ public final class ProbeSuite implements ConformanceSuite {
         }
     }
 
-    private static RunResult boot(String kernel, ByteArrayOutputStream console) {
+    private static RunResult boot(String kernel, ByteArrayOutputStream console, CpuTier tier) {
         Path image = null;
         try {
             image = Files.createTempFile("j386-probe-" + kernel, ".elf");
@@ -84,6 +92,8 @@ public final class ProbeSuite implements ConformanceSuite {
             MachineConfig config = new MachineConfig();
             config.debugcon = console;
             config.maxInstructions = INSTRUCTION_LIMIT;
+            config.cpuTier = tier;
+            config.jitThreshold = 0;
             Machine machine = new Machine(config);
             machine.boot(image);
             return machine.run();

@@ -6,6 +6,8 @@ import java.util.List;
 import org.j386.emulator.cpu.Cpu;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Flags;
+import org.j386.emulator.jit.BlockTranslator;
+import org.j386.emulator.machine.MachineConfig.CpuTier;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PhysicalMemory;
 import org.j386.emulator.memory.PortBus;
@@ -21,6 +23,7 @@ import org.j386.emulator.memory.PortBus;
  */
 public final class VectorMachine {
     private static final int RAM_SIZE = 4 << 20;
+    private static final long CODE_CACHE_BYTES = 16 << 20;
     /** Instruction bytes written after the instruction, as the generator's exit jump. */
     private static final byte[] EXIT_JUMP = {(byte) 0xFF, 0x25, 0, 0, 0, 0};
     /** Iterations allowed for one instruction (a REP string instruction retires one per element). */
@@ -42,7 +45,14 @@ public final class VectorMachine {
         }
     }
 
-    public VectorMachine() {
+    /**
+     * Under {@link CpuTier#JIT} every instruction is compiled on first sight as a block of its own, so
+     * each form runs through the code the translator generates for it.
+     */
+    public VectorMachine(CpuTier tier) {
+        if (tier == CpuTier.JIT) {
+            cpu.setBlockCompiler(new BlockTranslator(cpu.blockRuntime(), 0, 1), CODE_CACHE_BYTES);
+        }
         for (int i = 0; i < 6; i++) {
             s.segs[i].setFlat(i == CpuState.CS ? 0x08 : 0x10, i == CpuState.CS);
         }

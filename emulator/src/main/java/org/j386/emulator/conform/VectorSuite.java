@@ -1,15 +1,23 @@
 package org.j386.emulator.conform;
 
+import org.j386.emulator.machine.MachineConfig.CpuTier;
+
 /** The instruction vectors recorded on a real x86 CPU, one group per vector file. */
 public final class VectorSuite implements ConformanceSuite {
+    private final CpuTier tier;
+
+    public VectorSuite(CpuTier tier) {
+        this.tier = tier;
+    }
+
     @Override
     public String name() {
-        return "vectors";
+        return "vectors" + ConformanceSuites.suffix(tier);
     }
 
     @Override
     public String description() {
-        return "single instructions replayed against results recorded on a real x86 CPU";
+        return "single instructions replayed against results recorded on a real x86 CPU" + ConformanceSuites.tierNote(tier);
     }
 
     @Override
@@ -19,7 +27,7 @@ public final class VectorSuite implements ConformanceSuite {
 
     @Override
     public void run(Listener listener) {
-        VectorMachine machine = new VectorMachine();
+        VectorMachine machine = new VectorMachine(tier);
         for (String group : VectorSet.groups()) {
             for (VectorSet.Form form : VectorSet.forms(group)) {
                 for (int i = 0; i < form.cases().size(); i++) {

@@ -211,6 +211,37 @@ public final class OpInfo {
         return WRITES[op];
     }
 
+    /** The arithmetic flags this instruction reads, given its ALU operation or condition code. */
+    public static int flagsRead(Insn d) {
+        int op = d.op;
+        switch (op) {
+            case Op.JCC:
+            case Op.SETCC:
+            case Op.CMOVCC:
+                return conditionReads(d.sub);
+            case Op.ALU_RM_R:
+            case Op.ALU_R_RM:
+            case Op.ALU_RM_I:
+                return d.sub == Op.ADC || d.sub == Op.SBB ? Flags.CF : 0;
+            case Op.SHIFT32_RI:
+                return d.sub == Op.RCL || d.sub == Op.RCR ? Flags.CF : 0;
+            default:
+                return READS[op];
+        }
+    }
+
+    /**
+     * The arithmetic flags this instruction writes: a rotate by a non-zero count changes only CF
+     * and OF. Operations whose row reads every flag may also leave them as they were (a shift by a
+     * zero count), so for them this is what they may write, not what they must.
+     */
+    public static int flagsWritten(Insn d) {
+        if (d.op == Op.SHIFT32_RI && d.sub <= Op.RCR) {
+            return Flags.CF | Flags.OF;
+        }
+        return WRITES[d.op];
+    }
+
     /** The arithmetic flags condition code {@code cc} (Jcc, SETcc, CMOVcc) reads. */
     public static int conditionReads(int cc) {
         switch (cc >> 1) {

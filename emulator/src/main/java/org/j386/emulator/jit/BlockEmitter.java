@@ -2,8 +2,10 @@ package org.j386.emulator.jit;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.j386.emulator.cpu.Flags;
 import org.j386.emulator.cpu.Insn;
 import org.j386.emulator.cpu.Op;
+import org.j386.emulator.cpu.OpInfo;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -61,6 +63,9 @@ final class BlockEmitter implements Opcodes {
     private final List<Runnable> handlers = new ArrayList<>();
     private final Label head = new Label();
 
+    /** The arithmetic flags some later reader may see, after each instruction of the block. */
+    private final int[] liveAfter;
+
     private int flagKind = MEMORY;
     private int flagSize;
     /** Registers written since they were last stored to the state. */
@@ -78,6 +83,67 @@ final class BlockEmitter implements Opcodes {
         this.insns = insns;
         this.eips = eips;
         this.mv = mv;
+        this.liveAfter = liveness(insns);
+    }
+
+    /**
+     * Backward flag liveness over the block. Everything that leaves the block or hands it to the
+     * interpreter (an exit, a side exit, a call-out, an instruction that may fault and so reach a
+     * handler) sees every flag; the other instructions read and write what the operation table says.
+     * The records that instructions keep in locals are nearly free, so this matters for the
+     * instructions whose flags cost real work: shifts and multiplies.
+     */
+    private static int[] liveness(List<Insn> insns) {
+        int[] live = new int[insns.size()];
+        int after = Flags.ARITH;
+        for (int i = insns.size() - 1; i >= 0; i--) {
+            live[i] = after;
+            Insn d = insns.get(i);
+            after = seesEveryFlag(d) ? Flags.ARITH : (after & ~OpInfo.flagsWritten(d)) | OpInfo.flagsRead(d);
+        }
+        return live;
+    }
+
+    private static boolean seesEveryFlag(Insn d) {
+        int op = d.op();
+        if (op == Op.JCC || !inline(d)) {
+            return true;
+        }
+        return accessesMemory(d);
+    }
+
+    /** Whether the instruction's own code is generated here rather than called in the interpreter. */
+    private static boolean inline(Insn d) {
+        switch (d.op()) {
+            case Op.XCHG:
+                return d.rm() >= 0;
+            case Op.SHIFT32_RI:
+                return d.sub() != Op.RCL && d.sub() != Op.RCR;
+            case Op.IMUL_R_RM:
+            case Op.IMUL_R_RM_I:
+                return d.size() == 2;
+            case Op.NOP: case Op.MOV32_RR: case Op.MOV32_RI: case Op.MOV32_LOAD: case Op.MOV32_STORE:
+            case Op.MOV_RM_R: case Op.MOV_R_RM: case Op.MOV_RM_I: case Op.MOVZX: case Op.MOVSX: case Op.LEA:
+            case Op.CBW: case Op.CWD: case Op.ALU_RM_R: case Op.ALU_RM_I: case Op.ALU_R_RM: case Op.TEST_RM_R:
+            case Op.TEST_RM_I: case Op.TEST32_RR: case Op.INC: case Op.INC32: case Op.DEC: case Op.DEC32:
+            case Op.NOT: case Op.NEG: case Op.PUSH_R: case Op.PUSH_I: case Op.POP_R: case Op.SETCC:
+            case Op.CMOVCC: case Op.JCC: case Op.JMP_REL:
+                return true;
+            default:
+                return d.op() >= Op.ALU32_RR && d.op() < Op.ALU32_RI + 8;
+        }
+    }
+
+    /** Whether the instruction reads or writes memory (its r/m operand, or the stack). */
+    private static boolean accessesMemory(Insn d) {
+        switch (d.op()) {
+            case Op.LEA:
+                return false;
+            case Op.PUSH_R: case Op.PUSH_I: case Op.POP_R: case Op.MOV32_LOAD: case Op.MOV32_STORE:
+                return true;
+            default:
+                return OpInfo.has(d.op(), OpInfo.MEMORY) && d.rm() < 0;
+        }
     }
 
     static byte[] emit(int entryEip, List<Insn> insns, List<Integer> eips) {
@@ -343,6 +409,12 @@ final class BlockEmitter implements Opcodes {
                 branchTo(branchTarget(d, eip()));
                 return false;
 
+            case Op.SHIFT32_RI:
+                return shiftByImmediate(d);
+            case Op.IMUL_R_RM:
+            case Op.IMUL_R_RM_I:
+                return multiply(d);
+
             default:
                 if ((op >= Op.ALU32_RR && op < Op.ALU32_RR + 8)) {
                     return aluToRm(d, op - Op.ALU32_RR, () -> loadReg32(d.reg()), op - Op.ALU32_RR != Op.CMP);
@@ -355,6 +427,41 @@ final class BlockEmitter implements Opcodes {
     }
 
     // ---- arithmetic ----
+
+    /** A dword register shifted by a non-zero immediate: inline when nobody sees its flags. */
+    private boolean shiftByImmediate(Insn d) {
+        if (!inline(d) || (liveAfter[k] & OpInfo.flagsWritten(d)) != 0) {
+            return callOut(d);
+        }
+        loadReg32(d.rm());
+        push(d.imm());
+        switch (d.sub()) {
+            case Op.ROL: mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false); break;
+            case Op.ROR: mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateRight", "(II)I", false); break;
+            case Op.SHR: mv.visitInsn(IUSHR); break;
+            case Op.SAR: mv.visitInsn(ISHR); break;
+            default: mv.visitInsn(ISHL); break; // SHL, SAL
+        }
+        storeReg32(d.rm());
+        return true;
+    }
+
+    /** IMUL r32, r/m32 [, imm]: inline when nobody sees its flags (CF and OF say it overflowed). */
+    private boolean multiply(Insn d) {
+        if (!inline(d) || (liveAfter[k] & OpInfo.flagsWritten(d)) != 0) {
+            return callOut(d);
+        }
+        readRm(d, 2);
+        endFaultableIfMemory(d);
+        if (d.op() == Op.IMUL_R_RM) {
+            loadReg32(d.reg());
+        } else {
+            push(d.imm());
+        }
+        mv.visitInsn(IMUL);
+        storeReg32(d.reg());
+        return true;
+    }
 
     /** ALU operation with the r/m operand as destination (or only read: CMP, TEST). */
     private boolean aluToRm(Insn d, int alu, Runnable source, boolean store) {

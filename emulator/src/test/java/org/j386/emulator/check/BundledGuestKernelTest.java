@@ -40,11 +40,15 @@ class BundledGuestKernelTest {
             list.filter(d -> Files.exists(d.resolve("expected.out"))).sorted().forEach(dirs::add);
         }
         assertFalse(dirs.isEmpty(), "no guest-kernel cases under " + CASES.toAbsolutePath());
-        return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d)));
+        return dirs.stream().flatMap(d -> Stream.of(MachineConfig.CpuTier.values()).map(tier -> DynamicTest.dynamicTest(
+                d.getFileName() + " (" + tier.name().toLowerCase() + ")", () -> check(d, tier))));
     }
 
-    private static void check(Path dir) throws Exception {
+    /** Under the bytecode tier every block is compiled on first sight. */
+    private static void check(Path dir, MachineConfig.CpuTier tier) throws Exception {
         MachineConfig config = new MachineConfig();
+        config.cpuTier = tier;
+        config.jitThreshold = 0;
         ByteArrayOutputStream debugcon = new ByteArrayOutputStream();
         config.debugcon = debugcon;
         config.commandLine = Files.readString(dir.resolve("cmdline")).strip();
@@ -63,7 +67,7 @@ class BundledGuestKernelTest {
         machine.boot(GuestKernel.NAME, GuestKernel.image());
         RunResult result = machine.run();
 
-        String name = dir.getFileName().toString();
+        String name = dir.getFileName() + " (" + tier.name().toLowerCase() + ")";
         assertNull(checker.divergence(), () -> name + ": " + checker.divergence().describe());
         assertTrue(checker.checked() > 0, name + ": the guest wrote no event records");
         assertEquals(Files.readString(dir.resolve("expected.out"), StandardCharsets.ISO_8859_1),

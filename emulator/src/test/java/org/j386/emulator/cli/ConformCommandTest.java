@@ -111,6 +111,6 @@ class ConformCommandTest {
     void refusesAnUnknownSuiteInOneLine() {
         Run r = run("conform", "nosuch");
         assertEquals(2, r.status());
-        assertEquals("j386: error: unknown suite 'nosuch' (known: vectors, probes)", r.err().strip());
+        assertEquals("j386: error: unknown suite 'nosuch' (known: vectors, probes, vectors-jit, probes-jit)", r.err().strip());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.j386.emulator.machine.MachineConfig.CpuTier;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every instruction vector recorded on a real x86 CPU (conformance/generator, {@code make vectors})
- * replayed through the interpreter: one test per instruction form, failing with the bytes, the
+ * replayed through the interpreter, and through the bytecode tier with each instruction compiled
+ * on its own (one class per case): one test per instruction form, failing with the bytes, the
  * initial state and the differing fields of the first few disagreeing cases.
  */
 class InstructionVectorsTest {
@@ -22,10 +24,19 @@ class InstructionVectorsTest {
 
     @TestFactory
     Stream<DynamicNode> everyFormAgreesWithTheRecordedCpu() {
-        VectorMachine machine = new VectorMachine();
+        VectorMachine machine = new VectorMachine(CpuTier.INTERP);
         return VectorSet.groups().stream().map(group -> DynamicContainer.dynamicContainer(group,
                 VectorSet.forms(group).stream().map(form -> DynamicTest.dynamicTest(
                         form.name() + " agrees with the CPU on all " + form.cases().size() + " cases",
+                        () -> checkForm(machine, form)))));
+    }
+
+    @TestFactory
+    Stream<DynamicNode> everyFormAgreesWithTheRecordedCpuWhenCompiled() {
+        VectorMachine machine = new VectorMachine(CpuTier.JIT);
+        return VectorSet.groups().stream().map(group -> DynamicContainer.dynamicContainer(group,
+                VectorSet.forms(group).stream().map(form -> DynamicTest.dynamicTest(
+                        form.name() + " compiled agrees with the CPU on all " + form.cases().size() + " cases",
                         () -> checkForm(machine, form)))));
     }
 

@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.j386.emulator.machine.MachineConfig.CpuTier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The probe kernels bundled for {@code j386 conform probes}: the same files as the test kernels
@@ -30,9 +33,10 @@ class ProbeSuiteTest {
         }
     }
 
-    @Test
-    void everyProbeLineAndExitStatusAgreesWithQemu() {
-        ProbeSuite suite = new ProbeSuite();
+    @ParameterizedTest
+    @EnumSource(CpuTier.class)
+    void everyProbeLineAndExitStatusAgreesWithQemu(CpuTier tier) {
+        ProbeSuite suite = new ProbeSuite(tier);
         List<String> failures = new ArrayList<>();
         long[] count = new long[1];
         suite.run((group, label, failure) -> {

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.j386.emulator.machine.MachineConfig.CpuTier;
 import org.junit.jupiter.api.Test;
 
 /** The replaying machine itself: it accepts what the CPU did and names every field that differs. */
 class VectorMachineTest {
     private static final String REGS = "00000001 00000002 00000000 00000000 00208000 00000000 00000000 00000000";
-    private final VectorMachine machine = new VectorMachine();
+    private final VectorMachine machine = new VectorMachine(CpuTier.INTERP);
 
     @Test
     void acceptsAnAddWhoseResultAndFlagsMatch() {

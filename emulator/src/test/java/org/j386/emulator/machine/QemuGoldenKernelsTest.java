@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,11 @@ import org.junit.jupiter.api.TestFactory;
  * Boots every test kernel under {@code src/test/kernels} and compares what it printed on the
  * debug console, and its exit status, with what QEMU did on the same image (recorded by
  * {@code make -C emulator/src/test/kernels record}, checked again by {@code make oracle}).
+ *
+ * <p>Each kernel runs under the interpreter and under the bytecode tier compiling every block on
+ * first sight; the two must also agree on every exception and interrupt (vector, EIP, error code,
+ * CR2 and the virtual time of its delivery, as {@code --trace int,pf} prints them) and on the
+ * instruction count.
  */
 class QemuGoldenKernelsTest {
     static final Path KERNELS = Path.of("src/test/kernels");
@@ -32,12 +39,27 @@ class QemuGoldenKernelsTest {
             list.filter(d -> Files.exists(d.resolve("expected.out"))).sorted().forEach(dirs::add);
         }
         assertFalse(dirs.isEmpty(), "no test kernels found under " + KERNELS.toAbsolutePath());
-        return dirs.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> check(dir)));
+        return dirs.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString()
+                + ": both tiers print what QEMU printed, with the same events and instruction count", () -> check(dir)));
     }
 
     private static void check(Path dir) throws Exception {
         String name = dir.getFileName().toString();
-        GuestRun run = GuestRun.of(dir.resolve(name + ".elf"));
+        GuestRun interpreted = run(dir, MachineConfig.CpuTier.INTERP);
+        GuestRun compiled = run(dir, MachineConfig.CpuTier.JIT);
+        assertEquals(interpreted.trace(), compiled.trace(), name + ": the tiers deliver different events");
+        assertEquals(interpreted.result.instructions(), compiled.result.instructions(),
+                name + ": the tiers retire different instruction counts");
+    }
+
+    /** Boots the kernel of {@code dir} under {@code tier} and checks it against QEMU's recording. */
+    private static GuestRun run(Path dir, MachineConfig.CpuTier tier) throws Exception {
+        String name = dir.getFileName().toString() + " (" + tier.name().toLowerCase() + ")";
+        GuestRun run = GuestRun.of(dir.resolve(dir.getFileName() + ".elf"));
+        run.config.cpuTier = tier;
+        run.config.jitThreshold = 0;
+        run.config.trace.add(MachineConfig.Trace.INT);
+        run.config.trace.add(MachineConfig.Trace.PF);
         Path cmdline = dir.resolve("cmdline");
         if (Files.exists(cmdline)) {
             run.config.commandLine = Files.readString(cmdline).strip();
@@ -52,6 +74,7 @@ class QemuGoldenKernelsTest {
         assertEquals(expected, run.debugcon(), name + ": debug console output differs from QEMU's ("
                 + result.message() + ")\n" + result.diagnostic());
         assertEquals(expectedStatus, result.exitStatus(), name + ": exit status differs from QEMU's: " + result.message());
+        return run;
     }
 
     /**
@@ -76,11 +99,14 @@ class QemuGoldenKernelsTest {
     static final class GuestRun {
         final MachineConfig config = new MachineConfig();
         final ByteArrayOutputStream debugcon = new ByteArrayOutputStream();
+        final StringWriter trace = new StringWriter();
         final Path image;
+        RunResult result;
 
         private GuestRun(Path image) {
             this.image = image;
             config.debugcon = debugcon;
+            config.traceOut = new PrintWriter(trace);
         }
 
         static GuestRun of(Path image) {
@@ -91,7 +117,13 @@ class QemuGoldenKernelsTest {
             config.maxInstructions = limit;
             Machine machine = new Machine(config);
             machine.boot(image);
-            return machine.run();
+            result = machine.run();
+            return result;
+        }
+
+        String trace() {
+            config.traceOut.flush();
+            return trace.toString();
         }
 
         String debugcon() {
