@@ -128,7 +128,11 @@ final class Arithmetic {
 
     /** Flags after a multiply: CF = OF = the result did not fit the destination width. */
     private void multiplyFlags(int size, int low, boolean overflow) {
-        flags.setArith(Flags.resultFlags(size, low) | (overflow ? Flags.CF | Flags.OF : 0));
+        flags.setArith(multiplyFlagBits(size, low, overflow));
+    }
+
+    static int multiplyFlagBits(int size, int low, boolean overflow) {
+        return Flags.resultFlags(size, low) | (overflow ? Flags.CF | Flags.OF : 0);
     }
 
     /** MUL / IMUL with one operand: the accumulator times r/m into the accumulator pair. */

@@ -14,6 +14,7 @@ public final class BlockRuntime {
     private final Flags flags;
     private final Executor executor;
     private final CodeCache cache;
+    private final Shifts shifts;
 
     BlockRuntime(CpuState state, Operands x, Executor executor, CodeCache cache) {
         this.state = state;
@@ -22,6 +23,7 @@ public final class BlockRuntime {
         this.flags = state.flags;
         this.executor = executor;
         this.cache = cache;
+        this.shifts = new Shifts(x, state);
     }
 
     // ---- memory, by segment and offset ----
@@ -108,12 +110,43 @@ public final class BlockRuntime {
         return flags.condition(cc);
     }
 
+    /** Replaces the six arithmetic flags with {@code bits} (EFLAGS positions). */
+    public void setArith(int bits) {
+        flags.setArith(bits);
+    }
+
+    /**
+     * A dword shift or rotate of {@code v} by {@code count} (1-31) as the interpreter computes it;
+     * its flags, which rotates take partly from the flags as they stand, are then {@link
+     * #shiftFlags}.
+     */
+    public int shift32(int op, int v, int count) {
+        return shifts.shift(op, 2, v, count);
+    }
+
+    public int shiftFlags() {
+        return shifts.newFlags;
+    }
+
+    /** The flags IMUL r32 leaves for the product of {@code a} and {@code b}. */
+    public static int multiplyFlags32(int a, int b) {
+        long p = (long) a * b;
+        return Arithmetic.multiplyFlagBits(2, (int) p, p != (int) p);
+    }
+
     public static int carryOfAdd(int size, int a, int b, int r) {
         return Flags.carryOfAdd(size, a, b, r);
     }
 
     public static int borrowOfSub(int size, int a, int b, int r) {
         return Flags.borrowOfSub(size, a, b, r);
+    }
+
+    // ---- control ----
+
+    /** RET: pops the return address (and {@code imm} more bytes) and returns it. */
+    public int ret(boolean operand32, int imm) {
+        return executor.returnTarget(operand32, imm);
     }
 
     // ---- everything else: the interpreter's implementation ----

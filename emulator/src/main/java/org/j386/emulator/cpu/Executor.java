@@ -271,13 +271,18 @@ final class Executor {
     }
 
     private void ret(Insn d) {
-        int target = x.peek(0, d.operand32);
-        if (!d.operand32) {
+        s.eip = returnTarget(d.operand32, d.imm);
+    }
+
+    /** RET's work but the jump: pops the return address and {@code imm} bytes, returns the address. */
+    int returnTarget(boolean operand32, int imm) {
+        int target = x.peek(0, operand32);
+        if (!operand32) {
             target &= 0xFFFF;
         }
         checkCodeLimit(target);
-        x.setSp(x.sp() + (d.operand32 ? 4 : 2) + d.imm);
-        s.eip = target;
+        x.setSp(x.sp() + (operand32 ? 4 : 2) + imm);
+        return target;
     }
 
     /** LOOPNE, LOOPE, LOOP, JECXZ (sub 0-3); the counter is CX with a 16-bit address size. */

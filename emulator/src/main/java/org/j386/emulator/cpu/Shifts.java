@@ -12,7 +12,7 @@ final class Shifts {
     private final Flags flags;
 
     /** Flags computed by the last {@link #shift}/{@link #doubleShift}: the full arithmetic set. */
-    private int newFlags;
+    int newFlags;
 
     Shifts(Operands x, CpuState s) {
         this.x = x;

@@ -1,6 +1,8 @@
 package org.j386.emulator.jit;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import org.j386.emulator.cpu.Flags;
 import org.j386.emulator.cpu.Insn;
@@ -55,13 +57,19 @@ final class BlockEmitter implements Opcodes {
 
     // Kinds of flag record, as known while generating.
     private static final int MEMORY = 0, ADD = 1, SUB = 2, SBB = 3, LOGIC = 4, INC = 5, DEC = 6;
+    /** The six flags computed outright (shifts, multiplies), their EFLAGS bits in FR. */
+    private static final int EAGER = 7;
 
     private final int entryEip;
     private final List<Insn> insns;
     private final List<Integer> eips;
     private final MethodVisitor mv;
     private final List<Runnable> handlers = new ArrayList<>();
-    private final Label head = new Label();
+    /** A label before each instruction; those that are branch targets inside the block are bound. */
+    private final Label[] labels;
+    private final boolean[] isTarget;
+    /** For each RET, the return address of the call the trace went through to reach it, or -1. */
+    private final int[] predictedReturn;
 
     /** The arithmetic flags some later reader may see, after each instruction of the block. */
     private final int[] liveAfter;
@@ -84,6 +92,61 @@ final class BlockEmitter implements Opcodes {
         this.eips = eips;
         this.mv = mv;
         this.liveAfter = liveness(insns);
+        this.labels = new Label[insns.size()];
+        this.isTarget = new boolean[insns.size()];
+        this.predictedReturn = predictReturns(insns, eips);
+        for (int i = 0; i < insns.size(); i++) {
+            labels[i] = new Label();
+        }
+        for (int i = 0; i < insns.size(); i++) {
+            Insn d = insns.get(i);
+            if (d.op() == Op.JCC) {
+                markTarget(branchTarget(d, eips.get(i)));
+            }
+            // Control that goes on to anything but the next instruction of the trace arrives by a jump.
+            int successor = successor(i);
+            if (goesOn(i) && (i + 1 == insns.size() || eips.get(i + 1) != successor)) {
+                markTarget(successor);
+            }
+        }
+    }
+
+    /** The return address each RET of the trace is expected to pop: that of the call it came through. */
+    private static int[] predictReturns(List<Insn> insns, List<Integer> eips) {
+        int[] predicted = new int[insns.size()];
+        Deque<Integer> calls = new ArrayDeque<>();
+        for (int i = 0; i < insns.size(); i++) {
+            Insn d = insns.get(i);
+            predicted[i] = -1;
+            if (d.op() == Op.CALL_REL) {
+                calls.push(eips.get(i) + d.length());
+            } else if (d.op() == Op.RET && !calls.isEmpty()) {
+                predicted[i] = calls.pop();
+            }
+        }
+        return predicted;
+    }
+
+    /** Whether control may go on past instruction {@code i} inside the block. */
+    private boolean goesOn(int i) {
+        return !BlockTranslator.endsBlock(insns.get(i)) || predictedReturn[i] >= 0;
+    }
+
+    /** Where control goes after instruction {@code i} when it does not branch off. */
+    private int successor(int i) {
+        Insn d = insns.get(i);
+        int op = d.op();
+        if (op == Op.JMP_REL || op == Op.CALL_REL) {
+            return branchTarget(d, eips.get(i));
+        }
+        return op == Op.RET ? predictedReturn[i] : eips.get(i) + d.length();
+    }
+
+    private void markTarget(int eip) {
+        int j = eips.indexOf(eip);
+        if (j >= 0) {
+            isTarget[j] = true;
+        }
     }
 
     /**
@@ -106,7 +169,7 @@ final class BlockEmitter implements Opcodes {
 
     private static boolean seesEveryFlag(Insn d) {
         int op = d.op();
-        if (op == Op.JCC || !inline(d)) {
+        if (op == Op.JCC || op == Op.RET || op == Op.JMP_RM || op == Op.CALL_RM || !inline(d)) {
             return true;
         }
         return accessesMemory(d);
@@ -117,8 +180,6 @@ final class BlockEmitter implements Opcodes {
         switch (d.op()) {
             case Op.XCHG:
                 return d.rm() >= 0;
-            case Op.SHIFT32_RI:
-                return d.sub() != Op.RCL && d.sub() != Op.RCR;
             case Op.IMUL_R_RM:
             case Op.IMUL_R_RM_I:
                 return d.size() == 2;
@@ -127,7 +188,8 @@ final class BlockEmitter implements Opcodes {
             case Op.CBW: case Op.CWD: case Op.ALU_RM_R: case Op.ALU_RM_I: case Op.ALU_R_RM: case Op.TEST_RM_R:
             case Op.TEST_RM_I: case Op.TEST32_RR: case Op.INC: case Op.INC32: case Op.DEC: case Op.DEC32:
             case Op.NOT: case Op.NEG: case Op.PUSH_R: case Op.PUSH_I: case Op.POP_R: case Op.SETCC:
-            case Op.CMOVCC: case Op.JCC: case Op.JMP_REL:
+            case Op.CMOVCC: case Op.JCC: case Op.JMP_REL: case Op.CALL_REL: case Op.SHIFT32_RI:
+            case Op.RET: case Op.JMP_RM: case Op.CALL_RM:
                 return true;
             default:
                 return d.op() >= Op.ALU32_RR && d.op() < Op.ALU32_RI + 8;
@@ -139,7 +201,8 @@ final class BlockEmitter implements Opcodes {
         switch (d.op()) {
             case Op.LEA:
                 return false;
-            case Op.PUSH_R: case Op.PUSH_I: case Op.POP_R: case Op.MOV32_LOAD: case Op.MOV32_STORE:
+            case Op.PUSH_R: case Op.PUSH_I: case Op.POP_R: case Op.MOV32_LOAD: case Op.MOV32_STORE: case Op.CALL_REL:
+            case Op.RET: case Op.CALL_RM:
                 return true;
             default:
                 return OpInfo.has(d.op(), OpInfo.MEMORY) && d.rm() < 0;
@@ -208,18 +271,28 @@ final class BlockEmitter implements Opcodes {
         }
         mv.visitInsn(ACONST_NULL);
         mv.visitVarInsn(ASTORE, EXC);
-        if (loopsToEntry()) {
-            // The back edge arrives with any register written: treat all as written from here on.
-            dirty = LOCAL_REGS;
-        }
-        mv.visitLabel(head);
         boolean open = true;
-        for (k = 0; k < insns.size() && open; k++) {
-            open = instruction(insns.get(k));
-        }
-        if (open) {
-            Insn last = insns.get(insns.size() - 1);
-            exit(eips.get(insns.size() - 1) + last.length(), insns.size());
+        for (k = 0; k < insns.size(); k++) {
+            if (isTarget[k]) {
+                // Jumps inside the block arrive with the flags in memory and any register written.
+                if (open) {
+                    flagsToMemory();
+                }
+                flagKind = MEMORY;
+                dirty = LOCAL_REGS;
+                open = true;
+            }
+            mv.visitLabel(labels[k]);
+            if (!open) {
+                continue; // reached only by jumps, and none targets it: never runs
+            }
+            Insn d = insns.get(k);
+            open = instruction(d);
+            int successor = successor(k);
+            if (open && (k + 1 == insns.size() || eips.get(k + 1) != successor)) {
+                branchTo(successor);
+                open = false;
+            }
         }
         for (Runnable h : handlers) {
             h.run();
@@ -228,17 +301,7 @@ final class BlockEmitter implements Opcodes {
         mv.visitEnd();
     }
 
-    private boolean loopsToEntry() {
-        for (int i = 0; i < insns.size(); i++) {
-            Insn d = insns.get(i);
-            if ((d.op() == Op.JCC || d.op() == Op.JMP_REL) && branchTarget(d, eips.get(i)) == entryEip) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int branchTarget(Insn d, int eip) {
+    static int branchTarget(Insn d, int eip) {
         int target = eip + d.length() + d.imm();
         return d.operand32() ? target : target & 0xFFFF;
     }
@@ -406,8 +469,60 @@ final class BlockEmitter implements Opcodes {
                 return true;
             }
             case Op.JMP_REL:
-                branchTo(branchTarget(d, eip()));
+                return true; // the body goes on at the target
+            case Op.JMP_RM:
+                readRm(d, d.size());
+                endFaultableIfMemory(d);
+                truncateTarget(d);
+                mv.visitVarInsn(ISTORE, T1);
+                exitTo(T1);
                 return false;
+            case Op.CALL_RM:
+                if (d.rm() >= 0) {
+                    beginFaultable();
+                }
+                readRm(d, d.size());
+                truncateTarget(d);
+                mv.visitVarInsn(ISTORE, T1);
+                mv.visitVarInsn(ALOAD, L_RT);
+                push(next());
+                push(d.operand32() ? 1 : 0);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "push", "(IZ)V", false);
+                endFaultable();
+                exitTo(T1);
+                return false;
+            case Op.RET: {
+                beginFaultable();
+                mv.visitVarInsn(ALOAD, L_RT);
+                push(d.operand32() ? 1 : 0);
+                push(d.imm());
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "ret", "(ZI)I", false);
+                endFaultable();
+                mv.visitVarInsn(ISTORE, T1);
+                int predicted = predictedReturn[k];
+                if (predicted < 0) {
+                    exitTo(T1);
+                    return false;
+                }
+                Label asPredicted = new Label();
+                mv.visitVarInsn(ILOAD, T1);
+                push(predicted);
+                mv.visitJumpInsn(IF_ICMPEQ, asPredicted);
+                exitTo(T1);
+                mv.visitLabel(asPredicted);
+                return true; // the body goes on at the predicted return address
+            }
+            case Op.CALL_REL: {
+                int target = branchTarget(d, eip());
+                beginFaultable();
+                mv.visitVarInsn(ALOAD, L_RT);
+                push(next());
+                push(d.operand32() ? 1 : 0);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "push", "(IZ)V", false);
+                endFaultable();
+                checkCodeWritten(target);
+                return true; // the body goes on at the target
+            }
 
             case Op.SHIFT32_RI:
                 return shiftByImmediate(d);
@@ -428,38 +543,66 @@ final class BlockEmitter implements Opcodes {
 
     // ---- arithmetic ----
 
-    /** A dword register shifted by a non-zero immediate: inline when nobody sees its flags. */
+    /**
+     * A dword register shifted by a non-zero immediate. When nobody sees its flags the JVM's own
+     * shift does; else the interpreter's code computes result and flags (rotates keep some of the
+     * old flags, so those go to memory first).
+     */
     private boolean shiftByImmediate(Insn d) {
-        if (!inline(d) || (liveAfter[k] & OpInfo.flagsWritten(d)) != 0) {
-            return callOut(d);
+        int sub = d.sub();
+        boolean flagsSeen = (liveAfter[k] & OpInfo.flagsWritten(d)) != 0;
+        if (!flagsSeen && sub != Op.RCL && sub != Op.RCR) {
+            loadReg32(d.rm());
+            push(d.imm());
+            switch (sub) {
+                case Op.ROL: mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false); break;
+                case Op.ROR: mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateRight", "(II)I", false); break;
+                case Op.SHR: mv.visitInsn(IUSHR); break;
+                case Op.SAR: mv.visitInsn(ISHR); break;
+                default: mv.visitInsn(ISHL); break; // SHL, SAL
+            }
+            storeReg32(d.rm());
+            return true;
         }
+        flagsToMemory();
+        mv.visitVarInsn(ALOAD, L_RT);
+        push(sub);
         loadReg32(d.rm());
         push(d.imm());
-        switch (d.sub()) {
-            case Op.ROL: mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false); break;
-            case Op.ROR: mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateRight", "(II)I", false); break;
-            case Op.SHR: mv.visitInsn(IUSHR); break;
-            case Op.SAR: mv.visitInsn(ISHR); break;
-            default: mv.visitInsn(ISHL); break; // SHL, SAL
-        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shift32", "(III)I", false);
         storeReg32(d.rm());
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shiftFlags", "()I", false);
+        mv.visitVarInsn(ISTORE, FR);
+        flagKind = EAGER;
         return true;
     }
 
-    /** IMUL r32, r/m32 [, imm]: inline when nobody sees its flags (CF and OF say it overflowed). */
+    /** IMUL r32, r/m32 [, imm]; its flags (CF and OF say the product overflowed) only where seen. */
     private boolean multiply(Insn d) {
-        if (!inline(d) || (liveAfter[k] & OpInfo.flagsWritten(d)) != 0) {
+        if (!inline(d)) {
             return callOut(d);
         }
         readRm(d, 2);
         endFaultableIfMemory(d);
+        mv.visitVarInsn(ISTORE, TA);
         if (d.op() == Op.IMUL_R_RM) {
             loadReg32(d.reg());
         } else {
             push(d.imm());
         }
+        mv.visitVarInsn(ISTORE, TB);
+        mv.visitVarInsn(ILOAD, TA);
+        mv.visitVarInsn(ILOAD, TB);
         mv.visitInsn(IMUL);
         storeReg32(d.reg());
+        if ((liveAfter[k] & OpInfo.flagsWritten(d)) != 0) {
+            mv.visitVarInsn(ILOAD, TA);
+            mv.visitVarInsn(ILOAD, TB);
+            mv.visitMethodInsn(INVOKESTATIC, RT, "multiplyFlags32", "(II)I", false);
+            mv.visitVarInsn(ISTORE, FR);
+            flagKind = EAGER;
+        }
         return true;
     }
 
@@ -695,6 +838,11 @@ final class BlockEmitter implements Opcodes {
             case DEC:
                 mv.visitVarInsn(ILOAD, FC);
                 return;
+            case EAGER:
+                mv.visitVarInsn(ILOAD, FR);
+                mv.visitInsn(ICONST_1);
+                mv.visitInsn(IAND);
+                return;
             default:
                 mv.visitVarInsn(ALOAD, L_RT);
                 mv.visitMethodInsn(INVOKEVIRTUAL, RT, "carry", "()I", false);
@@ -721,6 +869,11 @@ final class BlockEmitter implements Opcodes {
                 push(size);
                 mv.visitVarInsn(ILOAD, FR);
                 mv.visitMethodInsn(INVOKEVIRTUAL, RT, "recordLogic", "(II)V", false);
+                return;
+            case EAGER:
+                mv.visitVarInsn(ALOAD, L_RT);
+                mv.visitVarInsn(ILOAD, FR);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "setArith", "(I)V", false);
                 return;
             default:
                 mv.visitVarInsn(ALOAD, L_RT);
@@ -765,6 +918,17 @@ final class BlockEmitter implements Opcodes {
 
     /** The conditions that come straight from the record's operands; false for the others. */
     private boolean directCondition(int cc, Label target) {
+        if (flagKind == EAGER) {
+            int bit = cc >> 1 == 1 ? Flags.CF : cc >> 1 == 2 ? Flags.ZF : cc >> 1 == 4 ? Flags.SF : 0;
+            if (bit == 0) {
+                return false;
+            }
+            mv.visitVarInsn(ILOAD, FR);
+            push(bit);
+            mv.visitInsn(IAND);
+            mv.visitJumpInsn((cc & 1) == 0 ? IFNE : IFEQ, target);
+            return true;
+        }
         int size = flagSize;
         switch (cc) {
             case 0x4:
@@ -854,19 +1018,30 @@ final class BlockEmitter implements Opcodes {
 
     // ---- control ----
 
-    /** A taken branch: round again when it returns to the block's entry, else leave. */
+    /**
+     * Control goes to {@code target} after instruction {@link #k}: a jump inside the block when the
+     * target is in it, else an exit. The count base moves so that instruction j still counts as
+     * base + j + 1; a jump backwards first checks that another pass fits the budget and that nothing
+     * asks for attention.
+     */
     private void branchTo(int target) {
-        if (target != entryEip) {
+        int j = eips.indexOf(target);
+        if (j < 0) {
             exit(target, k + 1);
             return;
         }
-        Label leave = new Label();
-        mv.visitVarInsn(LLOAD, BASE);
-        mv.visitLdcInsn((long) (k + 1));
-        mv.visitInsn(LADD);
-        mv.visitVarInsn(LSTORE, BASE);
-        // The entry expects the flags in memory, as when the block was entered.
         materialize(flagKind, flagSize);
+        if (k + 1 != j) {
+            mv.visitVarInsn(LLOAD, BASE);
+            mv.visitLdcInsn((long) (k + 1 - j));
+            mv.visitInsn(LADD);
+            mv.visitVarInsn(LSTORE, BASE);
+        }
+        if (j > k) {
+            mv.visitJumpInsn(GOTO, labels[j]);
+            return;
+        }
+        Label leave = new Label();
         mv.visitVarInsn(ALOAD, L_S);
         mv.visitFieldInsn(GETFIELD, STATE, "attention", "Z");
         mv.visitJumpInsn(IFNE, leave);
@@ -876,13 +1051,30 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(LLOAD, LIMIT);
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFGT, leave);
-        mv.visitJumpInsn(GOTO, head);
+        mv.visitJumpInsn(GOTO, labels[j]);
         mv.visitLabel(leave);
+        storeRegisters(LOCAL_REGS);
+        setEip(target);
+        setInstructions(j);
+        mv.visitInsn(RETURN);
+    }
+
+    /** A near transfer with a 16-bit operand size keeps only IP. */
+    private void truncateTarget(Insn d) {
+        if (!d.operand32()) {
+            push(0xFFFF);
+            mv.visitInsn(IAND);
+        }
+    }
+
+    /** Leaves the block after instruction {@link #k} at the EIP held in {@code local}. */
+    private void exitTo(int local) {
         storeRegisters(dirty);
-        setEip(entryEip);
+        materialize(flagKind, flagSize);
         mv.visitVarInsn(ALOAD, L_S);
-        mv.visitVarInsn(LLOAD, BASE);
-        mv.visitFieldInsn(PUTFIELD, STATE, "instructions", "J");
+        mv.visitVarInsn(ILOAD, local);
+        mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
+        setInstructions(k + 1);
         mv.visitInsn(RETURN);
     }
 
@@ -897,11 +1089,16 @@ final class BlockEmitter implements Opcodes {
 
     /** After a store: if it hit a page holding code, the rest of the block may be stale. */
     private void checkCodeWritten() {
+        checkCodeWritten(next());
+    }
+
+    /** As {@link #checkCodeWritten()}, for an instruction that continues at {@code resume}. */
+    private void checkCodeWritten(int resume) {
         Label fine = new Label();
         mv.visitVarInsn(ALOAD, L_RT);
         mv.visitMethodInsn(INVOKEVIRTUAL, RT, "codeWritten", "()Z", false);
         mv.visitJumpInsn(IFEQ, fine);
-        exit(next(), k + 1);
+        exit(resume, k + 1);
         mv.visitLabel(fine);
     }
 

@@ -3,8 +3,12 @@ package org.j386.emulator.jit;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.j386.emulator.cpu.BlockCompiler;
 import org.j386.emulator.cpu.BlockRuntime;
 import org.j386.emulator.cpu.CompiledBlock;
@@ -16,9 +20,11 @@ import org.j386.emulator.cpu.OpInfo;
  * The bytecode tier: turns a hot run of guest instructions into one JVM class with ObjectWeb ASM
  * ({@link BlockEmitter}) and loads it as a hidden class, so a dropped block can be unloaded.
  *
- * <p>A block is the straight line from its entry: it goes on past conditional branches (each a
- * side exit) and ends at the first other control transfer, at an operation the table marks as
- * ending a block, at the end of the page, or at {@link #maxInstructions}.
+ * <p>A block is a trace from its entry within one page: it goes on past conditional branches
+ * (each a side exit, or a jump inside the block when its target is in it) and through direct
+ * jumps and calls, and ends at any other control transfer, at an operation the table marks as
+ * ending a block, where it would leave the page or come back to an instruction it holds, or at
+ * {@link #maxInstructions}.
  */
 public final class BlockTranslator implements BlockCompiler {
     /** Longest block: keeps each generated method well under the JVM's limit for compiling it. */
@@ -54,14 +60,30 @@ public final class BlockTranslator implements BlockCompiler {
     public CompiledBlock compile(BlockSource source, int eip) {
         List<Insn> insns = new ArrayList<>();
         List<Integer> eips = new ArrayList<>();
+        Set<Integer> included = new HashSet<>();
+        Deque<Integer> calls = new ArrayDeque<>();
         int at = eip;
-        while (insns.size() < maxInstructions) {
+        // A trace: straight on past conditional branches, and on at the target of direct jumps and
+        // calls that stay in the page; it stops where it would come back to an instruction it has.
+        while (insns.size() < maxInstructions && !included.contains(at)) {
             Insn d = source.at(at);
             if (d == null) {
                 break;
             }
             insns.add(d);
             eips.add(at);
+            included.add(at);
+            if (d.op() == Op.CALL_REL) {
+                calls.push(at + d.length());
+            }
+            if (d.op() == Op.JMP_REL || d.op() == Op.CALL_REL) {
+                at = BlockEmitter.branchTarget(d, at);
+                continue;
+            }
+            if (d.op() == Op.RET && !calls.isEmpty()) {
+                at = calls.pop(); // on at the return address, as a return stack predicts
+                continue;
+            }
             at += d.length();
             if (endsBlock(d)) {
                 break;
@@ -79,9 +101,9 @@ public final class BlockTranslator implements BlockCompiler {
         return null;
     }
 
-    /** A conditional branch is a side exit; every other transfer or block-ending operation ends it. */
+    /** Direct branches and calls are generated inline; every other transfer or block-ending operation ends a block. */
     static boolean endsBlock(Insn d) {
-        if (d.op() == Op.JCC) {
+        if (d.op() == Op.JCC || d.op() == Op.JMP_REL || d.op() == Op.CALL_REL) {
             return false;
         }
         return OpInfo.has(d.op(), OpInfo.BRANCH | OpInfo.ENDS_BLOCK);
