@@ -79,12 +79,18 @@ final class Interpreter {
                         if (compiledCodeAllowed()) {
                             CompiledBlock b = cache.blockAt(eip);
                             if (b != null && b.length <= end - s.instructions) {
+                                // Block after block while nothing else needs the loop.
                                 long before = s.instructions;
-                                cache.codeWritten = false;
+                                long entries = 0;
                                 inBlock = true;
-                                b.run(end);
+                                do {
+                                    cache.codeWritten = false;
+                                    b.run(end);
+                                    entries++;
+                                } while (!s.attention && compiledCodeAllowed()
+                                        && (b = cache.blockAt(s.eip)) != null && b.length <= end - s.instructions);
                                 inBlock = false;
-                                cache.stats.blockEntries++;
+                                cache.stats.blockEntries += entries;
                                 cache.stats.compiledInstructions += s.instructions - before;
                                 blockStart = true;
                                 continue;

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import org.j386.emulator.cpu.Flags;
 import org.j386.emulator.cpu.Insn;
 import org.j386.emulator.cpu.Op;
@@ -82,11 +83,11 @@ final class BlockEmitter implements Opcodes {
     // The instruction being generated, and its state at the start (for its fault handler).
     private int k;
     private Label faultStart;
-    private int startDirty;
     private int startKind;
     private int startSize;
 
-    private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, MethodVisitor mv) {
+    private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts,
+            MethodVisitor mv) {
         this.entryEip = entryEip;
         this.insns = insns;
         this.eips = eips;
@@ -94,7 +95,7 @@ final class BlockEmitter implements Opcodes {
         this.liveAfter = liveness(insns);
         this.labels = new Label[insns.size()];
         this.isTarget = new boolean[insns.size()];
-        this.predictedReturn = predictReturns(insns, eips);
+        this.predictedReturn = predictReturns(insns, eips, segmentStarts);
         for (int i = 0; i < insns.size(); i++) {
             labels[i] = new Label();
         }
@@ -112,11 +113,14 @@ final class BlockEmitter implements Opcodes {
     }
 
     /** The return address each RET of the trace is expected to pop: that of the call it came through. */
-    private static int[] predictReturns(List<Insn> insns, List<Integer> eips) {
+    private static int[] predictReturns(List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts) {
         int[] predicted = new int[insns.size()];
         Deque<Integer> calls = new ArrayDeque<>();
         for (int i = 0; i < insns.size(); i++) {
             Insn d = insns.get(i);
+            if (segmentStarts.contains(i)) {
+                calls.clear(); // each trace of the block starts with no call of its own
+            }
             predicted[i] = -1;
             if (d.op() == Op.CALL_REL) {
                 calls.push(eips.get(i) + d.length());
@@ -209,7 +213,8 @@ final class BlockEmitter implements Opcodes {
         }
     }
 
-    static byte[] emit(int entryEip, List<Insn> insns, List<Integer> eips) {
+    /** {@code segmentStarts}: the indices where a new trace of the block begins. */
+    static byte[] emit(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -238,7 +243,7 @@ final class BlockEmitter implements Opcodes {
         init.visitEnd();
 
         MethodVisitor run = cw.visitMethod(ACC_PUBLIC, "run", "(J)V", null, null);
-        new BlockEmitter(entryEip, insns, eips, run).body();
+        new BlockEmitter(entryEip, insns, eips, segmentStarts, run).body();
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -1163,32 +1168,58 @@ final class BlockEmitter implements Opcodes {
     private void beginFaultable() {
         faultStart = new Label();
         mv.visitLabel(faultStart);
-        startDirty = dirty;
         startKind = flagKind;
         startSize = flagSize;
     }
 
-    /** Closes it: its handler puts back the state of the instruction's start, counts it, rethrows. */
+    /**
+     * Closes it. Its handler notes the instruction's EIP and count and goes to the handler shared by
+     * every instruction that starts with the same kind of flag record, which writes back every
+     * register (the locals still hold their values at the instruction's start) and the record,
+     * sets EIP and the count, and rethrows.
+     */
     private void endFaultable() {
         Label end = new Label();
         Label handler = new Label();
         mv.visitLabel(end);
         mv.visitTryCatchBlock(faultStart, end, handler, PAGE_FAULT);
         mv.visitTryCatchBlock(faultStart, end, handler, CPU_FAULT);
-        int regs = startDirty;
-        int kind = startKind;
-        int size = startSize;
+        Label shared = sharedHandler(startKind, startSize);
         int eip = eip();
         int count = k + 1;
         handlers.add(() -> {
             mv.visitLabel(handler);
             mv.visitVarInsn(ASTORE, EXC);
-            storeRegisters(regs);
-            materialize(kind, size);
-            setEip(eip);
-            setInstructions(count);
-            mv.visitVarInsn(ALOAD, EXC);
-            mv.visitInsn(ATHROW);
+            push(eip);
+            mv.visitVarInsn(ISTORE, T1);
+            push(count);
+            mv.visitVarInsn(ISTORE, T2);
+            mv.visitJumpInsn(GOTO, shared);
+        });
+    }
+
+    private final java.util.Map<Integer, Label> sharedHandlers = new java.util.HashMap<>();
+
+    private Label sharedHandler(int kind, int size) {
+        return sharedHandlers.computeIfAbsent(kind * 4 + size, key -> {
+            Label shared = new Label();
+            handlers.add(() -> {
+                mv.visitLabel(shared);
+                storeRegisters(LOCAL_REGS);
+                materialize(kind, size);
+                mv.visitVarInsn(ALOAD, L_S);
+                mv.visitVarInsn(ILOAD, T1);
+                mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
+                mv.visitVarInsn(ALOAD, L_S);
+                mv.visitVarInsn(LLOAD, BASE);
+                mv.visitVarInsn(ILOAD, T2);
+                mv.visitInsn(I2L);
+                mv.visitInsn(LADD);
+                mv.visitFieldInsn(PUTFIELD, STATE, "instructions", "J");
+                mv.visitVarInsn(ALOAD, EXC);
+                mv.visitInsn(ATHROW);
+            });
+            return shared;
         });
     }
 

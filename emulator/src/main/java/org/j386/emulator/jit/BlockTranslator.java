@@ -60,40 +60,54 @@ public final class BlockTranslator implements BlockCompiler {
     public CompiledBlock compile(BlockSource source, int eip) {
         List<Insn> insns = new ArrayList<>();
         List<Integer> eips = new ArrayList<>();
+        Set<Integer> segmentStarts = new HashSet<>();
         Set<Integer> included = new HashSet<>();
-        Deque<Integer> calls = new ArrayDeque<>();
-        int at = eip;
-        // A trace: straight on past conditional branches, and on at the target of direct jumps and
-        // calls that stay in the page; it stops where it would come back to an instruction it has.
-        while (insns.size() < maxInstructions && !included.contains(at)) {
-            Insn d = source.at(at);
-            if (d == null) {
-                break;
-            }
-            insns.add(d);
-            eips.add(at);
-            included.add(at);
-            if (d.op() == Op.CALL_REL) {
-                calls.push(at + d.length());
-            }
-            if (d.op() == Op.JMP_REL || d.op() == Op.CALL_REL) {
-                at = BlockEmitter.branchTarget(d, at);
+        Deque<Integer> branchTargets = new ArrayDeque<>();
+        branchTargets.add(eip);
+        // Traces: each goes straight on past conditional branches, and on at the target of direct
+        // jumps and calls that stay in the page, and stops where it would come back to an
+        // instruction the block has. The first starts at the entry; the next ones at the targets
+        // of the conditional branches seen, so both ways of a branch can stay inside the block.
+        while (insns.size() < maxInstructions && !branchTargets.isEmpty()) {
+            int at = branchTargets.poll();
+            if (included.contains(at) || source.at(at) == null) {
                 continue;
             }
-            if (d.op() == Op.RET && !calls.isEmpty()) {
-                at = calls.pop(); // on at the return address, as a return stack predicts
-                continue;
-            }
-            at += d.length();
-            if (endsBlock(d)) {
-                break;
+            segmentStarts.add(insns.size());
+            Deque<Integer> calls = new ArrayDeque<>();
+            while (insns.size() < maxInstructions && !included.contains(at)) {
+                Insn d = source.at(at);
+                if (d == null) {
+                    break;
+                }
+                insns.add(d);
+                eips.add(at);
+                included.add(at);
+                if (d.op() == Op.JCC) {
+                    branchTargets.add(BlockEmitter.branchTarget(d, at));
+                }
+                if (d.op() == Op.CALL_REL) {
+                    calls.push(at + d.length());
+                }
+                if (d.op() == Op.JMP_REL || d.op() == Op.CALL_REL) {
+                    at = BlockEmitter.branchTarget(d, at);
+                    continue;
+                }
+                if (d.op() == Op.RET && !calls.isEmpty()) {
+                    at = calls.pop(); // on at the return address, as a return stack predicts
+                    continue;
+                }
+                at += d.length();
+                if (endsBlock(d)) {
+                    break;
+                }
             }
         }
         if (insns.isEmpty()) {
             return null;
         }
         for (int n = insns.size(); n > 0; n = n / 2) {
-            byte[] code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n));
+            byte[] code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n), segmentStarts);
             if (code.length <= HUGE_METHOD || n == 1) {
                 return define(code, insns.subList(0, n));
             }
