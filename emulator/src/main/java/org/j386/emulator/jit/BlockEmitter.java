@@ -611,21 +611,17 @@ final class BlockEmitter implements Opcodes {
         return true;
     }
 
-    /** ALU operation with the r/m operand as destination (or only read: CMP, TEST). */
-    private boolean aluToRm(Insn d, int alu, Runnable source, boolean store) {
+    /**
+     * The first half of a read-modify-write of the r/m operand (Bochs' read_RMW): its value into TA;
+     * for memory, the fault range opens and the linear address, checked for writing (or only for
+     * reading when {@code store} is false), goes to LIN.
+     */
+    private void readForUpdate(Insn d, boolean store) {
         int size = d.size();
         if (d.rm() >= 0) {
             readReg(d.rm(), size);
             mv.visitVarInsn(ISTORE, TA);
-            source.run();
-            mv.visitVarInsn(ISTORE, TB);
-            compute(alu, size);
-            if (store) {
-                mv.visitVarInsn(ILOAD, TR);
-                writeReg(d.rm(), size);
-            }
-            commitFlags(alu, size);
-            return true;
+            return;
         }
         beginFaultable();
         mv.visitVarInsn(ALOAD, L_RT);
@@ -639,17 +635,47 @@ final class BlockEmitter implements Opcodes {
         push(size);
         mv.visitMethodInsn(INVOKEVIRTUAL, RT, "readLinear", "(II)I", false);
         mv.visitVarInsn(ISTORE, TA);
-        source.run();
-        mv.visitVarInsn(ISTORE, TB);
-        compute(alu, size);
+    }
+
+    /**
+     * The second half: TR back to the operand (when {@code store}), closing the fault range of a
+     * memory operand, which is the instruction's last possible fault.
+     */
+    private void writeBack(Insn d, boolean store) {
+        int size = d.size();
+        if (d.rm() >= 0) {
+            if (store) {
+                mv.visitVarInsn(ILOAD, TR);
+                writeReg(d.rm(), size);
+            }
+            return;
+        }
         if (store) {
-            writeLinear(size, TR);
+            mv.visitVarInsn(ALOAD, L_RT);
+            mv.visitVarInsn(ILOAD, LIN);
+            push(size);
+            mv.visitVarInsn(ILOAD, TR);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "writeLinear", "(III)V", false);
         }
         endFaultable();
-        commitFlags(alu, size);
-        if (store) {
+    }
+
+    /** After an update of the r/m operand: a store may have hit a page holding code. */
+    private void afterUpdate(Insn d, boolean store) {
+        if (store && d.rm() < 0) {
             checkCodeWritten();
         }
+    }
+
+    /** ALU operation with the r/m operand as destination (or only read: CMP, TEST). */
+    private boolean aluToRm(Insn d, int alu, Runnable source, boolean store) {
+        readForUpdate(d, store);
+        source.run();
+        mv.visitVarInsn(ISTORE, TB);
+        compute(alu, d.size());
+        writeBack(d, store);
+        commitFlags(alu, d.size());
+        afterUpdate(d, store);
         return true;
     }
 
@@ -716,28 +742,12 @@ final class BlockEmitter implements Opcodes {
     }
 
     private boolean incDec(Insn d, boolean inc) {
-        int size = d.size();
         // CF survives INC and DEC: take it from the record they replace.
         carry();
         mv.visitVarInsn(ISTORE, TC);
-        if (d.rm() >= 0) {
-            readReg(d.rm(), size);
-            mv.visitVarInsn(ISTORE, TA);
-            incremented(inc);
-            mv.visitVarInsn(ILOAD, TR);
-            writeReg(d.rm(), size);
-        } else {
-            beginFaultable();
-            linearForWrite(d);
-            mv.visitVarInsn(ALOAD, L_RT);
-            mv.visitVarInsn(ILOAD, LIN);
-            push(size);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "readLinear", "(II)I", false);
-            mv.visitVarInsn(ISTORE, TA);
-            incremented(inc);
-            writeLinear(size, TR);
-            endFaultable();
-        }
+        readForUpdate(d, true);
+        incremented(inc);
+        writeBack(d, true);
         mv.visitVarInsn(ILOAD, TA);
         mv.visitVarInsn(ISTORE, FA);
         mv.visitVarInsn(ILOAD, TR);
@@ -745,10 +755,8 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ILOAD, TC);
         mv.visitVarInsn(ISTORE, FC);
         flagKind = inc ? INC : DEC;
-        flagSize = size;
-        if (d.rm() < 0) {
-            checkCodeWritten();
-        }
+        flagSize = d.size();
+        afterUpdate(d, true);
         return true;
     }
 
@@ -761,19 +769,7 @@ final class BlockEmitter implements Opcodes {
 
     /** NOT (no flags) and NEG (flags of 0 - a). */
     private boolean notNeg(Insn d, boolean neg) {
-        int size = d.size();
-        if (d.rm() >= 0) {
-            readReg(d.rm(), size);
-            mv.visitVarInsn(ISTORE, TA);
-        } else {
-            beginFaultable();
-            linearForWrite(d);
-            mv.visitVarInsn(ALOAD, L_RT);
-            mv.visitVarInsn(ILOAD, LIN);
-            push(size);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "readLinear", "(II)I", false);
-            mv.visitVarInsn(ISTORE, TA);
-        }
+        readForUpdate(d, true);
         mv.visitVarInsn(ILOAD, TA);
         if (neg) {
             mv.visitInsn(INEG);
@@ -782,13 +778,7 @@ final class BlockEmitter implements Opcodes {
             mv.visitInsn(IXOR);
         }
         mv.visitVarInsn(ISTORE, TR);
-        if (d.rm() >= 0) {
-            mv.visitVarInsn(ILOAD, TR);
-            writeReg(d.rm(), size);
-        } else {
-            writeLinear(size, TR);
-            endFaultable();
-        }
+        writeBack(d, true);
         if (neg) {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, FA);
@@ -797,29 +787,10 @@ final class BlockEmitter implements Opcodes {
             mv.visitVarInsn(ILOAD, TR);
             mv.visitVarInsn(ISTORE, FR);
             flagKind = SUB;
-            flagSize = size;
+            flagSize = d.size();
         }
-        if (d.rm() < 0) {
-            checkCodeWritten();
-        }
+        afterUpdate(d, true);
         return true;
-    }
-
-    private void linearForWrite(Insn d) {
-        mv.visitVarInsn(ALOAD, L_RT);
-        push(d.seg());
-        effectiveAddress(d);
-        push(d.size());
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "linearForWrite", "(III)I", false);
-        mv.visitVarInsn(ISTORE, LIN);
-    }
-
-    private void writeLinear(int size, int valueLocal) {
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitVarInsn(ILOAD, LIN);
-        push(size);
-        mv.visitVarInsn(ILOAD, valueLocal);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "writeLinear", "(III)V", false);
     }
 
     // ---- flags ----
