@@ -325,7 +325,7 @@ public final class Machine implements MachineControl {
             if (config.jitCheck) {
                 long[] checked = cpu.jitCheckCounts();
                 out.printf("jit check        %d block entries compared with the interpreter, %d run unchecked"
-                        + " (port I/O, interrupts, control or segment registers)%n", checked[0], checked[1]);
+                        + " (port I/O, interrupts, INVLPG, system-register loads)%n", checked[0], checked[1]);
             }
         }
     }
