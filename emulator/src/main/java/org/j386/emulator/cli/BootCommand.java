@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             "  8    the guest used something j386 does not emulate (real mode, task switches)",
             "  10   internal error in j386",
             "  12   --check-reference: the guest's memory manager diverged from the reference",
+            "  14   --jit-check: a compiled block and the interpreter disagreed",
             "  130  stopped from a debugger (quit in the console, kill in gdb)"
         })
 final class BootCommand implements Callable<Integer> {

@@ -60,6 +60,10 @@ final class MachineOptions {
             description = "compiled code kept before every block is dropped and compiled again when hot, 64K..1G (default: ${DEFAULT-VALUE})")
     long jitCache;
 
+    @Option(names = "--jit-check",
+            description = "for developing the JIT: run each compiled block on the interpreter too and stop at the first difference (exit status 14); much slower")
+    boolean jitCheck;
+
     /** Builds the machine these options describe and loads the image; trace lines go to {@code err}. */
     Machine boot(GuestOutputs outputs, PrintWriter err) throws UsageException, IOException, ImageFormatException {
         Machine machine = create(outputs, err);
@@ -84,6 +88,10 @@ final class MachineOptions {
         config.maxInstructions = maxInstructions <= 0 ? Long.MAX_VALUE : maxInstructions;
         config.traceOut = err;
         config.cpuTier = parseTier(cpu);
+        if (jitCheck && config.cpuTier != MachineConfig.CpuTier.JIT) {
+            throw new UsageException("--jit-check checks the bytecode tier: it cannot be used with --cpu interp");
+        }
+        config.jitCheck = jitCheck;
         if (jitThreshold < 0) {
             throw new UsageException("--jit-threshold: " + jitThreshold + " must be 0 or more");
         }

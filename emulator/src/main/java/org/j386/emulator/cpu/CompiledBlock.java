@@ -17,6 +17,15 @@ public abstract class CompiledBlock {
     public final int length;
     /** Size of the generated code in bytes, for the cache's bound and the statistics. */
     public int codeBytes;
+    /**
+     * What the block was made from, kept only when the translator is asked to (--jit-check): for
+     * deciding whether the block can be run twice, and for the diagnostic when it goes wrong.
+     */
+    public Listing listing;
+
+    /** The guest instructions of a block, in block order with their EIPs, and its class file. */
+    public record Listing(int[] eips, Insn[] insns, byte[] classFile) {
+    }
 
     protected CompiledBlock(int eip, int length) {
         this.eip = eip;

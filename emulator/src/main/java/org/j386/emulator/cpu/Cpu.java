@@ -1,5 +1,7 @@
 package org.j386.emulator.cpu;
 
+import java.util.function.Function;
+
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PortBus;
 
@@ -10,7 +12,11 @@ import org.j386.emulator.memory.PortBus;
  */
 public final class Cpu {
     /** Why the CPU stopped for good. */
-    public enum Stop { NONE, TRIPLE_FAULT, HALTED_WITH_INTERRUPTS_DISABLED, UNSUPPORTED }
+    public enum Stop {
+        NONE, TRIPLE_FAULT, HALTED_WITH_INTERRUPTS_DISABLED, UNSUPPORTED,
+        /** {@code --jit-check}: a compiled block and the interpreter disagreed ({@link #jitCheckReport()}). */
+        JIT_MISMATCH
+    }
 
     /** Observes exceptions and interrupts as they are delivered (statistics, tracing, debugger). */
     public interface EventObserver {
@@ -69,6 +75,26 @@ public final class Cpu {
      */
     public void setBlockCompiler(BlockCompiler compiler, long codeCacheBytes) {
         interpreter.cache.setCompiler(compiler, codeCacheBytes);
+    }
+
+    /**
+     * Runs every compiled block entered from now on twice, compiled and interpreted, and stops at
+     * the first difference ({@link Stop#JIT_MISMATCH}); {@code describer} renders a block's guest
+     * code and bytecode for the report. For developing the bytecode tier: much slower.
+     */
+    public void enableJitCheck(Function<CompiledBlock, String> describer) {
+        interpreter.enableJitCheck(describer);
+    }
+
+    /** The JIT check's report of the difference that stopped the CPU; empty when there is none. */
+    public String jitCheckReport() {
+        return interpreter.check == null ? "" : interpreter.check.report;
+    }
+
+    /** Block entries the JIT check compared, and those it ran unchecked (not replayable): {checked, unchecked}. */
+    public long[] jitCheckCounts() {
+        JitCheck c = interpreter.check;
+        return c == null ? new long[2] : new long[] {c.checkedRuns, c.uncheckedRuns};
     }
 
     /** What compiled blocks call back into: operand access, flags, the interpreter's operations. */

@@ -234,6 +234,17 @@ public final class Flags {
         return r ^ ((cc & 1) != 0);
     }
 
+    /** Makes this register an exact copy of {@code other}, lazy record included (--jit-check). */
+    void copyFrom(Flags other) {
+        value = other.value;
+        kind = other.kind;
+        size = other.size;
+        dst = other.dst;
+        src = other.src;
+        res = other.res;
+        carryIn = other.carryIn;
+    }
+
     // ---- public API ----
 
     /** The whole register; bit 1 always reads as one. */

@@ -1,5 +1,7 @@
 package org.j386.emulator.cpu;
 
+import java.util.function.Function;
+
 import org.j386.emulator.memory.PageFault;
 
 /**
@@ -22,6 +24,8 @@ final class Interpreter {
     final BlockRuntime runtime;
     /** The CS register (the object is fixed; loads change its fields). */
     private final Segment cs;
+    /** The lockstep check of compiled blocks (--jit-check), or null. */
+    JitCheck check;
 
     Interpreter(Cpu cpu) {
         this.cpu = cpu;
@@ -30,6 +34,10 @@ final class Interpreter {
         this.cs = s.segs[CpuState.CS];
         this.cache = new CodeCache(s, cpu.mmu);
         this.runtime = new BlockRuntime(s, new Operands(s, cpu.mmu), executor, cache);
+    }
+
+    void enableJitCheck(Function<CompiledBlock, String> describer) {
+        check = new JitCheck(cpu, executor, cache, describer);
     }
 
     void flushDecodedCode() {
@@ -55,6 +63,7 @@ final class Interpreter {
         // The machine, a debugger or a test may have changed anything since the last call.
         cache.forgetFetchPage();
         final boolean compiling = cache.compiler() != null;
+        final JitCheck check = this.check;
         // Whether the next instruction may begin a block: after a branch, a block's end, a delivery.
         boolean blockStart = true;
         boolean inBlock = false;
@@ -85,7 +94,11 @@ final class Interpreter {
                                 inBlock = true;
                                 do {
                                     cache.codeWritten = false;
-                                    b.run(end);
+                                    if (check == null) {
+                                        b.run(end);
+                                    } else {
+                                        check.run(b, end);
+                                    }
                                     entries++;
                                 } while (!s.attention && compiledCodeAllowed()
                                         && (b = cache.blockAt(s.eip)) != null && b.length <= end - s.instructions);

@@ -36,6 +36,8 @@ public final class BlockTranslator implements BlockCompiler {
     private final int threshold;
     private final int maxInstructions;
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
+    /** Whether each block keeps its instructions and class file ({@link CompiledBlock#listing}). */
+    private boolean keepListings;
 
     public BlockTranslator(BlockRuntime runtime, int threshold) {
         this(runtime, threshold, DEFAULT_MAX_INSTRUCTIONS);
@@ -49,6 +51,12 @@ public final class BlockTranslator implements BlockCompiler {
         this.runtime = runtime;
         this.threshold = threshold;
         this.maxInstructions = maxInstructions;
+    }
+
+    /** Makes every block compiled from now on keep its listing, for the JIT check's diagnostics. */
+    public BlockTranslator keepListings() {
+        this.keepListings = true;
+        return this;
     }
 
     @Override
@@ -109,7 +117,7 @@ public final class BlockTranslator implements BlockCompiler {
         for (int n = insns.size(); n > 0; n = n / 2) {
             byte[] code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n), segmentStarts);
             if (code.length <= HUGE_METHOD || n == 1) {
-                return define(code, insns.subList(0, n));
+                return define(code, insns.subList(0, n), eips.subList(0, n));
             }
         }
         return null;
@@ -123,13 +131,17 @@ public final class BlockTranslator implements BlockCompiler {
         return OpInfo.has(d.op(), OpInfo.BRANCH | OpInfo.ENDS_BLOCK);
     }
 
-    private CompiledBlock define(byte[] code, List<Insn> insns) {
+    private CompiledBlock define(byte[] code, List<Insn> insns, List<Integer> eips) {
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(code, true);
             MethodHandle constructor = hidden.findConstructor(hidden.lookupClass(),
                     MethodType.methodType(void.class, BlockRuntime.class, Insn[].class));
             CompiledBlock b = (CompiledBlock) constructor.invoke(runtime, insns.toArray(new Insn[0]));
             b.codeBytes = code.length;
+            if (keepListings) {
+                b.listing = new CompiledBlock.Listing(eips.stream().mapToInt(Integer::intValue).toArray(),
+                        insns.toArray(new Insn[0]), code);
+            }
             return b;
         } catch (Throwable e) {
             throw new IllegalStateException("the bytecode tier generated a class the JVM refused", e);

@@ -12,16 +12,20 @@ import java.util.List;
 import org.j386.emulator.boot.BootModule;
 import org.j386.emulator.boot.LoadedKernel;
 import org.j386.emulator.boot.MultibootLoader;
+import org.j386.emulator.cpu.CompiledBlock;
 import org.j386.emulator.cpu.Cpu;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.JitStatistics;
 import org.j386.emulator.cpu.Vectors;
 import org.j386.emulator.devices.MachineControl;
 import org.j386.emulator.devices.PcDevices;
+import org.j386.emulator.jit.BlockListing;
 import org.j386.emulator.jit.BlockTranslator;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PhysicalMemory;
 import org.j386.emulator.memory.PortBus;
+import org.j386.tools.disasm.ByteSource;
+import org.j386.tools.disasm.SymbolLookup;
 import org.j386.tools.image.ImageFormatException;
 
 /**
@@ -54,7 +58,12 @@ public final class Machine implements MachineControl {
         this.mmu = new Mmu(ram);
         this.cpu = new Cpu(mmu, ports);
         if (config.cpuTier == MachineConfig.CpuTier.JIT) {
-            cpu.setBlockCompiler(new BlockTranslator(cpu.blockRuntime(), config.jitThreshold), config.jitCacheBytes);
+            BlockTranslator translator = new BlockTranslator(cpu.blockRuntime(), config.jitThreshold);
+            if (config.jitCheck) {
+                translator.keepListings();
+                cpu.enableJitCheck(this::describeBlock);
+            }
+            cpu.setBlockCompiler(translator, config.jitCacheBytes);
         }
         // Any device event (an interrupt request, a reprogrammed timer) ends the current slice, so
         // the loop below recomputes the deadline and the CPU takes the interrupt at the next boundary.
@@ -206,6 +215,9 @@ public final class Machine implements MachineControl {
             if (cpu.stop() == Cpu.Stop.UNSUPPORTED) {
                 return end(Outcome.UNSUPPORTED, cpu.stopDetail(), start, true);
             }
+            if (cpu.stop() == Cpu.Stop.JIT_MISMATCH) {
+                return end(Outcome.JIT_MISMATCH, cpu.stopDetail(), start, true);
+            }
             if (pausable && pauseRequested) {
                 pauseRequested = false;
                 return null;
@@ -253,6 +265,10 @@ public final class Machine implements MachineControl {
     private RunResult end(Outcome outcome, String message, long start, boolean withDiagnostic) {
         int status = outcome == Outcome.DEBUG_EXIT ? exitStatus : outcome.fixedStatus();
         String diagnostic = withDiagnostic ? diagnostic(message) : "";
+        if (outcome == Outcome.JIT_MISMATCH) {
+            // The machine is back at the block's entry: the screen above, then both results.
+            diagnostic += cpu.jitCheckReport();
+        }
         return new RunResult(outcome, status, message, diagnostic, cpu.state.instructions, System.nanoTime() - start);
     }
 
@@ -306,7 +322,23 @@ public final class Machine implements MachineControl {
                     s.instructions > 0 ? 100.0 * jit.compiledInstructions() / s.instructions : 0.0, jit.blockEntries());
             out.printf("jit invalidated  %d pages by guest writes, %d by loader or debugger writes; %d cache evictions%n",
                     jit.invalidatedBySelfModification(), jit.invalidatedByFlush(), jit.evictions());
+            if (config.jitCheck) {
+                long[] checked = cpu.jitCheckCounts();
+                out.printf("jit check        %d block entries compared with the interpreter, %d run unchecked"
+                        + " (port I/O, interrupts, INVLPG, system-register loads)%n", checked[0], checked[1]);
+            }
         }
+    }
+
+    /** A compiled block's guest code and bytecode, for the JIT check's report. */
+    private String describeBlock(CompiledBlock b) {
+        int base = cpu.state.segs[CpuState.CS].base;
+        ByteSource code = eip -> {
+            long physical = mmu.peek((int) (base + eip));
+            return physical < 0 || physical >= ram.size() ? -1 : ram.read8((int) physical);
+        };
+        SymbolLookup names = kernel == null ? SymbolLookup.NONE : SymbolLookup.of(kernel.symbols());
+        return BlockListing.describe(b, code, names);
     }
 
     static String hex(int v) {

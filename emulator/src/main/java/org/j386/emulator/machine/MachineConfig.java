@@ -22,6 +22,11 @@ public final class MachineConfig {
     public int jitThreshold = DEFAULT_JIT_THRESHOLD;
     /** Bytes of generated code kept before the cache drops every block. */
     public long jitCacheBytes = 64L << 20;
+    /**
+     * Runs each compiled block on the interpreter too and stops at the first difference (for
+     * developing the bytecode tier; only with {@link CpuTier#JIT}).
+     */
+    public boolean jitCheck;
 
     public long memoryBytes = 32L << 20;
     /** Port 0xE9 output, or null to discard. */

@@ -13,7 +13,12 @@ public enum Outcome {
     /** The guest used something j386 does not emulate (real mode, task switches). */
     UNSUPPORTED(8),
     /** A defect in j386 itself; the diagnostic says where the guest was. */
-    INTERNAL_ERROR(10);
+    INTERNAL_ERROR(10),
+    /**
+     * {@code --jit-check}: a compiled block and the interpreter disagreed (a defect in the bytecode
+     * tier); the diagnostic shows both results. 12 is {@code --check-reference}'s.
+     */
+    JIT_MISMATCH(14);
 
     /** Bad command line or unusable image (not a run outcome, but part of the same table). */
     public static final int USAGE_OR_IMAGE_ERROR = 2;

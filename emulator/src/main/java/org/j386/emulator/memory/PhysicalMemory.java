@@ -25,6 +25,8 @@ public final class PhysicalMemory {
     private final byte[] codeFrames;
     /** Told of the first write to a marked frame: the decode cache and the compiled-code cache. */
     private IntConsumer[] codeWriteListeners = new IntConsumer[0];
+    /** Records every write while installed (--jit-check); null otherwise, which is all writes pay. */
+    private WriteJournal journal;
 
     public PhysicalMemory(int sizeBytes) {
         if (sizeBytes <= 0 || (sizeBytes & 0xFFF) != 0) {
@@ -73,6 +75,9 @@ public final class PhysicalMemory {
         if (Integer.compareUnsigned(address, size) >= 0) {
             return;
         }
+        if (journal != null) {
+            journal.record(ram, address, 1);
+        }
         ram[address] = (byte) value;
         if (codeFrames[address >>> 12] != 0) {
             codeWritten(address >>> 12);
@@ -84,6 +89,9 @@ public final class PhysicalMemory {
             write8(address, value);
             write8(address + 1, value >>> 8);
             return;
+        }
+        if (journal != null) {
+            journal.record(ram, address, 2);
         }
         SHORT_LE.set(ram, address, (short) value);
         if (codeFrames[address >>> 12] != 0) {
@@ -97,10 +105,21 @@ public final class PhysicalMemory {
             write16(address + 2, value >>> 16);
             return;
         }
+        if (journal != null) {
+            journal.record(ram, address, 4);
+        }
         INT_LE.set(ram, address, value);
         if (codeFrames[address >>> 12] != 0) {
             codeWritten(address >>> 12);
         }
+    }
+
+    /**
+     * Installs (or with null removes) a journal that records each CPU write and the bytes it
+     * overwrites. Writes through {@link #array()} are not recorded.
+     */
+    public void setWriteJournal(WriteJournal journal) {
+        this.journal = journal;
     }
 
     /** Marks a frame as holding cached decoded code; a later write to it calls the listener once. */
