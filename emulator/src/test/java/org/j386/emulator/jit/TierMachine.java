@@ -1,0 +1,250 @@
+package org.j386.emulator.jit;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.j386.emulator.cpu.Cpu;
+import org.j386.emulator.cpu.CpuState;
+import org.j386.emulator.memory.Mmu;
+import org.j386.emulator.memory.PhysicalMemory;
+import org.j386.emulator.memory.PortBus;
+import org.j386.tools.disasm.Disassembler;
+import org.j386.tools.disasm.Instruction;
+
+/**
+ * A ring-0 flat protected-mode machine for comparing the two CPU tiers: a GDT, an IDT whose
+ * handlers let execution go on after the exceptions test code raises, optional paging with a
+ * page-fault handler that maps the missing page, and a record of every delivery with the
+ * instruction count at which it happened.
+ *
+ * <p>The handlers assume the faulting instructions are those the tests place: #DE, #UD and #GP
+ * resume two bytes past the faulting instruction (the tests raise them only with two-byte
+ * forms), #PF maps the page of CR2 to {@link #SCRATCH} and retries, traps and software
+ * interrupts just return, and every other vector halts with interrupts disabled.
+ */
+final class TierMachine {
+    static final int RAM = 0x80000;
+    static final int GDT = 0x1000, IDT = 0x2000, HANDLERS = 0x3000, PAGE_DIR = 0x4000, PAGE_TABLE = 0x5000;
+    /** Reachable with 16-bit addressing. */
+    static final int LOW_WINDOW = 0x8000, LOW_WINDOW_SIZE = 0x2000;
+    static final int CODE = 0x10000, CODE_SIZE = 0x2000;
+    static final int DATA = 0x20000, DATA_SIZE = 0x2000;
+    static final int STACK_LOW = 0x2E000, STACK_HIGH = 0x30000, INITIAL_ESP = 0x2F000;
+    /** The frame the page-fault handler maps missing pages to. */
+    static final int SCRATCH = 0x40000;
+    /** Linear addresses from here to 4 MiB are never mapped: touching them raises #PF. */
+    static final int UNMAPPED = 0x100000, UNMAPPED_END = 0x400000;
+    static final int CODE_SELECTOR = 0x08, DATA_SELECTOR = 0x10;
+    /** One past the last GDT selector: loading it raises #GP. */
+    static final int BEYOND_GDT = 0x18;
+    /** Vector of the external interrupt the tests raise; its handler only returns. */
+    static final int TIMER_VECTOR = 0x20;
+
+    private static final int SKIP2 = HANDLERS, RETURN = HANDLERS + 0x10, GP = HANDLERS + 0x20,
+            PF = HANDLERS + 0x40, STOP = HANDLERS + 0x80;
+
+    final PhysicalMemory ram = new PhysicalMemory(RAM);
+    final Mmu mmu = new Mmu(ram);
+    final Cpu cpu = new Cpu(mmu, new PortBus());
+    final CpuState s = cpu.state;
+    final List<String> events = new ArrayList<>();
+
+    TierMachine() {
+        writeDescriptor(1, 0x9A);
+        writeDescriptor(2, 0x92);
+        s.gdtBase = GDT;
+        s.gdtLimit = 3 * 8 - 1;
+        s.idtBase = IDT;
+        s.idtLimit = 256 * 8 - 1;
+        for (int v = 0; v < 256; v++) {
+            gate(v, STOP);
+        }
+        for (int v : new int[] {0, 6}) {
+            gate(v, SKIP2);
+        }
+        for (int v : new int[] {1, 3, 4, 0x80, TIMER_VECTOR}) {
+            gate(v, RETURN);
+        }
+        gate(13, GP);
+        gate(14, PF);
+        bytes(SKIP2, "83 04 24 02 CF"); // add dword [esp], 2; iret
+        bytes(RETURN, "CF");
+        bytes(GP, "83 C4 04 83 04 24 02 CF"); // drop the error code, skip two bytes
+        bytes(PF, "50 53" // push eax; push ebx
+                + " 0F 20 D0 89 C3 C1 E8 0C 25 FF 03 00 00" // eax = cr2 >> 12 & 0x3FF; ebx = cr2
+                + " C7 04 85" + hex32(PAGE_TABLE) + hex32(SCRATCH | 3) // the PTE maps the scratch frame
+                + " 0F 01 3B 5B 58 83 C4 04 CF"); // invlpg [ebx]; pop ebx; pop eax; drop the error code; iret
+        bytes(STOP, "F4 EB FD"); // hlt; jmp back to it
+        for (int i = 0; i < 6; i++) {
+            s.segs[i].setFlat(i == CpuState.CS ? CODE_SELECTOR : DATA_SELECTOR, i == CpuState.CS);
+        }
+        s.cr0 |= CpuState.CR0_PE;
+        s.eip = CODE;
+        s.regs[CpuState.ESP] = INITIAL_ESP;
+        s.flags.set(2);
+        cpu.setEventObserver(new Cpu.EventObserver() {
+            @Override
+            public void exception(int vector, int errorCode, boolean hasErrorCode, int eip, int cr2) {
+                events.add(String.format("exception %d error %s at %08x cr2 %08x after %d instructions", vector,
+                        hasErrorCode ? Integer.toHexString(errorCode) : "-", eip, cr2, s.instructions));
+            }
+
+            @Override
+            public void interrupt(int vector, boolean external, int eip) {
+                events.add(String.format("%s interrupt %d at %08x after %d instructions",
+                        external ? "external" : "software", vector, eip, s.instructions));
+            }
+        });
+    }
+
+    /** Installs the bytecode tier; threshold 0 compiles every block on first sight. */
+    TierMachine jit(int threshold, int maxInstructions, long cacheBytes) {
+        cpu.setBlockCompiler(new BlockTranslator(cpu.blockRuntime(), threshold, maxInstructions), cacheBytes);
+        return this;
+    }
+
+    TierMachine jit() {
+        return jit(0, BlockTranslator.DEFAULT_MAX_INSTRUCTIONS, 64L << 20);
+    }
+
+    /**
+     * Identity-maps all of RAM through one page table and turns paging on through MOV CR3 and MOV
+     * CR0, as a guest would; with {@code writeProtect} the second data page is read-only and
+     * CR0.WP makes ring 0 respect it.
+     */
+    TierMachine paging(boolean writeProtect) {
+        ram.write32(PAGE_DIR, PAGE_TABLE | 3);
+        for (int page = 0; page < RAM >>> 12; page++) {
+            ram.write32(PAGE_TABLE + 4 * page, (page << 12) | 3);
+        }
+        if (writeProtect) {
+            ram.write32(PAGE_TABLE + 4 * ((DATA + 0x1000) >>> 12), (DATA + 0x1000) | 1);
+        }
+        cpu.system.writeControl(3, PAGE_DIR);
+        cpu.system.writeControl(0, s.cr0 | CpuState.CR0_PG | (writeProtect ? CpuState.CR0_WP : 0));
+        return this;
+    }
+
+    /** Points linear page {@code linear} at physical frame {@code physical}, in the page table. */
+    void map(int linear, int physical) {
+        ram.write32(PAGE_TABLE + 4 * (linear >>> 12), (physical & ~0xFFF) | 3);
+    }
+
+    TierMachine code(int address, String hex) {
+        bytes(address, hex);
+        return this;
+    }
+
+    void bytes(int address, String hex) {
+        String h = hex.replaceAll("\\s+", "");
+        for (int i = 0; i < h.length() / 2; i++) {
+            ram.write8(address + i, Integer.parseInt(h.substring(2 * i, 2 * i + 2), 16));
+        }
+    }
+
+    void bytes(int address, byte[] b) {
+        for (int i = 0; i < b.length; i++) {
+            ram.write8(address + i, b[i]);
+        }
+    }
+
+    /** Little-endian hex of a dword, for building code strings. */
+    static String hex32(int v) {
+        return String.format(" %02X %02X %02X %02X ", v & 0xFF, (v >>> 8) & 0xFF, (v >>> 16) & 0xFF, v >>> 24);
+    }
+
+    private void writeDescriptor(int index, int access) {
+        // Base 0, limit 4 GiB in pages, 32-bit.
+        ram.write32(GDT + index * 8, 0x0000FFFF);
+        ram.write32(GDT + index * 8 + 4, 0x00CF0000 | (access << 8));
+    }
+
+    /** An interrupt gate: the handlers run with IF and TF clear. */
+    private void gate(int vector, int offset) {
+        ram.write32(IDT + vector * 8, (CODE_SELECTOR << 16) | (offset & 0xFFFF));
+        ram.write32(IDT + vector * 8 + 4, (offset & 0xFFFF0000) | 0x8E00);
+    }
+
+    void run(long budget) {
+        cpu.run(budget);
+    }
+
+    /** The state now, kept: later runs do not change it. */
+    Snapshot snapshot() {
+        return new Snapshot(s.regs.clone(), s.eip, s.flags.get(), s.instructions, s.cr2, s.halted, cpu.stop(),
+                s.segs[CpuState.FS].selector, List.copyOf(events), ram.array().clone());
+    }
+
+    /** Compares with {@code reference} as they stand, without copying memory; empty when they agree. */
+    String differencesFrom(TierMachine reference) {
+        return live().differencesFrom(reference.live());
+    }
+
+    private Snapshot live() {
+        return new Snapshot(s.regs, s.eip, s.flags.get(), s.instructions, s.cr2, s.halted, cpu.stop(),
+                s.segs[CpuState.FS].selector, events, ram.array());
+    }
+
+    /** Everything the two tiers must agree on. */
+    record Snapshot(int[] regs, int eip, int eflags, long instructions, int cr2, boolean halted, Cpu.Stop stop,
+            int fs, List<String> events, byte[] ram) {
+        /** The differences from {@code other} (the reference), one per line; empty when none. */
+        String differencesFrom(Snapshot other) {
+            StringBuilder d = new StringBuilder();
+            for (int r = 0; r < 8; r++) {
+                diff(d, CpuState.REGISTER_NAMES[r], other.regs[r], regs[r]);
+            }
+            diff(d, "eip", other.eip, eip);
+            if (other.eflags != eflags) {
+                d.append(String.format("eflags: expected %08x (%s) but was %08x (%s)%n", other.eflags,
+                        flagNames(other.eflags), eflags, flagNames(eflags)));
+            }
+            if (other.instructions != instructions) {
+                d.append("instructions: expected ").append(other.instructions).append(" but was ")
+                        .append(instructions).append('\n');
+            }
+            diff(d, "cr2", other.cr2, cr2);
+            diff(d, "fs", other.fs, fs);
+            if (other.halted != halted || other.stop != stop) {
+                d.append("halted/stop: expected ").append(other.halted).append('/').append(other.stop)
+                        .append(" but was ").append(halted).append('/').append(stop).append('\n');
+            }
+            if (!other.events.equals(events)) {
+                d.append("events: expected\n  ").append(String.join("\n  ", other.events))
+                        .append("\nbut were\n  ").append(String.join("\n  ", events)).append('\n');
+            }
+            int at = Arrays.mismatch(other.ram, ram);
+            if (at >= 0) {
+                d.append(String.format("memory differs first at %05x: expected %02x but was %02x%n", at,
+                        other.ram[at] & 0xFF, ram[at] & 0xFF));
+            }
+            return d.toString();
+        }
+
+        private static void diff(StringBuilder d, String what, int expected, int actual) {
+            if (expected != actual) {
+                d.append(String.format("%s: expected %08x but was %08x%n", what, expected, actual));
+            }
+        }
+    }
+
+    static String flagNames(int eflags) {
+        StringBuilder b = new StringBuilder();
+        String[] names = {"CF", "", "PF", "", "AF", "", "ZF", "SF", "TF", "IF", "DF", "OF"};
+        for (int i = 0; i < names.length; i++) {
+            if (!names[i].isEmpty() && (eflags & (1 << i)) != 0) {
+                b.append(b.length() > 0 ? " " : "").append(names[i]);
+            }
+        }
+        return b.toString();
+    }
+
+    /** A listing of {@code code} as placed at {@code origin}, for failure messages. */
+    static String listing(byte[] code, int origin) {
+        StringBuilder b = new StringBuilder();
+        for (Instruction i : Disassembler.disassemble(code, origin, 32)) {
+            b.append("  ").append(i).append('\n');
+        }
+        return b.toString();
+    }
+}
