@@ -85,8 +85,14 @@ final class TierMachine {
         cpu.setEventObserver(new Cpu.EventObserver() {
             @Override
             public void exception(int vector, int errorCode, boolean hasErrorCode, int eip, int cr2) {
-                events.add(String.format("exception %d error %s at %08x cr2 %08x after %d instructions", vector,
-                        hasErrorCode ? Integer.toHexString(errorCode) : "-", eip, cr2, s.instructions));
+                // With the registers and flags as the faulting instruction found them.
+                StringBuilder regs = new StringBuilder();
+                for (int r = 0; r < 8; r++) {
+                    regs.append(String.format(" %s=%08x", CpuState.REGISTER_NAMES[r], s.regs[r]));
+                }
+                events.add(String.format("exception %d error %s at %08x cr2 %08x after %d instructions:%s eflags=%08x",
+                        vector, hasErrorCode ? Integer.toHexString(errorCode) : "-", eip, cr2, s.instructions, regs,
+                        s.flags.get()));
             }
 
             @Override
