@@ -79,6 +79,8 @@ final class CodeGenerator {
     private static final class Mem {
         boolean a16;
         int base = -1, index = -1, scale, disp, dispSize;
+        /** Through FS (the data window as a segment), with an FS prefix. */
+        boolean fs;
         /** 16-bit addressing: the r/m field (0-7), and whether r/m 6 is [disp16] rather than [bp+disp]. */
         int rm16;
         boolean absolute16;
@@ -86,13 +88,15 @@ final class CodeGenerator {
 
     private final Random rnd;
     private final boolean faultingAddresses;
+    private final boolean ring3;
     private final int counter;
     private final boolean loopInstruction;
     private final List<Item> items = new ArrayList<>();
 
-    private CodeGenerator(Random rnd, boolean faultingAddresses) {
+    private CodeGenerator(Random rnd, boolean faultingAddresses, boolean ring3) {
         this.rnd = rnd;
         this.faultingAddresses = faultingAddresses;
+        this.ring3 = ring3;
         int[] counters = {ECX, EBX, EBP, ESI, EDI};
         this.counter = counters[rnd.nextInt(counters.length)];
         this.loopInstruction = counter == ECX && rnd.nextInt(3) == 0;
@@ -100,10 +104,11 @@ final class CodeGenerator {
 
     /**
      * A sequence of up to {@code maxItems} items placed at {@code base}; with {@code
-     * faultingAddresses} some memory operands point at unmapped pages (paging must be on).
+     * faultingAddresses} some memory operands point at unmapped pages (paging must be on); {@code
+     * ring3} code ends with INT 0x81 rather than HLT.
      */
-    static Program generate(Random rnd, int base, int maxItems, boolean faultingAddresses) {
-        return new CodeGenerator(rnd, faultingAddresses).build(base, maxItems);
+    static Program generate(Random rnd, int base, int maxItems, boolean faultingAddresses, boolean ring3) {
+        return new CodeGenerator(rnd, faultingAddresses, ring3).build(base, maxItems);
     }
 
     private Program build(int base, int maxItems) {
@@ -137,7 +142,11 @@ final class CodeGenerator {
             }
         }
         Item sentinel = new Item();
-        sentinel.add(0xF4, 0xEB, 0xFD); // hlt, and back to it should anything wake it
+        if (ring3) {
+            sentinel.add(0xCD, TierMachine.STOP_VECTOR, 0xEB, 0xFC); // int 0x81, whose handler halts
+        } else {
+            sentinel.add(0xF4, 0xEB, 0xFD); // hlt, and back to it should anything wake it
+        }
         items.add(sentinel);
         for (Item it : items) {
             if (it.codeStore) {
@@ -311,6 +320,15 @@ final class CodeGenerator {
             return mem16(it);
         }
         int target = dataAddress(bytes);
+        if (rnd.nextInt(12) == 0) {
+            // An offset into FS, now and then past its limit (#GP(0), after which FS is 4 GiB wide).
+            m.fs = true;
+            target = rnd.nextInt(20) == 0 ? TierMachine.DATA_SIZE - bytes + 1 + rnd.nextInt(0x100)
+                    : rnd.nextInt(TierMachine.DATA_SIZE - bytes + 1);
+            if (r >= 20 && r < 30) {
+                r = 0;
+            }
+        }
         if (r < 20) {
             m.disp = target;
             m.dispSize = 4;
@@ -435,6 +453,9 @@ final class CodeGenerator {
     private static void prefix(Item it, Mem m) {
         if (m != null && m.a16) {
             it.add(0x67);
+        }
+        if (m != null && m.fs) {
+            it.add(0x64);
         }
     }
 
@@ -1064,13 +1085,21 @@ final class CodeGenerator {
 
     /** Instructions that raise exceptions the handlers step over, or that call the handlers. */
     private void exceptions(Item it) {
-        switch (rnd.nextInt(5)) {
+        switch (rnd.nextInt(6)) {
             case 0: {
-                // mov fs, r: #GP for most selectors, two bytes
+                // mov gs, r: #GP with the selector as error code for most selectors, two bytes
                 int r = dst32();
                 int[] selectors = {TierMachine.DATA_SELECTOR, 0, TierMachine.DATA_SELECTOR | 3,
-                    TierMachine.BEYOND_GDT, TierMachine.CODE_SELECTOR, rnd.nextInt(0x10000)};
+                    TierMachine.BEYOND_GDT, TierMachine.CODE_SELECTOR, TierMachine.USER_DATA_SELECTOR,
+                    rnd.nextInt(0x10000)};
                 movImm32(it, r, selectors[rnd.nextInt(selectors.length)]);
+                it.add(0x8E, 0xE8 + r);
+                break;
+            }
+            case 5: {
+                // mov fs, r: the window's segment, narrow or wide, changes under the code
+                int r = dst32();
+                movImm32(it, r, rnd.nextBoolean() ? TierMachine.WINDOW_SELECTOR : TierMachine.WIDE_WINDOW_SELECTOR);
                 it.add(0x8E, 0xE0 + r);
                 break;
             }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
 import org.j386.emulator.cpu.Flags;
-import org.j386.emulator.cpu.InterruptController;
 import org.j386.emulator.cpu.JitStatistics;
 import org.junit.jupiter.api.Test;
 
@@ -87,22 +86,6 @@ class CompiledBlockBoundariesTest {
         }
     }
 
-    /** The INTR line with one request on it, raised by the test between runs. */
-    private static final class OneRequest implements InterruptController {
-        boolean raised;
-
-        @Override
-        public boolean pending() {
-            return raised;
-        }
-
-        @Override
-        public int acknowledge() {
-            raised = false;
-            return TierMachine.TIMER_VECTOR;
-        }
-    }
-
     @Test
     void interruptAtEveryBoundaryOfAHotLoopIsDeliveredAfterTheSameInstructionCount() {
         // mov ecx, 40; L: add eax, ecx; xor ebx, eax; dec ecx; jnz L; hlt: 162 instructions
@@ -113,11 +96,8 @@ class CompiledBlockBoundariesTest {
         for (int at = 1; at < 162; at++) {
             TierMachine[] machines = {interpreter(setup), compiled(setup)};
             for (TierMachine m : machines) {
-                OneRequest line = new OneRequest();
-                m.cpu.setInterruptController(line);
                 m.run(at);
-                line.raised = true;
-                m.s.requestAttention();
+                m.raiseInterrupt();
                 m.run(1000);
             }
             assertAgree(machines[0], machines[1], "interrupt after " + at + " instructions");

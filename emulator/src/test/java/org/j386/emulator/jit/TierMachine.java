@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.j386.emulator.cpu.Cpu;
 import org.j386.emulator.cpu.CpuState;
+import org.j386.emulator.cpu.InterruptController;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PhysicalMemory;
 import org.j386.emulator.memory.PortBus;
@@ -18,9 +19,13 @@ import org.j386.tools.disasm.Instruction;
  * instruction count at which it happened.
  *
  * <p>The handlers assume the faulting instructions are those the tests place: #DE, #UD and #GP
- * resume two bytes past the faulting instruction (the tests raise them only with two-byte
- * forms), #PF maps the page of CR2 to {@link #SCRATCH} and retries, traps and software
- * interrupts just return, and every other vector halts with interrupts disabled.
+ * with a non-zero error code (a bad selector) resume two bytes past the faulting instruction (the
+ * tests raise them only with two-byte forms); #GP(0), an access through FS beyond its limit or
+ * while it is null, makes FS a 4 GiB segment at the same base and retries; #PF maps the page of
+ * CR2 to {@link #SCRATCH} and retries; traps and software interrupts just return; INT 0x81 (the
+ * way ring-3 code stops) and every other vector halt with interrupts disabled.
+ *
+ * <p>FS starts as {@link #WINDOW_SELECTOR}, the data window as a segment of its own size.
  */
 final class TierMachine {
     static final int RAM = 0x80000;
@@ -35,8 +40,14 @@ final class TierMachine {
     /** Linear addresses from here to 4 MiB are never mapped: touching them raises #PF. */
     static final int UNMAPPED = 0x100000, UNMAPPED_END = 0x400000;
     static final int CODE_SELECTOR = 0x08, DATA_SELECTOR = 0x10;
+    /** DPL 3 data segments at the data window: its size, and 4 GiB. */
+    static final int WINDOW_SELECTOR = 0x1B, WIDE_WINDOW_SELECTOR = 0x23;
+    static final int USER_CODE_SELECTOR = 0x2B, USER_DATA_SELECTOR = 0x33, TSS_SELECTOR = 0x38;
     /** One past the last GDT selector: loading it raises #GP. */
-    static final int BEYOND_GDT = 0x18;
+    static final int BEYOND_GDT = 0x40;
+    static final int TSS = HANDLERS + 0x800, KERNEL_STACK_TOP = STACK_LOW - 0x800;
+    /** The vector ring-3 code stops with (its gate lets ring 3 call it). */
+    static final int STOP_VECTOR = 0x81;
     /** Vector of the external interrupt the tests raise; its handler only returns. */
     static final int TIMER_VECTOR = 0x20;
 
@@ -48,12 +59,21 @@ final class TierMachine {
     final Cpu cpu = new Cpu(mmu, new PortBus());
     final CpuState s = cpu.state;
     final List<String> events = new ArrayList<>();
+    private final OneRequest line = new OneRequest();
 
     TierMachine() {
-        writeDescriptor(1, 0x9A);
-        writeDescriptor(2, 0x92);
+        writeDescriptor(1, 0, 0xFFFFF, 0x9A, 0xC);
+        writeDescriptor(2, 0, 0xFFFFF, 0x92, 0xC);
+        writeDescriptor(3, DATA, DATA_SIZE - 1, 0xF2, 0x4);
+        writeDescriptor(4, DATA, 0xFFFFF, 0xF2, 0xC);
+        writeDescriptor(5, 0, 0xFFFFF, 0xFA, 0xC);
+        writeDescriptor(6, 0, 0xFFFFF, 0xF2, 0xC);
+        writeDescriptor(7, TSS, 0x67, 0x89, 0x0);
+        ram.write32(TSS + 4, KERNEL_STACK_TOP); // esp0
+        ram.write32(TSS + 8, DATA_SELECTOR); // ss0
+        ram.write16(TSS + 0x66, 0x68); // no I/O bitmap
         s.gdtBase = GDT;
-        s.gdtLimit = 3 * 8 - 1;
+        s.gdtLimit = 8 * 8 - 1;
         s.idtBase = IDT;
         s.idtLimit = 256 * 8 - 1;
         for (int v = 0; v < 256; v++) {
@@ -67,21 +87,30 @@ final class TierMachine {
         }
         gate(13, GP);
         gate(14, PF);
+        gate(STOP_VECTOR, STOP);
+        for (int v : new int[] {3, 4, 0x80, STOP_VECTOR}) {
+            ram.write8(IDT + v * 8 + 5, 0xEE); // DPL 3: ring 3 may raise these
+        }
         bytes(SKIP2, "83 04 24 02 CF"); // add dword [esp], 2; iret
         bytes(RETURN, "CF");
-        bytes(GP, "83 C4 04 83 04 24 02 CF"); // drop the error code, skip two bytes
+        bytes(GP, "83 3C 24 00 75 0D" // cmp dword [esp], 0; jne to the skipping part
+                + " 83 C4 04 50 B8" + hex32(WIDE_WINDOW_SELECTOR) + "8E E0 58 CF" // fs = the wide window; retry
+                + " 83 C4 04 83 04 24 02 CF"); // drop the error code, skip two bytes
         bytes(PF, "50 53" // push eax; push ebx
                 + " 0F 20 D0 89 C3 C1 E8 0C 25 FF 03 00 00" // eax = cr2 >> 12 & 0x3FF; ebx = cr2
-                + " C7 04 85" + hex32(PAGE_TABLE) + hex32(SCRATCH | 3) // the PTE maps the scratch frame
+                + " C7 04 85" + hex32(PAGE_TABLE) + hex32(SCRATCH | 7) // the PTE maps the scratch frame
                 + " 0F 01 3B 5B 58 83 C4 04 CF"); // invlpg [ebx]; pop ebx; pop eax; drop the error code; iret
         bytes(STOP, "F4 EB FD"); // hlt; jmp back to it
         for (int i = 0; i < 6; i++) {
             s.segs[i].setFlat(i == CpuState.CS ? CODE_SELECTOR : DATA_SELECTOR, i == CpuState.CS);
         }
         s.cr0 |= CpuState.CR0_PE;
+        cpu.segmentation.loadTaskRegister(TSS_SELECTOR);
+        cpu.segmentation.loadSegment(CpuState.FS, WINDOW_SELECTOR);
         s.eip = CODE;
         s.regs[CpuState.ESP] = INITIAL_ESP;
         s.flags.set(2);
+        cpu.setInterruptController(line);
         cpu.setEventObserver(new Cpu.EventObserver() {
             @Override
             public void exception(int vector, int errorCode, boolean hasErrorCode, int eip, int cr2) {
@@ -119,21 +148,41 @@ final class TierMachine {
      * CR0.WP makes ring 0 respect it.
      */
     TierMachine paging(boolean writeProtect) {
-        ram.write32(PAGE_DIR, PAGE_TABLE | 3);
+        ram.write32(PAGE_DIR, PAGE_TABLE | 7);
         for (int page = 0; page < RAM >>> 12; page++) {
-            ram.write32(PAGE_TABLE + 4 * page, (page << 12) | 3);
+            ram.write32(PAGE_TABLE + 4 * page, (page << 12) | 7);
         }
         if (writeProtect) {
-            ram.write32(PAGE_TABLE + 4 * ((DATA + 0x1000) >>> 12), (DATA + 0x1000) | 1);
+            ram.write32(PAGE_TABLE + 4 * ((DATA + 0x1000) >>> 12), (DATA + 0x1000) | 5);
         }
         cpu.system.writeControl(3, PAGE_DIR);
         cpu.system.writeControl(0, s.cr0 | CpuState.CR0_PG | (writeProtect ? CpuState.CR0_WP : 0));
         return this;
     }
 
+    /**
+     * Puts the CPU in ring 3 on the user code and data segments (FS stays the window); exceptions
+     * and interrupts then switch to the ring-0 stack of the TSS.
+     */
+    TierMachine ring3() {
+        s.segs[CpuState.CS].setFlat(USER_CODE_SELECTOR, true);
+        s.segs[CpuState.CS].attributes |= 3 << 5;
+        cpu.setCpl(3);
+        for (int sreg : new int[] {CpuState.ES, CpuState.SS, CpuState.DS, CpuState.GS}) {
+            cpu.segmentation.loadSegment(sreg, USER_DATA_SELECTOR);
+        }
+        return this;
+    }
+
+    /** Makes the page of {@code linear} reachable from ring 0 only. */
+    void supervisorOnly(int linear) {
+        int pte = PAGE_TABLE + 4 * (linear >>> 12);
+        ram.write32(pte, ram.read32(pte) & ~4);
+    }
+
     /** Points linear page {@code linear} at physical frame {@code physical}, in the page table. */
     void map(int linear, int physical) {
-        ram.write32(PAGE_TABLE + 4 * (linear >>> 12), (physical & ~0xFFF) | 3);
+        ram.write32(PAGE_TABLE + 4 * (linear >>> 12), (physical & ~0xFFF) | 7);
     }
 
     TierMachine code(int address, String hex) {
@@ -159,16 +208,39 @@ final class TierMachine {
         return String.format(" %02X %02X %02X %02X ", v & 0xFF, (v >>> 8) & 0xFF, (v >>> 16) & 0xFF, v >>> 24);
     }
 
-    private void writeDescriptor(int index, int access) {
-        // Base 0, limit 4 GiB in pages, 32-bit.
-        ram.write32(GDT + index * 8, 0x0000FFFF);
-        ram.write32(GDT + index * 8 + 4, 0x00CF0000 | (access << 8));
+    /** access is the P/DPL/S/type byte, flags G/D/L/AVL. */
+    private void writeDescriptor(int index, int base, int limit, int access, int flags) {
+        ram.write32(GDT + index * 8, (limit & 0xFFFF) | (base << 16));
+        ram.write32(GDT + index * 8 + 4, ((base >>> 16) & 0xFF) | (access << 8) | (limit & 0xF0000) | (flags << 20)
+                | (base & 0xFF000000));
     }
 
     /** An interrupt gate: the handlers run with IF and TF clear. */
     private void gate(int vector, int offset) {
         ram.write32(IDT + vector * 8, (CODE_SELECTOR << 16) | (offset & 0xFFFF));
         ram.write32(IDT + vector * 8 + 4, (offset & 0xFFFF0000) | 0x8E00);
+    }
+
+    /** Raises the INTR line with {@link #TIMER_VECTOR}; it stays up until the CPU takes it. */
+    void raiseInterrupt() {
+        line.raised = true;
+        s.requestAttention();
+    }
+
+    /** The INTR line with at most one request on it. */
+    private static final class OneRequest implements InterruptController {
+        boolean raised;
+
+        @Override
+        public boolean pending() {
+            return raised;
+        }
+
+        @Override
+        public int acknowledge() {
+            raised = false;
+            return TIMER_VECTOR;
+        }
     }
 
     void run(long budget) {
@@ -178,7 +250,7 @@ final class TierMachine {
     /** The state now, kept: later runs do not change it. */
     Snapshot snapshot() {
         return new Snapshot(s.regs.clone(), s.eip, s.flags.get(), s.instructions, s.cr2, s.halted, cpu.stop(),
-                s.segs[CpuState.FS].selector, List.copyOf(events), ram.array().clone());
+                segments(), List.copyOf(events), ram.array().clone());
     }
 
     /** Compares with {@code reference} as they stand, without copying memory; empty when they agree. */
@@ -188,12 +260,22 @@ final class TierMachine {
 
     private Snapshot live() {
         return new Snapshot(s.regs, s.eip, s.flags.get(), s.instructions, s.cr2, s.halted, cpu.stop(),
-                s.segs[CpuState.FS].selector, events, ram.array());
+                segments(), events, ram.array());
+    }
+
+    /** Selectors, bases and limits of the segment registers, and the CPL. */
+    private String segments() {
+        StringBuilder b = new StringBuilder("cpl " + s.cpl);
+        for (int i = 0; i < 6; i++) {
+            b.append(String.format(" %s=%04x/%08x/%08x", CpuState.SEGMENT_NAMES[i], s.segs[i].selector, s.segs[i].base,
+                    s.segs[i].limit));
+        }
+        return b.toString();
     }
 
     /** Everything the two tiers must agree on. */
     record Snapshot(int[] regs, int eip, int eflags, long instructions, int cr2, boolean halted, Cpu.Stop stop,
-            int fs, List<String> events, byte[] ram) {
+            String segments, List<String> events, byte[] ram) {
         /** The differences from {@code other} (the reference), one per line; empty when none. */
         String differencesFrom(Snapshot other) {
             StringBuilder d = new StringBuilder();
@@ -210,7 +292,9 @@ final class TierMachine {
                         .append(instructions).append('\n');
             }
             diff(d, "cr2", other.cr2, cr2);
-            diff(d, "fs", other.fs, fs);
+            if (!other.segments.equals(segments)) {
+                d.append("segments: expected ").append(other.segments).append(" but were ").append(segments).append('\n');
+            }
             if (other.halted != halted || other.stop != stop) {
                 d.append("halted/stop: expected ").append(other.halted).append('/').append(other.stop)
                         .append(" but was ").append(halted).append('/').append(stop).append('\n');

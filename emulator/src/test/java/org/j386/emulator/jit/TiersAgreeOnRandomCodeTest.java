@@ -71,9 +71,11 @@ class TiersAgreeOnRandomCodeTest {
     private String runCase(long n) {
         Random rnd = new Random(n * 0x9E3779B97F4A7C15L + 17);
         int paging = rnd.nextInt(5); // 0-1: off, 2-3: on, 4: on with a read-only data page
+        boolean ring3 = rnd.nextInt(10) < 3;
+        boolean supervisorData = ring3 && paging >= 2 && rnd.nextBoolean();
         // Anywhere in the first code page: longer sequences run on into the second.
         int base = TierMachine.CODE + rnd.nextInt(0x1000);
-        CodeGenerator.Program p = CodeGenerator.generate(rnd, base, 5 + rnd.nextInt(36), paging >= 2);
+        CodeGenerator.Program p = CodeGenerator.generate(rnd, base, 5 + rnd.nextInt(36), paging >= 2, ring3);
         assertTrue(base + p.code().length <= TierMachine.CODE + TierMachine.CODE_SIZE, "case " + n + " too long");
         int threshold = rnd.nextInt(5) == 0 ? 1 + rnd.nextInt(3) : 0;
         int maxInstructions = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(8) : BlockTranslator.DEFAULT_MAX_INSTRUCTIONS;
@@ -87,7 +89,7 @@ class TiersAgreeOnRandomCodeTest {
             regs[r] = CodeGenerator.value(rnd);
         }
         regs[CpuState.ESP] = TierMachine.INITIAL_ESP;
-        int eflags = 2 | (rnd.nextInt() & (Flags.ARITH | Flags.DF));
+        int eflags = 2 | (rnd.nextInt() & (Flags.ARITH | Flags.DF | Flags.IF));
         List<Long> budgets = new ArrayList<>();
         long total = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(400) : 4000;
         if (rnd.nextBoolean()) {
@@ -99,14 +101,25 @@ class TiersAgreeOnRandomCodeTest {
                 left -= b;
             }
         }
-        String settings = String.format("paging %s, threshold %d, blocks of at most %d instructions, cache %d bytes, "
-                + "budgets %s", paging < 2 ? "off" : paging == 2 || paging == 3 ? "on" : "on with a read-only page",
+        // An interrupt request now and then between runs: taken at once or when IF comes on.
+        boolean[] interruptBefore = new boolean[budgets.size()];
+        for (int k = 1; k < budgets.size(); k++) {
+            interruptBefore[k] = rnd.nextInt(10) == 0;
+        }
+        String settings = String.format("ring %d, IF %d, paging %s%s, threshold %d, blocks of at most %d instructions, cache %d bytes, "
+                + "budgets %s", ring3 ? 3 : 0, (eflags & Flags.IF) != 0 ? 1 : 0, paging < 2 ? "off" : paging == 2 || paging == 3 ? "on" : "on with a read-only page",
+                supervisorData ? ", the first data page supervisor-only" : "",
                 threshold, maxInstructions, cache, budgets.size() > 12 ? budgets.size() + " runs of " + budgets.subList(0, 12)
                         + "..." : budgets);
 
-        TierMachine reference = machine(p, paging, data, low, regs, eflags);
-        TierMachine jit = machine(p, paging, data, low, regs, eflags).jit(threshold, maxInstructions, cache);
+        TierMachine reference = machine(p, paging, ring3, supervisorData, data, low, regs, eflags);
+        TierMachine jit = machine(p, paging, ring3, supervisorData, data, low, regs, eflags)
+                .jit(threshold, maxInstructions, cache);
         for (int k = 0; k < budgets.size(); k++) {
+            if (interruptBefore[k]) {
+                reference.raiseInterrupt();
+                jit.raiseInterrupt();
+            }
             String escaped = run(reference, budgets.get(k), "interpreter");
             escaped = escaped != null ? escaped : run(jit, budgets.get(k), "bytecode tier");
             String diff = escaped != null ? escaped : jit.differencesFrom(reference);
@@ -124,11 +137,17 @@ class TiersAgreeOnRandomCodeTest {
         return null;
     }
 
-    private static TierMachine machine(CodeGenerator.Program p, int paging, byte[] data, byte[] low, int[] regs,
-            int eflags) {
+    private static TierMachine machine(CodeGenerator.Program p, int paging, boolean ring3, boolean supervisorData,
+            byte[] data, byte[] low, int[] regs, int eflags) {
         TierMachine m = new TierMachine();
         if (paging >= 2) {
             m.paging(paging == 4);
+        }
+        if (supervisorData) {
+            m.supervisorOnly(TierMachine.DATA);
+        }
+        if (ring3) {
+            m.ring3();
         }
         m.bytes(TierMachine.DATA, data);
         m.bytes(TierMachine.LOW_WINDOW, low);
@@ -179,7 +198,8 @@ class TiersAgreeOnRandomCodeTest {
     void generatedCodeIsValidAndEveryItemStartsAnInstruction() {
         for (long n = 0; n < 2000; n++) {
             Random rnd = new Random(n);
-            CodeGenerator.Program p = CodeGenerator.generate(rnd, TierMachine.CODE, 40, rnd.nextBoolean());
+            CodeGenerator.Program p = CodeGenerator.generate(rnd, TierMachine.CODE, 40, rnd.nextBoolean(),
+                    rnd.nextBoolean());
             byte[] code = Arrays.copyOf(p.code(), p.length());
             Set<Long> boundaries = new HashSet<>();
             for (Instruction i : Disassembler.disassemble(code, p.base(), 32)) {
@@ -190,7 +210,8 @@ class TiersAgreeOnRandomCodeTest {
                 assertTrue(boundaries.contains((long) start), "case " + n + ": item at " + Integer.toHexString(start)
                         + " is not an instruction boundary\n" + TierMachine.listing(code, p.base()));
             }
-            assertEquals((byte) 0xF4, code[p.itemStarts()[p.itemStarts().length - 1] - p.base()], "ends with HLT");
+            byte last = code[p.itemStarts()[p.itemStarts().length - 1] - p.base()];
+            assertTrue(last == (byte) 0xF4 || last == (byte) 0xCD, "ends with HLT or INT 0x81");
         }
     }
 }
