@@ -511,8 +511,10 @@ final class CodeGenerator {
             lea(it);
         } else if (r < 48) {
             extend(it);
-        } else if (r < 54) {
+        } else if (r < 52) {
             pushPop(it);
+        } else if (r < 54) {
+            stackPointer(it);
         } else if (r < 57) {
             xchg(it);
         } else if (r < 59) {
@@ -752,6 +754,52 @@ final class CodeGenerator {
             default:
                 // A push and a pop as a pair, so that word pops meet word pushes.
                 it.add(0x66, 0x50 + rnd.nextInt(8), 0x66, 0x58 + dst32());
+                break;
+        }
+    }
+
+    /**
+     * ESP as an ordinary destination, in pairs that give it back: the tier keeps ESP in the state
+     * rather than in a local, so every write to it must reach there.
+     */
+    private void stackPointer(Item it) {
+        int k = 4 * (1 + rnd.nextInt(16)) + (rnd.nextInt(4) == 0 ? rnd.nextInt(4) : 0);
+        switch (rnd.nextInt(6)) {
+            case 0: // sub esp, k ... add esp, k
+                it.add(0x83, 0xEC, k);
+                it.add(0x89, 0x44, 0x24, rnd.nextInt(k)); // mov [esp+d], eax
+                it.add(0x83, 0xC4, k);
+                break;
+            case 1: // lea esp, [esp-k]; push; lea esp, [esp+k+4]
+                it.add(0x8D, 0x64, 0x24, -k & 0xFF);
+                it.add(0x50 + rnd.nextInt(8));
+                it.add(0x8D, 0x64, 0x24, k + 4);
+                break;
+            case 2: { // mov r, esp; sub esp, k; mov esp, r
+                int r = dst32();
+                it.add(0x89, 0xE0 + r);
+                it.add(0x83, 0xEC, k);
+                it.add(0x89, 0xC4 + 8 * r);
+                break;
+            }
+            case 3: { // xchg esp, r twice
+                int r = dst32();
+                it.add(0x87, 0xE0 + r);
+                it.add(0x40 + r); // inc r: the stack pointer for a moment
+                it.add(0x87, 0xC4 + 8 * r);
+                it.add(0x4C); // dec esp
+                break;
+            }
+            case 4: // push esp; pop esp; inc esp; dec esp; sub sp, k; add sp, k
+                it.add(0x54, 0x5C, 0x44, 0x4C);
+                it.add(0x66, 0x83, 0xEC, k, 0x66, 0x83, 0xC4, k);
+                break;
+            default: // add esp, imm32 / sub esp, imm32 with an ALU flag consumer between
+                it.add(0x81, 0xC4);
+                it.imm(-k, 4);
+                it.add(0x0F, 0x92, 0xC0 + dst8()); // setb r8: CF of the ESP arithmetic
+                it.add(0x81, 0xEC);
+                it.imm(-k, 4);
                 break;
         }
     }
@@ -1141,6 +1189,19 @@ final class CodeGenerator {
         }
     }
 
+    /** A store of any value to the dword the PATCH fixup will point at: inline or not, plain or read-modify-write. */
+    private void dwordStore(Item it, int target) {
+        int form = rnd.nextInt(6);
+        int[][] opcodes = {{0xC7, 0x05}, {0x81, 0x05}, {0x81, 0x35}, {0xF7, 0x15}, {0x0F, 0xC1, 0x05 | (dst32() << 3)},
+            {0xD1, 0x25}}; // mov, add, xor, not, xadd, shl by 1
+        it.add(opcodes[form]);
+        it.fixups.add(new Fixup(Fix.PATCH, it.size(), 4));
+        it.imm(target, 4);
+        if (form <= 2) {
+            it.imm(rnd.nextInt(), 4);
+        }
+    }
+
     /**
      * A store into the code: over the immediate of a lone MOV r, imm32 or a lone one-byte
      * instruction (before or after this one, with a value of the same shape), or past the end of
@@ -1156,19 +1217,22 @@ final class CodeGenerator {
         int target;
         if (patchable.isEmpty() || rnd.nextInt(4) == 0) {
             target = -1 - rnd.nextInt(TAIL - 4);
-            it.add(0xC7, 0x05);
-            it.fixups.add(new Fixup(Fix.PATCH, it.size(), 4));
-            it.imm(target, 4);
-            it.imm(rnd.nextInt(), 4);
+            if (rnd.nextInt(3) == 0 && counter != ECX && counter != EDI) {
+                // rep stosb over the tail: a string instruction, run by the interpreter's code
+                it.add(0xBF);
+                it.fixups.add(new Fixup(Fix.PATCH, it.size(), 4));
+                it.imm(target, 4);
+                movImm32(it, ECX, rnd.nextInt(-target));
+                it.add(0xF3, 0xAA);
+                return;
+            }
+            dwordStore(it, target);
             return;
         }
         target = patchable.get(rnd.nextInt(patchable.size()));
         Item t = items.get(target);
         if (t.patchSize == 4) {
-            it.add(0xC7, 0x05);
-            it.fixups.add(new Fixup(Fix.PATCH, it.size(), 4));
-            it.imm(target, 4);
-            it.imm(rnd.nextInt(), 4);
+            dwordStore(it, target);
         } else {
             int[] safe = {0x90, 0xF8, 0xF9, 0xF5, 0x40 + dst32(), 0x48 + dst32()};
             it.add(0xC6, 0x05);
