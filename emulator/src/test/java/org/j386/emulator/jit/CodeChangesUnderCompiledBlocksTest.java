@@ -124,4 +124,27 @@ class CodeChangesUnderCompiledBlocksTest {
         }, 100);
         assertEquals(0x50005 + 0x58005, m.s.regs[EBX], "each mapping saw its own EIP");
     }
+
+    @Test
+    void storeThroughAnotherMappingOfTheRunningBlocksFrameStopsIt() {
+        TierMachine m = agree(t -> {
+            t.paging(false);
+            t.map(0x58000, CODE); // a second, writable view of the code's frame
+            t.code(CODE, "C6 05" + hex32(0x58000 + 7) + "40" // through the alias: dec eax becomes inc eax
+                    + "48 F4"); // dec eax; hlt
+            t.s.regs[EAX] = 5;
+        }, 100);
+        assertEquals(6, m.s.regs[EAX], "the instruction rewritten through the alias ran");
+    }
+
+    @Test
+    void storeByAnInstructionTheInterpreterRunsStopsTheBlockToo() {
+        TierMachine m = agree(t -> {
+            t.code(CODE, "B0 40" // mov al, 0x40 (inc eax)
+                    + "86 05" + hex32(CODE + 8) // xchg [the dec eax below], al: left to the interpreter's code
+                    + "48 F4"); // dec eax; hlt
+            t.s.regs[EAX] = 0x100;
+        }, 100);
+        assertEquals(0x149, m.s.regs[EAX], "AL took the old opcode 0x48, then the new instruction incremented EAX");
+    }
 }
