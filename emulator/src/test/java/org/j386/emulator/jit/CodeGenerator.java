@@ -752,8 +752,16 @@ final class CodeGenerator {
                 it.add(0x66, 0x50 + rnd.nextInt(8));
                 break;
             default:
-                // A push and a pop as a pair, so that word pops meet word pushes.
-                it.add(0x66, 0x50 + rnd.nextInt(8), 0x66, 0x58 + dst32());
+                // A word push and a word pop as a pair, so that the stack stays dword-aligned.
+                if (rnd.nextBoolean()) {
+                    it.add(0x66, 0x50 + rnd.nextInt(8));
+                } else if (rnd.nextBoolean()) {
+                    it.add(0x66, 0x6A, imm(0));
+                } else {
+                    it.add(0x66, 0x68);
+                    it.imm(imm(1), 2);
+                }
+                it.add(0x66, 0x58 + dst32());
                 break;
         }
     }
