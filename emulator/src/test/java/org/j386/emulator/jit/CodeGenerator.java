@@ -1022,6 +1022,23 @@ final class CodeGenerator {
             case 3:
                 it.add(rnd.nextBoolean() ? 0xFC : 0xFD); // cld, std
                 break;
+            case 6:
+                if (!ring3) {
+                    // cli or sti (whose one-instruction shadow holds back a pending interrupt), or
+                    // mov ss, r with the same selector (which holds back interrupts and traps)
+                    int r = dst32();
+                    switch (rnd.nextInt(3)) {
+                        case 0: it.add(0xFA); break;
+                        case 1: it.add(0xFB); break;
+                        default:
+                            movImm32(it, r, TierMachine.DATA_SELECTOR);
+                            it.add(0x8E, 0xD0 + r);
+                            break;
+                    }
+                    break;
+                }
+                it.add(0x90);
+                break;
             case 4:
                 it.add(0x9C, 0x58 + dst32()); // pushf; pop r
                 break;
