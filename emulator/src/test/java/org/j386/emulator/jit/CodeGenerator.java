@@ -459,12 +459,13 @@ final class CodeGenerator {
         }
     }
 
-    /**
-     * The r/m operand of an instruction that writes it: a writable register of {@code size} or,
-     * with {@code memoryChance} in 8, memory; null means the register {@link #rmReg} chose.
-     */
+    /** The register operand {@link #rmDst} or {@link #rmSrc} chose when they returned null. */
     private int rmReg;
 
+    /**
+     * The r/m operand of an instruction that writes it: memory with {@code memoryChance} in 8, else
+     * null and a writable register of {@code size} in {@link #rmReg}.
+     */
     private Mem rmDst(Item it, int size, int memoryChance) {
         if (rnd.nextInt(8) < memoryChance) {
             return mem(it, immBytes(size));
@@ -473,6 +474,7 @@ final class CodeGenerator {
         return null;
     }
 
+    /** As {@link #rmDst} for an operand only read: any register. */
     private Mem rmSrc(Item it, int size, int memoryChance) {
         if (rnd.nextInt(8) < memoryChance) {
             return mem(it, immBytes(size));
