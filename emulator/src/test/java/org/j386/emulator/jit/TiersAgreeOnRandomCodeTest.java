@@ -195,7 +195,7 @@ class TiersAgreeOnRandomCodeTest {
      */
     @Test
     void generatedCodeIsValidAndEveryItemStartsAnInstruction() {
-        for (long n = 0; n < 2000; n++) {
+        for (long n = 0; n < 400; n++) {
             Random rnd = new Random(n);
             CodeGenerator.Program p = CodeGenerator.generate(rnd, TierMachine.CODE, 40, rnd.nextBoolean(),
                     rnd.nextBoolean());
