@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
-import org.j386.emulator.cpu.JitStatistics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,8 +63,7 @@ class CodeChangesUnderCompiledBlocksTest {
             t.code(CODE + 0x100, "BB 11 11 11 11 01 D9 C3"); // mov ebx, 0x11111111; add ecx, ebx; ret
         }, 100);
         assertEquals(0x33333333, m.s.regs[ECX], "the second call ran the rewritten block");
-        JitStatistics st = m.cpu.jitStatistics();
-        assertTrue(st.invalidatedBySelfModification() >= 1 && st.blocksCompiled() >= 4);
+        assertTrue(m.cpu.jitStatistics().invalidatedBySelfModification() >= 1, "the store dropped compiled code");
     }
 
     /**

@@ -128,6 +128,32 @@ class CompiledBlockBoundariesTest {
         assertTrue(jit.cpu.jitStatistics().compiledInstructions() >= 12, "the first round did not run compiled");
     }
 
+    @Test
+    void aBlockThatUsesUpTheBudgetLeavesTheNextFetchToTheNextRun() {
+        // mov ecx, 12; jmp 0x100000 (an unmapped page): two instructions, then a budget of two.
+        Consumer<TierMachine> setup = t -> {
+            t.paging(false);
+            t.code(CODE, "B9 0C 00 00 00 E9" + hex32(TierMachine.UNMAPPED - (CODE + 10)));
+        };
+        TierMachine reference = interpreter(setup);
+        reference.run(2);
+        TierMachine jit = compiled(setup);
+        jit.run(2);
+        // The fetch at 0x100000 belongs to the third instruction: no #PF yet, whatever comes first
+        // in the next run (an interrupt taken at this boundary, say) comes before it.
+        assertAgree(reference, jit, "after the budget");
+        assertEquals(TierMachine.UNMAPPED, jit.s.eip);
+        assertTrue(jit.events.isEmpty(), String.join("\n", jit.events));
+        assertTrue(jit.cpu.jitStatistics().compiledInstructions() == 2, "the block did not run");
+        reference.raiseInterrupt();
+        jit.raiseInterrupt();
+        reference.s.flags.set(reference.s.flags.get() | Flags.IF);
+        jit.s.flags.set(jit.s.flags.get() | Flags.IF);
+        reference.run(10);
+        jit.run(10);
+        assertAgree(reference, jit, "the interrupt, then the page fault");
+    }
+
     /** {@code n} straight-line instructions with a flag consumer now and then, then HLT. */
     private static String straightLine(int n) {
         StringBuilder b = new StringBuilder();
