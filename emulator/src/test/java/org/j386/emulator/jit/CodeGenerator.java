@@ -21,7 +21,7 @@ import org.j386.emulator.cpu.Flags;
  */
 final class CodeGenerator {
     /** A generated sequence: {@code code} is placed at {@code base} and entered there. */
-    record Program(int base, byte[] code, int[] itemStarts, int length) {
+    record Program(int base, byte[] code, int[] itemStarts, int length, int sentinel) {
         String hex() {
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < length; i++) {
@@ -35,7 +35,7 @@ final class CodeGenerator {
     private static final int TAIL = 32;
 
     /** What the fixups of an item refer to, resolved once every item has its address. */
-    private enum Fix { FORWARD, BACKWARD, FORWARD_ABSOLUTE, PATCH }
+    private enum Fix { FORWARD, BACKWARD, FORWARD_ABSOLUTE, PATCH, CALL, CALL_ABSOLUTE }
 
     private static final class Fixup {
         final Fix kind;
@@ -92,6 +92,11 @@ final class CodeGenerator {
     private final int counter;
     private final boolean loopInstruction;
     private final List<Item> items = new ArrayList<>();
+    /** Functions the items call, placed after the sentinel; each returns the way its callers expect. */
+    private final List<Item> functions = new ArrayList<>();
+    private final List<Integer> functionKinds = new ArrayList<>();
+    /** Generating a function body: nothing may touch the return address or branch. */
+    private boolean inFunction;
 
     private CodeGenerator(Random rnd, boolean faultingAddresses, boolean ring3) {
         this.rnd = rnd;
@@ -153,24 +158,26 @@ final class CodeGenerator {
                 codeStore(it);
             }
         }
-        int[] starts = new int[items.size() + 1];
-        for (int i = 0; i < items.size(); i++) {
-            starts[i + 1] = starts[i] + items.get(i).size();
+        List<Item> all = new ArrayList<>(items);
+        all.addAll(functions);
+        int[] starts = new int[all.size() + 1];
+        for (int i = 0; i < all.size(); i++) {
+            starts[i + 1] = starts[i] + all.get(i).size();
         }
-        int length = starts[items.size()];
+        int length = starts[all.size()];
         byte[] code = new byte[length + TAIL];
-        for (int i = 0; i < items.size(); i++) {
-            byte[] b = items.get(i).b.toByteArray();
+        for (int i = 0; i < all.size(); i++) {
+            byte[] b = all.get(i).b.toByteArray();
             System.arraycopy(b, 0, code, starts[i], b.length);
         }
         for (int i = 0; i < items.size(); i++) {
             resolve(i, code, starts, base);
         }
-        int[] itemStarts = new int[items.size()];
-        for (int i = 0; i < items.size(); i++) {
+        int[] itemStarts = new int[all.size()];
+        for (int i = 0; i < all.size(); i++) {
             itemStarts[i] = base + starts[i];
         }
-        return new Program(base, code, itemStarts, length);
+        return new Program(base, code, itemStarts, length, base + starts[items.size() - 1]);
     }
 
     private void resolve(int i, byte[] code, int[] starts, int base) {
@@ -193,9 +200,15 @@ final class CodeGenerator {
                 case FORWARD_ABSOLUTE:
                     value = base + starts[i + 1 + rnd.nextInt(items.size() - 1 - i)];
                     break;
+                case CALL:
+                    value = starts[items.size() + readLe(code, at, 4)] - end;
+                    break;
+                case CALL_ABSOLUTE:
+                    value = base + starts[items.size() + readLe(code, at, 4)];
+                    break;
                 default: { // PATCH: the code store's target was chosen in codeStore
                     int target = readLe(code, at, 4);
-                    value = target < 0 ? base + starts[items.size()] + (-target - 1)
+                    value = target < 0 ? base + starts[starts.length - 1] + (-target - 1)
                             : base + starts[target] + items.get(target).patchOffset;
                     break;
                 }
@@ -330,6 +343,12 @@ final class CodeGenerator {
             }
         }
         if (r < 20) {
+            m.disp = target;
+            m.dispSize = 4;
+            return m;
+        }
+        if (r < 30 && inFunction) {
+            r = 0;
             m.disp = target;
             m.dispSize = 4;
             return m;
@@ -497,6 +516,11 @@ final class CodeGenerator {
     private boolean setsFlags;
 
     private void instruction(Item it) {
+        if (rnd.nextInt(100) < 4) {
+            setsFlags = false;
+            call(it);
+            return;
+        }
         int r = rnd.nextInt(100);
         setsFlags = (r >= 12 && r < 40) || (r >= 71 && r < 80);
         if (r < 12) {
@@ -1195,6 +1219,10 @@ final class CodeGenerator {
 
     /** Calls, returns and indirect jumps, all to later items. */
     private void transfers(Item it) {
+        if (rnd.nextBoolean()) {
+            call(it);
+            return;
+        }
         switch (rnd.nextInt(3)) {
             case 0:
                 it.add(0xE8, 0, 0, 0, 0, 0x58 + dst32()); // call the next instruction; pop its address
@@ -1227,6 +1255,76 @@ final class CodeGenerator {
         if (form <= 2) {
             it.imm(rnd.nextInt(), 4);
         }
+    }
+
+    /**
+     * A call of a function after the sentinel: one that returns plainly (called directly or through
+     * a register), one that returns two bytes past its return address (over a UD2 the caller
+     * leaves there, so a return predicted to the call's end faults), or one that pops an argument.
+     */
+    private void call(Item it) {
+        int kind = rnd.nextInt(3);
+        int f = -1;
+        for (int j = 0; j < functions.size(); j++) {
+            if (functionKinds.get(j) == kind && rnd.nextBoolean()) {
+                f = j;
+            }
+        }
+        if (f < 0) {
+            f = function(kind);
+        }
+        if (kind == 0 && rnd.nextBoolean()) {
+            int r = dst32();
+            it.add(0xB8 + r);
+            it.fixups.add(new Fixup(Fix.CALL_ABSOLUTE, it.size(), 4));
+            it.imm(f, 4);
+            it.add(0xFF, 0xD0 + r); // call r
+            return;
+        }
+        if (kind == 2) {
+            it.add(0x68);
+            it.imm(value(rnd), 4); // the argument
+        }
+        it.add(0xE8);
+        it.fixups.add(new Fixup(Fix.CALL, it.size(), 4));
+        it.imm(f, 4);
+        if (kind == 1) {
+            it.add(0x0F, 0x0B);
+        }
+    }
+
+    private int function(int kind) {
+        Item f = new Item();
+        if (kind == 1) {
+            f.add(0x83, 0x04, 0x24, 0x02); // add dword [esp], 2
+        }
+        boolean outer = inFunction;
+        boolean flags = setsFlags;
+        inFunction = true;
+        for (int n = rnd.nextInt(5); n > 0; n--) {
+            switch (rnd.nextInt(10)) {
+                case 0: mov(f); break;
+                case 1: alu(f); break;
+                case 2: incDec(f); break;
+                case 3: shift(f); break;
+                case 4: setcc(f); break;
+                case 5: cmovcc(f); break;
+                case 6: stackPointer(f); break;
+                case 7: multiply(f); break;
+                case 8: flagOps(f); break;
+                default: lea(f); break;
+            }
+        }
+        inFunction = outer;
+        setsFlags = flags;
+        if (kind == 2) {
+            f.add(0xC2, 4, 0); // ret 4
+        } else {
+            f.add(0xC3);
+        }
+        functions.add(f);
+        functionKinds.add(kind);
+        return functions.size() - 1;
     }
 
     /**

@@ -209,8 +209,8 @@ class TiersAgreeOnRandomCodeTest {
                 assertTrue(boundaries.contains((long) start), "case " + n + ": item at " + Integer.toHexString(start)
                         + " is not an instruction boundary\n" + TierMachine.listing(code, p.base()));
             }
-            byte last = code[p.itemStarts()[p.itemStarts().length - 1] - p.base()];
-            assertTrue(last == (byte) 0xF4 || last == (byte) 0xCD, "ends with HLT or INT 0x81");
+            byte last = code[p.sentinel() - p.base()];
+            assertTrue(last == (byte) 0xF4 || last == (byte) 0xCD, "the sentinel is HLT or INT 0x81");
         }
     }
 }
