@@ -4,7 +4,7 @@ JAR      := emulator/target/j386.jar
 KERNELS  := emulator/src/test/kernels
 DEMO     := $(KERNELS)/demo/demo.elf
 
-.PHONY: all build run run-demo guest-goldens scenario test bench oracle kernels vectors conform transcripts gdb-test clean
+.PHONY: all build run run-demo guest-goldens scenario jit-fuzz test bench oracle kernels vectors conform transcripts gdb-test clean
 
 all: build
 
@@ -56,6 +56,14 @@ scenario: build
 	java -cp guest-kernel/target/classes org.j386.guest.scenario.WriteScenario $(SEED) target/scenario-$(SEED).bin
 	./j386 boot --module target/scenario-$(SEED).bin --check-reference --debugcon stdio --serial none; \
 	  s=$$?; [ $$s -eq 1 ] || exit $$s
+
+# Differential fuzzing of the two CPU tiers past make test's slice: COUNT random sequences from
+# SEED, each run by the interpreter and by the bytecode tier (make jit-fuzz SEED=42 COUNT=100000).
+# A failure names the seed that replays it alone (COUNT=1).
+COUNT ?= 100000
+jit-fuzz:
+	$(MVN) -q -pl emulator -am test -Dtest='TiersAgreeOnRandomCodeTest#bothTiersAgreeOnEveryRandomSequence' \
+	  -Dsurefire.failIfNoSpecifiedTests=false -Dj386.fuzz.seed=$(SEED) -Dj386.fuzz.count=$(COUNT)
 
 # Re-records QEMU's output for the guest-kernel cases (after a change to the kernel).
 guest-goldens: build

@@ -1,0 +1,148 @@
+package org.j386.emulator.jit;
+
+import static org.j386.emulator.cpu.CpuState.EAX;
+import static org.j386.emulator.cpu.CpuState.EBX;
+import static org.j386.emulator.cpu.CpuState.ECX;
+import static org.j386.emulator.jit.TierMachine.CODE;
+import static org.j386.emulator.jit.TierMachine.hex32;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compiled code must never outlive the bytes or the mapping it was compiled from: stores into
+ * the running block, into a later instruction of it, into another block of the same page, and a
+ * page remapped under a compiled block. Each case runs on the interpreter too, and the bytecode
+ * tier must leave exactly its state; the values checked are those only the new code produces.
+ */
+class CodeChangesUnderCompiledBlocksTest {
+    /** Runs {@code setup}'s program on both tiers (the bytecode tier compiling on first sight). */
+    static TierMachine agree(Consumer<TierMachine> setup, long budget) {
+        TierMachine reference = new TierMachine();
+        setup.accept(reference);
+        reference.run(budget);
+        TierMachine jit = new TierMachine();
+        setup.accept(jit);
+        jit.jit().run(budget);
+        assertEquals("", jit.differencesFrom(reference), "the bytecode tier disagrees with the interpreter");
+        assertTrue(jit.cpu.jitStatistics().compiledInstructions() > 0, "nothing ran in compiled code");
+        return jit;
+    }
+
+    @Test
+    void storeIntoTheRunningBlockStopsItAfterTheStore() {
+        TierMachine m = agree(t -> {
+            t.code(CODE, "C6 05" + hex32(CODE + 7) + "40" // mov byte [next], 0x40: dec eax becomes inc eax
+                    + "48 F4"); // dec eax; hlt
+            t.s.regs[EAX] = 5;
+        }, 100);
+        assertEquals(6, m.s.regs[EAX], "the rewritten instruction ran");
+        assertTrue(m.cpu.jitStatistics().invalidatedBySelfModification() >= 1);
+    }
+
+    @Test
+    void storeIntoALaterInstructionOfTheSameBlockRunsTheNewBytes() {
+        TierMachine m = agree(t -> {
+            t.code(CODE, "C7 05" + hex32(CODE + 0x11) + hex32(0x12345678) // the immediate of mov ebx below
+                    + "83 C0 01 83 C0 02" // add eax, 1; add eax, 2
+                    + "BB 11 11 11 11 F4"); // mov ebx, 0x11111111; hlt
+            t.s.regs[EAX] = 10;
+        }, 100);
+        assertEquals(0x12345678, m.s.regs[EBX]);
+        assertEquals(13, m.s.regs[EAX]);
+    }
+
+    @Test
+    void storeIntoAnotherBlockOnTheSamePageRecompilesIt() {
+        TierMachine m = agree(t -> {
+            t.code(CODE, "E8 FB 00 00 00" // call 0x10100, which is compiled
+                    + "C7 05" + hex32(CODE + 0x101) + hex32(0x22222222) // rewrite its immediate
+                    + "E8 EC 00 00 00 F4"); // call it again; hlt
+            t.code(CODE + 0x100, "BB 11 11 11 11 01 D9 C3"); // mov ebx, 0x11111111; add ecx, ebx; ret
+        }, 100);
+        assertEquals(0x33333333, m.s.regs[ECX], "the second call ran the rewritten block");
+        assertTrue(m.cpu.jitStatistics().invalidatedBySelfModification() >= 1, "the store dropped compiled code");
+    }
+
+    /**
+     * Code at linear page 0x50000, mapped to frame 0x60000 and later to 0x61000: both frames hold
+     * {@code code} with its "k" bytes 1 and 2 respectively, and at 0x100 a function returning 1
+     * and 2 in EAX respectively. What runs after the remapping tells which frame it came from.
+     */
+    private static void twoFramesAtOneAddress(TierMachine t, String code) {
+        t.paging(false);
+        t.code(0x60000, code.replace("k", "01"));
+        t.code(0x61000, code.replace("k", "02"));
+        t.code(0x60100, "B8 01 00 00 00 C3");
+        t.code(0x61100, "B8 02 00 00 00 C3");
+        t.map(0x50000, 0x60000);
+        t.s.eip = 0x50000;
+    }
+
+    @Test
+    void pageRemappedUnderItsOwnRunningCodeByPteAndInvlpgRunsTheNewFrameAtTheSameEip() {
+        TierMachine m = agree(t -> twoFramesAtOneAddress(t, "E8 FB 00 00 00 01 C3" // call 0x50100; add ebx, eax
+                + "C7 05" + hex32(TierMachine.PAGE_TABLE + 4 * 0x50) + hex32(0x61003) // remap this very page
+                + "0F 01 3D" + hex32(0x50000) // invlpg [0x50000]
+                + "B9 k 00 00 00" // mov ecx, k
+                + "E8 DE 00 00 00 01 C3 F4"), 100); // call 0x50100; add ebx, eax; hlt
+        assertEquals(2, m.s.regs[ECX], "the instruction after INVLPG came from the new frame");
+        assertEquals(1 + 2, m.s.regs[EBX], "the second call ran the new frame's function");
+    }
+
+    @Test
+    void switchingCr3RunsTheOtherAddressSpacesCodeAtTheSameEip() {
+        TierMachine m = agree(t -> {
+            twoFramesAtOneAddress(t, "E8 FB 00 00 00 01 C3" // call 0x50100; add ebx, eax
+                    + "B8 00 60 00 00 0F 22 D8" // mov eax, 0x6000; mov cr3, eax
+                    + "B9 k 00 00 00" // mov ecx, k
+                    + "E8 E7 00 00 00 01 C3 F4"); // call 0x50100; add ebx, eax; hlt
+            // The second page directory: the same mappings but page 0x50000 on the other frame.
+            for (int i = 0; i < 1024; i++) {
+                t.ram.write32(0x7000 + 4 * i, t.ram.read32(TierMachine.PAGE_TABLE + 4 * i));
+            }
+            t.ram.write32(0x7000 + 4 * 0x50, 0x61003);
+            t.ram.write32(0x6000, 0x7000 | 3);
+        }, 100);
+        assertEquals(2, m.s.regs[ECX], "the instruction after MOV CR3 came from the other address space");
+        assertEquals(1 + 2, m.s.regs[EBX], "the second call ran the other address space's function");
+    }
+
+    @Test
+    void aFrameMappedAtTwoAddressesRunsWithTheEipOfEach() {
+        TierMachine m = agree(t -> {
+            t.paging(false);
+            t.code(0x60000, "E8 00 00 00 00 58 C3"); // call the next instruction; pop eax: its own address
+            t.map(0x50000, 0x60000);
+            t.map(0x58000, 0x60000);
+            t.code(CODE, "E8 FB FF 03 00 01 C3" // call 0x50000; add ebx, eax
+                    + "E8 F4 7F 04 00 01 C3 F4"); // call 0x58000; add ebx, eax; hlt
+        }, 100);
+        assertEquals(0x50005 + 0x58005, m.s.regs[EBX], "each mapping saw its own EIP");
+    }
+
+    @Test
+    void storeThroughAnotherMappingOfTheRunningBlocksFrameStopsIt() {
+        TierMachine m = agree(t -> {
+            t.paging(false);
+            t.map(0x58000, CODE); // a second, writable view of the code's frame
+            t.code(CODE, "C6 05" + hex32(0x58000 + 7) + "40" // through the alias: dec eax becomes inc eax
+                    + "48 F4"); // dec eax; hlt
+            t.s.regs[EAX] = 5;
+        }, 100);
+        assertEquals(6, m.s.regs[EAX], "the instruction rewritten through the alias ran");
+    }
+
+    @Test
+    void storeByAnInstructionTheInterpreterRunsStopsTheBlockToo() {
+        TierMachine m = agree(t -> {
+            t.code(CODE, "B0 40" // mov al, 0x40 (inc eax)
+                    + "86 05" + hex32(CODE + 8) // xchg [the dec eax below], al: left to the interpreter's code
+                    + "48 F4"); // dec eax; hlt
+            t.s.regs[EAX] = 0x100;
+        }, 100);
+        assertEquals(0x149, m.s.regs[EAX], "AL took the old opcode 0x48, then the new instruction incremented EAX");
+    }
+}

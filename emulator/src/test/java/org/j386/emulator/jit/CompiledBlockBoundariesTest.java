@@ -1,0 +1,256 @@
+package org.j386.emulator.jit;
+
+import static org.j386.emulator.cpu.CpuState.EAX;
+import static org.j386.emulator.cpu.CpuState.ECX;
+import static org.j386.emulator.jit.TierMachine.CODE;
+import static org.j386.emulator.jit.TierMachine.hex32;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Consumer;
+import org.j386.emulator.cpu.Flags;
+import org.j386.emulator.cpu.JitStatistics;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The edges of compiled blocks, where the bytecode tier hands control back: a page fault at any
+ * instruction of a block, an interrupt at any boundary of a hot loop, single-stepping switched on
+ * inside compiled code, the longest block, eviction from a tiny code cache, and a self-looping
+ * block meeting the end of its budget. The interpreter is the reference throughout.
+ */
+class CompiledBlockBoundariesTest {
+    private static final int[] REGISTERS = {0x11111111, 0x82345678, 0x7FFFFFFF, 0x00000044, TierMachine.INITIAL_ESP,
+        0x55555555, 0x66666666, 0xFFFFFFFE};
+
+    private static TierMachine interpreter(Consumer<TierMachine> setup) {
+        TierMachine m = new TierMachine();
+        setup.accept(m);
+        return m;
+    }
+
+    private static TierMachine compiled(Consumer<TierMachine> setup) {
+        return interpreter(setup).jit();
+    }
+
+    private static void assertAgree(TierMachine reference, TierMachine jit, String when) {
+        assertEquals("", jit.differencesFrom(reference), when + ": the bytecode tier disagrees with the interpreter");
+    }
+
+    private static String addressOf(int j) {
+        return hex32(0x50010 + 0x1000 * j);
+    }
+
+    /** Thirteen memory operands in one block, operand j on page 0x50000 + j * 0x1000, with flags live between. */
+    private static final String FAULTING_BLOCK = "03 05" + addressOf(0) // add eax, [a0]
+            + "29 C3" // sub ebx, eax
+            + "89 1D" + addressOf(1) // mov [a1], ebx
+            + "41" // inc ecx
+            + "13 15" + addressOf(2) // adc edx, [a2]
+            + "39 D8" // cmp eax, ebx
+            + "0F 92 05" + addressOf(3) // setb [a3]
+            + "D1 E0" // shl eax, 1
+            + "F7 1D" + addressOf(4) // neg dword [a4]
+            + "4A" // dec edx
+            + "FF 05" + addressOf(5) // inc dword [a5]
+            + "0F 4C 35" + addressOf(6) // cmovl esi, [a6]
+            + "0F B7 3D" + addressOf(7) // movzx edi, word [a7]
+            + "0F C1 05" + addressOf(8) // xadd [a8], eax
+            + "81 35" + addressOf(9) + hex32(0x5555AAAA) // xor dword [a9], 0x5555aaaa
+            + "0F BA 25" + addressOf(10) + "05" // bt dword [a10], 5
+            + "85 0D" + addressOf(11) // test [a11], ecx
+            + "8B 2D" + addressOf(12) // mov ebp, [a12]
+            + "F4";
+
+    @Test
+    void pageFaultAtEachInstructionOfABlockLeavesExactlyTheInterpretersState() {
+        for (int k = 0; k < 13; k++) {
+            int missing = 0x50000 + 0x1000 * k;
+            Consumer<TierMachine> setup = t -> {
+                t.paging(false);
+                for (int j = 0; j < 13; j++) {
+                    t.ram.write32(0x50010 + 0x1000 * j, 0x01020304 * (j + 1));
+                }
+                t.ram.write32(TierMachine.PAGE_TABLE + 4 * (missing >>> 12), 0);
+                t.code(CODE, FAULTING_BLOCK);
+                System.arraycopy(REGISTERS, 0, t.s.regs, 0, 8);
+                t.s.flags.set(2 | Flags.CF);
+            };
+            TierMachine reference = interpreter(setup);
+            reference.run(1000);
+            TierMachine jit = compiled(setup);
+            jit.run(1000);
+            String when = "memory operand " + k + " on a missing page";
+            assertTrue(reference.events.get(0).startsWith("exception 14 "), when + ": " + reference.events);
+            assertAgree(reference, jit, when);
+            assertTrue(jit.cpu.jitStatistics().compiledInstructions() > 0, when + ": the block was not compiled");
+        }
+    }
+
+    @Test
+    void interruptAtEveryBoundaryOfAHotLoopIsDeliveredAfterTheSameInstructionCount() {
+        // mov ecx, 40; L: add eax, ecx; xor ebx, eax; dec ecx; jnz L; hlt: 162 instructions
+        Consumer<TierMachine> setup = t -> {
+            t.code(CODE, "B9 28 00 00 00 01 C8 31 C3 49 75 F9 F4");
+            t.s.flags.set(2 | Flags.IF);
+        };
+        for (int at = 1; at < 162; at++) {
+            TierMachine[] machines = {interpreter(setup), compiled(setup)};
+            for (TierMachine m : machines) {
+                m.run(at);
+                m.raiseInterrupt();
+                m.run(1000);
+            }
+            assertAgree(machines[0], machines[1], "interrupt after " + at + " instructions");
+            assertTrue(machines[1].events.get(0).endsWith(" after " + at + " instructions"), machines[1].events.get(0));
+            if (at >= 8) {
+                assertTrue(machines[1].cpu.jitStatistics().compiledInstructions() > 0, "the loop was not compiled");
+            }
+        }
+    }
+
+    @Test
+    void trapFlagSetByPopfInsideCompiledCodeSingleStepsEveryLaterInstruction() {
+        Consumer<TierMachine> setup = t -> t.code(CODE, "BA 02 00 00 00" // mov edx, 2
+                + "B9 04 00 00 00" // outer: mov ecx, 4
+                + "40 49 75 FC" // L: inc eax; dec ecx; jnz L (compiled in the first round)
+                + "9C 81 0C 24 00 01 00 00 9D" // pushf; or dword [esp], TF; popf
+                + "4A 75 EB" // dec edx; jnz outer
+                + "9C 81 24 24 FF FE FF FF 9D F4"); // pushf; and dword [esp], ~TF; popf; hlt
+        TierMachine reference = interpreter(setup);
+        reference.run(1000);
+        TierMachine jit = compiled(setup);
+        jit.run(1000);
+        assertAgree(reference, jit, "single-stepping");
+        long traps = jit.events.stream().filter(e -> e.startsWith("exception 1 ")).count();
+        // Every instruction after the first POPF up to the one clearing TF: dec, jnz, mov, 12 of the
+        // loop, pushf, or, popf, dec, jnz, pushf, and, popf.
+        assertEquals(23, traps, String.join("\n", jit.events));
+        assertTrue(jit.cpu.jitStatistics().compiledInstructions() >= 12, "the first round did not run compiled");
+    }
+
+    @Test
+    void aBlockThatUsesUpTheBudgetLeavesTheNextFetchToTheNextRun() {
+        // mov ecx, 12; jmp 0x100000 (an unmapped page): two instructions, then a budget of two.
+        Consumer<TierMachine> setup = t -> {
+            t.paging(false);
+            t.code(CODE, "B9 0C 00 00 00 E9" + hex32(TierMachine.UNMAPPED - (CODE + 10)));
+        };
+        TierMachine reference = interpreter(setup);
+        reference.run(2);
+        TierMachine jit = compiled(setup);
+        jit.run(2);
+        // The fetch at 0x100000 belongs to the third instruction: no #PF yet, whatever comes first
+        // in the next run (an interrupt taken at this boundary, say) comes before it.
+        assertAgree(reference, jit, "after the budget");
+        assertEquals(TierMachine.UNMAPPED, jit.s.eip);
+        assertTrue(jit.events.isEmpty(), String.join("\n", jit.events));
+        assertTrue(jit.cpu.jitStatistics().compiledInstructions() == 2, "the block did not run");
+        reference.raiseInterrupt();
+        jit.raiseInterrupt();
+        reference.s.flags.set(reference.s.flags.get() | Flags.IF);
+        jit.s.flags.set(jit.s.flags.get() | Flags.IF);
+        reference.run(10);
+        jit.run(10);
+        assertAgree(reference, jit, "the interrupt, then the page fault");
+    }
+
+    /** {@code n} straight-line instructions with a flag consumer now and then, then HLT. */
+    private static String straightLine(int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            switch (i % 4) {
+                case 0: b.append(String.format("83 C0 %02X ", (i * 37) & 0x7F)); break; // add eax, imm8
+                case 1: b.append("31 C3 "); break; // xor ebx, eax
+                case 2: b.append("0F 42 CB "); break; // cmovb ecx, ebx
+                default: b.append("8D 54 0A 01 "); break; // lea edx, [edx+ecx+1]
+            }
+        }
+        return b.append("F4").toString();
+    }
+
+    @Test
+    void aBlockOfTheMaximumLengthRunsWholeAndOnlyWhenTheBudgetHoldsAllOfIt() {
+        int max = BlockTranslator.DEFAULT_MAX_INSTRUCTIONS;
+        Consumer<TierMachine> setup = t -> t.code(CODE, straightLine(max));
+        for (int budget : new int[] {max - 1, max, max + 1}) {
+            TierMachine reference = interpreter(setup);
+            reference.run(budget);
+            TierMachine jit = compiled(setup);
+            jit.run(budget);
+            assertAgree(reference, jit, "budget " + budget);
+            long compiled = jit.cpu.jitStatistics().compiledInstructions();
+            // Below the block's length it must not be entered at all; from there it runs whole.
+            assertEquals(budget < max ? 0 : max, compiled - (budget > max ? 1 : 0), "budget " + budget);
+        }
+    }
+
+    @Test
+    void codeLongerThanTheLongestBlockIsCutIntoSeveralBlocks() {
+        int n = 2 * BlockTranslator.DEFAULT_MAX_INSTRUCTIONS + 5;
+        Consumer<TierMachine> setup = t -> t.code(CODE, straightLine(n));
+        TierMachine reference = interpreter(setup);
+        reference.run(1000);
+        TierMachine jit = compiled(setup);
+        jit.run(1000);
+        assertAgree(reference, jit, "long straight line");
+        JitStatistics st = jit.cpu.jitStatistics();
+        assertTrue(st.blocksCompiled() >= 3, "at most 48 instructions a block");
+        assertEquals(n + 1, st.compiledInstructions(), "every instruction ran compiled, HLT included");
+    }
+
+    @Test
+    void evictionFromATinyCodeCacheKeepsEverythingRunningCorrectly() {
+        // 300 blocks of add eax, imm32; xor ebx, eax; jmp to the next, all run three times.
+        StringBuilder code = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            code.append("05").append(hex32(i * 0x01010101 + 7)).append("31 C3 EB 00 ");
+        }
+        int back = -(300 * 9 + 1 + 6);
+        code.append("49 0F 85").append(hex32(back)).append("F4"); // dec ecx; jnz start; hlt
+        Consumer<TierMachine> setup = t -> {
+            t.code(CODE, code.toString());
+            t.s.regs[ECX] = 3;
+        };
+        TierMachine reference = interpreter(setup);
+        reference.run(10_000);
+        TierMachine jit = interpreter(setup).jit(0, BlockTranslator.DEFAULT_MAX_INSTRUCTIONS, 64 * 1024);
+        jit.run(10_000);
+        assertAgree(reference, jit, "tiny code cache");
+        assertTrue(reference.s.halted, "the program ran to its end");
+        JitStatistics st = jit.cpu.jitStatistics();
+        assertTrue(st.evictions() > 0, "the cache never filled");
+        assertTrue(st.compiledInstructions() > 2000, "little ran compiled: " + st.compiledInstructions());
+    }
+
+    @Test
+    void aSelfLoopingBlockStopsAtExactlyTheBudget() {
+        // L: inc eax; add ebx, eax; dec ecx; jnz L: four instructions a round
+        Consumer<TierMachine> setup = t -> {
+            t.code(CODE, "40 01 C3 49 75 FA F4");
+            t.s.regs[ECX] = 1_000_000;
+        };
+        for (int budget : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 99, 100, 101, 102, 103, 1000, 4001, 65537}) {
+            TierMachine reference = interpreter(setup);
+            reference.run(budget);
+            TierMachine jit = compiled(setup);
+            jit.run(budget);
+            assertAgree(reference, jit, "budget " + budget);
+            assertEquals(budget, jit.s.instructions, "budget " + budget);
+            long compiled = jit.cpu.jitStatistics().compiledInstructions();
+            // The block (its four loop instructions and the HLT behind them) only starts a round that
+            // fits; the few instructions left over are the interpreter's.
+            assertTrue(compiled <= budget && compiled >= budget - 8, "compiled " + compiled + " of " + budget);
+        }
+        // Run in many small slices, it arrives exactly where one long run does.
+        TierMachine reference = interpreter(setup);
+        reference.run(5000);
+        TierMachine jit = compiled(setup);
+        for (int slice = 1, done = 0; done < 5000; slice = slice % 13 + 1) {
+            int n = Math.min(slice, 5000 - done);
+            jit.run(n);
+            done += n;
+        }
+        assertAgree(reference, jit, "5000 instructions in slices");
+        assertEquals(5000 / 4, reference.s.regs[EAX], "rounds");
+    }
+}
