@@ -100,7 +100,9 @@ final class Interpreter {
                                         check.run(b, end);
                                     }
                                     entries++;
-                                } while (!s.attention && compiledCodeAllowed()
+                                    // The budget first: looking a block up translates its address, which
+                                    // may set an accessed bit or fault for an instruction not yet due.
+                                } while (!s.attention && s.instructions < end && compiledCodeAllowed()
                                         && (b = cache.blockAt(s.eip)) != null && b.length <= end - s.instructions);
                                 inBlock = false;
                                 cache.stats.blockEntries += entries;
