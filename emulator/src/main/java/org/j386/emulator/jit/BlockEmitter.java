@@ -1029,10 +1029,9 @@ final class BlockEmitter implements Opcodes {
         mv.visitJumpInsn(IFGT, leave);
         mv.visitJumpInsn(GOTO, labels[j]);
         mv.visitLabel(leave);
-        storeRegisters(LOCAL_REGS);
-        setEip(target);
-        setInstructions(j);
-        mv.visitInsn(RETURN);
+        push(target);
+        mv.visitVarInsn(ISTORE, T1);
+        leave(j, LOCAL_REGS, MEMORY, 0);
     }
 
     /** A near transfer with a 16-bit operand size keeps only IP. */
@@ -1045,22 +1044,53 @@ final class BlockEmitter implements Opcodes {
 
     /** Leaves the block after instruction {@link #k} at the EIP held in {@code local}. */
     private void exitTo(int local) {
-        storeRegisters(dirty);
-        materialize(flagKind, flagSize);
-        mv.visitVarInsn(ALOAD, L_S);
         mv.visitVarInsn(ILOAD, local);
-        mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
-        setInstructions(k + 1);
-        mv.visitInsn(RETURN);
+        mv.visitVarInsn(ISTORE, T1);
+        leave(k + 1, dirty, flagKind, flagSize);
     }
 
     /** Leaves the block at {@code eip} with {@code count} instructions retired this round. */
     private void exit(int eip, int count) {
-        storeRegisters(dirty);
-        materialize(flagKind, flagSize);
-        setEip(eip);
-        setInstructions(count);
-        mv.visitInsn(RETURN);
+        push(eip);
+        mv.visitVarInsn(ISTORE, T1);
+        leave(count, dirty, flagKind, flagSize);
+    }
+
+    /**
+     * Goes to the exit shared by every exit that writes back the same registers and the same kind
+     * of flag record: it takes EIP from T1 and the count from T2. Sharing keeps blocks small, which
+     * is what the JVM's compilers spend their time on.
+     */
+    private void leave(int count, int registers, int kind, int size) {
+        push(count);
+        mv.visitVarInsn(ISTORE, T2);
+        Label shared = sharedExits.computeIfAbsent(List.of(registers, kind, size), key -> {
+            Label stub = new Label();
+            handlers.add(() -> {
+                mv.visitLabel(stub);
+                storeRegisters(registers);
+                materialize(kind, size);
+                setStateFromT1AndT2();
+                mv.visitInsn(RETURN);
+            });
+            return stub;
+        });
+        mv.visitJumpInsn(GOTO, shared);
+    }
+
+    private final java.util.Map<List<Integer>, Label> sharedExits = new java.util.HashMap<>();
+
+    /** EIP from T1, the instruction count from the base and T2. */
+    private void setStateFromT1AndT2() {
+        mv.visitVarInsn(ALOAD, L_S);
+        mv.visitVarInsn(ILOAD, T1);
+        mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
+        mv.visitVarInsn(ALOAD, L_S);
+        mv.visitVarInsn(LLOAD, BASE);
+        mv.visitVarInsn(ILOAD, T2);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LADD);
+        mv.visitFieldInsn(PUTFIELD, STATE, "instructions", "J");
     }
 
     /** After a store: if it hit a page holding code, the rest of the block may be stale. */
@@ -1178,15 +1208,7 @@ final class BlockEmitter implements Opcodes {
                 mv.visitLabel(shared);
                 storeRegisters(LOCAL_REGS);
                 materialize(kind, size);
-                mv.visitVarInsn(ALOAD, L_S);
-                mv.visitVarInsn(ILOAD, T1);
-                mv.visitFieldInsn(PUTFIELD, STATE, "eip", "I");
-                mv.visitVarInsn(ALOAD, L_S);
-                mv.visitVarInsn(LLOAD, BASE);
-                mv.visitVarInsn(ILOAD, T2);
-                mv.visitInsn(I2L);
-                mv.visitInsn(LADD);
-                mv.visitFieldInsn(PUTFIELD, STATE, "instructions", "J");
+                setStateFromT1AndT2();
                 mv.visitVarInsn(ALOAD, EXC);
                 mv.visitInsn(ATHROW);
             });

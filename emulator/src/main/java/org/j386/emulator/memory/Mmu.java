@@ -51,6 +51,8 @@ public final class Mmu {
     private AccessObserver watcher;
     private int cr3;
     private boolean userMode;
+    /** The TLB bits a read and a write at the current privilege need: see {@link #read32}. */
+    private int readNeed = NEED_READ, writeNeed = NEED_WRITE;
 
     private long tlbHits, tlbMisses, pageFaults;
 
@@ -109,8 +111,14 @@ public final class Mmu {
 
     /** Ordinary accesses are checked as user accesses while this is set (CPL 3). */
     public void setUserMode(boolean user) {
-        this.userMode = user;
+        setPrivilege(user);
         translationsChanged();
+    }
+
+    private void setPrivilege(boolean user) {
+        userMode = user;
+        readNeed = user ? NEED_USER_READ : NEED_READ;
+        writeNeed = user ? NEED_USER_WRITE : NEED_WRITE;
     }
 
     public boolean userMode() {
@@ -356,7 +364,21 @@ public final class Mmu {
         return ram.read16(translateRead(linear));
     }
 
+    /**
+     * The common case first, in few bytecodes so that the JVM inlines it into every access site
+     * (compiled blocks have many): a TLB entry that allows the access, within one page. Everything
+     * else (paging off, a miss, a watched page, a page crossing) takes the full path.
+     */
     public int read32(int linear) {
+        int e = tlb[linear >>> 12];
+        if ((e & readNeed) == readNeed && (linear & 0xFFF) <= 0xFFC) {
+            tlbHits++;
+            return ram.read32((e & 0xFFFFF000) | (linear & 0xFFF));
+        }
+        return read32Slow(linear);
+    }
+
+    private int read32Slow(int linear) {
         if ((linear & 0xFFF) > 0xFFC) {
             return read16Split(linear) | (read16Split(linear + 2) << 16);
         }
@@ -383,7 +405,18 @@ public final class Mmu {
         ram.write16(translateWrite(linear), value);
     }
 
+    /** As {@link #read32}: the common case first. */
     public void write32(int linear, int value) {
+        int e = tlb[linear >>> 12];
+        if ((e & writeNeed) == writeNeed && (linear & 0xFFF) <= 0xFFC) {
+            tlbHits++;
+            ram.write32((e & 0xFFFFF000) | (linear & 0xFFF), value);
+            return;
+        }
+        write32Slow(linear, value);
+    }
+
+    private void write32Slow(int linear, int value) {
         if ((linear & 0xFFF) > 0xFFC) {
             // Both pages are checked before any byte is written.
             int first = translateWrite(linear);
@@ -406,18 +439,18 @@ public final class Mmu {
      */
     public int readAs(int linear, int size, boolean user) {
         boolean saved = userMode;
-        userMode = user;
+        setPrivilege(user);
         try {
             return size == 4 ? read32(linear) : size == 2 ? read16(linear) : read8(linear);
         } finally {
-            userMode = saved;
+            setPrivilege(saved);
         }
     }
 
     /** A write with an explicit privilege; see {@link #readAs}. */
     public void writeAs(int linear, int size, int value, boolean user) {
         boolean saved = userMode;
-        userMode = user;
+        setPrivilege(user);
         try {
             if (size == 4) {
                 write32(linear, value);
@@ -427,7 +460,7 @@ public final class Mmu {
                 write8(linear, value);
             }
         } finally {
-            userMode = saved;
+            setPrivilege(saved);
         }
     }
 
