@@ -23,10 +23,10 @@ import picocli.CommandLine.Option;
             "Multiboot header gives its load addresses. Options are named after QEMU's."},
         footerHeading = "%nExit status:%n",
         footer = {
-            "  0    the guest halted with interrupts disabled (or waits for an interrupt that never comes)",
+            "  0    the guest halted with interrupts disabled, or waits for an interrupt no device can raise",
             "  odd  the guest wrote v to port 0xF4: (v << 1) | 1, as with QEMU's isa-debug-exit",
             "  2    bad command line, or an image or file that cannot be used",
-            "  4    --max-instructions reached",
+            "  4    --max-instructions or --max-time reached (the default --max-time is 600 virtual seconds)",
             "  6    triple fault (a fault while delivering a double fault)",
             "  8    the guest used something j386 does not emulate (real mode, task switches)",
             "  10   internal error in j386",

@@ -2,6 +2,7 @@ package org.j386.emulator.machine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,6 +18,7 @@ import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Vectors;
 import org.j386.emulator.devices.MachineControl;
 import org.j386.emulator.devices.PcDevices;
+import org.j386.emulator.devices.VirtualTime;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PhysicalMemory;
 import org.j386.emulator.memory.PortBus;
@@ -190,6 +192,7 @@ public final class Machine implements MachineControl {
 
     private RunResult loop(CpuState s, long start, boolean pausable, long stopAt) {
         long limit = config.maxInstructions;
+        long timeLimit = config.maxTimeSlots;
         while (true) {
             if (exitRequested) {
                 return end(Outcome.DEBUG_EXIT, "the guest exited through the debug-exit port with status " + exitStatus,
@@ -213,6 +216,10 @@ public final class Machine implements MachineControl {
                 return end(Outcome.INSTRUCTION_LIMIT, "stopped after " + s.instructions + " instructions (--max-instructions)",
                         start, false);
             }
+            if (s.cycles() >= timeLimit) {
+                return end(Outcome.TIME_LIMIT, "stopped after " + seconds(timeLimit) + " s of virtual time (--max-time), "
+                        + s.instructions + " instructions", start, false);
+            }
             long next = nextEvent();
             if (s.halted && !cpu.interruptController().pending()) {
                 if (!s.flags.interruptsEnabled()) {
@@ -222,17 +229,28 @@ public final class Machine implements MachineControl {
                     return end(Outcome.HALTED, "the guest waits for an interrupt that no device will raise (eip="
                             + hex(s.eip) + ")", start, false);
                 }
-                s.idleUntil(next); // sleep until the next device event
+                if (devices.nextWakeUp() == Long.MAX_VALUE) {
+                    // The guest cannot run to unmask anything, so this halt is as final as one with IF=0.
+                    return end(Outcome.HALTED, "the guest waits for an interrupt that no device will raise: the timer's"
+                            + " IRQ 0 is masked or blocked at the PIC (eip=" + hex(s.eip) + ")", start, false);
+                }
+                s.idleUntil(Math.min(next, timeLimit)); // sleep until the next device event
                 advanceDevices(s.cycles());
                 continue;
             }
-            long budget = Math.min(next - s.cycles(), limit - s.instructions);
+            long budget = Math.min(Math.min(next, timeLimit) - s.cycles(), limit - s.instructions);
             if (pausable) {
                 budget = Math.min(budget, Math.min(stopAt - s.instructions, PAUSE_SLICE));
             }
             cpu.run(Math.max(1, budget));
             advanceDevices(s.cycles());
         }
+    }
+
+    /** Instruction slots as virtual seconds, without a trailing fraction when there is none. */
+    static String seconds(long slots) {
+        return BigDecimal.valueOf(slots).divide(BigDecimal.valueOf(VirtualTime.SLOTS_PER_SECOND))
+                .stripTrailingZeros().toPlainString();
     }
 
     private long nextEvent() {

@@ -52,7 +52,7 @@ class BootCommandTest {
         Run r = run("boot", "--help");
         assertEquals(0, r.status());
         for (String option : new String[] {"-m", "--debugcon", "--serial", "--append", "--module", "--max-instructions",
-                "--vga-dump", "--stats", "--trace", "Exit status", "triple fault"}) {
+                "--max-time", "--vga-dump", "--stats", "--trace", "Exit status", "triple fault"}) {
             assertTrue(r.out().contains(option), "help lacks " + option);
         }
     }
@@ -146,6 +146,36 @@ class BootCommandTest {
         Run r = run("boot", "--max-instructions", "100000", k.toString());
         assertEquals(4, r.status(), r.err());
         assertTrue(r.err().contains("100000 instructions"), r.err());
+    }
+
+    @Test
+    void virtualTimeLimitStopsARunawayGuestWithStatusFour() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernelRunning(new byte[] {(byte) 0xEB, (byte) 0xFE})); // jmp $
+        Run r = run("boot", "--max-time", "0.002", k.toString());
+        assertEquals(4, r.status(), r.err());
+        assertEquals("j386: stopped after 0.002 s of virtual time (--max-time), 200000 instructions", r.err().strip());
+    }
+
+    @Test
+    void everyRunHasAVirtualTimeLimitUnlessToldNone() {
+        Run r = run("boot", "--help");
+        assertTrue(r.out().contains("--max-time=SECONDS") && r.out().contains("default: 600"), r.out());
+    }
+
+    @Test
+    void aTimeLimitThatIsNotAPositiveNumberOfSecondsIsRefused() {
+        assertRefusedInOneLine(run("boot", "--max-time", "0"), "'--max-time': '0' must be more than 0");
+        assertRefusedInOneLine(run("boot", "--max-time", "-3"), "'--max-time': '-3' must be more than 0");
+        assertRefusedInOneLine(run("boot", "--max-time", "soon"), "'--max-time': 'soon' is not a number of seconds");
+        assertRefusedInOneLine(run("boot", "--max-time", "1e300"), "'--max-time': '1e300' is more virtual time");
+    }
+
+    @Test
+    void noneLiftsTheVirtualTimeLimit() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernelRunning(new byte[] {(byte) 0xEB, (byte) 0xFE})); // jmp $
+        Run r = run("boot", "--max-time", "none", "--max-instructions", "1000", k.toString());
+        assertEquals(4, r.status(), r.err());
+        assertTrue(r.err().contains("1000 instructions (--max-instructions)"), r.err());
     }
 
     @Test
