@@ -243,12 +243,18 @@ public final class Supervisor implements Closeable {
         debugger.setTrace(null);
     }
 
-    private boolean serveNow(Session session) throws IOException {
+    /**
+     * Serves one session on this thread. A session whose connection fails (a client that went
+     * away mid-reply) has simply ended: it never takes the machine or j386 down with it.
+     */
+    private boolean serveNow(Session session) {
         serving = true;
         try {
             boolean end = session.serve();
             killed |= end;
             return end;
+        } catch (IOException connectionLost) {
+            return false;
         } finally {
             forgetStops();
             serving = false;

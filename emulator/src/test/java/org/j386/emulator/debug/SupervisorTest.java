@@ -141,4 +141,42 @@ class SupervisorTest {
         Thread.sleep(20);
         assertFalse(run.isDone());
     }
+
+    @Test
+    void gdbDroppingTheConnectionWhileTheTargetRunsLeavesTheMachineRunning() throws Exception {
+        Future<RunResult> run = start("bench/bench_alu.elf");
+        int port = supervisor.listenForGdb(0);
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            GdbPackets gdb = new GdbPackets(socket.getInputStream(), socket.getOutputStream());
+            gdb.reply("?");
+            gdb.read();
+            gdb.reply("c");
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        assertFalse(run.isDone(), "the machine runs on: the session alone ended");
+        long at = machine.cpu().state.instructions;
+        Thread.sleep(50);
+        assertTrue(machine.cpu().state.instructions > at, "and it is running");
+    }
+
+    @Test
+    void gdbResettingTheConnectionWithRepliesQueuedLeavesTheMachineRunning() throws Exception {
+        Future<RunResult> run = start("bench/bench_alu.elf");
+        int port = supervisor.listenForGdb(0);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                GdbPackets gdb = new GdbPackets(socket.getInputStream(), socket.getOutputStream());
+                for (int i = 0; i < 200; i++) {
+                    gdb.reply("m100000,1000"); // 8 KiB of reply each, never read
+                }
+                socket.setSoLinger(true, 0); // close with a reset: the stub's writes fail
+            }
+        }
+        Thread.sleep(300);
+        assertFalse(run.isDone(), "no broken pipe ends the run");
+        long at = machine.cpu().state.instructions;
+        Thread.sleep(50);
+        assertTrue(machine.cpu().state.instructions > at, "the machine runs on");
+    }
 }
