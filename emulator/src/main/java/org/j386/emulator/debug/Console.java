@@ -27,6 +27,11 @@ public final class Console {
         Next run(String args) throws DebugException;
     }
 
+    /** The most instructions ({@code x/i}) or strings ({@code x/s}) one x command prints. */
+    static final int MAX_EXAMINED_ITEMS = 10_000;
+    /** The most bytes, halfwords or words one x command prints. */
+    static final int MAX_EXAMINED_UNITS = 65_536;
+
     private final Debugger debugger;
     private final PrintWriter out;
     private final CpuState s;
@@ -75,11 +80,15 @@ public final class Console {
         }
         try {
             if (c == null) {
-                throw new DebugException("unknown command '" + word + "' (try: help)");
+                throw new DebugException("unknown command '" + Expression.quote(word) + "' (try: help)");
             }
             return c.action.run(args);
         } catch (DebugException e) {
             out.println("error: " + e.getMessage());
+            return Next.READ;
+        } catch (RuntimeException | StackOverflowError defect) {
+            // A defect in a command must not take the machine (or an attached j386) down with it.
+            out.println("error: internal error in j386 while running '" + word + "': " + defect);
             return Next.READ;
         } finally {
             out.flush();
@@ -455,6 +464,9 @@ public final class Console {
         while (i < fmt.length() && Character.isDigit(fmt.charAt(i))) {
             i++;
         }
+        if (fmt.startsWith("-")) {
+            throw new DebugException("the count in x/" + fmt + " must be at least 1");
+        }
         int count = i == 0 ? 1 : number(fmt.substring(0, i));
         char format = 'x';
         int unit = 4;
@@ -468,12 +480,19 @@ public final class Console {
             }
         }
         long address = rest.isEmpty() && format == 'i' ? s.eip & 0xFFFFFFFFL : address(required(rest, "an address"));
+        int most = format == 'i' || format == 's' ? MAX_EXAMINED_ITEMS : MAX_EXAMINED_UNITS;
+        int asked = count;
+        count = Math.min(count, most);
         Memory view = new Memory(debugger, physical);
         switch (format) {
             case 'i': view.instructions(address, count, out); break;
             case 's': view.strings(address, count, out); break;
             case 'c': view.values(address, count, 1, 'c', out); break;
             default: view.values(address, count, unit, format, out); break;
+        }
+        if (asked > most) {
+            out.printf("(x shows at most %d %s at a time: %d asked)%n", most,
+                    format == 'i' ? "instructions" : format == 's' ? "strings" : "units", asked);
         }
         return Next.READ;
     }
@@ -503,10 +522,15 @@ public final class Console {
         return (int) v;
     }
 
+    /**
+     * A count of at least 1. Expressions are unsigned 32-bit, so {@code -5} would be 4294967291:
+     * a count written with a minus sign, or one that is negative as a signed 32-bit number, is
+     * refused instead of taken as billions.
+     */
     private long positive(String text) throws DebugException {
         long v = debugger.evaluate(text);
-        if (v == 0) {
-            throw new DebugException("the count must be at least 1");
+        if (v == 0 || (int) v < 0 || text.strip().startsWith("-")) {
+            throw new DebugException("the count must be at least 1, not " + (v == 0 ? "0" : text.strip()));
         }
         return v;
     }

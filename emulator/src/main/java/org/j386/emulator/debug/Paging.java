@@ -132,11 +132,17 @@ final class Paging {
         long total = maps.stream().mapToLong(Mapping::size).sum();
         out.printf("page directory at 0x%08x: %s mapped in %d run%s%n", cr3 & 0xFFFFF000L, size(total), runs.size(),
                 runs.size() == 1 ? "" : "s");
-        for (long[] r : runs) {
+        for (long[] r : runs.subList(0, Math.min(runs.size(), MAX_RUNS))) {
             out.printf("  0x%08x-0x%08x -> 0x%08x-0x%08x  %8s  %s%n", r[0], r[0] + r[2] - 1, r[1], r[1] + r[2] - 1,
                     size(r[2]), rights((int) r[3]));
         }
+        if (runs.size() > MAX_RUNS) {
+            out.printf("  (%d more runs not shown: pagetable prints at most %d)%n", runs.size() - MAX_RUNS, MAX_RUNS);
+        }
     }
+
+    /** The most runs {@link #pagetable} prints (a directory of garbage can make a million). */
+    static final int MAX_RUNS = 2000;
 
     void frames(PrintWriter out) {
         if (!pagingOn()) {
