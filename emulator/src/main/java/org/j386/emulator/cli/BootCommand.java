@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             "  8    the guest used something j386 does not emulate (real mode, task switches)",
             "  10   internal error in j386",
             "  12   --check-reference: the guest's memory manager diverged from the reference",
+            "       (or sent a record the reference cannot follow; malformed records are only warned about)",
             "  130  stopped from a debugger (quit in the console, kill in gdb)"
         })
 final class BootCommand implements Callable<Integer> {
@@ -75,7 +76,7 @@ final class BootCommand implements Callable<Integer> {
                 throw new UsageException("--wait-gdb needs --gdb PORT");
             }
             Machine machine = machineOptions.create(outputs, err);
-            EventChecking events = eventOptions.attach(machine);
+            EventChecking events = eventOptions.attach(machine, err);
             machineOptions.load(machine);
             RunResult result;
             if (gdbPort == null && debugPort == null && System.console() == null) {

@@ -233,4 +233,36 @@ class BootCommandTest {
         Run r = run("boot", "--trace-events", dir.resolve("missing/events.jsonl").toString());
         assertRefusedInOneLine(r, "--trace-events");
     }
+
+    /**
+     * mov dx,0x504; a record with the unknown operation 0x77; then FREE_PAGE begin 0x1000, which
+     * is well formed but comes before any page table exists; cli; hlt.
+     */
+    private static final byte[] MALFORMED_TRACE_RECORDS = {
+        0x66, (byte) 0xBA, 0x04, 0x05,
+        (byte) 0xB8, 0x77, 0, 0, 0, (byte) 0xEF,
+        (byte) 0xB8, 0x0A, 0, 0x01, 0, (byte) 0xEF,
+        (byte) 0xB8, 0, 0x10, 0, 0, (byte) 0xEF,
+        (byte) 0xFA, (byte) 0xF4};
+
+    @Test
+    void malformedTraceRecordsAreAGuestProtocolWarningNotAnInternalError() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernelRunning(MALFORMED_TRACE_RECORDS));
+        Path events = dir.resolve("events.jsonl");
+        Run r = run("boot", "--trace-events", events.toString(), k.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("j386: warning: trace port 0x504: malformed record ignored (header 0x00000077):"
+                + " no operation has code 119\n"), r.err());
+        assertEquals(1, Files.readAllLines(events).size(), "only the well-formed record is logged");
+    }
+
+    @Test
+    void aTraceRecordTheReferenceCannotFollowIsADivergenceNotAnInternalError() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernelRunning(MALFORMED_TRACE_RECORDS));
+        Run r = run("boot", "--check-reference", k.toString());
+        assertEquals(12, r.status(), r.err());
+        assertTrue(r.err().contains("guest:     FREE_PAGE begin 0x1000"), r.err());
+        assertTrue(r.err().contains("reference: (cannot follow this record: NullPointerException"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
 }
