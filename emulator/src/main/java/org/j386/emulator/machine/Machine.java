@@ -117,14 +117,30 @@ public final class Machine implements MachineControl {
         return kernel;
     }
 
-    private static byte[] readFile(Path file, String role) throws IOException {
+    /**
+     * Reads a kernel or module file. Only a regular file no larger than RAM can be one, and both are
+     * checked before any byte is read: {@code /dev/zero} or a FIFO is refused at once, not after
+     * reading until memory runs out.
+     */
+    private byte[] readFile(Path file, String role) throws IOException {
         try {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new IOException(file + ": not a regular file, so not a " + role + " file");
+            }
+            long size = Files.exists(file) ? Files.size(file) : 0;
+            if (size > config.memoryBytes) {
+                throw new IOException(file + ": too large to be a " + role + " file (" + size + " bytes, more than the "
+                        + (config.memoryBytes >> 20) + " MiB of RAM)");
+            }
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such " + role + " file");
         } catch (AccessDeniedException e) {
             throw new IOException(file + ": permission denied");
         } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file + ": ")) {
+                throw e;
+            }
             throw new IOException(file + ": cannot read the " + role + " file (" + e.getMessage() + ")");
         } catch (OutOfMemoryError e) {
             throw new IOException(file + ": too large to be a " + role + " file");

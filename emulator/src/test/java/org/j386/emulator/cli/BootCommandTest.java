@@ -2,6 +2,7 @@ package org.j386.emulator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 
 import org.j386.emulator.boot.TestKernels;
@@ -114,6 +116,26 @@ class BootCommandTest {
     @Test
     void unknownTraceClassIsRefused() throws IOException {
         assertRefusedInOneLine(run("boot", "--trace", "disk", file("k.elf", TestKernels.elfKernel()).toString()), "disk");
+    }
+
+    @Test
+    void aKernelOrModuleThatIsADeviceIsRefusedAtOnce() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")));
+        Run r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run("boot", "/dev/zero"));
+        assertRefusedInOneLine(r, "/dev/zero: not a regular file, so not a kernel file");
+        Path k = file("k.elf", TestKernels.elfKernel());
+        r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run("boot", "--module", "/dev/zero", k.toString()));
+        assertRefusedInOneLine(r, "/dev/zero: not a regular file, so not a module file");
+    }
+
+    @Test
+    void aKernelFileLargerThanRamIsRefusedBeforeAnyByteIsRead() throws IOException {
+        Path big = dir.resolve("big.elf");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: costs no disk
+        }
+        Run r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run("boot", big.toString()));
+        assertRefusedInOneLine(r, big + ": too large to be a kernel file (3221225472 bytes, more than the 32 MiB of RAM)");
     }
 
     @Test
