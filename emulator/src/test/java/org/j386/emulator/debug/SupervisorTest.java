@@ -179,4 +179,26 @@ class SupervisorTest {
         Thread.sleep(50);
         assertTrue(machine.cpu().state.instructions > at, "the machine runs on");
     }
+
+    @Test
+    void anEndlessConsoleLineIsRefusedWithoutBeingKeptAndTheConsoleCarriesOn() throws Exception {
+        Future<RunResult> run = start("bench/bench_alu.elf");
+        int port = supervisor.listenForConsoles(0);
+        Thread.sleep(50);
+        String huge = "print " + "(".repeat(3 << 20) + "\n";
+        String text = converse(port, huge + "print 6*7\ndetach\n", "Detached");
+        assertTrue(text.contains("error: a line of " + (huge.length() - 1) + " characters was ignored:"
+                + " a console line may hold at most 1048576\n"), text.substring(0, Math.min(text.length(), 2000)));
+        assertTrue(text.contains("0x0000002a (42)"), text);
+        assertFalse(run.isDone());
+    }
+
+    @Test
+    void aConsoleLineIsReadUpToItsEndOfLineWithoutTheCarriageReturn() throws Exception {
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.StringReader("regs\r\nx/4xw 0\nlast"));
+        assertEquals("regs", Supervisor.readLine(in));
+        assertEquals("x/4xw 0", Supervisor.readLine(in));
+        assertEquals("last", Supervisor.readLine(in));
+        assertNull(Supervisor.readLine(in));
+    }
 }
