@@ -33,7 +33,47 @@ public final class Console {
     static final int MAX_EXAMINED_UNITS = 65_536;
 
     private final Debugger debugger;
+    /** What the console prints through: {@link #target}, cut short by an interrupt (Ctrl-C). */
     private final PrintWriter out;
+    private final PrintWriter target;
+    /** {@link Debugger#interrupts()} when the current command started, or its run last stopped. */
+    private long interruptsSeen;
+    /** Inside {@link #execute}: only a command's own output is stopped. */
+    private boolean executing;
+
+    /** Thrown by the console's writer when Ctrl-C came while a command was printing. */
+    private static final class OutputStopped extends RuntimeException {
+        OutputStopped() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Passes text on until an interrupt arrives during a command that is printing. */
+    private final class Stoppable extends java.io.Writer {
+        private final PrintWriter to;
+
+        Stoppable(PrintWriter to) {
+            this.to = to;
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) {
+            if (executing && debugger.interrupts() != interruptsSeen) {
+                throw new OutputStopped();
+            }
+            to.write(chars, offset, length);
+        }
+
+        @Override
+        public void flush() {
+            to.flush();
+        }
+
+        @Override
+        public void close() {
+            to.close();
+        }
+    }
     private final CpuState s;
     private final Paging paging;
     private final Tables tables;
@@ -42,7 +82,8 @@ public final class Console {
 
     public Console(Debugger debugger, PrintWriter out) {
         this.debugger = debugger;
-        this.out = out;
+        this.target = out;
+        this.out = new PrintWriter(new Stoppable(out));
         this.s = debugger.state();
         this.paging = new Paging(debugger.memory(), debugger.machine().mmu());
         this.tables = new Tables(debugger);
@@ -78,19 +119,27 @@ public final class Console {
             c = byAlias.get(lower.substring(0, lower.indexOf('/')));
             args = word.substring(word.indexOf('/')) + " " + args;
         }
+        interruptsSeen = debugger.interrupts();
+        executing = true;
         try {
             if (c == null) {
                 throw new DebugException("unknown command '" + Expression.quote(word) + "' (try: help)");
             }
             return c.action.run(args);
+        } catch (OutputStopped e) {
+            target.println();
+            target.println("(interrupted: the rest of the output is dropped)");
+            debugger.forgetInterrupt();
+            return Next.READ;
         } catch (DebugException e) {
-            out.println("error: " + e.getMessage());
+            target.println("error: " + e.getMessage());
             return Next.READ;
         } catch (RuntimeException | StackOverflowError defect) {
             // A defect in a command must not take the machine (or an attached j386) down with it.
-            out.println("error: internal error in j386 while running '" + word + "': " + defect);
+            target.println("error: internal error in j386 while running '" + Expression.quote(word) + "': " + defect);
             return Next.READ;
         } finally {
+            executing = false;
             out.flush();
         }
     }
@@ -201,6 +250,7 @@ public final class Console {
 
     /** Prints a stop: what happened, the instruction count, and the next instruction. */
     public Next report(Stop stop) {
+        interruptsSeen = debugger.interrupts(); // an interrupt that stopped the run is spent
         out.printf("%s  [%d instructions]%n", stop.headline(), s.instructions);
         if (stop.details() != null && !stop.details().isEmpty()) {
             out.print(stop.details());

@@ -188,6 +188,11 @@ public final class Machine implements MachineControl {
         cpu.state.attention = true;
     }
 
+    /** Withdraws a {@link #requestPause} that no run has taken yet. */
+    public void cancelPause() {
+        pauseRequested = false;
+    }
+
     /** The result the machine ended with, or null while it can still run. */
     public RunResult endResult() {
         return ended;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 
 import org.j386.emulator.machine.Machine;
@@ -93,5 +94,41 @@ class ConsoleLimitsTest {
 
     private static String tail(String out) {
         return out.length() < 300 ? out : "..." + out.substring(out.length() - 300);
+    }
+
+    @Test
+    void ctrlCWhileACommandPrintsStopsItsOutputAndIsNotLeftToStopTheNextRun() {
+        // A writer standing for a terminal on which the user presses Ctrl-C after 100 lines.
+        Writer terminal = new Writer() {
+            int lines;
+
+            @Override
+            public void write(char[] c, int off, int len) {
+                for (int i = off; i < off + len; i++) {
+                    text.append(c[i]);
+                    if (c[i] == '\n' && ++lines == 100) {
+                        debugger.interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Console interrupted = new Console(debugger, new PrintWriter(terminal));
+        assertEquals(Console.Next.READ, interrupted.execute("x/60000xw 0"));
+        String out = text.toString();
+        assertTrue(out.endsWith("\n(interrupted: the rest of the output is dropped)\n"), tail(out));
+        assertTrue(out.lines().count() < 110, out.lines().count() + " lines");
+        long before = debugger.state().instructions;
+        text.getBuffer().setLength(0);
+        interrupted.execute("step");
+        assertEquals(before + 1, debugger.state().instructions, "the step ran: the Ctrl-C was spent on the output");
+        assertFalse(text.toString().contains("Interrupted"), text.toString());
     }
 }
