@@ -1,8 +1,10 @@
 package org.j386.emulator.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,26 @@ class FuzzTest {
     @Test
     void mutatedAssemblerSourcesGiveFileLineMessagesNeverExceptions() throws Exception {
         fuzz(new AssemblerFuzzer(), 60);
+    }
+
+    @Test
+    void randomInstructionStreamsInRingsZeroAndThreeEndArchitecturally() {
+        fuzz(new CodeFuzzer(dir), 40);
+    }
+
+    @Test
+    void theCodeFuzzersKernelRunsItsBytesInTheRingItChose() throws Exception {
+        // mov eax, cs; out 0xe9, al: the selector's low byte on the debug console, then a HLT,
+        // which faults in ring 3 (the handler exits with 0x21) and halts in ring 0 (IF is clear).
+        byte[] code = {(byte) 0x8C, (byte) 0xC8, (byte) 0xE6, (byte) 0xE9, (byte) 0xF4};
+        for (boolean ring3 : new boolean[] {false, true}) {
+            Path file = CodeFuzzer.kernel(CodeFuzzer.source(ring3, 0x2, "", code), dir);
+            Path console = dir.resolve("console.txt");
+            CliRun run = CliRun.of("boot", "--max-time", "0.01", "--serial", "none", "--debugcon", console.toString(),
+                    file.toString());
+            assertEquals(ring3 ? (0x21 << 1) | 1 : 0, run.status(), run.err());
+            assertEquals(ring3 ? "\u001b" : "\u0008", Files.readString(console));
+        }
     }
 
     @Test
