@@ -182,6 +182,8 @@ class BootCommandTest {
     void everyRunHasAVirtualTimeLimitUnlessToldNone() {
         Run r = run("boot", "--help");
         assertTrue(r.out().contains("--max-time=SECONDS") && r.out().contains("default: 600"), r.out());
+        Run top = run("--help");
+        assertTrue(top.out().contains("--max-instructions or --max-time reached"), top.out());
     }
 
     @Test
