@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.j386.emulator.cpu.CpuFault;
 import org.j386.emulator.cpu.CpuState;
@@ -107,7 +109,10 @@ public final class GdbStub {
      */
     public End serve(GdbPackets packets) {
         this.io = packets;
-        BlockingQueue<GdbPackets.Event> queue = new LinkedBlockingQueue<>();
+        // Bounded: gdb waits for each reply, so only a client that floods the stub fills it, and
+        // then the reader waits (and the client with it) instead of j386's memory filling up.
+        BlockingQueue<GdbPackets.Event> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
+        AtomicBoolean over = new AtomicBoolean();
         Thread reader = new Thread(() -> {
             try {
                 while (true) {
@@ -119,13 +124,15 @@ public final class GdbStub {
                     if (e.kind() == GdbPackets.Kind.END) {
                         break;
                     }
-                    queue.add(e);
+                    if (!enqueue(queue, e, over)) {
+                        return; // the session is over
+                    }
                 }
             } catch (IOException e) {
                 // a dropped connection: the same as its end
             }
             disconnected();
-            queue.add(new GdbPackets.Event(GdbPackets.Kind.END, ""));
+            enqueue(queue, new GdbPackets.Event(GdbPackets.Kind.END, ""), over);
         }, "j386-gdb-reader");
         reader.setDaemon(true);
         reader.start();
@@ -174,7 +181,25 @@ public final class GdbStub {
             removeInserted();
             return End.DISCONNECTED;
         } finally {
+            over.set(true);
             this.io = null;
+        }
+    }
+
+    /** Packets read ahead of the stub: gdb itself never has more than one outstanding. */
+    static final int MAX_QUEUED = 64;
+
+    /** Waits for room in the queue; false when the session ended meanwhile (or the reader was interrupted). */
+    private static boolean enqueue(BlockingQueue<GdbPackets.Event> queue, GdbPackets.Event e, AtomicBoolean over) {
+        try {
+            while (!queue.offer(e, 50, TimeUnit.MILLISECONDS)) {
+                if (over.get()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException interrupted) {
+            return false;
         }
     }
 

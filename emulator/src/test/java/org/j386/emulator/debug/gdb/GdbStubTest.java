@@ -269,4 +269,40 @@ class GdbStubTest {
         assertTrue(last.matches("\\[monitor output cut at 256 KiB: \\d+ more characters not sent; j386 attach shows it all\\]"),
                 last);
     }
+
+    @Test
+    void aClientFloodingPacketsWhileTheTargetRunsIsAnsweredInTurnWithABoundedBacklog() throws Exception {
+        Machine machine = new Machine(new MachineConfig());
+        machine.config().maxTimeSlots = 5_000_000; // the run ends by itself after 0.05 virtual seconds
+        machine.boot(Path.of("src/test/kernels/bench/bench_alu.elf"));
+        debugger = new Debugger(machine);
+        PipedInputStream toStub = new PipedInputStream(1 << 12);
+        PipedInputStream toGdb = new PipedInputStream(1 << 16);
+        GdbPackets stubSide = new GdbPackets(toStub, new PipedOutputStream(toGdb));
+        gdbSends = new PipedOutputStream(toStub);
+        gdb = new GdbPackets(toGdb, gdbSends);
+        GdbStub stub = new GdbStub(debugger);
+        served = thread.submit(() -> stub.serve(stubSide));
+        ExecutorService flooder = Executors.newSingleThreadExecutor();
+        try {
+            int packets = 20 * GdbStub.MAX_QUEUED;
+            Future<?> flood = flooder.submit(() -> {
+                gdb.reply("c");
+                for (int i = 0; i < packets; i++) {
+                    gdb.reply("qC");
+                }
+                return null;
+            });
+            String stop = gdb.read().payload();
+            assertTrue(stop.startsWith("W"), "the run ended by itself: " + stop);
+            for (int i = 0; i < packets; i++) {
+                assertEquals("QC1", gdb.read().payload(), "reply " + i);
+            }
+            flood.get(10, TimeUnit.SECONDS);
+            gdbSends.close();
+            assertEquals(GdbStub.End.DISCONNECTED, served.get(10, TimeUnit.SECONDS));
+        } finally {
+            flooder.shutdownNow();
+        }
+    }
 }
