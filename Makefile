@@ -25,12 +25,13 @@ test:
 
 # The fuzzing harness (emulator/src/test/java/org/j386/emulator/fuzz): malformed images, random
 # instruction streams in rings 0 and 3, console command sequences, mutated assembler sources and gdb
-# packet sequences with disconnects (targets images, code, console, asm, gdb), for
+# packet sequences with disconnects, through pipes and over TCP against a live machine (targets
+# images, code, console, asm, gdb, gdb-live), for
 # FUZZ_SECONDS in all (shared by the targets) from a fresh seed, printed. make test runs a short
 # slice from a fixed seed. Replay a failure: make fuzz FUZZ_TARGET=console FUZZ_SEED=n FUZZ_CASE=k
 FUZZ_SECONDS ?= 600
 FUZZ_SEED    ?= $(shell date +%s)
-FUZZ_TARGETS := $(if $(FUZZ_TARGET),1,5)
+FUZZ_TARGETS := $(if $(FUZZ_TARGET),1,6)
 fuzz:
 	@echo "fuzz: seed $(FUZZ_SEED), $(FUZZ_SECONDS) s"
 	$(MVN) -q -pl emulator -am test -Dtest=FuzzTest -Dsurefire.failIfNoSpecifiedTests=false \

@@ -79,4 +79,9 @@ class FuzzTest {
     void gdbPacketSequencesWithDisconnectsOnlyEverEndTheirSession() {
         fuzz(new GdbFuzzer(), 30);
     }
+
+    @Test
+    void gdbClientsComingAndGoingOverTcpNeverCrashALiveMachine() {
+        fuzz(new LiveGdbFuzzer(), 6);
+    }
 }

@@ -108,7 +108,7 @@ final class GdbFuzzer implements Fuzz.Target {
     }
 
     /** One frame as gdb would send it, or damaged. */
-    private static String frame(Random r) {
+    static String frame(Random r) {
         switch (r.nextInt(12)) {
             case 0:
                 return "\u0003";
