@@ -143,6 +143,8 @@ final class Paging {
 
     /** The most runs {@link #pagetable} prints (a directory of garbage can make a million). */
     static final int MAX_RUNS = 2000;
+    /** The most linear pages {@link #frames} lists for one frame mapped more than once. */
+    static final int MAX_ALIASES = 16;
 
     void frames(PrintWriter out) {
         if (!pagingOn()) {
@@ -161,6 +163,9 @@ final class Paging {
         out.printf("%d frames mapped (%s of %s RAM), %d mapped more than once, %d outside RAM%n", byFrame.size(),
                 size(byFrame.size() * 4096L), size(memory.ram().size()), aliased, beyondRam);
         // Runs: consecutive frames mapped once each, at consecutive linear pages.
+        PrintWriter all = out;
+        LineLimit limit = new LineLimit(all, MAX_RUNS);
+        out = new PrintWriter(limit);
         long runStart = -1, runLinear = -1, runLength = 0;
         for (Map.Entry<Long, List<Long>> e : byFrame.entrySet()) {
             long frame = e.getKey();
@@ -180,14 +185,22 @@ final class Paging {
                 runLength = 4096;
             } else {
                 StringBuilder at = new StringBuilder();
-                for (long p : pages) {
+                for (long p : pages.subList(0, Math.min(pages.size(), MAX_ALIASES))) {
                     at.append(String.format(" 0x%08x", p));
+                }
+                if (pages.size() > MAX_ALIASES) {
+                    at.append(" and ").append(pages.size() - MAX_ALIASES).append(" more pages");
                 }
                 out.printf("  0x%08x-0x%08x <-%s%n", frame, frame + 4095, at);
             }
         }
         if (runStart >= 0) {
             printFrameRun(out, runStart, runLinear, runLength);
+        }
+        out.flush();
+        out = all;
+        if (limit.dropped > 0) {
+            out.printf("  (%d more lines not shown: frames prints at most %d)%n", limit.dropped, MAX_RUNS);
         }
         long dir = s.cr3 & 0xFFFFF000L;
         StringBuilder tables = new StringBuilder();
@@ -198,6 +211,40 @@ final class Paging {
             }
         }
         out.printf("paging structures: directory 0x%08x, tables%s%n", dir, tables.length() == 0 ? " none" : tables);
+    }
+
+    /** Passes the first {@code most} lines on and counts the lines after them. */
+    private static final class LineLimit extends java.io.Writer {
+        private final PrintWriter to;
+        private final int most;
+        private int lines;
+        long dropped;
+
+        LineLimit(PrintWriter to, int most) {
+            this.to = to;
+            this.most = most;
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                if (lines < most) {
+                    to.write(chars[i]);
+                }
+                if (chars[i] == '\n' && ++lines > most) {
+                    dropped++;
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            to.flush();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static void printFrameRun(PrintWriter out, long frame, long linear, long length) {

@@ -131,4 +131,32 @@ class ConsoleLimitsTest {
         assertEquals(before + 1, debugger.state().instructions, "the step ran: the Ctrl-C was spent on the output");
         assertFalse(text.toString().contains("Interrupted"), text.toString());
     }
+
+    @Test
+    void framesOfAGarbagePageDirectoryPrintsABoundedList() {
+        debugger.state().cr3 = 0xFFFFF000; // beyond RAM: every entry reads as all ones
+        debugger.state().cr0 |= 0x80000001;
+        String out = run("frames");
+        assertTrue(out.lines().count() <= Paging.MAX_RUNS + 4, out.lines().count() + " lines\n" + tail(out));
+        assertTrue(out.length() < 1 << 20, out.length() + " characters\n" + tail(out));
+    }
+
+    @Test
+    void framesListsAtMostTwoThousandLinesAndSaysHowManyItLeftOut() {
+        // Eight page tables mapping 8192 pages to 4096 frames, each frame shared by two pages.
+        Machine machine = debugger.machine();
+        int dir = 0x400000;
+        for (int d = 0; d < 8; d++) {
+            int table = 0x401000 + d * 0x1000;
+            machine.ram().write32(dir + d * 4, table | 1);
+            for (int i = 0; i < 1024; i++) {
+                machine.ram().write32(table + i * 4, ((d * 1024 + i) / 2) << 12 | 1);
+            }
+        }
+        debugger.state().cr3 = dir;
+        debugger.state().cr0 |= 0x80000001;
+        String out = run("frames");
+        assertTrue(out.contains("\n  (2096 more lines not shown: frames prints at most 2000)\n"), tail(out));
+        assertTrue(out.lines().count() <= Paging.MAX_RUNS + 4, out.lines().count() + " lines");
+    }
 }
