@@ -19,11 +19,11 @@ import org.j386.emulator.machine.MachineConfig;
  * ({@code trace on} is left out: it prints every instruction by design.)
  */
 final class ConsoleFuzzer implements Fuzz.Target {
-    static final long MAX_OUTPUT = 16L << 20;
+    static final long MAX_OUTPUT = 2L << 20;
     private static final List<String> COMMANDS = List.of("continue", "step", "next", "until", "finish", "backtrace",
             "break", "tbreak", "pbreak", "condition", "delete", "disable", "enable", "watch", "rwatch", "awatch",
             "catch exception", "uncatch", "info", "regs", "sregs", "cregs", "eflags", "print", "x", "xp", "walk",
-            "pagetable", "tlb", "frames", "gdt", "idt", "tss", "pools", "help", "detach", "quit", "bogus");
+            "pagetable", "tlb", "frames", "frames", "gdt", "idt", "tss", "pools", "help", "detach", "quit", "bogus");
     private static final String[] ATOMS = {"0", "1", "-1", "-5", "0x7fffffff", "0x80000000", "0xffffffff", "4294967296",
         "99999999999999999999", "eax", "esp", "$cr2", "cr3", "eip", "kmain", "_start", "nosuch", "$nosuch", "[esp]",
         "[0]", "[0xfffffffc]", "", "(", ")", "[", "]", "+", "/", "0/0", "1%0", "*", "if", "-p", "all", "pf", "99"};
@@ -41,6 +41,13 @@ final class ConsoleFuzzer implements Fuzz.Target {
         config.maxTimeSlots = 2_000_000; // 0.02 virtual seconds: continue always comes back
         Machine machine = new Machine(config);
         machine.boot(Path.of("src/test/kernels/paging_lazy/paging_lazy.elf"));
+        if (r.nextInt(3) == 0) {
+            // Paging on with CR3 anywhere, RAM or not: the paging views must cope with any tables.
+            machine.cpu().state.cr3 = r.nextInt() & 0xFFFFF000;
+            machine.cpu().state.cr0 |= 0x80000001;
+            machine.cpu().system.syncPaging();
+            input.append(String.format("(cr3=0x%08x, paging on)%n", machine.cpu().state.cr3));
+        }
         Debugger debugger = new Debugger(machine);
         Counting text = new Counting();
         Console console = new Console(debugger, new PrintWriter(text));
