@@ -159,4 +159,25 @@ class ConsoleLimitsTest {
         assertTrue(out.contains("\n  (2096 more lines not shown: frames prints at most 2000)\n"), tail(out));
         assertTrue(out.lines().count() <= Paging.MAX_RUNS + 4, out.lines().count() + " lines");
     }
+
+    @Test
+    void aFramePoolOfGarbageIsShownInBoundedSpace() throws Exception {
+        Machine machine = new Machine(new MachineConfig());
+        machine.boot(org.j386.guest.GuestKernel.NAME, org.j386.guest.GuestKernel.image());
+        debugger = new Debugger(machine);
+        console = new Console(debugger, new PrintWriter(text));
+        run("catch exception pf");
+        run("continue"); // the first page fault: both frame pools exist
+        long pool = debugger.evaluate("[pool_list]");
+        // The pool claims four billion frames, and its info frame alternates between two states.
+        machine.ram().write32((int) pool + 4, 0xFFFFFFFF);
+        machine.ram().write32((int) pool + 8, 0x300);
+        for (int i = 0; i < 0x100000; i++) {
+            machine.ram().write8(0x300000 + i, i & 1);
+        }
+        String out = run("pools");
+        assertTrue(out.contains("more runs not shown: pools prints at most 2000 per pool)"), tail(out));
+        assertTrue(out.contains("(only the first 1048576 of the 4294967295 frames it claims were read)"), tail(out));
+        assertTrue(out.length() < 1 << 20, out.length() + " characters");
+    }
 }
