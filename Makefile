@@ -4,7 +4,7 @@ JAR      := emulator/target/j386.jar
 KERNELS  := emulator/src/test/kernels
 DEMO     := $(KERNELS)/demo/demo.elf
 
-.PHONY: all build run run-demo guest-goldens scenario jit-fuzz test bench oracle kernels vectors conform transcripts gdb-test clean
+.PHONY: all build run run-demo guest-goldens scenario jit-fuzz test fuzz bench oracle kernels vectors conform transcripts gdb-test clean
 
 all: build
 
@@ -22,6 +22,21 @@ run-demo: build
 
 test:
 	$(MVN) test
+
+# The fuzzing harness (emulator/src/test/java/org/j386/emulator/fuzz): malformed images, random
+# instruction streams in rings 0 and 3, console command sequences, mutated assembler sources and gdb
+# packet sequences with disconnects, through pipes and over TCP against a live machine (targets
+# images, code, console, asm, gdb, gdb-live), for
+# FUZZ_SECONDS in all (shared by the targets) from a fresh seed, printed. make test runs a short
+# slice from a fixed seed. Replay a failure: make fuzz FUZZ_TARGET=console FUZZ_SEED=n FUZZ_CASE=k
+FUZZ_SECONDS ?= 600
+FUZZ_SEED    ?= $(shell date +%s)
+FUZZ_TARGETS := $(if $(FUZZ_TARGET),1,6)
+fuzz:
+	@echo "fuzz: seed $(FUZZ_SEED), $(FUZZ_SECONDS) s"
+	$(MVN) -q -pl emulator -am test -Dtest=FuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dj386.fuzz.seed=$(FUZZ_SEED) -Dj386.fuzz.seconds=$$(( $(FUZZ_SECONDS) / $(FUZZ_TARGETS) )) \
+	  $(if $(FUZZ_TARGET),-Dj386.fuzz.target=$(FUZZ_TARGET)) $(if $(FUZZ_CASE),-Dj386.fuzz.case=$(FUZZ_CASE))
 
 # Benchmarks: each j386 CPU tier against QEMU (where installed) on the same bench kernels, in one
 # run; then the guest kernel's page-table test (page faults handled per second) and default run.

@@ -18,11 +18,16 @@ import org.j386.guest.reference.PoolSnapshot;
  */
 public final class ReferenceChecker implements Consumer<Event> {
     /** The first difference: the guest's record, the reference's (null: it expected none). */
-    public record Divergence(Event guest, Event reference, long instructions) {
+    public record Divergence(Event guest, Event reference, long instructions, String reason) {
+        public Divergence(Event guest, Event reference, long instructions) {
+            this(guest, reference, instructions, null);
+        }
+
         public String describe() {
             return "the guest diverged from the reference after " + instructions + " instructions\n"
                     + "  guest:     " + guest + "\n"
-                    + "  reference: " + (reference == null ? "(no record: the operation had ended)" : reference);
+                    + "  reference: " + (reason != null ? "(cannot follow this record: " + reason + ")"
+                            : reference == null ? "(no record: the operation had ended)" : reference);
         }
     }
 
@@ -48,6 +53,13 @@ public final class ReferenceChecker implements Consumer<Event> {
                 reference.perform(guest);
             } catch (MemoryManagerError e) {
                 // the reference stopped where the guest reports an error; its records so far stand
+            } catch (RuntimeException e) {
+                // A record the reference cannot act on at all (an operation out of order, on a pool
+                // or table that does not exist): the guest's mistake, reported as where it diverged.
+                divergence = new Divergence(guest, null, instructions.getAsLong(), e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                onDivergence.run();
+                return;
             }
         }
         Event want = expected.poll();

@@ -75,6 +75,10 @@ final class AsmCommand implements Callable<Integer> {
             err.println("j386: error: cannot read " + source);
             return 2;
         }
+        if (!Files.isRegularFile(source)) {
+            err.println("j386: error: cannot read " + source + ": not a regular file");
+            return 2;
+        }
         Map<String, String> macros = new LinkedHashMap<>();
         for (String d : defines) {
             int eq = d.indexOf('=');

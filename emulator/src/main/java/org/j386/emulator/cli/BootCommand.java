@@ -23,14 +23,15 @@ import picocli.CommandLine.Option;
             "Multiboot header gives its load addresses. Options are named after QEMU's."},
         footerHeading = "%nExit status:%n",
         footer = {
-            "  0    the guest halted with interrupts disabled (or waits for an interrupt that never comes)",
+            "  0    the guest halted with interrupts disabled, or waits for an interrupt no device can raise",
             "  odd  the guest wrote v to port 0xF4: (v << 1) | 1, as with QEMU's isa-debug-exit",
             "  2    bad command line, or an image or file that cannot be used",
-            "  4    --max-instructions reached",
+            "  4    --max-instructions or --max-time reached (the default --max-time is 600 virtual seconds)",
             "  6    triple fault (a fault while delivering a double fault)",
             "  8    the guest used something j386 does not emulate (real mode, task switches)",
             "  10   internal error in j386",
             "  12   --check-reference: the guest's memory manager diverged from the reference",
+            "       (or sent a record the reference cannot follow; malformed records are only warned about)",
             "  14   --jit-check: a compiled block and the interpreter disagreed",
             "  130  stopped from a debugger (quit in the console, kill in gdb)"
         })
@@ -76,7 +77,7 @@ final class BootCommand implements Callable<Integer> {
                 throw new UsageException("--wait-gdb needs --gdb PORT");
             }
             Machine machine = machineOptions.create(outputs, err);
-            EventChecking events = eventOptions.attach(machine);
+            EventChecking events = eventOptions.attach(machine, err);
             machineOptions.load(machine);
             RunResult result;
             if (gdbPort == null && debugPort == null && System.console() == null) {

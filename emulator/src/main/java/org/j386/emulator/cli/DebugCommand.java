@@ -49,7 +49,7 @@ final class DebugCommand implements Callable<Integer> {
         GuestOutputs outputs = new GuestOutputs();
         try {
             Machine machine = machineOptions.create(outputs, err);
-            EventChecking events = eventOptions.attach(machine);
+            EventChecking events = eventOptions.attach(machine, err);
             machineOptions.load(machine);
             Debugger debugger = new Debugger(machine);
             if (events.checker() != null) {

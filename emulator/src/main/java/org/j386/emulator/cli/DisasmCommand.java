@@ -36,6 +36,9 @@ import picocli.CommandLine.Spec;
             "  2    bad command line, or a file that cannot be read or is no ELF32 i386 file"
         })
 final class DisasmCommand implements Callable<Integer> {
+    /** The largest file disassembled: far more than any kernel's code. */
+    static final long MAX_FILE = 64L << 20;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "the file to disassemble")
     Path file;
 
@@ -70,6 +73,16 @@ final class DisasmCommand implements Callable<Integer> {
         }
         byte[] data;
         try {
+            // Checked before reading: a device never ends, and a file of gigabytes would not fit.
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                err.println("j386: error: cannot read " + file + ": not a regular file");
+                return 2;
+            }
+            if (Files.exists(file) && Files.size(file) > MAX_FILE) {
+                err.println("j386: error: " + file + " is too large to disassemble (" + Files.size(file)
+                        + " bytes; at most " + (MAX_FILE >> 20) + " MiB)");
+                return 2;
+            }
             data = Files.readAllBytes(file);
         } catch (IOException e) {
             err.println("j386: error: cannot read " + file);

@@ -28,8 +28,9 @@ final class EventChecking {
                 description = "write the guest kernel's memory-manager event records (trace port 0x504) to FILE as JSON lines")
         String traceEvents;
 
-        EventChecking attach(Machine machine) throws UsageException {
-            return EventChecking.attach(machine, checkReference, traceEvents);
+        /** Attaches the port and its listeners; warnings about malformed records go to {@code err}. */
+        EventChecking attach(Machine machine, PrintWriter err) throws UsageException {
+            return EventChecking.attach(machine, checkReference, traceEvents, err);
         }
     }
 
@@ -41,7 +42,8 @@ final class EventChecking {
         this.log = log;
     }
 
-    static EventChecking attach(Machine machine, boolean check, String traceFile) throws UsageException {
+    static EventChecking attach(Machine machine, boolean check, String traceFile, PrintWriter err)
+            throws UsageException {
         if (!check && traceFile == null) {
             return new EventChecking(null, null);
         }
@@ -61,7 +63,10 @@ final class EventChecking {
             checker = new ReferenceChecker(instructions, () -> machine.exit(0));
             sink = sink.andThen(checker);
         }
-        machine.ports().register(TracePort.PORT, 1, new TracePort(sink));
+        machine.ports().register(TracePort.PORT, 1, new TracePort(sink, problem -> {
+            err.println("j386: warning: " + problem);
+            err.flush();
+        }));
         return new EventChecking(checker, log);
     }
 

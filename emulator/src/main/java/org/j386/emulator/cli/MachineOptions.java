@@ -44,6 +44,14 @@ final class MachineOptions {
             description = "stop after N instructions (exit status 4)")
     long maxInstructions = Long.MAX_VALUE;
 
+    /** The default of --max-time, in virtual seconds: ten minutes (60 billion instruction slots). */
+    static final String DEFAULT_MAX_TIME = "600";
+
+    @Option(names = "--max-time", paramLabel = "SECONDS", defaultValue = DEFAULT_MAX_TIME, converter = VirtualSeconds.class,
+            description = "stop after SECONDS of virtual time, halted time included (default: ${DEFAULT-VALUE};"
+                    + " 100M instructions make a second; none for no limit; exit status 4)")
+    long maxTimeSlots;
+
     @Option(names = "--trace", paramLabel = "io|int|pf", split = ",",
             description = "one line per port access (io), interrupt or exception (int), page fault (pf), on stderr; repeatable or comma-separated")
     List<String> trace = new ArrayList<>();
@@ -86,6 +94,7 @@ final class MachineOptions {
         config.memoryBytes = memory;
         config.commandLine = append;
         config.maxInstructions = maxInstructions <= 0 ? Long.MAX_VALUE : maxInstructions;
+        config.maxTimeSlots = maxTimeSlots;
         config.traceOut = err;
         config.cpuTier = parseTier(cpu);
         if (jitCheck && config.cpuTier != MachineConfig.CpuTier.JIT) {

@@ -12,13 +12,16 @@ import picocli.CommandLine.Command;
             DisasmCommand.class, ConformCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {
-            "  0    the guest halted with interrupts disabled (or waits for an interrupt that never comes)",
+            "  0    the guest halted with interrupts disabled, or waits for an interrupt no device can raise",
             "  odd  the guest wrote v to the debug-exit port 0xF4: (v << 1) | 1, as QEMU's isa-debug-exit",
             "  2    bad command line, or an image or file that cannot be used",
-            "  4    --max-instructions reached",
+            "  4    --max-instructions or --max-time reached (every run stops after --max-time, default",
+            "       600 virtual seconds)",
             "  6    triple fault (a fault while delivering a double fault)",
             "  8    the guest used something j386 does not emulate (real mode, task switches)",
-            "  10   internal error in j386"
+            "  10   internal error in j386",
+            "  12   --check-reference: the guest's memory manager diverged from the reference",
+            "  130  stopped from a debugger (quit in the console, kill in gdb)"
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

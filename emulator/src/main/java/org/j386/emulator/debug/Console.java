@@ -27,8 +27,53 @@ public final class Console {
         Next run(String args) throws DebugException;
     }
 
+    /** The most instructions ({@code x/i}) or strings ({@code x/s}) one x command prints. */
+    static final int MAX_EXAMINED_ITEMS = 10_000;
+    /** The most bytes, halfwords or words one x command prints. */
+    static final int MAX_EXAMINED_UNITS = 65_536;
+
     private final Debugger debugger;
+    /** What the console prints through: {@link #target}, cut short by an interrupt (Ctrl-C). */
     private final PrintWriter out;
+    private final PrintWriter target;
+    /** {@link Debugger#interrupts()} when the current command started, or its run last stopped. */
+    private long interruptsSeen;
+    /** Inside {@link #execute}: only a command's own output is stopped. */
+    private boolean executing;
+
+    /** Thrown by the console's writer when Ctrl-C came while a command was printing. */
+    private static final class OutputStopped extends RuntimeException {
+        OutputStopped() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Passes text on until an interrupt arrives during a command that is printing. */
+    private final class Stoppable extends java.io.Writer {
+        private final PrintWriter to;
+
+        Stoppable(PrintWriter to) {
+            this.to = to;
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) {
+            if (executing && debugger.interrupts() != interruptsSeen) {
+                throw new OutputStopped();
+            }
+            to.write(chars, offset, length);
+        }
+
+        @Override
+        public void flush() {
+            to.flush();
+        }
+
+        @Override
+        public void close() {
+            to.close();
+        }
+    }
     private final CpuState s;
     private final Paging paging;
     private final Tables tables;
@@ -37,7 +82,8 @@ public final class Console {
 
     public Console(Debugger debugger, PrintWriter out) {
         this.debugger = debugger;
-        this.out = out;
+        this.target = out;
+        this.out = new PrintWriter(new Stoppable(out));
         this.s = debugger.state();
         this.paging = new Paging(debugger.memory(), debugger.machine().mmu());
         this.tables = new Tables(debugger);
@@ -73,15 +119,27 @@ public final class Console {
             c = byAlias.get(lower.substring(0, lower.indexOf('/')));
             args = word.substring(word.indexOf('/')) + " " + args;
         }
+        interruptsSeen = debugger.interrupts();
+        executing = true;
         try {
             if (c == null) {
-                throw new DebugException("unknown command '" + word + "' (try: help)");
+                throw new DebugException("unknown command '" + Expression.quote(word) + "' (try: help)");
             }
             return c.action.run(args);
+        } catch (OutputStopped e) {
+            target.println();
+            target.println("(interrupted: the rest of the output is dropped)");
+            debugger.forgetInterrupt();
+            return Next.READ;
         } catch (DebugException e) {
-            out.println("error: " + e.getMessage());
+            target.println("error: " + e.getMessage());
+            return Next.READ;
+        } catch (RuntimeException | StackOverflowError defect) {
+            // A defect in a command must not take the machine (or an attached j386) down with it.
+            target.println("error: internal error in j386 while running '" + Expression.quote(word) + "': " + defect);
             return Next.READ;
         } finally {
+            executing = false;
             out.flush();
         }
     }
@@ -192,6 +250,7 @@ public final class Console {
 
     /** Prints a stop: what happened, the instruction count, and the next instruction. */
     public Next report(Stop stop) {
+        interruptsSeen = debugger.interrupts(); // an interrupt that stopped the run is spent
         out.printf("%s  [%d instructions]%n", stop.headline(), s.instructions);
         if (stop.details() != null && !stop.details().isEmpty()) {
             out.print(stop.details());
@@ -455,6 +514,9 @@ public final class Console {
         while (i < fmt.length() && Character.isDigit(fmt.charAt(i))) {
             i++;
         }
+        if (fmt.startsWith("-")) {
+            throw new DebugException("the count in x/" + fmt + " must be at least 1");
+        }
         int count = i == 0 ? 1 : number(fmt.substring(0, i));
         char format = 'x';
         int unit = 4;
@@ -468,12 +530,19 @@ public final class Console {
             }
         }
         long address = rest.isEmpty() && format == 'i' ? s.eip & 0xFFFFFFFFL : address(required(rest, "an address"));
+        int most = format == 'i' || format == 's' ? MAX_EXAMINED_ITEMS : MAX_EXAMINED_UNITS;
+        int asked = count;
+        count = Math.min(count, most);
         Memory view = new Memory(debugger, physical);
         switch (format) {
             case 'i': view.instructions(address, count, out); break;
             case 's': view.strings(address, count, out); break;
             case 'c': view.values(address, count, 1, 'c', out); break;
             default: view.values(address, count, unit, format, out); break;
+        }
+        if (asked > most) {
+            out.printf("(x shows at most %d %s at a time: %d asked)%n", most,
+                    format == 'i' ? "instructions" : format == 's' ? "strings" : "units", asked);
         }
         return Next.READ;
     }
@@ -503,10 +572,15 @@ public final class Console {
         return (int) v;
     }
 
+    /**
+     * A count of at least 1. Expressions are unsigned 32-bit, so {@code -5} would be 4294967291:
+     * a count written with a minus sign, or one that is negative as a signed 32-bit number, is
+     * refused instead of taken as billions.
+     */
     private long positive(String text) throws DebugException {
         long v = debugger.evaluate(text);
-        if (v == 0) {
-            throw new DebugException("the count must be at least 1");
+        if (v == 0 || (int) v < 0 || text.strip().startsWith("-")) {
+            throw new DebugException("the count must be at least 1, not " + (v == 0 ? "0" : text.strip()));
         }
         return v;
     }

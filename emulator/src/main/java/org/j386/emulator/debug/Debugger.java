@@ -24,6 +24,7 @@ import org.j386.tools.image.SymbolTable;
  */
 public final class Debugger implements Expression.Context {
     private final Machine machine;
+    private final java.util.concurrent.atomic.AtomicLong interrupts = new java.util.concurrent.atomic.AtomicLong();
     private final Cpu cpu;
     private final CpuState s;
     private final GuestMemory memory;
@@ -271,7 +272,21 @@ public final class Debugger implements Expression.Context {
 
     /** Stops a running machine at the next instruction boundary; from any thread. */
     public void interrupt() {
+        interrupts.incrementAndGet();
         machine.requestPause();
+    }
+
+    /** How many interrupts (Ctrl-C) there have been: a console command that prints stops when it changes. */
+    public long interrupts() {
+        return interrupts.get();
+    }
+
+    /**
+     * Drops an interrupt that came while the machine was stopped and was spent on stopping a
+     * command's output, so that the next run is not stopped by it at once.
+     */
+    public void forgetInterrupt() {
+        machine.cancelPause();
     }
 
     public Stop continueRun() {

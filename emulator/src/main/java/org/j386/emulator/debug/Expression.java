@@ -17,6 +17,10 @@ import org.j386.tools.image.SymbolTable;
  * reads the dword at linear address e through the page tables (unmapped reads fail). Operators,
  * loosest first: {@code || && == != < <= > >= | ^ & << >> + - * / %} and unary {@code - ~ !};
  * values are 32-bit and compare unsigned.
+ *
+ * <p>Parsing and evaluation recurse, so an expression may nest parentheses, brackets and unary
+ * operators at most {@value #MAX_NESTING} deep and hold at most {@value #MAX_OPERATORS} operators;
+ * beyond that it is refused with a one-line message instead of overflowing the stack.
  */
 public final class Expression {
     /** What expressions read. */
@@ -32,6 +36,11 @@ public final class Expression {
     private interface Node {
         long eval(Context c) throws DebugException;
     }
+
+    /** The deepest nesting of parentheses, brackets and unary operators accepted. */
+    public static final int MAX_NESTING = 100;
+    /** The most operators (binary, unary, comparisons, memory reads) one expression may hold. */
+    public static final int MAX_OPERATORS = 1000;
 
     private final String text;
     private final Node root;
@@ -51,9 +60,15 @@ public final class Expression {
         Node n = p.parseOr();
         p.skipSpace();
         if (p.pos < text.length()) {
-            throw new DebugException("unexpected '" + text.substring(p.pos) + "' in expression '" + text.strip() + "'");
+            throw new DebugException("unexpected '" + quote(text.substring(p.pos)) + "' in expression '" + quote(text) + "'");
         }
         return new Expression(text.strip(), n);
+    }
+
+    /** An expression (or its rest) as error messages quote it: stripped, and cut after 60 characters. */
+    static String quote(String text) {
+        String t = text.strip();
+        return t.length() <= 60 ? t : t.substring(0, 60) + "...";
     }
 
     /** The value as an unsigned 32-bit number. */
@@ -106,10 +121,28 @@ public final class Expression {
         final String s;
         final SymbolTable symbols;
         int pos;
+        int nesting;
+        int operators;
 
         Parser(String s, SymbolTable symbols) {
             this.s = s;
             this.symbols = symbols;
+        }
+
+        /** Enters a parenthesis, bracket or unary operator; refuses nesting deeper than {@link #MAX_NESTING}. */
+        void enter() throws DebugException {
+            if (++nesting > MAX_NESTING) {
+                throw new DebugException("expression nested too deeply (more than " + MAX_NESTING
+                        + " levels of parentheses, brackets or unary operators)");
+            }
+            operator();
+        }
+
+        /** Counts one more operator node; refuses more than {@link #MAX_OPERATORS}. */
+        void operator() throws DebugException {
+            if (++operators > MAX_OPERATORS) {
+                throw new DebugException("expression too long (more than " + MAX_OPERATORS + " operators)");
+            }
         }
 
         void skipSpace() {
@@ -145,6 +178,7 @@ public final class Expression {
         Node parseOr() throws DebugException {
             Node l = parseAnd();
             while (eat("||")) {
+                operator();
                 Node a = l, b = parseAnd();
                 l = c -> (a.eval(c) & 0xFFFFFFFFL) != 0 || (b.eval(c) & 0xFFFFFFFFL) != 0 ? 1 : 0;
             }
@@ -154,6 +188,7 @@ public final class Expression {
         Node parseAnd() throws DebugException {
             Node l = parseCompare();
             while (eat("&&")) {
+                operator();
                 Node a = l, b = parseCompare();
                 l = c -> (a.eval(c) & 0xFFFFFFFFL) != 0 && (b.eval(c) & 0xFFFFFFFFL) != 0 ? 1 : 0;
             }
@@ -164,6 +199,7 @@ public final class Expression {
             Node l = parseBinary(0);
             for (String op : new String[] {"==", "!=", "<=", ">=", "<", ">"}) {
                 if (eat(op)) {
+                    operator();
                     Node a = l, b = parseBinary(0);
                     return c -> {
                         long x = a.eval(c) & 0xFFFFFFFFL, y = b.eval(c) & 0xFFFFFFFFL;
@@ -193,6 +229,7 @@ public final class Expression {
             while (true) {
                 for (String op : LEVELS[level]) {
                     if (eat(op)) {
+                        operator();
                         Node a = l, b = parseBinary(level + 1);
                         l = c -> apply(op, a.eval(c) & 0xFFFFFFFFL, b.eval(c) & 0xFFFFFFFFL);
                         continue outer;
@@ -221,17 +258,17 @@ public final class Expression {
         }
 
         Node parseUnary() throws DebugException {
-            if (eat("-")) {
-                Node a = parseUnary();
-                return c -> -a.eval(c);
-            }
-            if (eat("~")) {
-                Node a = parseUnary();
-                return c -> ~a.eval(c);
-            }
-            if (eat("!")) {
-                Node a = parseUnary();
-                return c -> (a.eval(c) & 0xFFFFFFFFL) == 0 ? 1 : 0;
+            for (String op : new String[] {"-", "~", "!"}) {
+                if (eat(op)) {
+                    enter();
+                    Node a = parseUnary();
+                    nesting--;
+                    return switch (op) {
+                        case "-" -> c -> -a.eval(c);
+                        case "~" -> c -> ~a.eval(c);
+                        default -> c -> (a.eval(c) & 0xFFFFFFFFL) == 0 ? 1 : 0;
+                    };
+                }
             }
             return parsePrimary();
         }
@@ -239,19 +276,23 @@ public final class Expression {
         Node parsePrimary() throws DebugException {
             skipSpace();
             if (pos >= s.length()) {
-                throw new DebugException("expression '" + s.strip() + "' ends too early");
+                throw new DebugException("expression '" + quote(s) + "' ends too early");
             }
             char ch = s.charAt(pos);
             if (ch == '(') {
                 pos++;
+                enter();
                 Node n = parseOr();
                 expect(")");
+                nesting--;
                 return n;
             }
             if (ch == '[') {
                 pos++;
+                enter();
                 Node address = parseOr();
                 expect("]");
+                nesting--;
                 return c -> {
                     long a = address.eval(c) & 0xFFFFFFFFL;
                     Long v = c.readLinear32(a);
@@ -280,18 +321,18 @@ public final class Expression {
             }
             String name = s.substring(start, pos);
             if (name.isEmpty()) {
-                throw new DebugException("unexpected '" + s.substring(pos) + "' in expression '" + s.strip() + "'");
+                throw new DebugException("unexpected '" + quote(s.substring(pos)) + "' in expression '" + quote(s) + "'");
             }
             Node reg = register(name.toLowerCase(Locale.ROOT));
             if (reg != null) {
                 return reg;
             }
             if (forceRegister) {
-                throw new DebugException("no register named $" + name);
+                throw new DebugException("no register named $" + quote(name));
             }
             Optional<Symbol> sym = symbols.lookup(name);
             if (sym.isEmpty()) {
-                throw new DebugException("no symbol '" + name + "' in the kernel");
+                throw new DebugException("no symbol '" + quote(name) + "' in the kernel");
             }
             long v = sym.get().value() & 0xFFFFFFFFL;
             return c -> v;
@@ -299,7 +340,7 @@ public final class Expression {
 
         void expect(String what) throws DebugException {
             if (!eat(what)) {
-                throw new DebugException("expected '" + what + "' in expression '" + s.strip() + "'");
+                throw new DebugException("expected '" + what + "' in expression '" + quote(s) + "'");
             }
         }
 
@@ -312,11 +353,11 @@ public final class Expression {
                     v = Long.parseLong(t);
                 }
                 if (v > 0xFFFFFFFFL) {
-                    throw new DebugException("number " + t + " does not fit in 32 bits");
+                    throw new DebugException("number " + quote(t) + " does not fit in 32 bits");
                 }
                 return v;
             } catch (NumberFormatException e) {
-                throw new DebugException("bad number '" + t + "'");
+                throw new DebugException("bad number '" + quote(t) + "'");
             }
         }
     }

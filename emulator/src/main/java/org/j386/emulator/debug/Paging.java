@@ -132,11 +132,19 @@ final class Paging {
         long total = maps.stream().mapToLong(Mapping::size).sum();
         out.printf("page directory at 0x%08x: %s mapped in %d run%s%n", cr3 & 0xFFFFF000L, size(total), runs.size(),
                 runs.size() == 1 ? "" : "s");
-        for (long[] r : runs) {
+        for (long[] r : runs.subList(0, Math.min(runs.size(), MAX_RUNS))) {
             out.printf("  0x%08x-0x%08x -> 0x%08x-0x%08x  %8s  %s%n", r[0], r[0] + r[2] - 1, r[1], r[1] + r[2] - 1,
                     size(r[2]), rights((int) r[3]));
         }
+        if (runs.size() > MAX_RUNS) {
+            out.printf("  (%d more runs not shown: pagetable prints at most %d)%n", runs.size() - MAX_RUNS, MAX_RUNS);
+        }
     }
+
+    /** The most runs {@link #pagetable} prints (a directory of garbage can make a million). */
+    static final int MAX_RUNS = 2000;
+    /** The most linear pages {@link #frames} lists for one frame mapped more than once. */
+    static final int MAX_ALIASES = 16;
 
     void frames(PrintWriter out) {
         if (!pagingOn()) {
@@ -155,6 +163,9 @@ final class Paging {
         out.printf("%d frames mapped (%s of %s RAM), %d mapped more than once, %d outside RAM%n", byFrame.size(),
                 size(byFrame.size() * 4096L), size(memory.ram().size()), aliased, beyondRam);
         // Runs: consecutive frames mapped once each, at consecutive linear pages.
+        PrintWriter all = out;
+        LineLimit limit = new LineLimit(all, MAX_RUNS);
+        out = new PrintWriter(limit);
         long runStart = -1, runLinear = -1, runLength = 0;
         for (Map.Entry<Long, List<Long>> e : byFrame.entrySet()) {
             long frame = e.getKey();
@@ -174,14 +185,22 @@ final class Paging {
                 runLength = 4096;
             } else {
                 StringBuilder at = new StringBuilder();
-                for (long p : pages) {
+                for (long p : pages.subList(0, Math.min(pages.size(), MAX_ALIASES))) {
                     at.append(String.format(" 0x%08x", p));
+                }
+                if (pages.size() > MAX_ALIASES) {
+                    at.append(" and ").append(pages.size() - MAX_ALIASES).append(" more pages");
                 }
                 out.printf("  0x%08x-0x%08x <-%s%n", frame, frame + 4095, at);
             }
         }
         if (runStart >= 0) {
             printFrameRun(out, runStart, runLinear, runLength);
+        }
+        out.flush();
+        out = all;
+        if (limit.dropped > 0) {
+            out.printf("  (%d more lines not shown: frames prints at most %d)%n", limit.dropped, MAX_RUNS);
         }
         long dir = s.cr3 & 0xFFFFF000L;
         StringBuilder tables = new StringBuilder();
@@ -192,6 +211,40 @@ final class Paging {
             }
         }
         out.printf("paging structures: directory 0x%08x, tables%s%n", dir, tables.length() == 0 ? " none" : tables);
+    }
+
+    /** Passes the first {@code most} lines on and counts the lines after them. */
+    private static final class LineLimit extends java.io.Writer {
+        private final PrintWriter to;
+        private final int most;
+        private int lines;
+        long dropped;
+
+        LineLimit(PrintWriter to, int most) {
+            this.to = to;
+            this.most = most;
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                if (lines < most) {
+                    to.write(chars[i]);
+                }
+                if (chars[i] == '\n' && ++lines > most) {
+                    dropped++;
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            to.flush();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static void printFrameRun(PrintWriter out, long frame, long linear, long length) {

@@ -21,6 +21,8 @@ final class Pools {
     private static final int FREE = 0, USED = 1, HEAD = 2, INACCESSIBLE = 3;
     private static final long ALLOCATED = 0x80000000L;
     private static final int MAX_POOLS = 64, MAX_REGIONS = 511, MAX_FRAMES = 1 << 20;
+    /** The most runs of frames printed for one pool (a pool of garbage alternates at every frame). */
+    static final int MAX_RUN_LINES = 2000;
 
     private final Debugger debugger;
     private final GuestMemory memory;
@@ -83,8 +85,11 @@ final class Pools {
             // Runs of one kind: consecutive allocated sequences (HEAD, then USED frames) make one run.
             long runStart = 0, runHeads = 0;
             int runKind = -1;
-            for (long f = 0; f <= count; f++) {
-                int state = f == count ? -2 : stateOf(info, f);
+            long runLines = 0;
+            // A corrupted pool may claim billions of frames: only the first MAX_FRAMES are read.
+            long examined = Math.min(count, MAX_FRAMES);
+            for (long f = 0; f <= examined; f++) {
+                int state = f == examined ? -2 : stateOf(info, f);
                 if (f < states.length) {
                     states[(int) f] = (byte) state;
                 }
@@ -93,7 +98,7 @@ final class Pools {
                 }
                 int kind = state == USED ? HEAD : state;
                 if (kind != runKind) {
-                    if (runKind != -1) {
+                    if (runKind != -1 && ++runLines <= MAX_RUN_LINES) {
                         runs.append(String.format("    0x%05x-0x%05x %-12s %d frame%s%s%n", base + runStart, base + f - 1,
                                 name(runKind), f - runStart, f - runStart == 1 ? "" : "s",
                                 runKind == HEAD ? " in " + runHeads + " sequence" + (runHeads == 1 ? "" : "s") : ""));
@@ -110,6 +115,13 @@ final class Pools {
             out.printf("  free %d, allocated %d in %d sequence%s, inaccessible %d%n", totals[FREE], totals[USED] + totals[HEAD],
                     sequences, sequences == 1 ? "" : "s", totals[INACCESSIBLE]);
             out.print(runs);
+            if (runLines > MAX_RUN_LINES) {
+                out.printf("    (%d more runs not shown: pools prints at most %d per pool)%n", runLines - MAX_RUN_LINES,
+                        MAX_RUN_LINES);
+            }
+            if (examined < count) {
+                out.printf("    (only the first %d of the %d frames it claims were read)%n", examined, count);
+            }
             snapshot.add(new PoolSnapshot.FramePool((int) base, (int) count, (int) info, states));
             pool = dword(pool + 12);
         }

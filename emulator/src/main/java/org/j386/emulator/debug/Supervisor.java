@@ -193,7 +193,7 @@ public final class Supervisor implements Closeable {
                     BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                             StandardCharsets.UTF_8));
                     String line;
-                    while ((line = in.readLine()) != null) {
+                    while ((line = readLine(in)) != null) {
                         // A line holding Ctrl-C (0x03) interrupts the running command.
                         if (line.indexOf(3) >= 0) {
                             debugger.interrupt();
@@ -218,6 +218,11 @@ public final class Supervisor implements Closeable {
                 out.flush();
                 try {
                     String line = lines.take();
+                    if (line.startsWith(TOO_LONG)) {
+                        out.println("error: a line of " + line.substring(TOO_LONG.length())
+                                + " characters was ignored: a console line may hold at most " + MAX_LINE);
+                        return "";
+                    }
                     // A console that goes away (end of its input, a dropped connection) detaches:
                     // only an explicit quit stops the machine it left.
                     return line.equals("\u0000end") ? "detach" : line;
@@ -234,6 +239,35 @@ public final class Supervisor implements Closeable {
         }
     }
 
+    /** The longest console line accepted from a connection; a longer one is answered with an error. */
+    static final int MAX_LINE = 1 << 20;
+    /** What {@link #readLine} returns, followed by the length, for a line longer than {@link #MAX_LINE}. */
+    static final String TOO_LONG = "\u0000too long ";
+
+    /**
+     * A line from a console connection, without its end; null at the end of input. A line longer
+     * than {@link #MAX_LINE} is read to its end but not kept: {@link #TOO_LONG} and its length come
+     * back instead, so that no client can make j386 hold an endless line in memory.
+     */
+    static String readLine(BufferedReader in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        long length = 0;
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (length++ < MAX_LINE) {
+                line.append((char) c);
+            }
+        }
+        if (c < 0 && length == 0) {
+            return null;
+        }
+        if (length > MAX_LINE) {
+            return TOO_LONG + length;
+        }
+        int end = line.length();
+        return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+    }
+
     /** A detached debugger leaves nothing behind that could stop the free-running machine. */
     private void forgetStops() {
         debugger.deleteAll();
@@ -243,12 +277,18 @@ public final class Supervisor implements Closeable {
         debugger.setTrace(null);
     }
 
-    private boolean serveNow(Session session) throws IOException {
+    /**
+     * Serves one session on this thread. A session whose connection fails (a client that went
+     * away mid-reply) has simply ended: it never takes the machine or j386 down with it.
+     */
+    private boolean serveNow(Session session) {
         serving = true;
         try {
             boolean end = session.serve();
             killed |= end;
             return end;
+        } catch (IOException connectionLost) {
+            return false;
         } finally {
             forgetStops();
             serving = false;

@@ -69,6 +69,17 @@ public final class PcDevices implements TimedDevice {
         bus.register(DebugExit.PORT, 1, debugExit);
     }
 
+    /**
+     * The virtual time at which a device will next raise an interrupt request that reaches the
+     * CPU, or {@link Long#MAX_VALUE} if none ever can while the PICs stay as they are. Only the
+     * PIT acts on its own (the UART interrupts only in answer to the guest's port accesses), so
+     * this is the PIT's next IRQ0 edge, provided IRQ0 is neither masked nor blocked by an
+     * interrupt still in service. A halted CPU with nothing pending can be woken only then.
+     */
+    public long nextWakeUp() {
+        return pic.wouldInterrupt(0) ? pit.nextEvent() : Long.MAX_VALUE;
+    }
+
     @Override
     public long nextEvent() {
         return pit.nextEvent();

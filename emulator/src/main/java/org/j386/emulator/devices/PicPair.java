@@ -124,6 +124,20 @@ public final class PicPair extends BytePorts implements InterruptController {
     }
 
     /**
+     * Whether a new request on {@code irq} would reach the CPU as things stand: the line is not
+     * masked on its chip (nor, for IRQ 8–15, the cascade on the master), and no in-service level of
+     * equal or higher priority blocks it. Changes nothing. The machine asks this while the CPU is
+     * halted, when the guest cannot reprogram the PICs, to know whether a device can still wake it.
+     */
+    public boolean wouldInterrupt(int irq) {
+        int line = input(irq);
+        if (line < 8) {
+            return master.resolve(cascadeInput() | (1 << line)) >= 0;
+        }
+        return cascaded() && slave.resolve(1 << (line & 7)) >= 0 && master.resolve(1 << CASCADE_IRQ) >= 0;
+    }
+
+    /**
      * The two INTA cycles: the master resolves, and if its winner is the cascade input the slave
      * supplies the vector. With no request left the vector is the spurious IR7 of whichever chip
      * found nothing; the master's IR2 stays in service in the slave's spurious case, so the

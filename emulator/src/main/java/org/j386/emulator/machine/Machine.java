@@ -2,6 +2,7 @@ package org.j386.emulator.machine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,6 +20,7 @@ import org.j386.emulator.cpu.JitStatistics;
 import org.j386.emulator.cpu.Vectors;
 import org.j386.emulator.devices.MachineControl;
 import org.j386.emulator.devices.PcDevices;
+import org.j386.emulator.devices.VirtualTime;
 import org.j386.emulator.jit.BlockListing;
 import org.j386.emulator.jit.BlockTranslator;
 import org.j386.emulator.memory.Mmu;
@@ -129,14 +131,30 @@ public final class Machine implements MachineControl {
         return kernel;
     }
 
-    private static byte[] readFile(Path file, String role) throws IOException {
+    /**
+     * Reads a kernel or module file. Only a regular file no larger than RAM can be one, and both are
+     * checked before any byte is read: {@code /dev/zero} or a FIFO is refused at once, not after
+     * reading until memory runs out.
+     */
+    private byte[] readFile(Path file, String role) throws IOException {
         try {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new IOException(file + ": not a regular file, so not a " + role + " file");
+            }
+            long size = Files.exists(file) ? Files.size(file) : 0;
+            if (size > config.memoryBytes) {
+                throw new IOException(file + ": too large to be a " + role + " file (" + size + " bytes, more than the "
+                        + (config.memoryBytes >> 20) + " MiB of RAM)");
+            }
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such " + role + " file");
         } catch (AccessDeniedException e) {
             throw new IOException(file + ": permission denied");
         } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file + ": ")) {
+                throw e;
+            }
             throw new IOException(file + ": cannot read the " + role + " file (" + e.getMessage() + ")");
         } catch (OutOfMemoryError e) {
             throw new IOException(file + ": too large to be a " + role + " file");
@@ -184,6 +202,11 @@ public final class Machine implements MachineControl {
         cpu.state.attention = true;
     }
 
+    /** Withdraws a {@link #requestPause} that no run has taken yet. */
+    public void cancelPause() {
+        pauseRequested = false;
+    }
+
     /** The result the machine ended with, or null while it can still run. */
     public RunResult endResult() {
         return ended;
@@ -204,6 +227,7 @@ public final class Machine implements MachineControl {
 
     private RunResult loop(CpuState s, long start, boolean pausable, long stopAt) {
         long limit = config.maxInstructions;
+        long timeLimit = config.maxTimeSlots;
         while (true) {
             if (exitRequested) {
                 return end(Outcome.DEBUG_EXIT, "the guest exited through the debug-exit port with status " + exitStatus,
@@ -230,6 +254,10 @@ public final class Machine implements MachineControl {
                 return end(Outcome.INSTRUCTION_LIMIT, "stopped after " + s.instructions + " instructions (--max-instructions)",
                         start, false);
             }
+            if (s.cycles() >= timeLimit) {
+                return end(Outcome.TIME_LIMIT, "stopped after " + seconds(timeLimit) + " s of virtual time (--max-time), "
+                        + s.instructions + " instructions", start, false);
+            }
             long next = nextEvent();
             if (s.halted && !cpu.interruptController().pending()) {
                 if (!s.flags.interruptsEnabled()) {
@@ -239,17 +267,28 @@ public final class Machine implements MachineControl {
                     return end(Outcome.HALTED, "the guest waits for an interrupt that no device will raise (eip="
                             + hex(s.eip) + ")", start, false);
                 }
-                s.idleUntil(next); // sleep until the next device event
+                if (devices.nextWakeUp() == Long.MAX_VALUE) {
+                    // The guest cannot run to unmask anything, so this halt is as final as one with IF=0.
+                    return end(Outcome.HALTED, "the guest waits for an interrupt that no device will raise: the timer's"
+                            + " IRQ 0 is masked or blocked at the PIC (eip=" + hex(s.eip) + ")", start, false);
+                }
+                s.idleUntil(Math.min(next, timeLimit)); // sleep until the next device event
                 advanceDevices(s.cycles());
                 continue;
             }
-            long budget = Math.min(next - s.cycles(), limit - s.instructions);
+            long budget = Math.min(Math.min(next, timeLimit) - s.cycles(), limit - s.instructions);
             if (pausable) {
                 budget = Math.min(budget, Math.min(stopAt - s.instructions, PAUSE_SLICE));
             }
             cpu.run(Math.max(1, budget));
             advanceDevices(s.cycles());
         }
+    }
+
+    /** Instruction slots as virtual seconds, without a trailing fraction when there is none. */
+    static String seconds(long slots) {
+        return BigDecimal.valueOf(slots).divide(BigDecimal.valueOf(VirtualTime.SLOTS_PER_SECOND))
+                .stripTrailingZeros().toPlainString();
     }
 
     private long nextEvent() {

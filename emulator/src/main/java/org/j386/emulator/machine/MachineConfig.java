@@ -47,6 +47,12 @@ public final class MachineConfig {
 
     public final List<Module> modules = new ArrayList<>();
     public long maxInstructions = Long.MAX_VALUE;
+    /**
+     * The virtual time, in instruction slots ({@code CpuState.cycles()}, 100,000,000 per virtual
+     * second), after which the run stops: unlike {@link #maxInstructions} it also counts the time
+     * a halted CPU sleeps, so it bounds a guest that idles forever on its timer.
+     */
+    public long maxTimeSlots = Long.MAX_VALUE;
     public final EnumSet<Trace> trace = EnumSet.noneOf(Trace.class);
     /** Where {@link #trace} lines go; flushed when the run ends. */
     public PrintWriter traceOut = new PrintWriter(System.err);

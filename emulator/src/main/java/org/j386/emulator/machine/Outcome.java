@@ -4,10 +4,15 @@ package org.j386.emulator.machine;
 public enum Outcome {
     /** The guest wrote v to the isa-debug-exit port 0xF4: status (v &lt;&lt; 1) | 1, as QEMU exits. */
     DEBUG_EXIT(-1),
-    /** HLT with interrupts disabled, or waiting for an interrupt no device will ever raise. */
+    /**
+     * HLT with interrupts disabled, or waiting for an interrupt no device will ever raise (no
+     * device has one due, or every line that could wake the CPU is masked or blocked at the PIC).
+     */
     HALTED(0),
     /** {@code --max-instructions} were executed. */
     INSTRUCTION_LIMIT(4),
+    /** {@code --max-time}: that much virtual time passed (same status as the instruction limit). */
+    TIME_LIMIT(4),
     /** A fault while delivering a double fault. */
     TRIPLE_FAULT(6),
     /** The guest used something j386 does not emulate (real mode, task switches). */

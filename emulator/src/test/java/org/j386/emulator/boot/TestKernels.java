@@ -63,7 +63,7 @@ public final class TestKernels {
      * A flat (non-ELF) image: {@code prefix} bytes of padding, the header with address fields, then
      * code; loaded so that file offset 0 lands at {@code loadAddr}.
      */
-    static byte[] flatKernel(int prefix, int loadAddr, int bssSize) {
+    public static byte[] flatKernel(int prefix, int loadAddr, int bssSize) {
         int headerAddr = loadAddr + prefix;
         int codeAddr = headerAddr + 32;
         int loadEnd = codeAddr + CODE.length;

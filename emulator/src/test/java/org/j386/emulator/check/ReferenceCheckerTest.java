@@ -96,4 +96,15 @@ class ReferenceCheckerTest {
         port.out(TracePort.PORT, 4, Event.end(Op.PT_ENABLE).header());
         assertEquals(List.of(e, Event.end(Op.PT_ENABLE)), seen);
     }
+
+    @Test
+    void aRecordTheReferenceCannotFollowIsADivergenceNamingWhyNotACrash() {
+        ReferenceChecker checker = new ReferenceChecker(() -> 99, () -> stops++);
+        checker.accept(Event.begin(Op.FREE_PAGE, 0x1000)); // no page table exists yet
+        assertNotNull(checker.divergence());
+        assertEquals(1, stops);
+        String text = checker.divergence().describe();
+        assertTrue(text.contains("guest:     FREE_PAGE begin 0x1000"), text);
+        assertTrue(text.contains("reference: (cannot follow this record: "), text);
+    }
 }

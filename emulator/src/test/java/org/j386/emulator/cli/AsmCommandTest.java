@@ -131,6 +131,14 @@ class AsmCommandTest {
     }
 
     @Test
+    void aSourceThatIsADeviceIsRefusedAtOnceWithStatusTwo() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")));
+        Run r = run("asm", "/dev/zero", "-o", dir.resolve("z.bin").toString());
+        assertEquals(2, r.status());
+        assertEquals("j386: error: cannot read /dev/zero: not a regular file", r.err().strip());
+    }
+
+    @Test
     void anUnreadableSourceOrUnknownFormatIsOneLineWithStatusTwo() throws IOException {
         Run missing = run("asm", dir.resolve("missing.asm").toString());
         assertEquals(2, missing.status());

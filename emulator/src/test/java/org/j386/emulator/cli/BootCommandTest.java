@@ -2,6 +2,7 @@ package org.j386.emulator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 
 import org.j386.emulator.boot.TestKernels;
@@ -52,7 +54,7 @@ class BootCommandTest {
         Run r = run("boot", "--help");
         assertEquals(0, r.status());
         for (String option : new String[] {"-m", "--debugcon", "--serial", "--append", "--module", "--max-instructions",
-                "--vga-dump", "--stats", "--trace", "Exit status", "triple fault"}) {
+                "--max-time", "--vga-dump", "--stats", "--trace", "Exit status", "triple fault"}) {
             assertTrue(r.out().contains(option), "help lacks " + option);
         }
     }
@@ -117,6 +119,26 @@ class BootCommandTest {
     }
 
     @Test
+    void aKernelOrModuleThatIsADeviceIsRefusedAtOnce() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")));
+        Run r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run("boot", "/dev/zero"));
+        assertRefusedInOneLine(r, "/dev/zero: not a regular file, so not a kernel file");
+        Path k = file("k.elf", TestKernels.elfKernel());
+        r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run("boot", "--module", "/dev/zero", k.toString()));
+        assertRefusedInOneLine(r, "/dev/zero: not a regular file, so not a module file");
+    }
+
+    @Test
+    void aKernelFileLargerThanRamIsRefusedBeforeAnyByteIsRead() throws IOException {
+        Path big = dir.resolve("big.elf");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: costs no disk
+        }
+        Run r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> run("boot", big.toString()));
+        assertRefusedInOneLine(r, big + ": too large to be a kernel file (3221225472 bytes, more than the 32 MiB of RAM)");
+    }
+
+    @Test
     void missingModuleIsRefusedNamingIt() throws IOException {
         Path k = file("k.elf", TestKernels.elfKernel());
         assertRefusedInOneLine(run("boot", "--module", dir.resolve("initrd.img") + " arg", k.toString()), "initrd.img");
@@ -146,6 +168,38 @@ class BootCommandTest {
         Run r = run("boot", "--max-instructions", "100000", k.toString());
         assertEquals(4, r.status(), r.err());
         assertTrue(r.err().contains("100000 instructions"), r.err());
+    }
+
+    @Test
+    void virtualTimeLimitStopsARunawayGuestWithStatusFour() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernelRunning(new byte[] {(byte) 0xEB, (byte) 0xFE})); // jmp $
+        Run r = run("boot", "--max-time", "0.002", k.toString());
+        assertEquals(4, r.status(), r.err());
+        assertEquals("j386: stopped after 0.002 s of virtual time (--max-time), 200000 instructions", r.err().strip());
+    }
+
+    @Test
+    void everyRunHasAVirtualTimeLimitUnlessToldNone() {
+        Run r = run("boot", "--help");
+        assertTrue(r.out().contains("--max-time=SECONDS") && r.out().contains("default: 600"), r.out());
+        Run top = run("--help");
+        assertTrue(top.out().contains("--max-instructions or --max-time reached"), top.out());
+    }
+
+    @Test
+    void aTimeLimitThatIsNotAPositiveNumberOfSecondsIsRefused() {
+        assertRefusedInOneLine(run("boot", "--max-time", "0"), "'--max-time': '0' must be more than 0");
+        assertRefusedInOneLine(run("boot", "--max-time", "-3"), "'--max-time': '-3' must be more than 0");
+        assertRefusedInOneLine(run("boot", "--max-time", "soon"), "'--max-time': 'soon' is not a number of seconds");
+        assertRefusedInOneLine(run("boot", "--max-time", "1e300"), "'--max-time': '1e300' is more virtual time");
+    }
+
+    @Test
+    void noneLiftsTheVirtualTimeLimit() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernelRunning(new byte[] {(byte) 0xEB, (byte) 0xFE})); // jmp $
+        Run r = run("boot", "--max-time", "none", "--max-instructions", "1000", k.toString());
+        assertEquals(4, r.status(), r.err());
+        assertTrue(r.err().contains("1000 instructions (--max-instructions)"), r.err());
     }
 
     @Test
@@ -202,5 +256,37 @@ class BootCommandTest {
     void anUnwritableEventFileIsRefusedNamingIt() {
         Run r = run("boot", "--trace-events", dir.resolve("missing/events.jsonl").toString());
         assertRefusedInOneLine(r, "--trace-events");
+    }
+
+    /**
+     * mov dx,0x504; a record with the unknown operation 0x77; then FREE_PAGE begin 0x1000, which
+     * is well formed but comes before any page table exists; cli; hlt.
+     */
+    private static final byte[] MALFORMED_TRACE_RECORDS = {
+        0x66, (byte) 0xBA, 0x04, 0x05,
+        (byte) 0xB8, 0x77, 0, 0, 0, (byte) 0xEF,
+        (byte) 0xB8, 0x0A, 0, 0x01, 0, (byte) 0xEF,
+        (byte) 0xB8, 0, 0x10, 0, 0, (byte) 0xEF,
+        (byte) 0xFA, (byte) 0xF4};
+
+    @Test
+    void malformedTraceRecordsAreAGuestProtocolWarningNotAnInternalError() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernelRunning(MALFORMED_TRACE_RECORDS));
+        Path events = dir.resolve("events.jsonl");
+        Run r = run("boot", "--trace-events", events.toString(), k.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("j386: warning: trace port 0x504: malformed record ignored (header 0x00000077):"
+                + " no operation has code 119\n"), r.err());
+        assertEquals(1, Files.readAllLines(events).size(), "only the well-formed record is logged");
+    }
+
+    @Test
+    void aTraceRecordTheReferenceCannotFollowIsADivergenceNotAnInternalError() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernelRunning(MALFORMED_TRACE_RECORDS));
+        Run r = run("boot", "--check-reference", k.toString());
+        assertEquals(12, r.status(), r.err());
+        assertTrue(r.err().contains("guest:     FREE_PAGE begin 0x1000"), r.err());
+        assertTrue(r.err().contains("reference: (cannot follow this record: NullPointerException"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
     }
 }

@@ -107,4 +107,21 @@ class DisasmCommandTest {
         assertEquals(2, org.status());
         assertEquals("j386: error: --org zz: not a number", org.err().strip());
     }
+
+    @Test
+    void aDeviceOrAFileOfGigabytesIsRefusedBeforeReading() throws IOException {
+        if (Files.exists(Path.of("/dev/zero"))) {
+            AsmCommandTest.Run zero = AsmCommandTest.run("disasm", "/dev/zero");
+            assertEquals(2, zero.status());
+            assertEquals("j386: error: cannot read /dev/zero: not a regular file", zero.err().strip());
+        }
+        Path big = dir.resolve("big.bin");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: costs no disk
+        }
+        AsmCommandTest.Run r = AsmCommandTest.run("disasm", big.toString());
+        assertEquals(2, r.status());
+        assertEquals("j386: error: " + big + " is too large to disassemble (3221225472 bytes; at most 64 MiB)",
+                r.err().strip());
+    }
 }

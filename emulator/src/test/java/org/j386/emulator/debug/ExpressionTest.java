@@ -2,6 +2,7 @@ package org.j386.emulator.debug;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -85,5 +86,46 @@ class ExpressionTest {
         assertThrows(DebugException.class, () -> eval("1 / 0"));
         assertThrows(DebugException.class, () -> eval("0x1ffffffff"));
         assertThrows(DebugException.class, () -> eval("1 2"));
+    }
+
+    private String refusal(String text) {
+        return assertThrows(DebugException.class, () -> eval(text)).getMessage();
+    }
+
+    @Test
+    void deeplyNestedParenthesesAreRefusedWithOneLineInsteadOfOverflowingTheStack() {
+        String message = refusal("(".repeat(10_000) + "1" + ")".repeat(10_000));
+        assertEquals("expression nested too deeply (more than 100 levels of parentheses, brackets or unary operators)",
+                message);
+        assertEquals(message, refusal("[".repeat(20_000) + "0x1000" + "]".repeat(20_000)));
+        assertEquals(message, refusal("-".repeat(400_000) + "1"));
+        assertEquals(message, refusal("~!".repeat(200_000) + "1"));
+    }
+
+    @Test
+    void nestingUpToTheLimitStillEvaluates() throws DebugException {
+        assertEquals(7, eval("(".repeat(Expression.MAX_NESTING) + "7" + ")".repeat(Expression.MAX_NESTING)));
+        assertEquals(0xCAFE, eval("[" + "(".repeat(98) + "0x1000" + ")".repeat(98) + "]"));
+        assertEquals(1, eval("-".repeat(100) + "1"));
+    }
+
+    @Test
+    void aSumOfHundredsOfThousandsOfTermsIsRefusedAsTooLong() {
+        assertEquals("expression too long (more than 1000 operators)", refusal("1" + "+1".repeat(200_000)));
+        assertEquals("expression too long (more than 1000 operators)", refusal("1" + "&&1".repeat(5_000)));
+    }
+
+    @Test
+    void errorMessagesQuoteAtMostTheStartOfALongExpression() {
+        String message = refusal("1 +" + " 1".repeat(100_000));
+        assertTrue(message.startsWith("unexpected '1 1 1 1") && message.endsWith("...'"), message);
+        assertTrue(message.length() < 160, message);
+        message = refusal("x".repeat(100_000));
+        assertTrue(message.startsWith("no symbol 'xxxx") && message.length() < 120, message);
+    }
+
+    @Test
+    void aThousandOperatorsStillEvaluate() throws DebugException {
+        assertEquals(1001, eval("1" + "+1".repeat(Expression.MAX_OPERATORS)));
     }
 }

@@ -141,4 +141,64 @@ class SupervisorTest {
         Thread.sleep(20);
         assertFalse(run.isDone());
     }
+
+    @Test
+    void gdbDroppingTheConnectionWhileTheTargetRunsLeavesTheMachineRunning() throws Exception {
+        Future<RunResult> run = start("bench/bench_alu.elf");
+        int port = supervisor.listenForGdb(0);
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            GdbPackets gdb = new GdbPackets(socket.getInputStream(), socket.getOutputStream());
+            gdb.reply("?");
+            gdb.read();
+            gdb.reply("c");
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        assertFalse(run.isDone(), "the machine runs on: the session alone ended");
+        long at = machine.cpu().state.instructions;
+        Thread.sleep(50);
+        assertTrue(machine.cpu().state.instructions > at, "and it is running");
+    }
+
+    @Test
+    void gdbResettingTheConnectionWithRepliesQueuedLeavesTheMachineRunning() throws Exception {
+        Future<RunResult> run = start("bench/bench_alu.elf");
+        int port = supervisor.listenForGdb(0);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                GdbPackets gdb = new GdbPackets(socket.getInputStream(), socket.getOutputStream());
+                for (int i = 0; i < 200; i++) {
+                    gdb.reply("m100000,1000"); // 8 KiB of reply each, never read
+                }
+                socket.setSoLinger(true, 0); // close with a reset: the stub's writes fail
+            }
+        }
+        Thread.sleep(300);
+        assertFalse(run.isDone(), "no broken pipe ends the run");
+        long at = machine.cpu().state.instructions;
+        Thread.sleep(50);
+        assertTrue(machine.cpu().state.instructions > at, "the machine runs on");
+    }
+
+    @Test
+    void anEndlessConsoleLineIsRefusedWithoutBeingKeptAndTheConsoleCarriesOn() throws Exception {
+        Future<RunResult> run = start("bench/bench_alu.elf");
+        int port = supervisor.listenForConsoles(0);
+        Thread.sleep(50);
+        String huge = "print " + "(".repeat(3 << 20) + "\n";
+        String text = converse(port, huge + "print 6*7\ndetach\n", "Detached");
+        assertTrue(text.contains("error: a line of " + (huge.length() - 1) + " characters was ignored:"
+                + " a console line may hold at most 1048576\n"), text.substring(0, Math.min(text.length(), 2000)));
+        assertTrue(text.contains("0x0000002a (42)"), text);
+        assertFalse(run.isDone());
+    }
+
+    @Test
+    void aConsoleLineIsReadUpToItsEndOfLineWithoutTheCarriageReturn() throws Exception {
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.StringReader("regs\r\nx/4xw 0\nlast"));
+        assertEquals("regs", Supervisor.readLine(in));
+        assertEquals("x/4xw 0", Supervisor.readLine(in));
+        assertEquals("last", Supervisor.readLine(in));
+        assertNull(Supervisor.readLine(in));
+    }
 }

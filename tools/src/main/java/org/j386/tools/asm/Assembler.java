@@ -1,6 +1,5 @@
 package org.j386.tools.asm;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,9 +76,10 @@ public final class Assembler {
         Assembler a = new Assembler(options);
         String text;
         try {
-            text = Files.readString(source, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            a.diagnostics.error(new SourceLine(source.toString(), 0, ""), "unable to open input file `" + source + "'");
+            text = new String(InputFiles.read(source, source.toString(), "input file", 0, -1, InputFiles.MAX_SOURCE),
+                StandardCharsets.ISO_8859_1);
+        } catch (AsmException e) {
+            a.diagnostics.error(new SourceLine(source.toString(), 0, ""), e.getMessage());
             return new Result(null, a.diagnostics.all(), Map.of(), "");
         }
         return a.run(source.toString(), text, source.toAbsolutePath().getParent());
@@ -187,6 +187,7 @@ public final class Assembler {
         if (overlapping != null) {
             diagnostics.error(overlapping.definedAt, "section `" + overlapping.name + "' overlaps the section before it");
         }
+        checkExtent();
         if (diagnostics.hasErrors()) {
             return new Result(null, diagnostics.all(), symbols, listing.toString());
         }
@@ -502,6 +503,26 @@ public final class Assembler {
         current.bytes.write(b, 0, b.length);
     }
 
+    /**
+     * Sections placed (by {@code start=}) where no 32-bit image can hold them: past 4 GiB, or so
+     * far from ORG that the flat file, zeros between sections included, would exceed
+     * {@link #MAX_CONTENTS}. Each is an error at its SECTION line, before any byte is written.
+     */
+    private void checkExtent() {
+        for (Section s : BinFormat.byAddress(sections)) {
+            if (s.start + s.size() > 1L << 32) {
+                diagnostics.error(s.definedAt, String.format("section `%s' at 0x%x would end beyond 4 GiB", s.name,
+                    s.start));
+                return;
+            }
+            if (options.format() instanceof BinFormat && s.start + s.size() - origin > MAX_CONTENTS) {
+                diagnostics.error(s.definedAt, String.format("section `%s' at 0x%x would make the flat image longer"
+                    + " than %d MiB from ORG 0x%x", s.name, s.start, MAX_CONTENTS >> 20, origin));
+                return;
+            }
+        }
+    }
+
     /** Refuses to grow the current section past what a 32-bit image can hold in memory. */
     private void room(long n) {
         long limit = current.nobits ? MAX_NOBITS : MAX_CONTENTS;
@@ -607,18 +628,11 @@ public final class Assembler {
     }
 
     private void incbin(Syntax.Incbin inc) {
-        Path p = resolveFile(inc.file());
-        byte[] b;
-        try {
-            b = Files.readAllBytes(p);
-        } catch (IOException e) {
-            throw new AsmException("`incbin': unable to open file `" + inc.file() + "'");
-        }
-        int skip = inc.skip() == null ? 0 : (int) Expr.eval(inc.skip(), scope).value();
-        int len = inc.length() == null ? b.length - skip : (int) Expr.eval(inc.length(), scope).value();
-        skip = Math.min(Math.max(skip, 0), b.length);
-        len = Math.min(Math.max(len, 0), b.length - skip);
-        write(java.util.Arrays.copyOfRange(b, skip, skip + len));
+        long skip = inc.skip() == null ? 0 : Expr.eval(inc.skip(), scope).value();
+        long len = inc.length() == null ? -1 : Math.max(0, Expr.eval(inc.length(), scope).value());
+        long room = (current.nobits ? MAX_NOBITS : MAX_CONTENTS) - current.size();
+        // Only the slice wanted is read, and never more than the section can still take.
+        write(InputFiles.read(resolveFile(inc.file()), inc.file(), "`incbin' file", skip, len, room));
     }
 
     private Path resolveFile(String name) {

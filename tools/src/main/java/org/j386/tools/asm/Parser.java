@@ -26,6 +26,15 @@ final class Parser {
     private String lastGlobalLabel = "";
     private List<Token> tokens;
     private int pos;
+    /**
+     * The deepest nesting of parentheses, unary operators and {@code ?:} in one expression; the
+     * parser and every walk over an expression recurse, so deeper ones are refused.
+     */
+    static final int MAX_NESTING = 256;
+    /** The most operators one line's expressions may hold (which bounds an expression's depth). */
+    static final int MAX_OPERATORS = 1000;
+    private int nesting;
+    private int operators;
 
     Parser(InstructionTable table) {
         this.table = table;
@@ -35,6 +44,8 @@ final class Parser {
     Syntax.Line parse(SourceLine source) {
         tokens = Lexer.tokenize(source.text());
         pos = 0;
+        nesting = 0;
+        operators = 0;
         if (peek().isOp("[") && tokens.size() > 1 && tokens.get(tokens.size() - 1).isOp("]")
             && tokens.get(1).type() == Token.Type.IDENT && isDirective(tokens.get(1).text())) {
             tokens = new ArrayList<>(tokens.subList(1, tokens.size() - 1)); // primitive form [bits 32]
@@ -355,13 +366,32 @@ final class Parser {
         Expr e = binary(0);
         if (peek().isOp("?")) {
             pos++;
+            enter();
             Expr a = expr();
             if (!next().isOp(":")) {
                 throw new AsmException("expecting `:'");
             }
-            return new Expr.Conditional(e, a, expr());
+            Expr otherwise = expr();
+            nesting--;
+            return new Expr.Conditional(e, a, otherwise);
         }
         return e;
+    }
+
+    /** One level deeper into an expression: refused beyond {@link #MAX_NESTING}. */
+    private void enter() {
+        if (++nesting > MAX_NESTING) {
+            throw new AsmException("expression nested too deeply (more than " + MAX_NESTING
+                + " levels of parentheses, unary operators or `?:')");
+        }
+        operator();
+    }
+
+    /** One more operator: refused beyond {@link #MAX_OPERATORS} on a line. */
+    private void operator() {
+        if (++operators > MAX_OPERATORS) {
+            throw new AsmException("expression too long (more than " + MAX_OPERATORS + " operators)");
+        }
     }
 
     private static final String[][] LEVELS = {
@@ -381,6 +411,7 @@ final class Parser {
                 for (String op : LEVELS[level]) {
                     if (t.text().equals(op)) {
                         pos++;
+                        operator();
                         left = new Expr.Binary(op, left, binary(level + 1));
                         continue outer;
                     }
@@ -394,7 +425,10 @@ final class Parser {
         Token t = peek();
         if (t.isOp("-") || t.isOp("+") || t.isOp("~") || t.isOp("!")) {
             pos++;
-            return new Expr.Unary(t.text(), unary());
+            enter();
+            Expr operand = unary();
+            nesting--;
+            return new Expr.Unary(t.text(), operand);
         }
         return primary();
     }
@@ -431,10 +465,12 @@ final class Parser {
             }
             case OP:
                 if (t.isOp("(")) {
+                    enter();
                     Expr e = expr();
                     if (!next().isOp(")")) {
                         throw new AsmException("expecting `)'");
                     }
+                    nesting--;
                     return e;
                 }
                 break;

@@ -1,6 +1,5 @@
 package org.j386.tools.asm;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +20,16 @@ final class Preprocessor {
     private static final int MAX_DEPTH = 64;
     /** More lines than any real source expands to; a runaway %rep stops here with a message. */
     private static final int MAX_LINES = 1_000_000;
+    /**
+     * The expansion budget: lines looked at, counting every line of every macro expansion, %rep
+     * round and include at every depth (so it bounds depth × count). A macro that calls itself
+     * twice would need 2^64 of them; real sources need a few per output line.
+     */
+    static final long MAX_WORK = 20_000_000;
+    /** The most characters the expanded source (its lines and its macros' bodies) may hold. */
+    static final long MAX_TEXT = 64L << 20;
+    /** The longest line single-line macros may expand to. */
+    static final int MAX_LINE_LENGTH = 1 << 20;
     private static final java.util.regex.Pattern PASTE = java.util.regex.Pattern.compile("\\s*%\\+\\s*");
 
     /** A single-line macro; {@code params} is null for the form without parentheses. */
@@ -53,6 +62,10 @@ final class Preprocessor {
     /** Set once the expansion has run away: everything after is skipped. */
     private boolean tooLong;
     private int depth;
+    /** Lines looked at so far, against {@link #MAX_WORK}. */
+    private long work;
+    /** Characters of expanded text so far, against {@link #MAX_TEXT}. */
+    private long text;
 
     Preprocessor(Diagnostics diagnostics, List<Path> includePaths, Path folder) {
         this.diagnostics = diagnostics;
@@ -98,14 +111,19 @@ final class Preprocessor {
         }
         if (++depth > MAX_DEPTH) {
             depth--;
-            diagnostics.error(lines.isEmpty() ? new SourceLine("?", 0, "") : lines.get(0),
-                "macro or include nesting too deep");
+            // Fatal: a macro that calls itself more than once would otherwise go on for 2^64 lines.
+            ranAway(lines.isEmpty() ? new SourceLine("?", 0, "") : lines.get(0), "macro or include nesting too deep");
             return;
         }
         Deque<Cond> conds = new ArrayDeque<>();
         int i = 0;
-        while (i < lines.size()) {
+        while (i < lines.size() && !tooLong) {
             SourceLine line = lines.get(i);
+            if (++work > MAX_WORK) {
+                ranAway(line, "macro expansion ran away: more than " + MAX_WORK
+                    + " lines expanded (a macro that calls itself?)");
+                break;
+            }
             String text = line.text().strip();
             boolean active = conds.isEmpty() || conds.peek().active;
             try {
@@ -114,7 +132,14 @@ final class Preprocessor {
                     String rest = text.substring(word.length()).strip();
                     switch (word) {
                         case "%if": case "%ifdef": case "%ifndef": {
-                            boolean v = active && condition(word, rest);
+                            boolean v;
+                            try {
+                                v = active && condition(word, rest);
+                            } catch (AsmException e) {
+                                // the block is still open, so its %endif matches: only one error
+                                conds.push(new Cond(active, false, line));
+                                throw e;
+                            }
                             conds.push(new Cond(active, v, line));
                             i++;
                             continue;
@@ -167,6 +192,9 @@ final class Preprocessor {
                 }
             } catch (AsmException e) {
                 diagnostics.error(line, e.getMessage());
+            } catch (RanAway e) {
+                ranAway(line, e.getMessage());
+                break;
             } catch (UnterminatedBlock e) {
                 diagnostics.error(line, e.getMessage());
                 break;
@@ -174,7 +202,9 @@ final class Preprocessor {
             i++;
         }
         for (Cond c : conds) {
-            diagnostics.error(c.opened, "expected `%endif' before end of file");
+            if (!tooLong) {
+                diagnostics.error(c.opened, "expected `%endif' before end of file");
+            }
         }
         depth--;
     }
@@ -205,6 +235,40 @@ final class Preprocessor {
     private static String firstWord(String s) {
         String[] w = s.split("\\s+", 2);
         return w[0];
+    }
+
+    /** Stops the whole expansion with one error at {@code line}: nothing after it is processed. */
+    private void ranAway(SourceLine line, String message) {
+        if (!tooLong) {
+            tooLong = true;
+            diagnostics.error(line, message);
+        }
+    }
+
+    /** Counts {@code n} more characters of expanded text against {@link #MAX_TEXT}. */
+    private void grow(long n) {
+        text += n;
+        if (text > MAX_TEXT) {
+            throw new RanAway("macro expansion ran away: the expanded source would be larger than "
+                + (MAX_TEXT >> 20) + " MiB");
+        }
+    }
+
+    /** The expansion exceeded a budget: caught in {@link #run}, which stops everything. */
+    private static final class RanAway extends RuntimeException {
+        RanAway(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Adds a line to the expanded source, within the line and size budgets. */
+    private void emit(SourceLine line) {
+        grow(line.text().length());
+        out.add(line);
+        if (out.size() > MAX_LINES) {
+            throw new RanAway("macro expansion ran away: the expanded source would be longer than " + MAX_LINES
+                + " lines");
+        }
     }
 
     /** Evaluates a %if or %assign expression; it may use numbers and defined macros only. */
@@ -271,7 +335,9 @@ final class Preprocessor {
                 if (word.equals("%xdefine")) {
                     body = expandDefines(body);
                 }
-                defines.put(name, new Define(params, stripComment(body)));
+                body = stripComment(body);
+                grow(body.length());
+                defines.put(name, new Define(params, body));
                 break;
             }
             case "%undef":
@@ -287,14 +353,8 @@ final class Preprocessor {
             }
             case "%include": {
                 String name = unquote(stripComment(rest).strip());
-                Path p = find(name);
-                String text;
-                try {
-                    text = Files.readString(p, StandardCharsets.ISO_8859_1);
-                } catch (IOException e) {
-                    throw new AsmException("unable to open include file `" + name + "'");
-                }
-                run(split(name, text));
+                byte[] bytes = InputFiles.read(find(name), name, "include file", 0, -1, InputFiles.MAX_SOURCE);
+                run(split(name, new String(bytes, StandardCharsets.ISO_8859_1)));
                 break;
             }
             case "%error":
@@ -401,10 +461,6 @@ final class Preprocessor {
         List<SourceLine> body = new ArrayList<>(lines.subList(i + 1, end));
         for (long k = 0; k < n && !tooLong; k++) {
             run(body);
-            if (out.size() > MAX_LINES && !tooLong) {
-                tooLong = true;
-                diagnostics.error(lines.get(i), "the expanded source would be longer than " + MAX_LINES + " lines");
-            }
         }
         return end + 1;
     }
@@ -426,7 +482,7 @@ final class Preprocessor {
         int e = identEnd(call, 0);
         List<Macro> candidates = e > 0 ? macros.get(call.substring(0, e).toLowerCase(Locale.ROOT)) : null;
         if (candidates == null) {
-            out.add(new SourceLine(line.file(), line.line(), text));
+            emit(new SourceLine(line.file(), line.line(), text));
             return;
         }
         List<String> args = call.substring(e).isBlank() ? new ArrayList<>() : splitArguments(call.substring(e));
@@ -449,7 +505,7 @@ final class Preprocessor {
             args = joined;
         }
         if (label != null) {
-            out.add(new SourceLine(line.file(), line.line(), label));
+            emit(new SourceLine(line.file(), line.line(), label));
         }
         for (int k = args.size(); k < m.min() + m.defaults().size(); k++) {
             args.add(m.defaults().get(k - m.min()));
@@ -457,7 +513,9 @@ final class Preprocessor {
         int id = ++uniqueId;
         List<SourceLine> body = new ArrayList<>();
         for (SourceLine b : m.body()) {
-            body.add(new SourceLine(line.file(), line.line(), substitute(b.text(), args, id)));
+            String expanded = substitute(b.text(), args, id);
+            grow(expanded.length());
+            body.add(new SourceLine(line.file(), line.line(), expanded));
         }
         run(body);
     }
@@ -571,6 +629,10 @@ final class Preprocessor {
         }
         for (int round = 0; round < 32; round++) {
             String next = expandOnce(text);
+            if (next.length() > MAX_LINE_LENGTH) {
+                throw new RanAway("macro expansion ran away: a single-line macro makes a line longer than "
+                    + MAX_LINE_LENGTH + " characters");
+            }
             if (next.equals(text)) {
                 return text;
             }

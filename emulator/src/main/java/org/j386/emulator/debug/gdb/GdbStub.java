@@ -2,12 +2,14 @@ package org.j386.emulator.debug.gdb;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.j386.emulator.cpu.CpuFault;
 import org.j386.emulator.cpu.CpuState;
@@ -80,10 +82,16 @@ public final class GdbStub {
     private final CpuState s;
     private final GuestMemory memory;
     private final Console console;
-    private final StringWriter consoleText = new StringWriter();
+    /** The most a monitor command sends back; the rest is replaced by a note saying how much. */
+    static final int MONITOR_OUTPUT_LIMIT = 256 * 1024;
+    private final CappedText consoleText = new CappedText(MONITOR_OUTPUT_LIMIT);
     /** Breakpoints and watchpoints gdb inserted, by "type,address,kind", to their debugger numbers. */
     private final Map<String, Integer> inserted = new HashMap<>();
     private String lastStop = "S05";
+    /** The connection has ended (set by the reader thread). */
+    private volatile boolean gone;
+    /** The target is running for a c, s or vCont packet. */
+    private volatile boolean running;
     private GdbPackets io;
 
     public GdbStub(Debugger debugger) {
@@ -93,10 +101,18 @@ public final class GdbStub {
         this.console = new Console(debugger, new PrintWriter(consoleText));
     }
 
-    /** Serves one connection until gdb detaches, kills, or the connection ends. */
-    public End serve(GdbPackets packets) throws IOException {
+    /**
+     * Serves one connection until gdb detaches, kills, or the connection ends. A connection that
+     * drops, while the target runs or with replies still to send, ends only this session: the
+     * breakpoints gdb inserted are removed and {@link End#DISCONNECTED} returned, never an
+     * exception that would end j386.
+     */
+    public End serve(GdbPackets packets) {
         this.io = packets;
-        BlockingQueue<GdbPackets.Event> queue = new LinkedBlockingQueue<>();
+        // Bounded: gdb waits for each reply, so only a client that floods the stub fills it, and
+        // then the reader waits (and the client with it) instead of j386's memory filling up.
+        BlockingQueue<GdbPackets.Event> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
+        AtomicBoolean over = new AtomicBoolean();
         Thread reader = new Thread(() -> {
             try {
                 while (true) {
@@ -105,14 +121,18 @@ public final class GdbStub {
                         debugger.interrupt();
                         continue;
                     }
-                    queue.add(e);
                     if (e.kind() == GdbPackets.Kind.END) {
-                        return;
+                        break;
+                    }
+                    if (!enqueue(queue, e, over)) {
+                        return; // the session is over
                     }
                 }
             } catch (IOException e) {
-                queue.add(new GdbPackets.Event(GdbPackets.Kind.END, ""));
+                // a dropped connection: the same as its end
             }
+            disconnected();
+            enqueue(queue, new GdbPackets.Event(GdbPackets.Kind.END, ""), over);
         }, "j386-gdb-reader");
         reader.setDaemon(true);
         reader.start();
@@ -123,6 +143,7 @@ public final class GdbStub {
                     e = queue.take();
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
+                    removeInserted();
                     return End.DISCONNECTED;
                 }
                 switch (e.kind()) {
@@ -155,8 +176,42 @@ public final class GdbStub {
                     packets.stopAcknowledging();
                 }
             }
+        } catch (IOException gone) {
+            // gdb went away with replies still to send (a detach's OK included): the session is over.
+            removeInserted();
+            return End.DISCONNECTED;
         } finally {
+            over.set(true);
             this.io = null;
+        }
+    }
+
+    /** Packets read ahead of the stub: gdb itself never has more than one outstanding. */
+    static final int MAX_QUEUED = 64;
+
+    /** Waits for room in the queue; false when the session ended meanwhile (or the reader was interrupted). */
+    private static boolean enqueue(BlockingQueue<GdbPackets.Event> queue, GdbPackets.Event e, AtomicBoolean over) {
+        try {
+            while (!queue.offer(e, 50, TimeUnit.MILLISECONDS)) {
+                if (over.get()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException interrupted) {
+            return false;
+        }
+    }
+
+    /**
+     * The reader saw the connection end. A target that gdb left running is stopped, so that the
+     * session ends now and the machine runs on free of gdb's breakpoints, not when the guest next
+     * stops. (Either this sees {@link #running}, or {@link #resume} sees {@link #gone}.)
+     */
+    private void disconnected() {
+        gone = true;
+        if (running) {
+            debugger.interrupt();
         }
     }
 
@@ -334,9 +389,17 @@ public final class GdbStub {
         if (!address.isEmpty()) {
             s.eip = (int) parseHex(address);
         }
-        Stop stop = step ? debugger.step(1) : debugger.continueRun();
-        lastStop = stopReply(stop);
-        return lastStop;
+        running = true;
+        try {
+            if (gone) {
+                return "E01"; // nobody is left to tell where it stopped
+            }
+            Stop stop = step ? debugger.step(1) : debugger.continueRun();
+            lastStop = stopReply(stop);
+            return lastStop;
+        } finally {
+            running = false;
+        }
     }
 
     /** The stop reply for a stop: T with a signal number, W when the machine ended with a status. */
@@ -463,14 +526,19 @@ public final class GdbStub {
             if (command == null) {
                 return "E01";
             }
-            consoleText.getBuffer().setLength(0);
+            consoleText.reset();
             console.execute(new String(command, StandardCharsets.ISO_8859_1));
             console.out().flush();
-            String text = consoleText.toString();
+            String text = consoleText.text();
+            if (consoleText.dropped() > 0) {
+                int whole = text.lastIndexOf('\n') + 1; // cut at a line's end
+                long dropped = consoleText.dropped() + text.length() - whole;
+                text = text.substring(0, whole) + "[monitor output cut at " + MONITOR_OUTPUT_LIMIT / 1024 + " KiB: "
+                        + dropped + " more characters not sent; j386 attach shows it all]\n";
+            }
             if (!text.isEmpty() && io != null) {
-                byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
                 try {
-                    io.reply("O" + GdbPackets.hex(bytes, bytes.length));
+                    sendConsoleOutput(text.getBytes(StandardCharsets.ISO_8859_1));
                 } catch (IOException e) {
                     return "E01";
                 }
@@ -483,6 +551,18 @@ public final class GdbStub {
             case "qsThreadInfo": return "l";
             case "qAttached": return "1";
             default: return p.startsWith("qSymbol") ? "OK" : "";
+        }
+    }
+
+    /**
+     * Console output as O packets, each within the PacketSize announced in qSupported (one
+     * character for the O, two hex digits per byte).
+     */
+    private void sendConsoleOutput(byte[] bytes) throws IOException {
+        int perPacket = (GdbPackets.MAX_PACKET - 1) / 2;
+        for (int at = 0; at < bytes.length; at += perPacket) {
+            int n = Math.min(perPacket, bytes.length - at);
+            io.reply("O" + GdbPackets.hex(Arrays.copyOfRange(bytes, at, at + n), n));
         }
     }
 

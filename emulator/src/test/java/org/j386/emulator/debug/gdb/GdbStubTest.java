@@ -28,6 +28,9 @@ class GdbStubTest {
     private CpuState s;
     private GdbPackets gdb;
     private Future<GdbStub.End> served;
+    /** The test's ends of the two pipes: what gdb sends, and what it reads. */
+    private PipedOutputStream gdbSends;
+    private PipedInputStream gdbReads;
 
     private void connect(String kernel) throws Exception {
         connect(Path.of("src/test/kernels").resolve(kernel).resolve(kernel + ".elf"));
@@ -41,7 +44,9 @@ class GdbStubTest {
         PipedInputStream toStub = new PipedInputStream(1 << 16);
         PipedInputStream toGdb = new PipedInputStream(1 << 16);
         GdbPackets stubSide = new GdbPackets(toStub, new PipedOutputStream(toGdb));
-        gdb = new GdbPackets(toGdb, new PipedOutputStream(toStub));
+        gdbSends = new PipedOutputStream(toStub);
+        gdbReads = toGdb;
+        gdb = new GdbPackets(toGdb, gdbSends);
         GdbStub stub = new GdbStub(debugger);
         served = thread.submit(() -> stub.serve(stubSide));
     }
@@ -208,5 +213,96 @@ class GdbStubTest {
         assertEquals("T02thread:1;", gdb.read().payload());
         assertTrue(s.instructions > 0);
         assertEquals("OK", ask("D"));
+    }
+
+    @Test
+    void aClientThatDisconnectsWhileTheTargetRunsEndsOnlyItsSession() throws Exception {
+        connect(Path.of("src/test/kernels/bench/bench_alu.elf")); // runs for seconds
+        assertEquals("OK", ask(String.format("Z0,%x,1", 0xFFFFF000L)));
+        gdb.reply("c");
+        Thread.sleep(50);
+        gdbSends.close();
+        assertEquals(GdbStub.End.DISCONNECTED, served.get(10, TimeUnit.SECONDS));
+        assertTrue(debugger.breakpoints().isEmpty(), "gdb's breakpoints are removed");
+        assertTrue(!debugger.ended(), "the machine can run on");
+    }
+
+    @Test
+    void aClientGoneWithRepliesStillQueuedEndsTheSessionWithoutAnError() throws Exception {
+        connect("paging_lazy");
+        gdbReads.close(); // every reply the stub writes now fails, as on a closed socket
+        for (int i = 0; i < 10; i++) {
+            gdb.reply("g");
+        }
+        gdb.reply("D");
+        assertEquals(GdbStub.End.DISCONNECTED, served.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void monitorOutputComesInPacketsNoLargerThanTheAdvertisedPacketSize() throws Exception {
+        connect("paging_lazy");
+        String[] packets = ask("qRcmd," + GdbPackets.hex("x/3000xw 0".getBytes(), 10)).split("\\|");
+        assertTrue(packets.length > 2, "split into several O packets");
+        StringBuilder text = new StringBuilder();
+        for (String p : packets) {
+            assertTrue(p.length() <= GdbPackets.MAX_PACKET, "packet of " + p.length() + " characters");
+            if (p.startsWith("O") && !p.equals("OK")) {
+                text.append(new String(GdbPackets.unhex(p.substring(1))));
+            }
+        }
+        assertEquals(750, text.toString().split("\n").length, "3000 words, four per line, none lost");
+        assertEquals("OK", packets[packets.length - 1]);
+    }
+
+    @Test
+    void monitorOutputBeyondItsCapIsCutWithANoteSayingHowMuch() throws Exception {
+        connect("paging_lazy");
+        String[] packets = ask("qRcmd," + GdbPackets.hex("x/20000xw 0".getBytes(), 11)).split("\\|");
+        StringBuilder text = new StringBuilder();
+        for (String p : packets) {
+            if (p.startsWith("O") && !p.equals("OK")) {
+                text.append(new String(GdbPackets.unhex(p.substring(1))));
+            }
+        }
+        assertTrue(text.length() < GdbStub.MONITOR_OUTPUT_LIMIT + 200, "length " + text.length());
+        String last = text.toString().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.matches("\\[monitor output cut at 256 KiB: \\d+ more characters not sent; j386 attach shows it all\\]"),
+                last);
+    }
+
+    @Test
+    void aClientFloodingPacketsWhileTheTargetRunsIsAnsweredInTurnWithABoundedBacklog() throws Exception {
+        Machine machine = new Machine(new MachineConfig());
+        machine.config().maxTimeSlots = 5_000_000; // the run ends by itself after 0.05 virtual seconds
+        machine.boot(Path.of("src/test/kernels/bench/bench_alu.elf"));
+        debugger = new Debugger(machine);
+        PipedInputStream toStub = new PipedInputStream(1 << 12);
+        PipedInputStream toGdb = new PipedInputStream(1 << 16);
+        GdbPackets stubSide = new GdbPackets(toStub, new PipedOutputStream(toGdb));
+        gdbSends = new PipedOutputStream(toStub);
+        gdb = new GdbPackets(toGdb, gdbSends);
+        GdbStub stub = new GdbStub(debugger);
+        served = thread.submit(() -> stub.serve(stubSide));
+        ExecutorService flooder = Executors.newSingleThreadExecutor();
+        try {
+            int packets = 20 * GdbStub.MAX_QUEUED;
+            Future<?> flood = flooder.submit(() -> {
+                gdb.reply("c");
+                for (int i = 0; i < packets; i++) {
+                    gdb.reply("qC");
+                }
+                return null;
+            });
+            String stop = gdb.read().payload();
+            assertTrue(stop.startsWith("W"), "the run ended by itself: " + stop);
+            for (int i = 0; i < packets; i++) {
+                assertEquals("QC1", gdb.read().payload(), "reply " + i);
+            }
+            flood.get(10, TimeUnit.SECONDS);
+            gdbSends.close();
+            assertEquals(GdbStub.End.DISCONNECTED, served.get(10, TimeUnit.SECONDS));
+        } finally {
+            flooder.shutdownNow();
+        }
     }
 }
