@@ -51,6 +51,8 @@ final class CodeCache {
     private final CodePage[] frames;
 
     CodePage fetchPage;
+    /** The shortcut page's decoded instructions, one load nearer for the interpreter's fetch. */
+    Insn[] fetchInsns;
     /** Linear address of the shortcut's page, or 1 (never page-aligned) when there is none. */
     int fetchPageLinear = 1;
     /** The CS size when the shortcut was set up: a page may also hold entries of the other size. */
@@ -138,6 +140,7 @@ final class CodeCache {
     void forgetFetchPage() {
         fetchPageLinear = 1;
         fetchPage = null;
+        fetchInsns = null;
     }
 
     // ---- the interpreter's fetch ----
@@ -178,6 +181,7 @@ final class CodeCache {
 
     private void rememberFetchPage(int linear, CodePage page, boolean code32) {
         fetchPage = page;
+        fetchInsns = page.insns;
         fetchPageLinear = linear & ~(PAGE_SIZE - 1);
         fetchCode32 = code32;
     }

@@ -62,11 +62,17 @@ final class Interpreter {
         executor.setInstructionLimit(end);
         // The machine, a debugger or a test may have changed anything since the last call.
         cache.forgetFetchPage();
-        final boolean compiling = cache.compiler() != null;
-        final JitCheck check = this.check;
-        // Whether the next instruction may begin a block: after a branch, a block's end, a delivery.
-        boolean blockStart = true;
-        boolean inBlock = false;
+        if (cache.compiler() == null) {
+            interpret(end);
+        } else {
+            runWithCompiledCode(end);
+        }
+    }
+
+    /** The interpreter alone: its loop carries nothing for compiled code. */
+    private void interpret(long end) {
+        final CpuState s = this.s;
+        final CodeCache cache = this.cache;
         int eip = s.eip;
         int esp = s.regs[CpuState.ESP];
         while (s.instructions < end) {
@@ -79,54 +85,75 @@ final class Interpreter {
                         if (attend()) {
                             return;
                         }
+                    }
+                    eip = s.eip;
+                    esp = s.regs[CpuState.ESP];
+                    Insn d = next(cache, eip);
+                    s.instructions++;
+                    s.eip = eip + d.length;
+                    executor.execute(d);
+                }
+            } catch (PageFault | CpuFault f) {
+                recover(f, eip, esp);
+            }
+        }
+    }
+
+    /**
+     * Compiled blocks where there are, the interpreter between them. A block is looked for only
+     * where one may begin: after a branch, a block's end or a delivery.
+     */
+    private void runWithCompiledCode(long end) {
+        final CpuState s = this.s;
+        final CodeCache cache = this.cache;
+        final JitCheck check = this.check;
+        boolean blockStart = true;
+        boolean inBlock = false;
+        int eip = s.eip;
+        int esp = s.regs[CpuState.ESP];
+        while (s.instructions < end) {
+            try {
+                while (s.instructions < end) {
+                    if (s.attention) {
+                        eip = s.eip;
+                        esp = s.regs[CpuState.ESP];
+                        if (attend()) {
+                            return;
+                        }
                         blockStart = true;
                     }
                     eip = s.eip;
                     esp = s.regs[CpuState.ESP];
-                    if (blockStart && compiling) {
-                        blockStart = false;
-                        if (compiledCodeAllowed()) {
-                            CompiledBlock b = cache.blockAt(eip);
-                            if (b != null && b.length <= end - s.instructions) {
-                                // Block after block while nothing else needs the loop.
-                                long before = s.instructions;
-                                long entries = 0;
-                                inBlock = true;
-                                do {
-                                    cache.codeWritten = false;
-                                    if (check == null) {
-                                        b.run(end);
-                                    } else {
-                                        check.run(b, end);
-                                    }
-                                    entries++;
-                                    // The budget first: looking a block up translates its address, which
-                                    // may set an accessed bit or fault for an instruction not yet due.
-                                } while (!s.attention && s.instructions < end && compiledCodeAllowed()
-                                        && (b = cache.blockAt(s.eip)) != null && b.length <= end - s.instructions);
-                                inBlock = false;
-                                cache.stats.blockEntries += entries;
-                                cache.stats.compiledInstructions += s.instructions - before;
-                                blockStart = true;
-                                continue;
-                            }
+                    if (blockStart && compiledCodeAllowed()) {
+                        CompiledBlock b = cache.blockAt(eip);
+                        if (b != null && b.length <= end - s.instructions) {
+                            // Block after block while nothing else needs the loop.
+                            long before = s.instructions;
+                            long entries = 0;
+                            inBlock = true;
+                            do {
+                                cache.codeWritten = false;
+                                if (check == null) {
+                                    b.run(end);
+                                } else {
+                                    check.run(b, end);
+                                }
+                                entries++;
+                                // The budget first: looking a block up translates its address, which
+                                // may set an accessed bit or fault for an instruction not yet due.
+                            } while (!s.attention && s.instructions < end && compiledCodeAllowed()
+                                    && (b = cache.blockAt(s.eip)) != null && b.length <= end - s.instructions);
+                            inBlock = false;
+                            cache.stats.blockEntries += entries;
+                            cache.stats.compiledInstructions += s.instructions - before;
+                            continue;
                         }
                     }
-                    int linear = cs.base + eip;
-                    Insn d;
-                    if ((linear & ~(CodeCache.PAGE_SIZE - 1)) == cache.fetchPageLinear
-                            && (d = cache.fetchPage.insns[linear & (CodeCache.PAGE_SIZE - 1)]) != null
-                            && d.code32 == cache.fetchCode32) {
-                        // Cached for this page under the current CS: size and limit already hold.
-                    } else {
-                        d = cache.fetch(eip);
-                    }
+                    Insn d = next(cache, eip);
                     s.instructions++;
                     s.eip = eip + d.length;
                     executor.execute(d);
-                    if (compiling) {
-                        blockStart = OpInfo.has(d.op, OpInfo.BRANCH | OpInfo.ENDS_BLOCK);
-                    }
+                    blockStart = OpInfo.has(d.op, OpInfo.BRANCH | OpInfo.ENDS_BLOCK);
                 }
             } catch (PageFault | CpuFault f) {
                 if (inBlock) {
@@ -135,12 +162,29 @@ final class Interpreter {
                     eip = s.eip;
                     esp = s.regs[CpuState.ESP];
                 }
-                s.eip = eip;
-                s.regs[CpuState.ESP] = esp;
-                cpu.interrupts.fault(f);
+                recover(f, eip, esp);
                 blockStart = true;
             }
         }
+    }
+
+    /** The decoded instruction at {@code eip}: from the page last fetched from, or through the cache. */
+    private Insn next(CodeCache cache, int eip) {
+        int linear = cs.base + eip;
+        Insn d;
+        if ((linear & ~(CodeCache.PAGE_SIZE - 1)) == cache.fetchPageLinear
+                && (d = cache.fetchInsns[linear & (CodeCache.PAGE_SIZE - 1)]) != null
+                && d.code32 == cache.fetchCode32) {
+            return d; // cached for this page under the current CS: size and limit already hold
+        }
+        return cache.fetch(eip);
+    }
+
+    /** A fault at the instruction that began at {@code eip} with {@code esp}: put both back, deliver. */
+    private void recover(RuntimeException f, int eip, int esp) {
+        s.eip = eip;
+        s.regs[CpuState.ESP] = esp;
+        cpu.interrupts.fault(f);
     }
 
     /**
