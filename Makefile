@@ -29,7 +29,10 @@ test:
 # images, code, console, asm, gdb, gdb-live), for
 # FUZZ_SECONDS in all (shared by the targets) from a fresh seed, printed. make test runs a short
 # slice from a fixed seed. Replay a failure: make fuzz FUZZ_TARGET=console FUZZ_SEED=n FUZZ_CASE=k
+# Without FUZZ_TARGET it then compares the two CPU tiers on FUZZ_JIT_COUNT random sequences from
+# the same seed (make jit-fuzz, below).
 FUZZ_SECONDS ?= 600
+FUZZ_JIT_COUNT ?= 20000
 FUZZ_SEED    ?= $(shell date +%s)
 FUZZ_TARGETS := $(if $(FUZZ_TARGET),1,6)
 fuzz:
@@ -37,6 +40,7 @@ fuzz:
 	$(MVN) -q -pl emulator -am test -Dtest=FuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dj386.fuzz.seed=$(FUZZ_SEED) -Dj386.fuzz.seconds=$$(( $(FUZZ_SECONDS) / $(FUZZ_TARGETS) )) \
 	  $(if $(FUZZ_TARGET),-Dj386.fuzz.target=$(FUZZ_TARGET)) $(if $(FUZZ_CASE),-Dj386.fuzz.case=$(FUZZ_CASE))
+	$(if $(FUZZ_TARGET),,$(MAKE) jit-fuzz SEED=$(FUZZ_SEED) COUNT=$(FUZZ_JIT_COUNT))
 
 # Benchmarks: each j386 CPU tier against QEMU (where installed) on the same bench kernels, in one
 # run; then the guest kernel's page-table test (page faults handled per second) and default run.
