@@ -73,6 +73,14 @@ public final class BlockRuntime {
         x.write(linear, size, v);
     }
 
+    /**
+     * Whether DS, ES and SS are flat, as blocks compiled for flat data require before they are
+     * entered: they then pass offsets straight to {@link #readLinear} and {@link #writeLinear}.
+     */
+    public boolean flatData() {
+        return x.flatData();
+    }
+
     // ---- stack ----
 
     public void push(int v, boolean operand32) {
@@ -81,6 +89,21 @@ public final class BlockRuntime {
 
     public int pop(boolean operand32) {
         return x.pop(operand32);
+    }
+
+    /** PUSH of a dword on a flat 32-bit stack: the store first, so a fault changes nothing. */
+    public void pushFlat(int v) {
+        int sp = regs[CpuState.ESP] - 4;
+        x.mmu.write32(sp, v);
+        regs[CpuState.ESP] = sp;
+    }
+
+    /** POP of a dword from a flat 32-bit stack. */
+    public int popFlat() {
+        int sp = regs[CpuState.ESP];
+        int v = x.mmu.read32(sp);
+        regs[CpuState.ESP] = sp + 4;
+        return v;
     }
 
     // ---- the lazy flags ----

@@ -15,6 +15,11 @@ public abstract class CompiledBlock {
     public final int eip;
     /** The most instructions one entry can retire: the run loop's budget check. */
     public final int length;
+    /**
+     * The block was compiled for flat DS, ES and SS ({@link BlockRuntime#flatData}): it may be
+     * entered only while they are. Segment loads end blocks, so they stay so while it runs.
+     */
+    public boolean flatData;
     /** Size of the generated code in bytes, for the cache's bound and the statistics. */
     public int codeBytes;
     /**

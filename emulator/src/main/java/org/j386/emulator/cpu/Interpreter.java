@@ -126,7 +126,7 @@ final class Interpreter {
                     esp = s.regs[CpuState.ESP];
                     if (blockStart && compiledCodeAllowed()) {
                         CompiledBlock b = cache.blockAt(eip);
-                        if (b != null && b.length <= end - s.instructions) {
+                        if (b != null && b.length <= end - s.instructions && (!b.flatData || runtime.flatData())) {
                             // Block after block while nothing else needs the loop.
                             long before = s.instructions;
                             long entries = 0;
@@ -142,7 +142,8 @@ final class Interpreter {
                                 // The budget first: looking a block up translates its address, which
                                 // may set an accessed bit or fault for an instruction not yet due.
                             } while (!s.attention && s.instructions < end && compiledCodeAllowed()
-                                    && (b = cache.blockAt(s.eip)) != null && b.length <= end - s.instructions);
+                                    && (b = cache.blockAt(s.eip)) != null && b.length <= end - s.instructions
+                                    && (!b.flatData || runtime.flatData()));
                             inBlock = false;
                             cache.stats.blockEntries += entries;
                             cache.stats.compiledInstructions += s.instructions - before;

@@ -77,10 +77,23 @@ final class Operands {
         FLAT_WRITE[Segment.READ_WRITE] = true;
     }
 
+    private static boolean flat(Segment sg, boolean[] types) {
+        return sg.limit == -1 && sg.base == 0 && types[sg.attributes & TYPE_BITS] && sg.usable;
+    }
+
+    /**
+     * Whether DS, ES and SS are flat writable data segments over a 32-bit stack: then every access
+     * through them has its offset as linear address and needs no segment check.
+     */
+    boolean flatData() {
+        return flat(segs[CpuState.DS], FLAT_WRITE) && flat(segs[CpuState.ES], FLAT_WRITE)
+                && flat(segs[CpuState.SS], FLAT_WRITE) && segs[CpuState.SS].big();
+    }
+
     /** Linear address for reading {@code bytes} at {@code offset} in segment {@code sreg}. */
     int linearRead(int sreg, int offset, int bytes) {
         Segment sg = segs[sreg];
-        if (sg.limit == -1 && sg.base == 0 && FLAT_READ[sg.attributes & TYPE_BITS] && sg.usable) {
+        if (flat(sg, FLAT_READ)) {
             return offset;
         }
         return checkedLinear(sreg, sg, offset, bytes, false);
@@ -89,7 +102,7 @@ final class Operands {
     /** Linear address for writing (or read-modify-writing) {@code bytes} at {@code offset}. */
     int linearWrite(int sreg, int offset, int bytes) {
         Segment sg = segs[sreg];
-        if (sg.limit == -1 && sg.base == 0 && FLAT_WRITE[sg.attributes & TYPE_BITS] && sg.usable) {
+        if (flat(sg, FLAT_WRITE)) {
             return offset;
         }
         return checkedLinear(sreg, sg, offset, bytes, true);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
+import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Flags;
 import org.j386.emulator.cpu.Insn;
 import org.j386.emulator.cpu.Op;
@@ -67,6 +68,7 @@ final class BlockEmitter implements Opcodes {
     private final MethodVisitor mv;
     private final List<Runnable> handlers = new ArrayList<>();
     /** A label before each instruction; those that are branch targets inside the block are bound. */
+    private final boolean flatData;
     private final Label[] labels;
     private final boolean[] isTarget;
     /** For each RET, the return address of the call the trace went through to reach it, or -1. */
@@ -87,7 +89,8 @@ final class BlockEmitter implements Opcodes {
     private int startSize;
 
     private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts,
-            MethodVisitor mv) {
+            boolean flatData, MethodVisitor mv) {
+        this.flatData = flatData;
         this.entryEip = entryEip;
         this.insns = insns;
         this.eips = eips;
@@ -214,7 +217,12 @@ final class BlockEmitter implements Opcodes {
     }
 
     /** {@code segmentStarts}: the indices where a new trace of the block begins. */
-    static byte[] emit(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts) {
+    /**
+     * {@code flatData}: DS, ES and SS are flat (the block is entered only while they are), so
+     * accesses through them skip the segment check.
+     */
+    static byte[] emit(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts,
+            boolean flatData) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -243,7 +251,7 @@ final class BlockEmitter implements Opcodes {
         init.visitEnd();
 
         MethodVisitor run = cw.visitMethod(ACC_PUBLIC, "run", "(J)V", null, null);
-        new BlockEmitter(entryEip, insns, eips, segmentStarts, run).body();
+        new BlockEmitter(entryEip, insns, eips, segmentStarts, flatData, run).body();
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -426,8 +434,7 @@ final class BlockEmitter implements Opcodes {
                 beginFaultable();
                 mv.visitVarInsn(ALOAD, L_RT);
                 readReg(d.reg(), d.size());
-                push(d.operand32() ? 1 : 0);
-                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "push", "(IZ)V", false);
+                pushCall(d);
                 endFaultable();
                 checkCodeWritten();
                 return true;
@@ -435,16 +442,19 @@ final class BlockEmitter implements Opcodes {
                 beginFaultable();
                 mv.visitVarInsn(ALOAD, L_RT);
                 push(d.imm());
-                push(d.operand32() ? 1 : 0);
-                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "push", "(IZ)V", false);
+                pushCall(d);
                 endFaultable();
                 checkCodeWritten();
                 return true;
             case Op.POP_R:
                 beginFaultable();
                 mv.visitVarInsn(ALOAD, L_RT);
-                push(d.operand32() ? 1 : 0);
-                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "pop", "(Z)I", false);
+                if (flatData && d.operand32()) {
+                    mv.visitMethodInsn(INVOKEVIRTUAL, RT, "popFlat", "()I", false);
+                } else {
+                    push(d.operand32() ? 1 : 0);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, RT, "pop", "(Z)I", false);
+                }
                 endFaultable();
                 writeReg(d.reg(), d.size());
                 return true;
@@ -491,8 +501,7 @@ final class BlockEmitter implements Opcodes {
                 mv.visitVarInsn(ISTORE, T1);
                 mv.visitVarInsn(ALOAD, L_RT);
                 push(next());
-                push(d.operand32() ? 1 : 0);
-                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "push", "(IZ)V", false);
+                pushCall(d);
                 endFaultable();
                 exitTo(T1);
                 return false;
@@ -522,8 +531,7 @@ final class BlockEmitter implements Opcodes {
                 beginFaultable();
                 mv.visitVarInsn(ALOAD, L_RT);
                 push(next());
-                push(d.operand32() ? 1 : 0);
-                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "push", "(IZ)V", false);
+                pushCall(d);
                 endFaultable();
                 checkCodeWritten(target);
                 return true; // the body goes on at the target
@@ -624,11 +632,15 @@ final class BlockEmitter implements Opcodes {
             return;
         }
         beginFaultable();
-        mv.visitVarInsn(ALOAD, L_RT);
-        push(d.seg());
-        effectiveAddress(d);
-        push(size);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, store ? "linearForWrite" : "linearForRead", "(III)I", false);
+        if (flatOperand(d)) {
+            effectiveAddress(d);
+        } else {
+            mv.visitVarInsn(ALOAD, L_RT);
+            push(d.seg());
+            effectiveAddress(d);
+            push(size);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, store ? "linearForWrite" : "linearForRead", "(III)I", false);
+        }
         mv.visitVarInsn(ISTORE, LIN);
         mv.visitVarInsn(ALOAD, L_RT);
         mv.visitVarInsn(ILOAD, LIN);
@@ -1224,6 +1236,22 @@ final class BlockEmitter implements Opcodes {
 
     // ---- operands ----
 
+    /** The push of the value on the stack (the runtime below it), by the instruction's operand size. */
+    private void pushCall(Insn d) {
+        if (flatData && d.operand32()) {
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "pushFlat", "(I)V", false);
+        } else {
+            push(d.operand32() ? 1 : 0);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "push", "(IZ)V", false);
+        }
+    }
+
+    /** Whether the memory operand's offset is its linear address, with no segment check due. */
+    private boolean flatOperand(Insn d) {
+        int seg = d.seg();
+        return flatData && (seg == CpuState.DS || seg == CpuState.ES || seg == CpuState.SS);
+    }
+
     private void effectiveAddress(Insn d) {
         push(d.disp());
         if (d.base() >= 0) {
@@ -1250,6 +1278,12 @@ final class BlockEmitter implements Opcodes {
     /** Pushes the memory operand; the caller has opened the fault range. */
     private void readMemory(Insn d, int size) {
         mv.visitVarInsn(ALOAD, L_RT);
+        if (flatOperand(d)) {
+            effectiveAddress(d);
+            push(size);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "readLinear", "(II)I", false);
+            return;
+        }
         push(d.seg());
         effectiveAddress(d);
         mv.visitMethodInsn(INVOKEVIRTUAL, RT, READ[size], "(II)I", false);
@@ -1260,10 +1294,17 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ISTORE, T1);
         beginFaultable();
         mv.visitVarInsn(ALOAD, L_RT);
-        push(d.seg());
-        effectiveAddress(d);
-        mv.visitVarInsn(ILOAD, T1);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, WRITE[size], "(III)V", false);
+        if (flatOperand(d)) {
+            effectiveAddress(d);
+            push(size);
+            mv.visitVarInsn(ILOAD, T1);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "writeLinear", "(III)V", false);
+        } else {
+            push(d.seg());
+            effectiveAddress(d);
+            mv.visitVarInsn(ILOAD, T1);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, WRITE[size], "(III)V", false);
+        }
         endFaultable();
         checkCodeWritten();
     }

@@ -114,10 +114,12 @@ public final class BlockTranslator implements BlockCompiler {
         if (insns.isEmpty()) {
             return null;
         }
+        // Compiled for the data segments as they are now: flat ones (the usual case) skip their checks.
+        boolean flatData = runtime.flatData();
         for (int n = insns.size(); n > 0; n = n / 2) {
-            byte[] code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n), segmentStarts);
+            byte[] code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n), segmentStarts, flatData);
             if (code.length <= HUGE_METHOD || n == 1) {
-                return define(code, insns.subList(0, n), eips.subList(0, n));
+                return define(code, insns.subList(0, n), eips.subList(0, n), flatData);
             }
         }
         return null;
@@ -131,13 +133,14 @@ public final class BlockTranslator implements BlockCompiler {
         return OpInfo.has(d.op(), OpInfo.BRANCH | OpInfo.ENDS_BLOCK);
     }
 
-    private CompiledBlock define(byte[] code, List<Insn> insns, List<Integer> eips) {
+    private CompiledBlock define(byte[] code, List<Insn> insns, List<Integer> eips, boolean flatData) {
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(code, true);
             MethodHandle constructor = hidden.findConstructor(hidden.lookupClass(),
                     MethodType.methodType(void.class, BlockRuntime.class, Insn[].class));
             CompiledBlock b = (CompiledBlock) constructor.invoke(runtime, insns.toArray(new Insn[0]));
             b.codeBytes = code.length;
+            b.flatData = flatData;
             if (keepListings) {
                 b.listing = new CompiledBlock.Listing(eips.stream().mapToInt(Integer::intValue).toArray(),
                         insns.toArray(new Insn[0]), code);
