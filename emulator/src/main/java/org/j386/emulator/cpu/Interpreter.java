@@ -62,17 +62,19 @@ final class Interpreter {
         executor.setInstructionLimit(end);
         // The machine, a debugger or a test may have changed anything since the last call.
         cache.forgetFetchPage();
-        if (cache.compiler() == null) {
-            interpret(end);
-        } else {
-            runWithCompiledCode(end);
-        }
+        runLoop(end, cache.compiler() != null);
     }
 
-    /** The interpreter alone: its loop carries nothing for compiled code. */
-    private void interpret(long end) {
+    /**
+     * Compiled blocks where there are (when {@code compiling}), the interpreter between them. A
+     * block is looked for only where one may begin: after a branch, a block's end or a delivery.
+     */
+    private void runLoop(long end, boolean compiling) {
         final CpuState s = this.s;
         final CodeCache cache = this.cache;
+        final JitCheck check = this.check;
+        boolean blockStart = compiling;
+        boolean inBlock = false;
         int eip = s.eip;
         int esp = s.regs[CpuState.ESP];
         while (s.instructions < end) {
@@ -85,42 +87,7 @@ final class Interpreter {
                         if (attend()) {
                             return;
                         }
-                    }
-                    eip = s.eip;
-                    esp = s.regs[CpuState.ESP];
-                    Insn d = next(cache, eip);
-                    s.instructions++;
-                    s.eip = eip + d.length;
-                    executor.execute(d);
-                }
-            } catch (PageFault | CpuFault f) {
-                recover(f, eip, esp);
-            }
-        }
-    }
-
-    /**
-     * Compiled blocks where there are, the interpreter between them. A block is looked for only
-     * where one may begin: after a branch, a block's end or a delivery.
-     */
-    private void runWithCompiledCode(long end) {
-        final CpuState s = this.s;
-        final CodeCache cache = this.cache;
-        final JitCheck check = this.check;
-        boolean blockStart = true;
-        boolean inBlock = false;
-        int eip = s.eip;
-        int esp = s.regs[CpuState.ESP];
-        while (s.instructions < end) {
-            try {
-                while (s.instructions < end) {
-                    if (s.attention) {
-                        eip = s.eip;
-                        esp = s.regs[CpuState.ESP];
-                        if (attend()) {
-                            return;
-                        }
-                        blockStart = true;
+                        blockStart = compiling;
                     }
                     eip = s.eip;
                     esp = s.regs[CpuState.ESP];
@@ -154,7 +121,9 @@ final class Interpreter {
                     s.instructions++;
                     s.eip = eip + d.length;
                     executor.execute(d);
-                    blockStart = OpInfo.has(d.op, OpInfo.BRANCH | OpInfo.ENDS_BLOCK);
+                    if (compiling) {
+                        blockStart = OpInfo.has(d.op, OpInfo.BRANCH | OpInfo.ENDS_BLOCK);
+                    }
                 }
             } catch (PageFault | CpuFault f) {
                 if (inBlock) {
@@ -164,7 +133,7 @@ final class Interpreter {
                     esp = s.regs[CpuState.ESP];
                 }
                 recover(f, eip, esp);
-                blockStart = true;
+                blockStart = compiling;
             }
         }
     }

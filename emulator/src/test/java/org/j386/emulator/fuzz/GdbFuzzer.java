@@ -96,7 +96,8 @@ final class GdbFuzzer implements Fuzz.Target {
         }
     }
 
-    private static void drain(InputStream in) {
+    /** Reads replies until the other end closes: only that the stub keeps answering is checked. */
+    static void drain(InputStream in) {
         byte[] buffer = new byte[8192];
         try {
             while (in.read(buffer) >= 0) {

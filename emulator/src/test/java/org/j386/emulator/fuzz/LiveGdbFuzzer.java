@@ -52,7 +52,7 @@ final class LiveGdbFuzzer implements Fuzz.Target {
                 try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
                     if (r.nextBoolean()) {
                         InputStream in = socket.getInputStream();
-                        threads.submit(() -> drain(in));
+                        threads.submit(() -> GdbFuzzer.drain(in));
                     }
                     int n = 1 + r.nextInt(20);
                     for (int i = 0; i < n; i++) {
@@ -76,17 +76,6 @@ final class LiveGdbFuzzer implements Fuzz.Target {
             }
         } finally {
             threads.shutdownNow();
-        }
-    }
-
-    private static void drain(InputStream in) {
-        byte[] buffer = new byte[8192];
-        try {
-            while (in.read(buffer) >= 0) {
-                // only that the stub keeps answering matters here
-            }
-        } catch (IOException closed) {
-            // the client went away
         }
     }
 }
