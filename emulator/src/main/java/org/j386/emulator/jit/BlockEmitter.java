@@ -256,7 +256,10 @@ final class BlockEmitter implements Opcodes {
         return cw.toByteArray();
     }
 
-    /** The budget check counts every instruction: side exits only make a run shorter. */
+    /**
+     * What the run loop's budget check counts: one pass over every instruction. Exits and forward
+     * jumps only make a pass shorter; a backward jump checks the budget again before the next one.
+     */
     private static int maxLength(List<Insn> insns) {
         return insns.size();
     }
