@@ -33,7 +33,7 @@ final class CodeCache {
         /** Compiled blocks by the offset of their entry; null until the first is compiled. */
         CompiledBlock[] blocks;
         /** Entries reached per offset before compilation; negative: not compilable there. */
-        short[] heat;
+        int[] heat;
 
         CodePage(int frame) {
             this.frame = frame;
@@ -244,9 +244,9 @@ final class CodeCache {
                 return b;
             }
         }
-        short[] heat = page.heat;
+        int[] heat = page.heat;
         if (heat == null) {
-            heat = new short[PAGE_SIZE];
+            heat = new int[PAGE_SIZE];
             page.heat = heat;
         }
         int h = heat[offset];
@@ -254,7 +254,7 @@ final class CodeCache {
             return null;
         }
         if (h < compiler.threshold()) {
-            heat[offset] = (short) (h + 1);
+            heat[offset] = h + 1;
             return null;
         }
         return compile(page, linear, eip);
@@ -284,7 +284,7 @@ final class CodeCache {
             return null; // decoding ahead cannot write memory, but be safe against a dropped page
         }
         if (b == null) {
-            page.heat[offset] = Short.MIN_VALUE;
+            page.heat[offset] = Integer.MIN_VALUE;
             return null;
         }
         stats.blocksCompiled++;
@@ -301,7 +301,7 @@ final class CodeCache {
         }
         page.blocks[offset] = b;
         if (page.heat == null) {
-            page.heat = new short[PAGE_SIZE];
+            page.heat = new int[PAGE_SIZE];
         }
         return b;
     }

@@ -57,6 +57,8 @@ class DifferentialScenarioTest {
         ByteArrayOutputStream debugcon = new ByteArrayOutputStream();
         config.debugcon = debugcon;
         config.maxInstructions = 200_000_000L;
+        // Scenarios are short: a low threshold has the bytecode tier run most of each one.
+        config.jitThreshold = 32;
         config.modules.add(MachineConfig.Module.parse(module.toString(), Path.of("")));
         Machine machine = new Machine(config);
         List<Event> guest = new ArrayList<>();
