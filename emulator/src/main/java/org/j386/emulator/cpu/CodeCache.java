@@ -130,7 +130,6 @@ final class CodeCache {
         for (CompiledBlock b : page.blocks) {
             if (b != null) {
                 codeBytes -= b.codeBytes;
-                stats.blocksDropped++;
             }
         }
         page.blocks = null;

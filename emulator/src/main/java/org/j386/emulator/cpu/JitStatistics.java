@@ -8,7 +8,6 @@ public final class JitStatistics {
     long invalidatedBySelfModification;
     long invalidatedByFlush;
     long evictions;
-    long blocksDropped;
     long blockEntries;
     long compiledInstructions;
 

@@ -139,20 +139,7 @@ class SingleStepTest {
 
     @Test
     void theTrapIsTakenBeforeAPendingExternalInterrupt() {
-        m.cpu.setInterruptController(new InterruptController() {
-            private boolean raised = true;
-
-            @Override
-            public boolean pending() {
-                return raised;
-            }
-
-            @Override
-            public int acknowledge() {
-                raised = false;
-                return 0x20;
-            }
-        });
+        m.cpu.setInterruptController(new OneInterruptRequest(0x20, true));
         code(CODE, "90  90");
         s.flags.set(Flags.TF | Flags.IF);
         s.interruptShadow = true; // the request arrives while the first NOP runs

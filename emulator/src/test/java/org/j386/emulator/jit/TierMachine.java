@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.j386.emulator.cpu.Cpu;
 import org.j386.emulator.cpu.CpuState;
-import org.j386.emulator.cpu.InterruptController;
+import org.j386.emulator.cpu.OneInterruptRequest;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PhysicalMemory;
 import org.j386.emulator.memory.PortBus;
@@ -59,7 +59,7 @@ final class TierMachine {
     final Cpu cpu = new Cpu(mmu, new PortBus());
     final CpuState s = cpu.state;
     final List<String> events = new ArrayList<>();
-    private final OneRequest line = new OneRequest();
+    private final OneInterruptRequest line = new OneInterruptRequest(TIMER_VECTOR, false);
 
     TierMachine() {
         writeDescriptor(1, 0, 0xFFFFF, 0x9A, 0xC);
@@ -223,24 +223,8 @@ final class TierMachine {
 
     /** Raises the INTR line with {@link #TIMER_VECTOR}; it stays up until the CPU takes it. */
     void raiseInterrupt() {
-        line.raised = true;
+        line.raise();
         s.requestAttention();
-    }
-
-    /** The INTR line with at most one request on it. */
-    private static final class OneRequest implements InterruptController {
-        boolean raised;
-
-        @Override
-        public boolean pending() {
-            return raised;
-        }
-
-        @Override
-        public int acknowledge() {
-            raised = false;
-            return TIMER_VECTOR;
-        }
     }
 
     void run(long budget) {
