@@ -90,6 +90,11 @@ final class Operands {
                 && flat(segs[CpuState.SS], FLAT_WRITE) && segs[CpuState.SS].big();
     }
 
+    /** Whether every offset in segment {@code sreg} is its linear address, for reads (or writes too). */
+    boolean flat(int sreg, boolean write) {
+        return flat(segs[sreg], write ? FLAT_WRITE : FLAT_READ);
+    }
+
     /** Linear address for reading {@code bytes} at {@code offset} in segment {@code sreg}. */
     int linearRead(int sreg, int offset, int bytes) {
         Segment sg = segs[sreg];

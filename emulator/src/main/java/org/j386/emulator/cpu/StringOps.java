@@ -1,5 +1,6 @@
 package org.j386.emulator.cpu;
 
+import org.j386.emulator.memory.PhysicalMemory;
 import org.j386.emulator.memory.PortBus;
 
 /**
@@ -48,9 +49,9 @@ final class StringOps {
         }
     }
 
-    /** Counts ECX (or CX) down by one iteration and returns what is left. */
-    private int countDown(Insn d) {
-        int c = counter(d) - 1;
+    /** Counts ECX (or CX) down by {@code iterations} and returns what is left. */
+    private int countDown(Insn d, int iterations) {
+        int c = counter(d) - iterations;
         if (d.address32) {
             x.regs[CpuState.ECX] = c;
             return c;
@@ -73,17 +74,98 @@ final class StringOps {
             return;
         }
         for (;;) {
-            boolean more = iterate(d);
-            if (countDown(d) == 0 || !more) {
+            int done = run(d);
+            boolean more = done > 0 ? d.op != Op.SCAS || s.flags.condition(d.rep == 0xF3 ? 0x4 : 0x5) : iterate(d);
+            done = Math.max(done, 1);
+            // Each iteration after the first retires as an instruction of its own.
+            s.instructions += done - 1;
+            if (countDown(d, done) == 0 || !more) {
                 return;
             }
             if (s.attention || s.instructions >= instructionLimit) {
                 s.eip -= d.length; // resume here at the next dispatch
                 return;
             }
-            // The next iteration retires as an instruction of its own.
             s.instructions++;
         }
+    }
+
+    /**
+     * REP STOS, REP MOVS and REPE/REPNE SCAS over flat segments, as many iterations at once as
+     * stay within one page on each side: what one iteration at a time would do, at the cost of
+     * one. The page is translated as the first iteration's access would translate it (faults,
+     * accessed and dirty bits alike); the others would hit the TLB and are counted as hits.
+     * Returns how many iterations ran, or 0 when the next must run alone: a short run, an element
+     * across a page, or something that must see each iteration or access.
+     */
+    private int run(Insn d) {
+        // Attention (a debugger stepping, a trap flag, a request) wants iterations one at a time.
+        int op = d.op;
+        if (s.attention || (op != Op.STOS && op != Op.MOVS && op != Op.SCAS) || !d.address32
+                || !x.flat(CpuState.ES, op != Op.SCAS) || (op == Op.MOVS && !x.flat(source(d), false))) {
+            return 0;
+        }
+        int bytes = Operands.BYTES[d.size];
+        boolean down = s.flags.df();
+        int dst = x.regs[CpuState.EDI];
+        int src = x.regs[CpuState.ESI];
+        long n = Math.min(inPage(dst, bytes, down), Integer.toUnsignedLong(counter(d)));
+        n = Math.min(n, instructionLimit - s.instructions + 1);
+        if (op == Op.MOVS) {
+            n = Math.min(n, inPage(src, bytes, down));
+        }
+        if (n < 2) {
+            return 0;
+        }
+        int count = (int) n;
+        int step = down ? -bytes : bytes;
+        PhysicalMemory ram = x.mmu.physical();
+        if (op == Op.STOS) {
+            int to = x.mmu.translateRun(dst, true);
+            if (to < 0) {
+                return 0;
+            }
+            x.mmu.countRunHits(count - 1);
+            ram.fill(down ? to + (count - 1) * step : to, count, bytes, x.reg(CpuState.EAX, d.size));
+        } else if (op == Op.MOVS) {
+            int from = x.mmu.translateRun(src, false);
+            if (from < 0) {
+                return 0;
+            }
+            int to = x.mmu.translateRun(dst, true);
+            x.mmu.countRunHits(2 * (count - 1));
+            ram.copy(from, to, count, bytes, down);
+            x.regs[CpuState.ESI] += count * step;
+        } else {
+            int at = x.mmu.translateRun(dst, false);
+            if (at < 0) {
+                return 0;
+            }
+            // REPE goes on while equal, REPNE while not: the scan stops at the first element
+            // that ends it, and only that last compare's flags remain.
+            boolean whileEqual = d.rep == 0xF3;
+            int a = x.reg(CpuState.EAX, d.size);
+            int done = 0;
+            int b;
+            do {
+                b = ram.read(at + done * step, bytes);
+                done++;
+            } while (done < count && (a == b) == whileEqual);
+            count = done;
+            x.mmu.countRunHits(count - 1);
+            alu.record(Op.CMP, d.size, a, b, a - b);
+        }
+        x.regs[CpuState.EDI] += count * step;
+        return count;
+    }
+
+    /** Elements of {@code bytes} from {@code at} on (downwards when {@code down}) within its page; 0 when misaligned. */
+    private static int inPage(int at, int bytes, boolean down) {
+        if ((at & (bytes - 1)) != 0) {
+            return 0;
+        }
+        int offset = at & 0xFFF;
+        return down ? offset / bytes + 1 : (0x1000 - offset) / bytes;
     }
 
     /** One iteration; returns the REPE/REPNE condition (true for the instructions without one). */

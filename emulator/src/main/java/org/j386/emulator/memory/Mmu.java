@@ -198,6 +198,23 @@ public final class Mmu {
         return translate(linear, true, userMode);
     }
 
+    /**
+     * The first access of a run of accesses to one page that a string instruction makes at once,
+     * translated as {@link #translateRead} or {@link #translateWrite} would; -1, with nothing done,
+     * while an observer must see every access. The rest of the run is counted by {@link
+     * #countRunHits}.
+     */
+    public int translateRun(int linear, boolean write) {
+        return watcher != null ? -1 : translate(linear, write, userMode);
+    }
+
+    /** Counts the accesses of a run after its first: each would have hit the TLB the first filled. */
+    public void countRunHits(int accesses) {
+        if (!identity) {
+            tlbHits += accesses;
+        }
+    }
+
     public int translate(int linear, boolean write, boolean user) {
         if (identity) {
             return linear;

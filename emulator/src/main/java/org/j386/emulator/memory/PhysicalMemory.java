@@ -115,6 +115,76 @@ public final class PhysicalMemory {
     }
 
     /**
+     * Writes {@code count} elements of {@code bytes} (1, 2 or 4), each {@code value}, from {@code
+     * address} upwards: what as many writes would do, code frames and journal included.
+     */
+    public void fill(int address, int count, int bytes, int value) {
+        int span = count * bytes;
+        if (journal != null || !contains(address & 0xFFFFFFFFL, span)) {
+            for (int i = 0; i < count; i++) {
+                write(address + i * bytes, bytes, value);
+            }
+            return;
+        }
+        if (bytes == 1 || value == 0 || value == -1 && bytes == 4) {
+            Arrays.fill(ram, address, address + span, (byte) value);
+        } else {
+            for (int i = 0; i < span; i += bytes) {
+                if (bytes == 4) {
+                    INT_LE.set(ram, address + i, value);
+                } else {
+                    SHORT_LE.set(ram, address + i, (short) value);
+                }
+            }
+        }
+        codeWrittenIn(address, span);
+    }
+
+    /**
+     * Copies {@code count} elements of {@code bytes} from {@code from} to {@code to}, upwards or
+     * (when {@code down}) downwards from the given first elements, one element after the other as
+     * a string move does: where the two ranges overlap, an element reads what an earlier one wrote.
+     */
+    public void copy(int from, int to, int count, int bytes, boolean down) {
+        int span = count * bytes;
+        int lowFrom = down ? from - span + bytes : from;
+        int lowTo = down ? to - span + bytes : to;
+        boolean overlap = lowFrom < lowTo + span && lowTo < lowFrom + span;
+        if (journal != null || overlap || !contains(lowFrom & 0xFFFFFFFFL, span) || !contains(lowTo & 0xFFFFFFFFL, span)) {
+            int step = down ? -bytes : bytes;
+            for (int i = 0; i < count; i++) {
+                write(to + i * step, bytes, read(from + i * step, bytes));
+            }
+            return;
+        }
+        System.arraycopy(ram, lowFrom, ram, lowTo, span);
+        codeWrittenIn(lowTo, span);
+    }
+
+    /** A read of {@code bytes} (1, 2 or 4). */
+    public int read(int address, int bytes) {
+        return bytes == 4 ? read32(address) : bytes == 2 ? read16(address) : read8(address);
+    }
+
+    private void write(int address, int bytes, int value) {
+        if (bytes == 4) {
+            write32(address, value);
+        } else if (bytes == 2) {
+            write16(address, value);
+        } else {
+            write8(address, value);
+        }
+    }
+
+    private void codeWrittenIn(int address, int span) {
+        for (int frame = address >>> 12; frame <= (address + span - 1) >>> 12; frame++) {
+            if (codeFrames[frame] != 0) {
+                codeWritten(frame);
+            }
+        }
+    }
+
+    /**
      * Installs (or with null removes) a journal that records each CPU write and the bytes it
      * overwrites. Writes through {@link #array()} are not recorded.
      */
