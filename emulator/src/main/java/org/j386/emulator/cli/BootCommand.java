@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
             "  12   --check-reference: the guest's memory manager diverged from the reference",
             "       (or sent a record the reference cannot follow; malformed records are only warned about)",
             "  14   --jit-check: a compiled block and the interpreter disagreed",
+            "  16   --check tlb: the guest used a translation that a page-table write had made stale",
             "  130  stopped from a debugger (quit in the console, kill in gdb)"
         })
 final class BootCommand implements Callable<Integer> {
@@ -105,7 +106,7 @@ final class BootCommand implements Callable<Integer> {
                 machine.printStats(result, err);
             }
             err.flush();
-            return result.exitStatus();
+            return events.statusAfterChecks(result.exitStatus(), err);
         } catch (ImageFormatException | UsageException e) {
             outputs.flush();
             err.println("j386: error: " + e.getMessage());

@@ -69,7 +69,7 @@ final class DebugCommand implements Callable<Integer> {
                 status = session(console, debugger, ConsoleSession.plain(in, out));
             }
             outputs.flush();
-            return events.finish(err) ? BootCommand.DIVERGED : status;
+            return events.finish(err) ? BootCommand.DIVERGED : events.statusAfterChecks(status, err);
         } catch (ImageFormatException | UsageException | IOException e) {
             outputs.flush();
             err.println("j386: error: " + e.getMessage());

@@ -6,17 +6,23 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.j386.emulator.check.EventLog;
 import org.j386.emulator.check.ReferenceChecker;
+import org.j386.emulator.check.StaleTranslationReport;
 import org.j386.emulator.check.TracePort;
 import org.j386.emulator.machine.Machine;
 import org.j386.guest.reference.Event;
 
 import picocli.CommandLine.Option;
 
-/** {@code --check-reference} and {@code --trace-events}: the trace port and what listens to it. */
+/**
+ * {@code --check-reference} and {@code --trace-events} (the trace port and what listens to it), and
+ * {@code --check tlb} (the stale-translation audit).
+ */
 final class EventChecking {
     /** The options, shared by {@code j386 boot} and {@code j386 debug}. */
     static final class Options {
@@ -24,18 +30,42 @@ final class EventChecking {
                 description = "run the guest kernel's Java reference memory manager beside the guest and stop at the first divergence (exit status 12)")
         boolean checkReference;
 
+        @Option(names = "--check", paramLabel = "LIST", split = ",",
+                description = {"checks to run beside the guest, comma-separated:",
+                    "tlb: report each use of a TLB entry that a page-table write made stale with no INVLPG or CR3 reload (runs on the interpreter; exit status 16);",
+                    "reference: as --check-reference"})
+        List<String> checks = new ArrayList<>();
+
         @Option(names = "--trace-events", paramLabel = "FILE",
                 description = "write the guest kernel's memory-manager event records (trace port 0x504) to FILE as JSON lines")
         String traceEvents;
 
         /** Attaches the port and its listeners; warnings about malformed records go to {@code err}. */
         EventChecking attach(Machine machine, PrintWriter err) throws UsageException {
-            return EventChecking.attach(machine, checkReference, traceEvents, err);
+            boolean reference = checkReference;
+            boolean tlb = false;
+            for (String check : checks) {
+                switch (check.trim()) {
+                    case "reference" -> reference = true;
+                    case "tlb" -> tlb = true;
+                    default -> throw new UsageException("--check: unknown check '" + check + "' (expected tlb or reference)");
+                }
+            }
+            EventChecking events = EventChecking.attach(machine, reference, traceEvents, err);
+            if (tlb) {
+                events.staleTranslations = new StaleTranslationReport(err, machine::symbols);
+                machine.auditTlb(events.staleTranslations);
+            }
+            return events;
         }
     }
 
+    /** Exit status when --check tlb saw a stale translation in use. */
+    static final int STALE_TRANSLATION = 16;
+
     private final ReferenceChecker checker;
     private final Writer log;
+    private StaleTranslationReport staleTranslations;
 
     private EventChecking(ReferenceChecker checker, Writer log) {
         this.checker = checker;
@@ -68,6 +98,21 @@ final class EventChecking {
             err.flush();
         }));
         return new EventChecking(checker, log);
+    }
+
+    /**
+     * The exit status for a run that ended with {@code status}: {@link #STALE_TRANSLATION} when
+     * {@code --check tlb} reported anything (with a summary line), else {@code status}.
+     */
+    int statusAfterChecks(int status, PrintWriter err) {
+        if (staleTranslations == null) {
+            return status;
+        }
+        int cases = staleTranslations.cases();
+        err.println("j386: --check tlb: " + (cases == 0 ? "no stale translation was used"
+                : cases + (cases == 1 ? " use" : " distinct uses") + " of stale translations"));
+        err.flush();
+        return cases == 0 ? status : STALE_TRANSLATION;
     }
 
     /** The checker, or null without --check-reference. */

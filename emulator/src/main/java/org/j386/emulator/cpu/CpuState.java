@@ -45,6 +45,12 @@ public final class CpuState {
 
     /** Instructions retired (each iteration of a REP string instruction counts as one). */
     public long instructions;
+    /**
+     * The EIP of the instruction executing now, kept only while {@link #trackInstructionEip} is set
+     * (by the interpreter: the bytecode tier does not run then), for observers of memory writes.
+     */
+    public int instructionEip;
+    public boolean trackInstructionEip;
     /** Instruction slots that passed while halted: virtual time is instructions plus these. */
     private long idleSlots;
 

@@ -73,6 +73,7 @@ final class Interpreter {
         final CpuState s = this.s;
         final CodeCache cache = this.cache;
         final JitCheck check = this.check;
+        final boolean tracking = s.trackInstructionEip;
         boolean blockStart = compiling;
         boolean inBlock = false;
         int eip = s.eip;
@@ -116,6 +117,9 @@ final class Interpreter {
                             cache.stats.compiledInstructions += s.instructions - before;
                             continue;
                         }
+                    }
+                    if (tracking) {
+                        s.instructionEip = eip;
                     }
                     Insn d = next(cache, eip);
                     s.instructions++;

@@ -26,6 +26,7 @@ import org.j386.emulator.jit.BlockTranslator;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PhysicalMemory;
 import org.j386.emulator.memory.PortBus;
+import org.j386.emulator.memory.TlbAudit;
 import org.j386.tools.disasm.ByteSource;
 import org.j386.tools.disasm.SymbolLookup;
 import org.j386.tools.image.ImageFormatException;
@@ -94,6 +95,22 @@ public final class Machine implements MachineControl {
 
     public PcDevices devices() {
         return devices;
+    }
+
+    /**
+     * Installs the stale-translation audit ({@code --check tlb}). The CPU then runs on the
+     * interpreter, which knows the EIP of each instruction that writes an entry or uses a stale
+     * translation.
+     */
+    public void auditTlb(TlbAudit.Listener listener) {
+        cpu.setBlockCompiler(null, 0);
+        cpu.state.trackInstructionEip = true;
+        mmu.setAudit(new TlbAudit(ram, () -> cpu.state.instructionEip, () -> cpu.state.instructions, listener));
+    }
+
+    /** Names for guest addresses, from the loaded kernel's symbols (none before a kernel is loaded). */
+    public SymbolLookup symbols() {
+        return kernel == null ? SymbolLookup.NONE : SymbolLookup.of(kernel.symbols());
     }
 
     public Mmu mmu() {
@@ -376,7 +393,7 @@ public final class Machine implements MachineControl {
             long physical = mmu.peek((int) (base + eip));
             return physical < 0 || physical >= ram.size() ? -1 : ram.read8((int) physical);
         };
-        SymbolLookup names = kernel == null ? SymbolLookup.NONE : SymbolLookup.of(kernel.symbols());
+        SymbolLookup names = symbols();
         return BlockListing.describe(b, code, names);
     }
 

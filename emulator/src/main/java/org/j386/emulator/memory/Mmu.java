@@ -49,6 +49,8 @@ public final class Mmu {
     /** Paging off and nobody watching: the linear address is the physical one. */
     private boolean identity = true;
     private AccessObserver watcher;
+    /** The stale-translation sanitizer, or null (the usual case, which costs nothing). */
+    private TlbAudit audit;
     private int cr3;
     private boolean userMode;
     /** The TLB bits a read and a write at the current privilege need: see {@link #read32}. */
@@ -99,6 +101,25 @@ public final class Mmu {
         flushAll();
     }
 
+    /** Installs the stale-translation audit; drops every cached translation, so that it sees each one filled. */
+    public void setAudit(TlbAudit audit) {
+        this.audit = audit;
+        audit.attach(this);
+        flushAll();
+    }
+
+    /** Takes {@code page}'s translation out of the TLB for the audit, which keeps it as stale. */
+    int takeEntry(int page) {
+        int e = tlb[page];
+        tlb[page] = 0;
+        translationsChanged();
+        return e;
+    }
+
+    boolean holdsGlobal(int page) {
+        return (tlb[page] & GLOBAL) != 0;
+    }
+
     /** A MOV to CR3: drops every translation not marked global. */
     public void setCr3(int cr3) {
         this.cr3 = cr3;
@@ -132,14 +153,23 @@ public final class Mmu {
             int first = page & ~0x3FF;
             for (int i = 0; i < 1024; i++) {
                 tlb[first + i] = 0;
+                if (audit != null) {
+                    audit.flushed(first + i);
+                }
             }
         } else {
             tlb[page] = 0;
+            if (audit != null) {
+                audit.flushed(page);
+            }
         }
     }
 
     public void flushAll() {
         translationsChanged();
+        if (audit != null) {
+            audit.flushedAll(false, GLOBAL);
+        }
         for (int i = 0; i < filledCount; i++) {
             tlb[filled[i]] = 0;
         }
@@ -149,6 +179,9 @@ public final class Mmu {
 
     private void flushNonGlobal() {
         translationsChanged();
+        if (audit != null) {
+            audit.flushedAll(true, GLOBAL);
+        }
         int kept = 0;
         for (int i = 0; i < filledCount; i++) {
             int page = filled[i];
@@ -185,6 +218,12 @@ public final class Mmu {
         int e = tlb[linear >>> 12];
         if ((e & need) == need) {
             return (e & 0xFFFFF000) | (linear & 0xFFF);
+        }
+        if (audit != null) {
+            int stale = audit.staleEntry(linear, need, TlbAudit.Access.FETCH, linear);
+            if (stale != 0) {
+                return (stale & 0xFFFFF000) | (linear & 0xFFF);
+            }
         }
         return miss(linear, false, userMode);
     }
@@ -225,6 +264,14 @@ public final class Mmu {
             tlbHits++;
             return (e & 0xFFFFF000) | (linear & 0xFFF);
         }
+        if (audit != null) {
+            int stale = audit.staleEntry(linear, need, write ? TlbAudit.Access.WRITE : TlbAudit.Access.READ,
+                    audit.currentEip());
+            if (stale != 0) {
+                tlbHits++;
+                return (stale & 0xFFFFF000) | (linear & 0xFFF);
+            }
+        }
         return miss(linear, write, user);
     }
 
@@ -259,6 +306,9 @@ public final class Mmu {
             int frame = (pde & 0xFFC00000) | (linear & 0x003FF000);
             largeRegion[linear >>> 22] = true;
             fill(linear, frame, rights, (updated & D) != 0, (pde & G) != 0);
+            if (audit != null) {
+                audit.filled(linear >>> 12, pdeAddr, updated, -1, 0);
+            }
             return frame | (linear & 0xFFF);
         }
         // The directory entry is used (and marked accessed) before the table entry is even read,
@@ -281,6 +331,9 @@ public final class Mmu {
         }
         int frame = pte & 0xFFFFF000;
         fill(linear, frame, rights, (updated & D) != 0, (pte & G) != 0);
+        if (audit != null) {
+            audit.filled(linear >>> 12, pdeAddr, pde | A, pteAddr, updated);
+        }
         return frame | (linear & 0xFFF);
     }
 

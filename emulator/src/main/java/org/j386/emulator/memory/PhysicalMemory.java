@@ -21,8 +21,15 @@ public final class PhysicalMemory {
 
     private final byte[] ram;
     private final int size;
-    /** One flag per 4 KiB frame: non-zero while decoded code from that frame is cached. */
-    private final byte[] codeFrames;
+    /**
+     * Per 4 KiB frame, why a write to it must be heard: {@link #CODE} while decoded code from it is
+     * cached, {@link #TABLE} while it holds a paging entry a TLB audit follows. Zero, the common
+     * case, is all a write pays.
+     */
+    private final byte[] frameFlags;
+    private static final byte CODE = 1, TABLE = 2;
+    /** Told of every write to a {@link #TABLE} frame; null while no audit runs. */
+    private WriteListener tableWrites;
     /** Told of the first write to a marked frame: the decode cache and the compiled-code cache. */
     private IntConsumer[] codeWriteListeners = new IntConsumer[0];
     /** Records every write while installed (--jit-check); null otherwise, which is all writes pay. */
@@ -34,7 +41,7 @@ public final class PhysicalMemory {
         }
         this.ram = new byte[sizeBytes];
         this.size = sizeBytes;
-        this.codeFrames = new byte[sizeBytes >>> 12];
+        this.frameFlags = new byte[sizeBytes >>> 12];
     }
 
     public int size() {
@@ -79,8 +86,8 @@ public final class PhysicalMemory {
             journal.record(ram, address, 1);
         }
         ram[address] = (byte) value;
-        if (codeFrames[address >>> 12] != 0) {
-            codeWritten(address >>> 12);
+        if (frameFlags[address >>> 12] != 0) {
+            frameWritten(address, 1);
         }
     }
 
@@ -94,8 +101,8 @@ public final class PhysicalMemory {
             journal.record(ram, address, 2);
         }
         SHORT_LE.set(ram, address, (short) value);
-        if (codeFrames[address >>> 12] != 0) {
-            codeWritten(address >>> 12);
+        if (frameFlags[address >>> 12] != 0) {
+            frameWritten(address, 2);
         }
     }
 
@@ -109,8 +116,8 @@ public final class PhysicalMemory {
             journal.record(ram, address, 4);
         }
         INT_LE.set(ram, address, value);
-        if (codeFrames[address >>> 12] != 0) {
-            codeWritten(address >>> 12);
+        if (frameFlags[address >>> 12] != 0) {
+            frameWritten(address, 4);
         }
     }
 
@@ -137,7 +144,7 @@ public final class PhysicalMemory {
                 }
             }
         }
-        codeWrittenIn(address, span);
+        writtenIn(address, span);
     }
 
     /**
@@ -158,7 +165,7 @@ public final class PhysicalMemory {
             return;
         }
         System.arraycopy(ram, lowFrom, ram, lowTo, span);
-        codeWrittenIn(lowTo, span);
+        writtenIn(lowTo, span);
     }
 
     /** A read of {@code bytes} (1, 2 or 4). */
@@ -176,10 +183,11 @@ public final class PhysicalMemory {
         }
     }
 
-    private void codeWrittenIn(int address, int span) {
+    private void writtenIn(int address, int span) {
         for (int frame = address >>> 12; frame <= (address + span - 1) >>> 12; frame++) {
-            if (codeFrames[frame] != 0) {
-                codeWritten(frame);
+            if (frameFlags[frame] != 0) {
+                int from = Math.max(address, frame << 12);
+                frameWritten(from, Math.min(address + span, (frame + 1) << 12) - from);
             }
         }
     }
@@ -194,8 +202,8 @@ public final class PhysicalMemory {
 
     /** Marks a frame as holding cached decoded code; a later write to it calls the listener once. */
     public void markCodeFrame(int frame) {
-        if (frame >= 0 && frame < codeFrames.length) {
-            codeFrames[frame] = 1;
+        if (frame >= 0 && frame < frameFlags.length) {
+            frameFlags[frame] |= CODE;
         }
     }
 
@@ -207,13 +215,37 @@ public final class PhysicalMemory {
 
     /** Whether a frame is marked as holding cached code. */
     public boolean isCodeFrame(int frame) {
-        return frame >= 0 && frame < codeFrames.length && codeFrames[frame] != 0;
+        return frame >= 0 && frame < frameFlags.length && (frameFlags[frame] & CODE) != 0;
     }
 
-    private void codeWritten(int frame) {
-        codeFrames[frame] = 0;
-        for (IntConsumer listener : codeWriteListeners) {
-            listener.accept(frame);
+    /** Told of CPU writes ({@code length} bytes at {@code address}) to frames marked by {@link #watchTableFrame}. */
+    public interface WriteListener {
+        void written(int address, int length);
+    }
+
+    /** Installs (or with null removes) the listener for writes to table frames. */
+    public void setTableWriteListener(WriteListener listener) {
+        this.tableWrites = listener;
+    }
+
+    /** Marks a frame whose every later write the table write listener hears. */
+    public void watchTableFrame(int frame) {
+        if (frame >= 0 && frame < frameFlags.length) {
+            frameFlags[frame] |= TABLE;
+        }
+    }
+
+    private void frameWritten(int address, int length) {
+        int frame = address >>> 12;
+        int flags = frameFlags[frame];
+        if ((flags & TABLE) != 0 && tableWrites != null) {
+            tableWrites.written(address, length);
+        }
+        if ((flags & CODE) != 0) {
+            frameFlags[frame] = (byte) (flags & ~CODE);
+            for (IntConsumer listener : codeWriteListeners) {
+                listener.accept(frame);
+            }
         }
     }
 }
