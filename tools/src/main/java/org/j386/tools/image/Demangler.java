@@ -92,7 +92,7 @@ public final class Demangler {
 
         /** Whether something is printed after the declarator ({@code (int)}, {@code [4]}). */
         boolean hasRight() {
-            return false;
+            return needsParentheses();
         }
 
         @Override
@@ -117,21 +117,34 @@ public final class Demangler {
         }
     }
 
-    /** {@code char const}, {@code Foo volatile}: qualifiers written after the type, as c++filt does. */
-    private static final class Qualified extends Node {
+    /** A type wrapped around another: qualifiers after it, or a pointer or reference declarator. */
+    private abstract static class Wrapped extends Node {
         final Node inner;
-        final String qualifiers;
+        /** The qualifiers ({@code const}) or the declarator ({@code *}, {@code &}, {@code Foo::*}). */
+        final String text;
 
-        Qualified(Node inner, String qualifiers) {
+        Wrapped(Node inner, String text) {
             this.inner = inner;
-            this.qualifiers = qualifiers;
+            this.text = text;
+        }
+
+        @Override
+        boolean hasRight() {
+            return needsParentheses() || inner.hasRight();
+        }
+    }
+
+    /** {@code char const}, {@code Foo volatile}: qualifiers written after the type, as c++filt does. */
+    private static final class Qualified extends Wrapped {
+        Qualified(Node inner, String qualifiers) {
+            super(inner, qualifiers);
         }
 
         @Override
         void left(StringBuilder b) {
             inner.left(b);
             if (!(inner instanceof Function)) {
-                b.append(' ').append(qualifiers);
+                b.append(' ').append(text);
             }
         }
 
@@ -139,35 +152,26 @@ public final class Demangler {
         void right(StringBuilder b) {
             inner.right(b);
             if (inner instanceof Function) {
-                b.append(' ').append(qualifiers);
+                b.append(' ').append(text); // a member function's own qualifiers follow its parameters
             }
-        }
-
-        @Override
-        boolean hasRight() {
-            return inner.hasRight();
         }
     }
 
     /** A pointer, lvalue or rvalue reference, or pointer to member ({@code Foo::*}). */
-    private static final class Pointer extends Node {
-        final Node inner;
-        final String declarator;
-
+    private static final class Pointer extends Wrapped {
         Pointer(Node inner, String declarator) {
-            this.inner = inner;
-            this.declarator = declarator;
+            super(inner, declarator);
         }
 
         @Override
         void left(StringBuilder b) {
             inner.left(b);
             if (inner.needsParentheses()) {
-                b.append('(').append(declarator);
-            } else if (declarator.endsWith("::*")) {
-                b.append(' ').append(declarator);
+                b.append('(').append(text);
+            } else if (text.endsWith("::*")) {
+                b.append(' ').append(text);
             } else {
-                b.append(declarator);
+                b.append(text);
             }
         }
 
@@ -212,41 +216,28 @@ public final class Demangler {
         boolean needsParentheses() {
             return true;
         }
-
-        @Override
-        boolean hasRight() {
-            return true;
-        }
     }
 
-    private static final class Array extends Node {
-        final Node element;
-        final String dimension;
-
+    /** An array of {@code inner}; {@code text} is the dimension, empty when unknown. */
+    private static final class Array extends Wrapped {
         Array(Node element, String dimension) {
-            this.element = element;
-            this.dimension = dimension;
+            super(element, dimension);
         }
 
         @Override
         void left(StringBuilder b) {
-            element.left(b);
+            inner.left(b);
             b.append(' ');
         }
 
         @Override
         void right(StringBuilder b) {
-            b.append('[').append(dimension).append(']');
-            element.right(b);
+            b.append('[').append(text).append(']');
+            inner.right(b);
         }
 
         @Override
         boolean needsParentheses() {
-            return true;
-        }
-
-        @Override
-        boolean hasRight() {
             return true;
         }
     }
