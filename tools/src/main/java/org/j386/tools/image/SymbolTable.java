@@ -75,11 +75,24 @@ public final class SymbolTable {
 
     /** {@code A::f} for {@code A::f(int) const}; null when the name has no parameter list. */
     private static String withoutParameters(String name) {
-        int open = name.indexOf('(');
-        if (open <= 0 || !name.endsWith(")") && !name.endsWith(" const")) {
+        String n = name;
+        while (n.endsWith(" const") || n.endsWith(" volatile") || n.endsWith(" &")) {
+            n = n.substring(0, n.lastIndexOf(' '));
+        }
+        if (!n.endsWith(")")) {
             return null;
         }
-        return name.substring(0, open);
+        // The parameter list is the last balanced (...): operator()() and lambdas have others before it.
+        int depth = 0;
+        for (int i = n.length() - 1; i > 0; i--) {
+            char c = n.charAt(i);
+            if (c == ')') {
+                depth++;
+            } else if (c == '(' && --depth == 0) {
+                return n.substring(0, i);
+            }
+        }
+        return null;
     }
 
     private static long[] coverage(Symbol[] sorted, List<SectionHeader> sections) {

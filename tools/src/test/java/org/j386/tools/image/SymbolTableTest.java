@@ -122,4 +122,12 @@ class SymbolTableTest {
         assertEquals(0x100200, t.lookup("_ZN9PageTableC2Ev").orElseThrow().value());
         assertEquals(0x100200, t.lookup("PageTable::PageTable").orElseThrow().value());
     }
+
+    @Test
+    void theParameterListDroppedForLookupIsTheLastOneEvenAfterOperatorCall() {
+        SymbolTable t = new SymbolTable(List.of(
+                new Symbol("_ZNK3FooclEi", 0x100100, 0x10, Symbol.STT_FUNC, Symbol.STB_GLOBAL, 1)), sections);
+        assertEquals("Foo::operator()(int) const", t.symbols().get(0).name());
+        assertEquals(0x100100, t.lookup("Foo::operator()").orElseThrow().value());
+    }
 }
