@@ -90,6 +90,10 @@ public final class Demangler {
             return false;
         }
 
+        boolean isArray() {
+            return false;
+        }
+
         /** Whether something is printed after the declarator ({@code (int)}, {@code [4]}). */
         boolean hasRight() {
             return needsParentheses();
@@ -117,75 +121,86 @@ public final class Demangler {
         }
     }
 
-    /** A type wrapped around another: qualifiers after it, or a pointer or reference declarator. */
-    private abstract static class Wrapped extends Node {
-        final Node inner;
-        /** The qualifiers ({@code const}) or the declarator ({@code *}, {@code &}, {@code Foo::*}). */
-        final String text;
+    /** How a {@link Wrapped} type is written around the type inside it. */
+    private enum Wrapping {
+        /** {@code char const}: qualifiers after the type, as c++filt writes them. */
+        QUALIFIERS,
+        /** {@code *}, {@code &}, {@code &&} or {@code Foo::*}. */
+        POINTER,
+        /** {@code int [10]}: the text is the dimension, empty when unknown. */
+        ARRAY
+    }
 
-        Wrapped(Node inner, String text) {
+    /** A type built around another: cv-qualified, a pointer or reference to it, an array of it. */
+    private static final class Wrapped extends Node {
+        final Node inner;
+        final String text;
+        final Wrapping wrapping;
+
+        Wrapped(Node inner, String text, Wrapping wrapping) {
             this.inner = inner;
             this.text = text;
-        }
-
-        @Override
-        boolean hasRight() {
-            return needsParentheses() || inner.hasRight();
-        }
-    }
-
-    /** {@code char const}, {@code Foo volatile}: qualifiers written after the type, as c++filt does. */
-    private static final class Qualified extends Wrapped {
-        Qualified(Node inner, String qualifiers) {
-            super(inner, qualifiers);
+            this.wrapping = wrapping;
         }
 
         @Override
         void left(StringBuilder b) {
             inner.left(b);
-            if (!(inner instanceof Function)) {
-                b.append(' ').append(text);
+            switch (wrapping) {
+                case QUALIFIERS:
+                    if (!(inner instanceof Function)) {
+                        b.append(' ').append(text);
+                    }
+                    break;
+                case POINTER:
+                    if (inner.needsParentheses()) {
+                        b.append('(');
+                    } else if (text.endsWith("::*")) {
+                        b.append(' ');
+                    }
+                    b.append(text);
+                    break;
+                default:
+                    b.append(' ');
+                    break;
             }
         }
 
         @Override
         void right(StringBuilder b) {
-            inner.right(b);
-            if (inner instanceof Function) {
-                b.append(' ').append(text); // a member function's own qualifiers follow its parameters
-            }
-        }
-    }
-
-    /** A pointer, lvalue or rvalue reference, or pointer to member ({@code Foo::*}). */
-    private static final class Pointer extends Wrapped {
-        Pointer(Node inner, String declarator) {
-            super(inner, declarator);
-        }
-
-        @Override
-        void left(StringBuilder b) {
-            inner.left(b);
-            if (inner.needsParentheses()) {
-                b.append('(').append(text);
-            } else if (text.endsWith("::*")) {
-                b.append(' ').append(text);
-            } else {
-                b.append(text);
+            switch (wrapping) {
+                case QUALIFIERS:
+                    inner.right(b);
+                    if (inner instanceof Function) {
+                        b.append(' ').append(text); // a member function's own qualifiers follow its parameters
+                    }
+                    break;
+                case POINTER:
+                    if (inner.needsParentheses()) {
+                        b.append(inner.isArray() ? ") " : ")");
+                    }
+                    inner.right(b);
+                    break;
+                default:
+                    b.append('[').append(text).append(']');
+                    inner.right(b);
+                    break;
             }
         }
 
         @Override
-        void right(StringBuilder b) {
-            if (inner.needsParentheses()) {
-                b.append(inner instanceof Array ? ") " : ")");
-            }
-            inner.right(b);
+        boolean needsParentheses() {
+            return wrapping == Wrapping.ARRAY;
+        }
+
+        @Override
+        boolean isArray() {
+            return wrapping == Wrapping.ARRAY;
         }
 
         @Override
         boolean hasRight() {
-            return inner.needsParentheses() || inner.hasRight();
+            return needsParentheses() || inner.hasRight() || wrapping == Wrapping.POINTER && inner.needsParentheses();
         }
     }
 
@@ -210,30 +225,6 @@ public final class Demangler {
         void right(StringBuilder b) {
             b.append(parameterList(parameters));
             result.right(b);
-        }
-
-        @Override
-        boolean needsParentheses() {
-            return true;
-        }
-    }
-
-    /** An array of {@code inner}; {@code text} is the dimension, empty when unknown. */
-    private static final class Array extends Wrapped {
-        Array(Node element, String dimension) {
-            super(element, dimension);
-        }
-
-        @Override
-        void left(StringBuilder b) {
-            inner.left(b);
-            b.append(' ');
-        }
-
-        @Override
-        void right(StringBuilder b) {
-            b.append('[').append(text).append(']');
-            inner.right(b);
         }
 
         @Override
@@ -802,15 +793,15 @@ public final class Demangler {
                         break;
                     case 'P':
                         pos++;
-                        t = new Pointer(type(), "*");
+                        t = new Wrapped(type(), "*", Wrapping.POINTER);
                         break;
                     case 'R':
                         pos++;
-                        t = new Pointer(type(), "&");
+                        t = new Wrapped(type(), "&", Wrapping.POINTER);
                         break;
                     case 'O':
                         pos++;
-                        t = new Pointer(type(), "&&");
+                        t = new Wrapped(type(), "&&", Wrapping.POINTER);
                         break;
                     case 'F':
                         t = functionType();
@@ -880,7 +871,7 @@ public final class Demangler {
             if (eat("K")) {
                 q.insert(0, q.length() == 0 ? "const" : "const ");
             }
-            return new Qualified(type(), q.toString());
+            return new Wrapped(type(), q.toString(), Wrapping.QUALIFIERS);
         }
 
         private Node functionType() {
@@ -907,14 +898,14 @@ public final class Demangler {
                 dimension = Long.toString(number());
             }
             expect('_');
-            return new Array(type(), dimension);
+            return new Wrapped(type(), dimension, Wrapping.ARRAY);
         }
 
         private Node memberPointerType() {
             expect('M');
             Node owner = type();
             Node member = type();
-            return new Pointer(member, owner + "::*");
+            return new Wrapped(member, owner + "::*", Wrapping.POINTER);
         }
     }
 }
