@@ -4,7 +4,7 @@ JAR      := emulator/target/j386.jar
 KERNELS  := emulator/src/test/kernels
 DEMO     := $(KERNELS)/demo/demo.elf
 
-.PHONY: all build run run-demo guest-goldens scenario jit-fuzz test fuzz bench oracle kernels vectors conform transcripts gdb-test clean
+.PHONY: all build run run-demo guest-goldens scenario jit-fuzz test fuzz bench oracle kernels examples vectors conform transcripts gdb-test clean
 
 all: build
 
@@ -16,9 +16,10 @@ build:
 run: build
 	./j386 boot; s=$$?; [ $$s -eq 1 ] || exit $$s
 
-# The C demo kernel of the test suite, with its screen.
+# The C demo kernel of the test suite, with its screen. It writes to COM1 and the debug console
+# alike, so the debug console is silenced here.
 run-demo: build
-	./j386 boot $(DEMO) --append "demo from make run" --vga-dump stdout; s=$$?; [ $$s -eq 1 ] || exit $$s
+	./j386 boot $(DEMO) --append "demo from make run" --debugcon none --vga-dump stdout; s=$$?; [ $$s -eq 1 ] || exit $$s
 
 test:
 	$(MVN) test
@@ -91,6 +92,17 @@ guest-goldens: build
 # Rebuilds the test kernels from their C sources (needs gcc-multilib; installs it on Debian).
 kernels:
 	$(MAKE) -C $(KERNELS) all
+
+# Rebuilds the example course kernel (examples/course-kernel: kernel.bin and kernel.elf, both
+# committed and booted by make test) with g++ and nasm; installs Debian's gcc-multilib,
+# g++-multilib and nasm if 32-bit C++ or nasm is missing.
+examples:
+	@t=$$(mktemp); if ! command -v nasm >/dev/null 2>&1 || \
+	    ! echo 'int x;' | g++ -m32 -c -x c++ -o "$$t" - >/dev/null 2>&1; then \
+	    echo "installing gcc-multilib, g++-multilib and nasm"; \
+	    apt-get update && apt-get install -y gcc-multilib g++-multilib nasm; \
+	fi; rm -f "$$t"
+	$(MAKE) -C examples/course-kernel clean all
 
 # The gdb stub against the real gdb (installs Debian's gdb if missing); make test skips this test without gdb.
 gdb-test:

@@ -1,7 +1,8 @@
-; console.asm - text output on port 0xE9, COM1 and the VGA text screen.
+; console.asm - text output on port 0xE9 and the VGA text screen. One character channel only:
+; j386 and QEMU may both send the debug console and COM1 to the same terminal, where a second
+; channel would print every line twice.
 
 DEBUGCON_PORT   equ 0xE9
-COM1            equ 0x3F8
 VGA_TEXT        equ 0xB8000
 VGA_COLS        equ 80
 VGA_ROWS        equ 25
@@ -13,13 +14,6 @@ putc:
         push    ebx
         mov     ebx, eax
         mov     dx, DEBUGCON_PORT
-        out     dx, al
-        mov     dx, COM1 + 5            ; line status: wait until the transmitter can take a byte
-.wait:  in      al, dx
-        test    al, 0x20
-        jz      .wait
-        mov     dx, COM1
-        mov     al, bl
         out     dx, al
         call    vga_putc
         pop     ebx

@@ -5,7 +5,7 @@
 ; Command line: test=all (default) or test=NAME,NAME,...   pt_mib=N (page-table test size, 4)
 ;               crash=gp|divide|segv: raise that exception first (shows its report)
 ; With a scenario module (scenario.asm) the kernel runs that scenario instead of the tests.
-; Output: one "PASS name" or "FAIL name" line per test on port 0xE9, COM1 and the VGA screen;
+; Output: one "PASS name" or "FAIL name" line per test on port 0xE9 and the VGA screen;
 ; the run ends through the debug-exit port 0xF4: 0 when every test passed (exit status 1),
 ; 1 otherwise (exit status 3).
 

@@ -24,6 +24,11 @@ public record LoadedKernel(int entry, int infoAddress, SymbolTable symbols, int 
         modules = List.copyOf(modules);
     }
 
+    /** The same kernel named by other symbols (those of an ELF built from the same objects as a flat image). */
+    public LoadedKernel withSymbols(SymbolTable other) {
+        return new LoadedKernel(entry, infoAddress, other, kernelStart, kernelEnd, modules);
+    }
+
     /** End of everything loaded above 1 MiB: the last module's end, or the kernel's. */
     public int highestAddress() {
         return modules.isEmpty() ? kernelEnd : modules.get(modules.size() - 1).end();

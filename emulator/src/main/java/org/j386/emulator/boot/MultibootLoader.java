@@ -214,23 +214,47 @@ public final class MultibootLoader {
         return (address + PAGE - 1) & -PAGE;
     }
 
+    /** QEMU's EDX at entry: 0x511, and in the upper half RAM above 2 MiB in 64 MiB units (32M: 0x511, 128M: 0x10511). */
+    static int qemuEntryEdx(long ramBytes) {
+        return 0x511 | (int) ((ramBytes - (2 << 20)) >> 26) << 16;
+    }
+
     private static String describeSize(long bytes) {
         return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
     }
 
     /**
+     * Where QEMU's Multiboot option ROM leaves ESP when it jumps to the kernel: the specification
+     * leaves ESP undefined, but a kernel that pushes before loading its own stack works under QEMU
+     * only because this points into free low memory (below the information structure).
+     */
+    public static final int QEMU_ENTRY_ESP = 0x6F08;
+    /** EDI as QEMU leaves it for a kernel loaded through the header's address fields. */
+    public static final int QEMU_ENTRY_EDI = 0x1000;
+    /** EFLAGS as QEMU leaves it: reserved bit 1 and PF, interrupts disabled. */
+    public static final int QEMU_ENTRY_EFLAGS = 0x6;
+
+    /**
      * Puts the processor in the state the specification defines at a Multiboot kernel's entry,
      * with the selectors and GDT of QEMU's loader: EAX = 0x2BADB002, EBX = the information
      * structure, CS = 0x08 and DS/ES/FS/GS/SS = 0x10 flat 4 GiB segments, protected mode without
-     * paging, interrupts disabled, CPL 0. The other general registers, ESP included, are zero
-     * (the specification leaves them undefined; a kernel must set up its own stack).
+     * paging, interrupts disabled, CPL 0.
+     *
+     * <p>The registers the specification leaves undefined hold what QEMU 7.2's option ROM leaves
+     * in them (measured with a kernel that prints its registers first thing): ECX = the entry
+     * address, EDX = 0x511 with (RAM - 2 MiB) / 64 MiB in its upper half, ESP = 0x6F08, EDI =
+     * 0x1000, EBP = ESI = 0, EFLAGS = 0x6. Kernels may not rely on them; some do without knowing.
      */
-    public static void setEntryState(LoadedKernel kernel, CpuState cpu) {
+    public static void setEntryState(LoadedKernel kernel, CpuState cpu, long ramBytes) {
         Arrays.fill(cpu.regs, 0);
         cpu.regs[CpuState.EAX] = MultibootHeader.BOOTLOADER_MAGIC;
         cpu.regs[CpuState.EBX] = kernel.infoAddress();
+        cpu.regs[CpuState.ECX] = kernel.entry();
+        cpu.regs[CpuState.EDX] = qemuEntryEdx(ramBytes);
+        cpu.regs[CpuState.ESP] = QEMU_ENTRY_ESP;
+        cpu.regs[CpuState.EDI] = QEMU_ENTRY_EDI;
+        cpu.flags.set(QEMU_ENTRY_EFLAGS);
         cpu.eip = kernel.entry();
-        cpu.flags.set(0);
         for (int i = 0; i < cpu.segs.length; i++) {
             Segment s = cpu.segs[i];
             if (i == CpuState.CS) {

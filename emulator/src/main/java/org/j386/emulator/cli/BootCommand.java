@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
             "Multiboot header gives its load addresses. Options are named after QEMU's."},
         footerHeading = "%nExit status:%n",
         footer = {
-            "  0    the guest halted with interrupts disabled, or waits for an interrupt no device can raise",
+            "  0    the guest halted with interrupts disabled, or waits for an interrupt no device can raise;",
+            "       or --until TEXT appeared on COM1, the debug console or the screen",
             "  odd  the guest wrote v to port 0xF4: (v << 1) | 1, as with QEMU's isa-debug-exit",
             "  2    bad command line, or an image or file that cannot be used",
             "  4    --max-instructions or --max-time reached (the default --max-time is 600 virtual seconds)",
@@ -98,8 +99,9 @@ final class BootCommand implements Callable<Integer> {
             if (vgaDump != null) {
                 writeScreen(machine.devices().vga.screenText());
             }
-            // A debug-exit is the guest's own way out and needs no comment (QEMU makes none either).
-            if (result.outcome() != Outcome.DEBUG_EXIT) {
+            // A debug-exit is the guest's own way out and needs no comment (QEMU makes none either);
+            // --until's end is the one asked for, and a comment would run into the guest's last line.
+            if (result.outcome() != Outcome.DEBUG_EXIT && result.outcome() != Outcome.UNTIL_TEXT) {
                 err.print(result.diagnostic().isEmpty() ? "j386: " + result.message() + "\n" : result.diagnostic());
             }
             if (stats) {

@@ -20,11 +20,15 @@ final class MachineOptions {
             description = "the kernel to boot (default: the bundled j386 guest kernel)")
     Path image;
 
+    @Option(names = "--symbols", paramLabel = "FILE",
+            description = "name addresses with the symbols of this ELF file (one linked from the same objects as a flat IMAGE)")
+    Path symbols;
+
     @Option(names = "-m", paramLabel = "SIZE", defaultValue = "32M", converter = MemorySize.class,
             description = "RAM size, 2M..2047M (default: ${DEFAULT-VALUE}); suffix K, M or G, plain numbers are MiB")
     long memory;
 
-    @Option(names = "--debugcon", paramLabel = "stdio|none|FILE", defaultValue = "none",
+    @Option(names = "--debugcon", paramLabel = "stdio|none|FILE", defaultValue = "stdio",
             description = "where bytes written to port 0xE9 go (default: ${DEFAULT-VALUE})")
     String debugcon;
 
@@ -51,6 +55,11 @@ final class MachineOptions {
             description = "stop after SECONDS of virtual time, halted time included (default: ${DEFAULT-VALUE};"
                     + " 100M instructions make a second; none for no limit; exit status 4)")
     long maxTimeSlots;
+
+    @Option(names = "--until", paramLabel = "TEXT",
+            description = "end the run (exit status 0) at the instruction after which TEXT has appeared on COM1,"
+                    + " the debug console or the text screen")
+    String until;
 
     @Option(names = "--trace", paramLabel = "io|int|pf", split = ",",
             description = "one line per port access (io), interrupt or exception (int), page fault (pf), on stderr; repeatable or comma-separated")
@@ -86,6 +95,9 @@ final class MachineOptions {
         } else {
             machine.boot(image);
         }
+        if (symbols != null) {
+            machine.useSymbols(symbols);
+        }
     }
 
     /** Builds the machine these options describe, with no image loaded yet. */
@@ -96,6 +108,10 @@ final class MachineOptions {
         config.maxInstructions = maxInstructions <= 0 ? Long.MAX_VALUE : maxInstructions;
         config.maxTimeSlots = maxTimeSlots;
         config.traceOut = err;
+        if (until != null && until.isEmpty()) {
+            throw new UsageException("--until: the text must not be empty");
+        }
+        config.untilText = until;
         config.cpuTier = parseTier(cpu);
         if (jitCheck && config.cpuTier != MachineConfig.CpuTier.JIT) {
             throw new UsageException("--jit-check checks the bytecode tier: it cannot be used with --cpu interp");

@@ -7,10 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Segment;
 import org.j386.emulator.cpu.Vectors;
+import org.j386.tools.image.Symbol;
 
 /**
  * The debugger's command language. Each line is one command; {@link #execute} runs it and prints
@@ -553,6 +555,12 @@ public final class Console {
         String t = text.strip();
         if (t.startsWith("*")) {
             t = t.substring(1);
+        } else {
+            // A demangled name with its parameters, "PageTable::handle_fault(REGS*)", is no expression.
+            Optional<Symbol> named = debugger.symbols().lookup(t);
+            if (named.isPresent()) {
+                return named.get().value() & 0xFFFFFFFFL;
+            }
         }
         return debugger.evaluate(t);
     }

@@ -14,7 +14,6 @@ import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.RunResult;
 import org.j386.emulator.memory.Mmu;
 import org.j386.guest.reference.PoolSnapshot;
-import org.j386.tools.image.Symbol;
 import org.j386.tools.image.SymbolTable;
 
 /**
@@ -31,7 +30,6 @@ public final class Debugger implements Expression.Context {
     private final SymbolTable symbols;
     private final Disassembly disassembly;
     /** Addresses at or above this lie past every symbol: no name+offset for them. */
-    private final long symbolsEnd;
 
     private final List<Breakpoint> breakpoints = new ArrayList<>();
     private final List<Watchpoint> watchpoints = new ArrayList<>();
@@ -87,11 +85,6 @@ public final class Debugger implements Expression.Context {
         this.memory = new GuestMemory(machine.mmu(), s);
         this.interruptFrames = new InterruptFrames(s, memory);
         this.symbols = machine.kernel() == null ? SymbolTable.empty() : machine.kernel().symbols();
-        long top = 0;
-        for (Symbol sym : symbols.symbols()) {
-            top = Math.max(top, (sym.value() & 0xFFFFFFFFL) + (sym.size() & 0xFFFFFFFFL));
-        }
-        this.symbolsEnd = top;
         this.disassembly = new Disassembly(address -> symbolName(address).orElse(null));
         Cpu.EventObserver previous = cpu.eventObserver();
         cpu.setEventObserver(new Cpu.EventObserver() {
@@ -170,9 +163,9 @@ public final class Debugger implements Expression.Context {
         return symbolName(address).map(n -> " <" + n + ">").orElse("");
     }
 
-    /** "name+0x12" for an address inside the kernel's symbols (not past the last of them). */
+    /** "name+0x12" for an address a kernel symbol names (within its size, or before the next symbol of its section). */
     public Optional<String> symbolName(long address) {
-        if (address < 0 || address > symbolsEnd) {
+        if (address < 0 || address > 0xFFFFFFFFL) {
             return Optional.empty();
         }
         return symbols.nameFor((int) address);

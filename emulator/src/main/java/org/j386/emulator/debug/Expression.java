@@ -315,9 +315,15 @@ public final class Expression {
                 pos++;
             }
             int start = pos;
-            while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_'
-                    || s.charAt(pos) == '.')) {
-                pos++;
+            while (pos < s.length()) {
+                char c = s.charAt(pos);
+                if (Character.isLetterOrDigit(c) || c == '_' || c == '.') {
+                    pos++;
+                } else if (s.startsWith("::", pos) && pos > start && !forceRegister) {
+                    pos += s.startsWith("::~", pos) ? 3 : 2; // a demangled C++ name: PageTable::handle_fault
+                } else {
+                    break;
+                }
             }
             String name = s.substring(start, pos);
             if (name.isEmpty()) {

@@ -1,6 +1,7 @@
 package org.j386.emulator.devices;
 
 import java.io.OutputStream;
+import java.util.function.IntConsumer;
 
 /**
  * The Bochs/QEMU debug console at port 0xE9: every byte written appears on the output stream.
@@ -14,6 +15,11 @@ public final class DebugConsole extends BytePorts {
     /** {@code out} may be null to discard the output. */
     public DebugConsole(OutputStream out) {
         this.sink = new ByteSink(out);
+    }
+
+    /** Shows {@code watcher} every byte written to the channel, before it goes to the output (if any). */
+    public void watchOutput(IntConsumer watcher) {
+        sink.watch(watcher);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.j386.emulator.devices;
 
 import java.io.OutputStream;
+import java.util.function.IntConsumer;
 
 /**
  * A 16550A UART (COM1 at 0x3F8–0x3FF on a PC) with only its transmit side connected: a byte
@@ -61,6 +62,11 @@ public final class Uart16550 extends BytePorts {
     /** COM1 with no interrupt line. */
     public Uart16550(OutputStream out) {
         this(COM1, out, null);
+    }
+
+    /** Shows {@code watcher} every byte written to the channel, before it goes to the output (if any). */
+    public void watchOutput(IntConsumer watcher) {
+        sink.watch(watcher);
     }
 
     @Override

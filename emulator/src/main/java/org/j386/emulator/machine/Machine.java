@@ -29,7 +29,9 @@ import org.j386.emulator.memory.PortBus;
 import org.j386.emulator.memory.TlbAudit;
 import org.j386.tools.disasm.ByteSource;
 import org.j386.tools.disasm.SymbolLookup;
+import org.j386.tools.image.Elf32File;
 import org.j386.tools.image.ImageFormatException;
+import org.j386.tools.image.SymbolTable;
 
 /**
  * The PC: CPU, memory and devices wired together, and the loop that runs them on one virtual
@@ -54,6 +56,8 @@ public final class Machine implements MachineControl {
     private int exitStatus;
     private volatile boolean pauseRequested;
     private RunResult ended;
+    /** {@code --until}'s watcher; null without that option. */
+    private final UntilText until;
 
     public Machine(MachineConfig config) {
         this.config = config;
@@ -78,6 +82,7 @@ public final class Machine implements MachineControl {
         cpu.setInterruptController(devices.pic);
         Firmware.initialiseInterruptControllers(ports);
         Tracing.install(config, cpu, ports);
+        until = config.untilText == null ? null : new UntilText(config.untilText, devices, ram, attention);
     }
 
     public Cpu cpu() {
@@ -136,11 +141,26 @@ public final class Machine implements MachineControl {
             modules.add(new BootModule(m.file().toString(), readFile(m.file(), "module"), m.commandLine()));
         }
         kernel = new MultibootLoader(ram).load(name, image, config.commandLine, modules);
-        MultibootLoader.setEntryState(kernel, cpu.state);
+        MultibootLoader.setEntryState(kernel, cpu.state, config.memoryBytes);
         cpu.setCpl(0);
         cpu.system.syncPaging();
         cpu.flushDecodedCode();
         return kernel;
+    }
+
+    /**
+     * Names the booted kernel's addresses with the symbols of another file: an ELF linked from the
+     * same objects as a flat image, which has none of its own ({@code --symbols}).
+     */
+    public void useSymbols(Path elf) throws IOException, ImageFormatException {
+        if (kernel == null) {
+            throw new IllegalStateException("symbols before a kernel was booted");
+        }
+        SymbolTable table = Elf32File.parse(elf.toString(), readFile(elf, "symbol")).symbolTable();
+        if (table.isEmpty()) {
+            throw ImageFormatException.of(elf.toString(), "has no symbols (.symtab): link it without -s or strip");
+        }
+        kernel = kernel.withSymbols(table);
     }
 
     /** The kernel booted last, with its symbols; null before {@link #boot}. */
@@ -249,6 +269,9 @@ public final class Machine implements MachineControl {
             if (exitRequested) {
                 return end(Outcome.DEBUG_EXIT, "the guest exited through the debug-exit port with status " + exitStatus,
                         start, false);
+            }
+            if (until != null && until.reached()) {
+                return end(Outcome.UNTIL_TEXT, until.message(s.instructions), start, false);
             }
             if (cpu.stop() == Cpu.Stop.TRIPLE_FAULT) {
                 return end(Outcome.TRIPLE_FAULT, cpu.stopDetail(), start, true);

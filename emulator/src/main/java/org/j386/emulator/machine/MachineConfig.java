@@ -58,6 +58,11 @@ public final class MachineConfig {
      * a halted CPU sleeps, so it bounds a guest that idles forever on its timer.
      */
     public long maxTimeSlots = Long.MAX_VALUE;
+    /**
+     * {@code --until}: the run ends (status 0) after the instruction that made this text readable
+     * on COM1, the debug console or the text screen; null for no such end.
+     */
+    public String untilText;
     public final EnumSet<Trace> trace = EnumSet.noneOf(Trace.class);
     /** Where {@link #trace} lines go; flushed when the run ends. */
     public PrintWriter traceOut = new PrintWriter(System.err);

@@ -9,6 +9,8 @@ public enum Outcome {
      * device has one due, or every line that could wake the CPU is masked or blocked at the PIC).
      */
     HALTED(0),
+    /** {@code --until}: the text appeared on an output. */
+    UNTIL_TEXT(0),
     /** {@code --max-instructions} were executed. */
     INSTRUCTION_LIMIT(4),
     /** {@code --max-time}: that much virtual time passed (same status as the instruction limit). */

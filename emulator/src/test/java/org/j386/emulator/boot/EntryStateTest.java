@@ -24,15 +24,34 @@ class EntryStateTest {
         cpu.regs[CpuState.ESI] = 0x1234;
         cpu.flags.set(Flags.IF | Flags.CF);
         kernel = new MultibootLoader(memory).load("kernel.elf", TestKernels.elfKernel(), "", List.of());
-        MultibootLoader.setEntryState(kernel, cpu);
+        MultibootLoader.setEntryState(kernel, cpu, memory.size());
     }
 
     @Test
     void eaxHoldsTheBootloaderMagicAndEbxTheInformationStructure() {
         assertEquals(0x2BADB002, cpu.regs[CpuState.EAX]);
         assertEquals(kernel.infoAddress(), cpu.regs[CpuState.EBX]);
-        assertEquals(0, cpu.regs[CpuState.ESI], "other registers start at zero");
-        assertEquals(0, cpu.regs[CpuState.ESP], "no stack: the kernel sets up its own");
+    }
+
+    @Test
+    void theUndefinedRegistersHoldWhatQemusOptionRomLeavesInThem() {
+        assertEquals(kernel.entry(), cpu.regs[CpuState.ECX]);
+        assertEquals(0x511, cpu.regs[CpuState.EDX], "with 32 MiB of RAM");
+        assertEquals(0x6F08, cpu.regs[CpuState.ESP], "a stack in free low memory, below the Multiboot information");
+        assertEquals(0, cpu.regs[CpuState.EBP]);
+        assertEquals(0, cpu.regs[CpuState.ESI], "whatever it held before the boot");
+        assertEquals(0x1000, cpu.regs[CpuState.EDI]);
+        assertEquals(0x6, cpu.flags.get(), "PF and the reserved bit 1");
+    }
+
+    @Test
+    void edxCarriesTheRamSizeInSixtyFourMebibyteStepsAsUnderQemu() {
+        // Measured with qemu-system-i386 7.2 -m 65M, 66M, 128M, 130M, 2047M.
+        assertEquals(0x00000511, MultibootLoader.qemuEntryEdx(65L << 20));
+        assertEquals(0x00010511, MultibootLoader.qemuEntryEdx(66L << 20));
+        assertEquals(0x00010511, MultibootLoader.qemuEntryEdx(128L << 20));
+        assertEquals(0x00020511, MultibootLoader.qemuEntryEdx(130L << 20));
+        assertEquals(0x001F0511, MultibootLoader.qemuEntryEdx(2047L << 20));
     }
 
     @Test
@@ -43,7 +62,7 @@ class EntryStateTest {
     @Test
     void theProcessorIsInProtectedModeWithoutPagingAndInterruptsOff() {
         assertEquals(CpuState.CR0_PE | CpuState.CR0_ET, cpu.cr0);
-        assertEquals(2, cpu.flags.get(), "IF clear, reserved bit 1 set");
+        assertEquals(0, cpu.flags.get() & Flags.IF);
         assertFalse(cpu.flags.interruptsEnabled());
         assertEquals(0, cpu.cpl);
     }

@@ -54,7 +54,7 @@ class BootCommandTest {
         Run r = run("boot", "--help");
         assertEquals(0, r.status());
         for (String option : new String[] {"-m", "--debugcon", "--serial", "--append", "--module", "--max-instructions",
-                "--max-time", "--vga-dump", "--stats", "--trace", "Exit status", "triple fault"}) {
+                "--max-time", "--until", "--symbols", "--vga-dump", "--stats", "--trace", "Exit status", "triple fault"}) {
             assertTrue(r.out().contains(option), "help lacks " + option);
         }
     }

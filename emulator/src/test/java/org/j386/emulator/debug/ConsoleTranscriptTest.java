@@ -23,13 +23,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Scripted console sessions on the test kernels and the bundled guest kernel, compared with
  * committed transcripts ({@code guest-check}: the bundled guest kernel with the reference
- * checker attached, as {@code --check-reference} does). The guest's
+ * checker attached, as {@code --check-reference} does; {@code course}: the example course kernel,
+ * a flat binary, with the symbols of its ELF, as {@code --symbols} gives them). The guest's
  * debug-console output is interleaved where the guest printed it. After a deliberate change of
  * output, {@code make transcripts} rewrites the transcripts (review them with git diff).
  */
 class ConsoleTranscriptTest {
     static final Path KERNELS = Path.of("src/test/kernels");
     static final Path SCRIPTS = Path.of("src/test/resources/org/j386/emulator/debug");
+    /** The example course kernel: a flat binary and the ELF that names it. */
+    static final Path COURSE_KERNEL = Path.of("../examples/course-kernel");
 
     /** Runs a command script against a kernel and returns everything the console printed. */
     static String session(String kernel, String script) throws Exception {
@@ -50,6 +53,9 @@ class ConsoleTranscriptTest {
         }
         if (kernel.startsWith("guest")) {
             machine.boot(GuestKernel.NAME, GuestKernel.image());
+        } else if (kernel.equals("course")) {
+            machine.boot(COURSE_KERNEL.resolve("kernel.bin"));
+            machine.useSymbols(COURSE_KERNEL.resolve("kernel.elf"));
         } else {
             machine.boot(KERNELS.resolve(kernel).resolve(kernel + ".elf"));
         }
@@ -65,7 +71,7 @@ class ConsoleTranscriptTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"paging_lazy", "guest", "guest-check"})
+    @ValueSource(strings = {"paging_lazy", "guest", "guest-check", "course"})
     void scriptedSessionPrintsTheCommittedTranscript(String kernel) throws Exception {
         String script = Files.readString(SCRIPTS.resolve(kernel + ".commands"));
         String actual = session(kernel, script);

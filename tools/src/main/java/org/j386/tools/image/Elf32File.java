@@ -267,6 +267,6 @@ public final class Elf32File {
     }
 
     public SymbolTable symbolTable() {
-        return new SymbolTable(symbols);
+        return new SymbolTable(symbols, sections);
     }
 }

@@ -1,8 +1,10 @@
 package org.j386.tools.image;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,23 +12,130 @@ import java.util.Optional;
 /**
  * The symbols of a program that name addresses, sorted by address, for turning names into
  * addresses (breakpoints) and addresses into {@code name+0x12} (disassembly, backtraces).
+ *
+ * <p>C++ names are shown demangled ({@code PageTable::handle_fault(REGS*)}); a name can be looked
+ * up mangled, demangled, or demangled without its parameter list ({@code PageTable::handle_fault}).
+ *
+ * <p>A symbol names an address only when it lies within the symbol's size or, for a symbol
+ * without a size (an assembler's label, a linker script's {@code end}), before the next symbol
+ * of the same section and inside that section: an address far past the last label of
+ * {@code .bss} is not {@code end+0x2fa000}.
  */
 public final class SymbolTable {
     private static final SymbolTable EMPTY = new SymbolTable(List.of());
+    /** How far back {@link #symbolAt} looks for a symbol that covers an address the nearest one does not. */
+    private static final int OVERLAP_SEARCH = 32;
 
-    /** Sorted by unsigned address; at equal addresses the preferred name for that address first. */
+    /** Sorted by unsigned address; at equal addresses the preferred name for that address first. Names demangled. */
     private final Symbol[] byAddress;
+    /** The unsigned end (exclusive) of the addresses each symbol of {@link #byAddress} names. */
+    private final long[] ends;
     private final Map<String, Symbol> byName = new HashMap<>();
 
+    /** Symbols whose sections are unknown: a label without a size covers everything up to the next symbol. */
     public SymbolTable(List<Symbol> symbols) {
-        byAddress = symbols.stream().filter(Symbol::namesAnAddress)
+        this(symbols, null);
+    }
+
+    /**
+     * Symbols with the section headers of their file ({@code null} if unknown), which bound the
+     * labels without a size.
+     */
+    public SymbolTable(List<Symbol> symbols, List<SectionHeader> sections) {
+        List<Symbol> named = new ArrayList<>();
+        Map<Symbol, String> mangled = new IdentityHashMap<>(); // C1 and C2 constructors are equal records
+        for (Symbol s : symbols) {
+            if (s.namesAnAddress()) {
+                Symbol shown = new Symbol(Demangler.demangle(s.name()), s.value(), s.size(), s.type(), s.binding(),
+                        s.sectionIndex());
+                named.add(shown);
+                mangled.put(shown, s.name());
+            }
+        }
+        byAddress = named.stream()
                 .sorted(Comparator.comparing((Symbol s) -> Integer.toUnsignedLong(s.value()))
                         .thenComparing(SymbolTable::preference)
                         .thenComparing(Symbol::name))
                 .toArray(Symbol[]::new);
+        ends = coverage(byAddress, sections);
         // The first definition of a name wins: a global over a same-named local comes from preference().
-        Arrays.stream(byAddress).sorted(Comparator.comparing(SymbolTable::preference))
-                .forEach(s -> byName.putIfAbsent(s.name(), s));
+        Symbol[] preferred = Arrays.stream(byAddress).sorted(Comparator.comparing(SymbolTable::preference))
+                .toArray(Symbol[]::new);
+        for (Symbol s : preferred) {
+            byName.putIfAbsent(s.name(), s);
+            byName.putIfAbsent(mangled.get(s), s);
+        }
+        for (Symbol s : preferred) {
+            String bare = withoutParameters(s.name());
+            if (bare != null) {
+                byName.putIfAbsent(bare, s);
+            }
+        }
+    }
+
+    /** {@code A::f} for {@code A::f(int) const}; null when the name has no parameter list. */
+    private static String withoutParameters(String name) {
+        String n = name;
+        while (n.endsWith(" const") || n.endsWith(" volatile") || n.endsWith(" &")) {
+            n = n.substring(0, n.lastIndexOf(' '));
+        }
+        if (!n.endsWith(")")) {
+            return null;
+        }
+        // The parameter list is the last balanced (...): operator()() and lambdas have others before it.
+        int depth = 0;
+        for (int i = n.length() - 1; i > 0; i--) {
+            char c = n.charAt(i);
+            if (c == ')') {
+                depth++;
+            } else if (c == '(' && --depth == 0) {
+                return n.substring(0, i);
+            }
+        }
+        return null;
+    }
+
+    private static long[] coverage(Symbol[] sorted, List<SectionHeader> sections) {
+        long[] ends = new long[sorted.length];
+        // Walking down from the top, remember the lowest address seen so far in each section.
+        Map<Integer, Long> nextInSection = new HashMap<>();
+        long nextAny = 1L << 32;
+        for (int i = sorted.length - 1; i >= 0; i--) {
+            Symbol s = sorted[i];
+            long value = Integer.toUnsignedLong(s.value());
+            long size = Integer.toUnsignedLong(s.size());
+            if (size != 0) {
+                ends[i] = value + size;
+            } else if (sections == null) {
+                ends[i] = nextDistinct(sorted, i, nextAny);
+            } else {
+                long end = nextInSection.getOrDefault(s.sectionIndex(), value + 1);
+                SectionHeader home = s.sectionIndex() > 0 && s.sectionIndex() < sections.size()
+                        ? sections.get(s.sectionIndex()) : null;
+                if (home != null && (home.flags() & SectionHeader.SHF_ALLOC) != 0) {
+                    long sectionEnd = Integer.toUnsignedLong(home.addr()) + Integer.toUnsignedLong(home.size());
+                    end = nextInSection.containsKey(s.sectionIndex()) ? Math.min(end, sectionEnd) : sectionEnd;
+                }
+                ends[i] = Math.max(end, value + 1);
+            }
+            if (i == 0 || Integer.toUnsignedLong(sorted[i - 1].value()) != value) {
+                nextAny = value;
+            }
+            nextInSection.merge(s.sectionIndex(), value, Math::min);
+        }
+        return ends;
+    }
+
+    /** The next address above {@code sorted[i]}'s at which another symbol starts, or {@code fallback}. */
+    private static long nextDistinct(Symbol[] sorted, int i, long fallback) {
+        long value = Integer.toUnsignedLong(sorted[i].value());
+        for (int j = i + 1; j < sorted.length; j++) {
+            long v = Integer.toUnsignedLong(sorted[j].value());
+            if (v != value) {
+                return v;
+            }
+        }
+        return fallback;
     }
 
     public static SymbolTable empty() {
@@ -62,9 +171,8 @@ public final class SymbolTable {
     }
 
     /**
-     * The symbol that contains {@code address}: the nearest one at or below it, unless that one has
-     * a size and the address lies beyond its end. Labels without a size (as assemblers emit them)
-     * cover everything up to the next symbol.
+     * The symbol that names {@code address}: the preferred one of the nearest symbols at or below
+     * it whose extent (its size, or up to the next symbol of its section) contains it.
      */
     public Optional<Symbol> symbolAt(int address) {
         long target = Integer.toUnsignedLong(address);
@@ -84,17 +192,27 @@ public final class SymbolTable {
         if (found < 0) {
             return Optional.empty();
         }
-        // Several symbols may share the address; the first of them is the preferred one.
+        // Several symbols may share an address; the first of them is the preferred one.
         long value = Integer.toUnsignedLong(byAddress[found].value());
         while (found > 0 && Integer.toUnsignedLong(byAddress[found - 1].value()) == value) {
             found--;
         }
-        Symbol s = byAddress[found];
-        long size = Integer.toUnsignedLong(s.size());
-        if (size != 0 && target - value >= size) {
-            return Optional.empty();
+        int last = found;
+        while (last + 1 < byAddress.length && Integer.toUnsignedLong(byAddress[last + 1].value()) == value) {
+            last++;
         }
-        return Optional.of(s);
+        for (int i = found; i <= last; i++) {
+            if (target < ends[i]) {
+                return Optional.of(byAddress[i]);
+            }
+        }
+        // A sized symbol may enclose a shorter one that ends before the address.
+        for (int i = found - 1; i >= 0 && i >= found - OVERLAP_SEARCH; i--) {
+            if (target < ends[i]) {
+                return Optional.of(byAddress[i]);
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code "name"} or {@code "name+0x12"} for the symbol containing the address, else empty. */

@@ -37,8 +37,16 @@ class GdbStubTest {
     }
 
     private void connect(Path image) throws Exception {
+        connect(image, null);
+    }
+
+    /** With {@code symbols}, the machine is named by that ELF's symbols, as {@code --symbols} does. */
+    private void connect(Path image, Path symbols) throws Exception {
         Machine machine = new Machine(new MachineConfig());
         machine.boot(image);
+        if (symbols != null) {
+            machine.useSymbols(symbols);
+        }
         debugger = new Debugger(machine);
         s = machine.cpu().state;
         PipedInputStream toStub = new PipedInputStream(1 << 16);
@@ -172,6 +180,18 @@ class GdbStubTest {
         connect("paging_lazy");
         String reply = ask("qRcmd," + GdbPackets.hex("print 6*7".getBytes(), 9));
         assertEquals("O" + GdbPackets.hex("0x0000002a (42)\n".getBytes(), 16) + "|OK", reply);
+    }
+
+    @Test
+    void monitorCommandsKnowTheSymbolsOfTheElfThatNamesAFlatImage() throws Exception {
+        Path course = Path.of("../examples/course-kernel");
+        connect(course.resolve("kernel.bin"), course.resolve("kernel.elf"));
+        String command = "break PageTable::handle_fault";
+        String reply = ask("qRcmd," + GdbPackets.hex(command.getBytes(), command.length()));
+        String expected = "Breakpoint 1 at 0x00100a2e <PageTable::handle_fault(REGS*)>\n";
+        assertEquals("O" + GdbPackets.hex(expected.getBytes(), expected.length()) + "|OK", reply);
+        assertEquals("T05thread:1;", ask("c").replaceAll("swbreak:;", ""));
+        assertEquals(0x00100a2e, s.eip);
     }
 
     @Test
