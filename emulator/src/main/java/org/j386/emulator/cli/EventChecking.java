@@ -28,9 +28,12 @@ final class EventChecking {
                 description = "write the guest kernel's memory-manager event records (trace port 0x504) to FILE as JSON lines")
         String traceEvents;
 
-        /** Attaches the port and its listeners; warnings about malformed records go to {@code err}. */
-        EventChecking attach(Machine machine, PrintWriter err) throws UsageException {
-            return EventChecking.attach(machine, checkReference, traceEvents, err);
+        /**
+         * Attaches the port and its listeners, {@code report} among them when not null; warnings
+         * about malformed records go to {@code err}.
+         */
+        EventChecking attach(Machine machine, Consumer<Event> report, PrintWriter err) throws UsageException {
+            return EventChecking.attach(machine, checkReference, traceEvents, report, err);
         }
     }
 
@@ -42,13 +45,13 @@ final class EventChecking {
         this.log = log;
     }
 
-    static EventChecking attach(Machine machine, boolean check, String traceFile, PrintWriter err)
-            throws UsageException {
-        if (!check && traceFile == null) {
+    static EventChecking attach(Machine machine, boolean check, String traceFile, Consumer<Event> report,
+            PrintWriter err) throws UsageException {
+        if (!check && traceFile == null && report == null) {
             return new EventChecking(null, null);
         }
         LongSupplier instructions = () -> machine.cpu().state.instructions;
-        Consumer<Event> sink = e -> { };
+        Consumer<Event> sink = report != null ? report : e -> { };
         Writer log = null;
         if (traceFile != null) {
             try {
