@@ -1,0 +1,113 @@
+package org.j386.emulator.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.j386.emulator.cli.Main;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report in a real browser: pages written by {@code j386 boot --report} load in headless
+ * Chromium without a console error or a request of any kind, and every section draws an SVG with
+ * something in it. Screenshots go to {@code target/report/}, and to the directory named by
+ * {@code -Dj386.report.screenshots} ({@code make report-test} puts the guest kernel's, which the README shows, there). Skipped,
+ * saying so, where Chromium is not installed.
+ */
+class ReportInBrowserTest {
+    private static final Path KERNELS = Path.of("src/test/kernels");
+    private static HeadlessChromium browser;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startChromium() throws Exception {
+        Optional<Path> chromium = HeadlessChromium.find();
+        if (chromium.isEmpty()) {
+            System.out.println("ReportInBrowserTest: skipped, chromium is not installed (make report-test installs it)");
+        }
+        Assumptions.assumeTrue(chromium.isPresent(), "chromium is not installed (make report-test installs it)");
+        browser = new HeadlessChromium(chromium.get());
+    }
+
+    @AfterAll
+    static void stopChromium() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    /** Boots with --report and returns the page. */
+    private Path boot(String name, int expectedStatus, String... args) {
+        Path page = dir.resolve(name + ".html");
+        List<String> all = new ArrayList<>(List.of("boot"));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--serial", "none", "--debugcon", "none", "--report", page.toString()));
+        StringWriter err = new StringWriter();
+        int status = Main.execute(all.toArray(String[]::new), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        assertEquals(expectedStatus, status, err.toString());
+        return page;
+    }
+
+    /** Per section: the number of SVG elements and of shapes drawn in them, as "id:svgs:shapes" words. */
+    private static final String SECTIONS = "Array.from(document.querySelectorAll('section')).map(s => s.id + ':'"
+            + " + s.querySelectorAll('svg').length + ':' + s.querySelectorAll('svg rect, svg circle, svg path, svg line').length)"
+            + ".join(' ')";
+
+    private void check(Path page, String screenshot, boolean forReadme) throws Exception {
+        HeadlessChromium.Load load = browser.load(page);
+        assertEquals(List.of(), load.problems(), page + " caused console errors or requests");
+        String sections = browser.evaluate(SECTIONS);
+        assertEquals(5, sections.split(" ").length, sections);
+        for (String s : sections.split(" ")) {
+            String[] f = s.split(":");
+            assertTrue(Integer.parseInt(f[1]) > 0 && Integer.parseInt(f[2]) > 0, "section " + f[0] + " drew nothing: " + sections);
+        }
+        Path png = Path.of("target/report").resolve(screenshot);
+        browser.screenshot(png);
+        assertTrue(Files.size(png) > 10_000, png + " is too small to show the page");
+        String publish = System.getProperty("j386.report.screenshots");
+        if (forReadme && publish != null && !publish.isBlank()) {
+            Files.createDirectories(Path.of(publish));
+            Files.copy(png, Path.of(publish).resolve(screenshot), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Test
+    void guestKernelReportLoadsCleanlyAndDrawsEverySectionWithItsPools() throws Exception {
+        Path page = boot("guest", 1);
+        check(page, "report-guest-kernel.png", true);
+        String pools = browser.evaluate("String(document.querySelectorAll('#pools .pool').length)");
+        assertTrue(Integer.parseInt(pools) >= 2, "pools drawn: " + pools);
+    }
+
+    @Test
+    void pagingTestKernelReportLoadsCleanlyAndDrawsEverySection() throws Exception {
+        Path page = boot("paging_lazy", 1, KERNELS.resolve("paging_lazy/paging_lazy.elf").toString());
+        check(page, "report-paging-lazy.png", false);
+        String faults = browser.evaluate("String(document.querySelectorAll('#fault-timeline circle').length)");
+        assertTrue(Integer.parseInt(faults) >= 11, "faults drawn: " + faults);
+    }
+
+    @Test
+    void browserCheckCatchesConsoleErrorsAndRequests() throws Exception {
+        Path page = dir.resolve("bad.html");
+        Files.writeString(page, "<!DOCTYPE html><html><body><script>console.error('broken')</script>"
+                + "<img src=\"http://127.0.0.1:9/missing.png\"></body></html>");
+        List<String> problems = browser.load(page).problems();
+        assertTrue(problems.stream().anyMatch(p -> p.contains("broken")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("127.0.0.1:9")), problems.toString());
+    }
+}
