@@ -95,6 +95,9 @@ final class BootCommand implements Callable<Integer> {
                 if (result == null) {
                     outputs.flush();
                     err.println("j386: stopped from the debugger");
+                    if (collector != null) {
+                        writeReport(machine, collector, null);
+                    }
                     return 130;
                 }
             }

@@ -149,7 +149,7 @@ final class MemoryFigures {
         for (PhysicalMap.Use use : PhysicalMap.Use.values()) {
             long frames = map.framesByUse[use.ordinal()];
             if (frames > 0 || use.ordinal() <= PhysicalMap.Use.NEVER_MAPPED.ordinal()) {
-                b.append(Svg.swatch(useColour(use), use.label + ": " + frames + " frames (" + Svg.bytes(frames << 12) + ")"));
+                b.append(Svg.swatch(useColour(use), use.label + ": " + Svg.plural(frames, "frame") + " (" + Svg.bytes(frames << 12) + ")"));
             }
         }
         b.append("</div>\n");

@@ -39,7 +39,7 @@ final class PoolFigures {
                 + " Java reference memory manager. After each operation%s: how much of each pool is allocated and free"
                 + " (first chart), and how fragmented its free space is (second chart: the number of free regions, and the"
                 + " largest one). The strip under each pool shows its regions at the end.</p>%n", h.records(), h.operations(),
-                h.stride() > 1 ? String.format(" (every %dth, to bound the page)", h.stride()) : ""));
+                h.stride() > 1 ? String.format(" (every %s, to bound the page)", Svg.ordinal(h.stride())) : ""));
         if (h.problem() != null) {
             b.append("<p class=\"note\">The guest left the reference, so the history stops there: ")
                     .append(Svg.esc(h.problem().replace('\n', ' '))).append("</p>");

@@ -48,7 +48,7 @@ final class PoolHistory implements Consumer<Event> {
         reference.accept(e);
         // The reference performs a whole operation at its begin record and queues its records: the
         // queue is empty again exactly when the guest ends the outermost operation.
-        if (e.end() && reference.divergence() == null && reference.caveat() == null && samples.offer()) {
+        if (e.end() && reference.betweenOperations() && samples.offer()) {
             samples.add(new Sample(samples.offered(), instructions.getAsLong(), e.op().toString(), states(reference.pools())));
         }
     }

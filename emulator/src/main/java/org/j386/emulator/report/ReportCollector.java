@@ -26,6 +26,7 @@ public final class ReportCollector {
     /** Timeline series: one per vector, then the TLB's hits and misses. */
     static final int TLB_HITS = 256, TLB_MISSES = 257;
 
+    private final Cpu cpu;
     private final CpuState state;
     private final Mmu mmu;
     final FaultLog faults = new FaultLog(FAULT_CAPACITY);
@@ -34,7 +35,8 @@ public final class ReportCollector {
     private long hitsSeen, missesSeen, sampledAt;
 
     private ReportCollector(Machine machine) {
-        this.state = machine.cpu().state;
+        this.cpu = machine.cpu();
+        this.state = cpu.state;
         this.mmu = machine.mmu();
         this.pools = new PoolHistory(() -> state.instructions, POOL_SAMPLES);
     }
@@ -92,6 +94,14 @@ public final class ReportCollector {
         hitsSeen = hits;
         missesSeen = misses;
         sampledAt = now;
+    }
+
+    /** The page fault a debugger holds back at this stop ({@code catch exception pf}), or null. */
+    FaultLog.Fault heldFault() {
+        if (cpu.interrupts.heldVector() != Vectors.PF) {
+            return null;
+        }
+        return new FaultLog.Fault(state.instructions, state.cr2, cpu.interrupts.heldErrorCode(), state.eip, false);
     }
 
     private static final Pattern TRIPLE_PF = Pattern.compile("triple fault: #PF\\(0x([0-9a-f]+)\\)");

@@ -47,12 +47,25 @@ final class Svg {
     static String bytes(double bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB"};
         int u = 0;
-        while (bytes >= 1024 && u < units.length - 1) {
+        // A larger unit only when it stays exact or keeps two digits: 2047 MiB, not 2.0 GiB; 15.9 MiB.
+        while (bytes >= 1024 && u < units.length - 1 && (bytes % 1024 == 0 || bytes >= 10 * 1024)) {
             bytes /= 1024;
             u++;
         }
         return (bytes == Math.rint(bytes) ? Long.toString((long) bytes) : String.format(Locale.ROOT, "%.1f", bytes)) + " "
                 + units[u];
+    }
+
+    /** 2nd, 3rd, 4th, 21st: "every 4th fault". */
+    static String ordinal(long n) {
+        long tens = n % 100, ones = n % 10;
+        String suffix = tens >= 11 && tens <= 13 ? "th" : ones == 1 ? "st" : ones == 2 ? "nd" : ones == 3 ? "rd" : "th";
+        return n + suffix;
+    }
+
+    /** "1 frame", "2 frames". */
+    static String plural(long n, String thing) {
+        return n + " " + thing + (n == 1 ? "" : "s");
     }
 
     /** 950, 12k, 3.4M, 1.2G: counts on axes. */

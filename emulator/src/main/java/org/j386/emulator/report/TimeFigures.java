@@ -33,10 +33,14 @@ final class TimeFigures {
             return;
         }
         List<FaultLog.Fault> faults = c.faults.faults();
+        if (c.heldFault() != null) {
+            b.append("<p class=\"note\">At this stop a page fault is held back, not yet delivered (not drawn): ")
+                    .append(Svg.esc(describe(c.heldFault()))).append(".</p>\n");
+        }
         b.append(String.format("<p class=\"how\">Each page fault at the address it faulted on (CR2) against the instructions"
                 + " executed before it; colour gives the error code's P and W bits, shape its U bit. %d faults%s.</p>%n",
-                c.faults.total(), c.faults.stride() > 1 ? String.format("; only every %dth is drawn (and the last), to bound"
-                        + " the page", c.faults.stride()) : ""));
+                c.faults.total(), c.faults.stride() > 1 ? String.format("; only every %s is drawn (and the last), to bound"
+                        + " the page", Svg.ordinal(c.faults.stride())) : ""));
         b.append("<div class=\"legend\">").append(Svg.swatch(Svg.SKY, "not present, read")).append(Svg.swatch(Svg.BLUE,
                 "not present, write")).append(Svg.swatch(Svg.ORANGE, "protection, read")).append(Svg.swatch(Svg.VERMILLION,
                 "protection, write"))

@@ -76,6 +76,19 @@ class ReportCollectorTest {
     }
 
     @Test
+    void aPageFaultHeldAtADebuggerStopIsNotedNotDrawn() throws Exception {
+        Machine machine = new Machine(new MachineConfig());
+        ReportCollector collector = ReportCollector.attach(machine);
+        machine.boot(PAGING_LAZY);
+        Console console = new Console(new Debugger(machine), new PrintWriter(new StringWriter()));
+        console.execute("catch exception pf");
+        console.execute("continue");
+        assertEquals(0, collector.faults.total());
+        assertEquals(0x40000000, collector.heldFault().cr2());
+        assertTrue(Report.page(machine, collector, null, "k").contains("a page fault is held back, not yet delivered"));
+    }
+
+    @Test
     void theConsoleWritesTheReportAtAStop() throws Exception {
         Machine machine = new Machine(new MachineConfig());
         machine.boot(PAGING_LAZY);
