@@ -63,39 +63,19 @@ final class Json {
         switch (c) {
             case '{': {
                 Map<String, Object> map = new LinkedHashMap<>();
-                at++;
-                space();
-                if (text.charAt(at) == '}') {
-                    at++;
-                    return map;
-                }
-                while (true) {
+                items('}', () -> {
                     space();
                     String key = string();
                     space();
                     expect(':');
                     map.put(key, value());
-                    space();
-                    if (text.charAt(at++) == '}') {
-                        return map;
-                    }
-                }
+                });
+                return map;
             }
             case '[': {
                 List<Object> list = new ArrayList<>();
-                at++;
-                space();
-                if (text.charAt(at) == ']') {
-                    at++;
-                    return list;
-                }
-                while (true) {
-                    list.add(value());
-                    space();
-                    if (text.charAt(at++) == ']') {
-                        return list;
-                    }
-                }
+                items(']', () -> list.add(value()));
+                return list;
             }
             case '"':
                 return string();
@@ -116,6 +96,20 @@ final class Json {
                 return Double.parseDouble(text.substring(start, at));
             }
         }
+    }
+
+    /** The comma-separated items of an object or array, from its opening bracket to {@code close}. */
+    private void items(char close, Runnable item) {
+        at++;
+        space();
+        if (text.charAt(at) == close) {
+            at++;
+            return;
+        }
+        do {
+            item.run();
+            space();
+        } while (text.charAt(at++) != close);
     }
 
     private void expect(char c) {

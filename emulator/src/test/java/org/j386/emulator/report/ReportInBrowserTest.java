@@ -102,6 +102,16 @@ class ReportInBrowserTest {
     }
 
     @Test
+    void clickingARangeHighlightsItsRowInTheTable() throws Exception {
+        Path page = boot("paging_lazy_click", 1, KERNELS.resolve("paging_lazy/paging_lazy.elf").toString());
+        assertEquals(List.of(), browser.load(page).problems());
+        String row = browser.evaluate("var r=document.querySelectorAll('#address-space-map rect.pick')[1];"
+                + "r.dispatchEvent(new MouseEvent('click',{bubbles:true}));"
+                + "document.querySelector('tr.hl').id + ' ' + document.querySelector('tr.hl td').textContent");
+        assertEquals("r1 0x40000000-0x40001fff", row);
+    }
+
+    @Test
     void browserCheckCatchesConsoleErrorsAndRequests() throws Exception {
         Path page = dir.resolve("bad.html");
         Files.writeString(page, "<!DOCTYPE html><html><body><script>console.error('broken')</script>"
