@@ -41,7 +41,7 @@ final class PoolFigures {
                 + " largest one). The strip under each pool shows its regions at the end.</p>%n", h.records(), h.operations(),
                 h.stride() > 1 ? String.format(" (every %s, to bound the page)", Svg.ordinal(h.stride())) : ""));
         if (h.problem() != null) {
-            b.append("<p class=\"note\">The guest left the reference, so the history stops there: ")
+            b.append("<p class=\"note\">The history stops early: ")
                     .append(Svg.esc(h.problem().replace('\n', ' '))).append("</p>");
         }
         b.append("<div class=\"legend\">").append(Svg.swatch(USED, "allocated")).append(Svg.swatch(FREE, "free"))

@@ -8,6 +8,7 @@ import java.util.function.LongSupplier;
 import org.j386.emulator.check.ReferenceChecker;
 import org.j386.guest.reference.ContFramePool;
 import org.j386.guest.reference.Event;
+import org.j386.guest.reference.Op;
 import org.j386.guest.reference.PoolSnapshot;
 
 /**
@@ -39,10 +40,24 @@ final class PoolHistory implements Consumer<Event> {
         this.samples = new Sampled<>(capacity);
     }
 
+    /**
+     * What the reference is allowed to build from the guest's records: the guest is not trusted,
+     * and a pool of four billion frames would cost the report its time and memory.
+     */
+    static final int MAX_POOLS = 64;
+    static final long MAX_FRAMES = 1 << 20;
+
+    private int framePools, vmPools;
+    private long frames;
+    private String stopped;
+
     @Override
     public void accept(Event e) {
         records++;
-        if (reference.divergence() != null) {
+        if (reference.divergence() != null || stopped != null) {
+            return;
+        }
+        if (!e.end() && reference.betweenOperations() && (stopped = tooLarge(e)) != null) {
             return;
         }
         reference.accept(e);
@@ -51,6 +66,19 @@ final class PoolHistory implements Consumer<Event> {
         if (e.end() && reference.betweenOperations() && samples.offer()) {
             samples.add(new Sample(samples.offered(), instructions.getAsLong(), e.op().toString(), states(reference.pools())));
         }
+    }
+
+    /** Why the reference must not perform this operation, or null. */
+    private String tooLarge(Event begin) {
+        if (begin.op() == Op.POOL_INIT) {
+            frames += Integer.toUnsignedLong(begin.values()[1]);
+            if (++framePools > MAX_POOLS || frames > MAX_FRAMES) {
+                return "more than " + MAX_POOLS + " frame pools or " + MAX_FRAMES + " frames in them (" + begin + ")";
+            }
+        } else if (begin.op() == Op.VM_INIT && ++vmPools > MAX_POOLS) {
+            return "more than " + MAX_POOLS + " VM pools (" + begin + ")";
+        }
+        return null;
     }
 
     /** The pools in the terms the page draws them. */
@@ -120,8 +148,11 @@ final class PoolHistory implements Consumer<Event> {
         return reference.pools();
     }
 
-    /** Why the history stops early (the guest left the reference), or null. */
+    /** Why the history stops early (the guest left the reference, or built more than it follows), or null. */
     String problem() {
+        if (stopped != null) {
+            return "the guest built " + stopped;
+        }
         return reference.divergence() == null ? null : reference.divergence().describe();
     }
 }

@@ -78,6 +78,17 @@ class PoolHistoryTest {
     }
 
     @Test
+    void aGuestClaimingAHugePoolStopsTheHistoryInsteadOfTheRun() {
+        PoolHistory h = new PoolHistory(() -> 0, 64);
+        long start = System.nanoTime();
+        h.accept(Event.begin(Op.POOL_INIT, 0x100, 0x7FFFFFFF, 0));
+        h.accept(Event.end(Op.POOL_INIT, 0x100));
+        assertTrue(System.nanoTime() - start < 1_000_000_000L);
+        assertTrue(h.problem().startsWith("the guest built more than 64 frame pools or 1048576 frames"), h.problem());
+        assertEquals(0, h.operations());
+    }
+
+    @Test
     void manyOperationsAreSampledWithinTheCapacity() {
         PoolHistory h = new PoolHistory(() -> 0, 4);
         records().forEach(h);
