@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * saying so, where Chromium is not installed.
  */
 class ReportInBrowserTest {
-    private static final Path KERNELS = Path.of("src/test/kernels");
+    private static final String PAGING_LAZY = "src/test/kernels/paging_lazy/paging_lazy.elf";
     private static HeadlessChromium browser;
 
     @TempDir
@@ -85,25 +85,25 @@ class ReportInBrowserTest {
         }
     }
 
+    private static int count(String selector) throws Exception {
+        return Integer.parseInt(browser.evaluate("String(document.querySelectorAll('" + selector + "').length)"));
+    }
+
     @Test
     void guestKernelReportLoadsCleanlyAndDrawsEverySectionWithItsPools() throws Exception {
-        Path page = boot("guest", 1);
-        check(page, "report-guest-kernel.png", true);
-        String pools = browser.evaluate("String(document.querySelectorAll('#pools .pool').length)");
-        assertTrue(Integer.parseInt(pools) >= 2, "pools drawn: " + pools);
+        check(boot("guest", 1), "report-guest-kernel.png", true);
+        assertTrue(count("#pools .pool") >= 2, "pools drawn: " + count("#pools .pool"));
     }
 
     @Test
     void pagingTestKernelReportLoadsCleanlyAndDrawsEverySection() throws Exception {
-        Path page = boot("paging_lazy", 1, KERNELS.resolve("paging_lazy/paging_lazy.elf").toString());
-        check(page, "report-paging-lazy.png", false);
-        String faults = browser.evaluate("String(document.querySelectorAll('#fault-timeline circle').length)");
-        assertTrue(Integer.parseInt(faults) >= 11, "faults drawn: " + faults);
+        check(boot("paging_lazy", 1, PAGING_LAZY), "report-paging-lazy.png", false);
+        assertTrue(count("#fault-timeline circle") >= 11, "faults drawn: " + count("#fault-timeline circle"));
     }
 
     @Test
     void clickingARangeHighlightsItsRowInTheTable() throws Exception {
-        Path page = boot("paging_lazy_click", 1, KERNELS.resolve("paging_lazy/paging_lazy.elf").toString());
+        Path page = boot("paging_lazy_click", 1, PAGING_LAZY);
         assertEquals(List.of(), browser.load(page).problems());
         String row = browser.evaluate("var r=document.querySelectorAll('#address-space-map rect.pick')[1];"
                 + "r.dispatchEvent(new MouseEvent('click',{bubbles:true}));"
