@@ -4,7 +4,7 @@ JAR      := emulator/target/j386.jar
 KERNELS  := emulator/src/test/kernels
 DEMO     := $(KERNELS)/demo/demo.elf
 
-.PHONY: all build run run-demo guest-goldens scenario jit-fuzz test fuzz bench oracle kernels examples vectors conform transcripts gdb-test clean
+.PHONY: all build run run-demo guest-goldens scenario jit-fuzz test fuzz bench oracle kernels examples vectors conform transcripts gdb-test report-test clean
 
 all: build
 
@@ -108,6 +108,15 @@ examples:
 gdb-test:
 	command -v gdb >/dev/null || { apt-get update && apt-get install -y gdb; }
 	$(MVN) -q -pl emulator -am test -Dtest=RealGdbTest -Dsurefire.failIfNoSpecifiedTests=false
+
+# The memory report in a real browser (installs Debian's chromium if missing): the bundled guest kernel
+# and a paging test kernel booted with --report, each page loaded in headless Chromium, which must
+# show no console error or request and draw every section; rewrites the README's screenshot
+# (doc/report-guest-kernel.png). make test skips this test without chromium.
+report-test:
+	command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+	$(MVN) -q -pl emulator -am test -Dtest=ReportInBrowserTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dj386.report.screenshots=$(CURDIR)/doc
 
 # Re-records the instruction vectors on this machine's x86 CPU (needs gcc-multilib; installs it on
 # Debian if missing) into emulator/src/main/resources/org/j386/emulator/conform/vectors.

@@ -59,7 +59,7 @@ final class MultibootInfo {
     private static final int INFO_SIZE = 88;
     private static final int MODULE_ENTRY_SIZE = 16;
     private static final int MMAP_ENTRY_SIZE = 24;
-    private static final int AVAILABLE = 1, RESERVED = 2;
+    static final int AVAILABLE = 1, RESERVED = 2;
 
     private MultibootInfo() {
     }
@@ -123,17 +123,20 @@ final class MultibootInfo {
      * The map QEMU's loader gets from SeaBIOS: the EBDA and the BIOS area below 1 MiB reserved, RAM
      * above 1 MiB available up to the firmware tables at its top, and the flash below 4 GiB.
      */
-    private static int writeMemoryMap(PhysicalMemory memory) {
-        long[][] map = {
+    static long[][] memoryMap(int ramSize) {
+        return new long[][] {
                 {0, LOW_MEMORY_END, AVAILABLE},
                 {LOW_MEMORY_END, 0xA0000 - LOW_MEMORY_END, RESERVED},
                 {0xF0000, 0x10000, RESERVED},
-                {ONE_MIB, memory.size() - ONE_MIB - FIRMWARE_TABLES, AVAILABLE},
-                {memory.size() - FIRMWARE_TABLES, FIRMWARE_TABLES, RESERVED},
+                {ONE_MIB, ramSize - ONE_MIB - FIRMWARE_TABLES, AVAILABLE},
+                {ramSize - FIRMWARE_TABLES, FIRMWARE_TABLES, RESERVED},
                 {FLASH_BASE, FLASH_SIZE, RESERVED},
         };
+    }
+
+    private static int writeMemoryMap(PhysicalMemory memory) {
         int at = MMAP_ADDRESS;
-        for (long[] region : map) {
+        for (long[] region : memoryMap(memory.size())) {
             // The size field counts the bytes after itself: 20, as the BIOS E820 call returns them.
             memory.write32(at, MMAP_ENTRY_SIZE - 4);
             memory.write32(at + 4, (int) region[0]);

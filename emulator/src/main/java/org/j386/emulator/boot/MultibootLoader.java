@@ -35,6 +35,19 @@ public final class MultibootLoader {
 
     private final PhysicalMemory memory;
 
+    /** A region of the memory map the loader hands the kernel: available RAM, or reserved. */
+    public record MemoryRegion(long base, long length, boolean available) {
+    }
+
+    /** The memory map a kernel is given for {@code ramSize} bytes of RAM (the same as QEMU's). */
+    public static java.util.List<MemoryRegion> memoryMap(int ramSize) {
+        java.util.List<MemoryRegion> regions = new java.util.ArrayList<>();
+        for (long[] r : MultibootInfo.memoryMap(ramSize)) {
+            regions.add(new MemoryRegion(r[0], r[1], r[2] == MultibootInfo.AVAILABLE));
+        }
+        return regions;
+    }
+
     public MultibootLoader(PhysicalMemory memory) {
         this.memory = memory;
     }

@@ -80,6 +80,11 @@ public final class ReferenceChecker implements Consumer<Event> {
         return reference.poolSnapshot();
     }
 
+    /** True between two of the guest's operations while the two agree: the reference's pools are the guest's. */
+    public boolean betweenOperations() {
+        return divergence == null && expected.isEmpty();
+    }
+
     /**
      * Why the reference's pools may rightly differ from the guest's now, or null when they should
      * agree: the guest is inside an operation the reference has already finished, or the two

@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.Outcome;
 import org.j386.emulator.machine.RunResult;
+import org.j386.emulator.report.Report;
+import org.j386.emulator.report.ReportCollector;
 import org.j386.tools.image.ImageFormatException;
 
 import picocli.CommandLine.Command;
@@ -64,6 +66,11 @@ final class BootCommand implements Callable<Integer> {
     @Mixin
     EventChecking.Options eventOptions;
 
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "at the end, write a self-contained HTML page picturing the address space, physical memory,"
+                    + " page faults, interrupts, the TLB and the guest kernel's pools")
+    Path report;
+
     /** Exit status when --check-reference found a divergence. */
     static final int DIVERGED = 12;
 
@@ -79,16 +86,20 @@ final class BootCommand implements Callable<Integer> {
                 throw new UsageException("--wait-gdb needs --gdb PORT");
             }
             Machine machine = machineOptions.create(outputs, err);
-            EventChecking events = eventOptions.attach(machine, err);
+            ReportCollector collector = report == null ? null : startReport(machine);
+            EventChecking events = eventOptions.attach(machine, collector == null ? null : collector.poolRecords(), err);
             machineOptions.load(machine);
             RunResult result;
             if (gdbPort == null && debugPort == null && System.console() == null) {
                 result = machine.run();
             } else {
-                result = Supervised.run(machine, gdbPort, waitGdb, debugPort, err);
+                result = Supervised.run(machine, collector, gdbPort, waitGdb, debugPort, err);
                 if (result == null) {
                     outputs.flush();
                     err.println("j386: stopped from the debugger");
+                    if (collector != null) {
+                        writeReport(machine, collector, null);
+                    }
                     return 130;
                 }
             }
@@ -107,6 +118,9 @@ final class BootCommand implements Callable<Integer> {
             if (stats) {
                 machine.printStats(result, err);
             }
+            if (collector != null) {
+                writeReport(machine, collector, result);
+            }
             err.flush();
             return events.statusAfterChecks(result.exitStatus(), err);
         } catch (ImageFormatException | UsageException e) {
@@ -120,6 +134,28 @@ final class BootCommand implements Callable<Integer> {
         } finally {
             outputs.close();
         }
+    }
+
+    private ReportCollector startReport(Machine machine) throws UsageException {
+        try {
+            Report.checkWritable(report);
+        } catch (IOException e) {
+            throw new UsageException("--report: " + e.getMessage());
+        }
+        return ReportCollector.attach(machine);
+    }
+
+    private void writeReport(Machine machine, ReportCollector collector, RunResult result) throws IOException {
+        try {
+            Report.write(report, machine, collector, result, kernelName());
+        } catch (IOException e) {
+            throw new IOException("--report: " + e.getMessage(), e);
+        }
+    }
+
+    /** The name the report's title gives the kernel. */
+    private String kernelName() {
+        return machineOptions.image == null ? "the bundled guest kernel" : machineOptions.image.getFileName().toString();
     }
 
     private void writeScreen(String screen) throws IOException {

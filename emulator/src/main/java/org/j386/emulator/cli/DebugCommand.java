@@ -13,6 +13,7 @@ import org.j386.emulator.debug.Debugger;
 import org.j386.emulator.debug.TerminalLines;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.Outcome;
+import org.j386.emulator.report.ReportCollector;
 import org.j386.tools.image.ImageFormatException;
 
 import picocli.CommandLine.Command;
@@ -49,9 +50,12 @@ final class DebugCommand implements Callable<Integer> {
         GuestOutputs outputs = new GuestOutputs();
         try {
             Machine machine = machineOptions.create(outputs, err);
-            EventChecking events = eventOptions.attach(machine, err);
+            // The console's report draws the run's history, so a debugging session keeps one from the start.
+            ReportCollector report = ReportCollector.attach(machine);
+            EventChecking events = eventOptions.attach(machine, report.poolRecords(), err);
             machineOptions.load(machine);
             Debugger debugger = new Debugger(machine);
+            debugger.keepReportHistory(report);
             if (events.checker() != null) {
                 debugger.comparePoolsWith(events.checker()::pools, events.checker()::caveat);
             }

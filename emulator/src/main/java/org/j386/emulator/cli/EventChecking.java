@@ -40,8 +40,11 @@ final class EventChecking {
                 description = "write the guest kernel's memory-manager event records (trace port 0x504) to FILE as JSON lines")
         String traceEvents;
 
-        /** Attaches the port and its listeners; warnings about malformed records go to {@code err}. */
-        EventChecking attach(Machine machine, PrintWriter err) throws UsageException {
+        /**
+         * Attaches the port and its listeners, {@code report} among them when not null, and the
+         * checks {@code --check} names; warnings about malformed records go to {@code err}.
+         */
+        EventChecking attach(Machine machine, Consumer<Event> report, PrintWriter err) throws UsageException {
             boolean reference = checkReference;
             boolean tlb = false;
             for (String check : checks) {
@@ -51,7 +54,7 @@ final class EventChecking {
                     default -> throw new UsageException("--check: unknown check '" + check + "' (expected tlb or reference)");
                 }
             }
-            EventChecking events = EventChecking.attach(machine, reference, traceEvents, err);
+            EventChecking events = EventChecking.attach(machine, reference, traceEvents, report, err);
             if (tlb) {
                 events.staleTranslations = new StaleTranslationReport(err, machine::symbols);
                 machine.auditTlb(events.staleTranslations);
@@ -72,13 +75,13 @@ final class EventChecking {
         this.log = log;
     }
 
-    static EventChecking attach(Machine machine, boolean check, String traceFile, PrintWriter err)
-            throws UsageException {
-        if (!check && traceFile == null) {
+    static EventChecking attach(Machine machine, boolean check, String traceFile, Consumer<Event> report,
+            PrintWriter err) throws UsageException {
+        if (!check && traceFile == null && report == null) {
             return new EventChecking(null, null);
         }
         LongSupplier instructions = () -> machine.cpu().state.instructions;
-        Consumer<Event> sink = e -> { };
+        Consumer<Event> sink = report != null ? report : e -> { };
         Writer log = null;
         if (traceFile != null) {
             try {

@@ -10,6 +10,7 @@ import org.j386.emulator.debug.Supervisor;
 import org.j386.emulator.debug.TerminalLines;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.RunResult;
+import org.j386.emulator.report.ReportCollector;
 
 /** {@code j386 boot} with debuggers that may join: --gdb, --debug-port, Ctrl-C on the terminal. */
 final class Supervised {
@@ -17,9 +18,10 @@ final class Supervised {
     }
 
     /** The machine's result, or null when a debugger ended j386. */
-    static RunResult run(Machine machine, Integer gdbPort, boolean waitGdb, Integer debugPort, PrintWriter err)
-            throws IOException {
+    static RunResult run(Machine machine, ReportCollector report, Integer gdbPort, boolean waitGdb, Integer debugPort,
+            PrintWriter err) throws IOException {
         Debugger debugger = new Debugger(machine);
+        debugger.keepReportHistory(report);
         try (Supervisor supervisor = new Supervisor(debugger)) {
             TerminalLines terminal = null;
             if (System.console() != null) {

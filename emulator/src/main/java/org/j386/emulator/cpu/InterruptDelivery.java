@@ -63,6 +63,11 @@ public final class InterruptDelivery {
         return held ? heldVector : -1;
     }
 
+    /** Error code of the held exception; meaningful only while {@link #hasHeldException()}. */
+    public int heldErrorCode() {
+        return heldErrorCode;
+    }
+
     /** Delivers the exception held back by the observer, if any. */
     public void deliverHeldException() {
         if (held) {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Segment;
 import org.j386.emulator.cpu.Vectors;
+import org.j386.emulator.report.Report;
 import org.j386.tools.image.Symbol;
 
 /**
@@ -242,6 +243,8 @@ public final class Console {
             new Pools(debugger).print(out);
             return Next.READ;
         });
+        add("report", "", "report FILE.html", "write the memory report (address space, frames, faults, pools) as an HTML page",
+                this::writeReport);
         add("trace", "", "trace on|off", "print every executed instruction", this::trace);
         add("help", "h ?", "help", "this list", a -> help());
         add("detach", "", "detach", "leave the console; the machine runs on", a -> Next.DETACH);
@@ -491,6 +494,18 @@ public final class Console {
             default:
                 throw new DebugException("trace on|off");
         }
+    }
+
+    private Next writeReport(String args) throws DebugException {
+        java.nio.file.Path file = java.nio.file.Path.of(required(args, "a file name"));
+        try {
+            Report.write(file, debugger.machine(), debugger.reportHistory(), debugger.machine().endResult(),
+                    "stop at instruction " + s.instructions);
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            throw new DebugException("report: " + e.getMessage());
+        }
+        out.println("report written to " + file + (debugger.reportHistory() == null ? " (present state only: no history was kept)" : ""));
+        return Next.READ;
     }
 
     private Next help() {

@@ -13,6 +13,7 @@ import org.j386.emulator.cpu.Vectors;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.RunResult;
 import org.j386.emulator.memory.Mmu;
+import org.j386.emulator.report.ReportCollector;
 import org.j386.guest.reference.PoolSnapshot;
 import org.j386.tools.image.SymbolTable;
 
@@ -38,6 +39,7 @@ public final class Debugger implements Expression.Context {
     private PrintWriter trace;
     private Supplier<PoolSnapshot> referencePools;
     private Supplier<String> referenceCaveat;
+    private ReportCollector reportHistory;
 
     // ---- bookkeeping of the current run, written by the hooks ----
     private Stop pending;
@@ -115,6 +117,15 @@ public final class Debugger implements Expression.Context {
     public void comparePoolsWith(Supplier<PoolSnapshot> pools, Supplier<String> caveat) {
         this.referencePools = pools;
         this.referenceCaveat = caveat;
+    }
+
+    /** The history the console's {@code report} draws (null: none was kept, the page shows the present only). */
+    public void keepReportHistory(ReportCollector history) {
+        this.reportHistory = history;
+    }
+
+    ReportCollector reportHistory() {
+        return reportHistory;
     }
 
     /** The reference's pools now, or null when {@code pools} has nothing to compare with. */

@@ -10,6 +10,9 @@ import java.util.TreeMap;
 
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.memory.Mmu;
+import org.j386.emulator.memory.PageTables;
+import org.j386.emulator.memory.PageTables.Mapping;
+import org.j386.emulator.memory.PageTables.Run;
 
 /**
  * The paging views: {@code walk}, {@code pagetable}, {@code tlb}, {@code frames}. Everything is
@@ -32,10 +35,6 @@ final class Paging {
 
     private boolean pse() {
         return (s.cr4 & CpuState.CR4_PSE) != 0;
-    }
-
-    /** One mapped page (4 KiB or 4 MiB) with its effective rights. */
-    private record Mapping(long linear, long physical, long size, int rights, boolean large) {
     }
 
     private static String rights(int r) {
@@ -84,27 +83,7 @@ final class Paging {
     }
 
     private List<Mapping> mappings(long cr3) {
-        List<Mapping> list = new ArrayList<>();
-        long dir = cr3 & 0xFFFFF000L;
-        for (int i = 0; i < 1024; i++) {
-            int pde = memory.readPhysical32(dir + i * 4L);
-            if ((pde & P) == 0) {
-                continue;
-            }
-            long base = (long) i << 22;
-            if ((pde & PS) != 0 && pse()) {
-                list.add(new Mapping(base, pde & 0xFFC00000L, 1 << 22, pde & (RW | US), true));
-                continue;
-            }
-            long table = pde & 0xFFFFF000L;
-            for (int j = 0; j < 1024; j++) {
-                int pte = memory.readPhysical32(table + j * 4L);
-                if ((pte & P) != 0) {
-                    list.add(new Mapping(base + ((long) j << 12), pte & 0xFFFFF000L, 4096, pde & pte & (RW | US), false));
-                }
-            }
-        }
-        return list;
+        return PageTables.mappings(memory.ram(), cr3, pse());
     }
 
     static String size(long bytes) {
@@ -120,21 +99,13 @@ final class Paging {
             return;
         }
         List<Mapping> maps = mappings(cr3);
-        List<long[]> runs = new ArrayList<>(); // linear, physical, size, rights
-        for (Mapping m : maps) {
-            long[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-            if (last != null && last[0] + last[2] == m.linear() && last[1] + last[2] == m.physical() && last[3] == m.rights()) {
-                last[2] += m.size();
-            } else {
-                runs.add(new long[] {m.linear(), m.physical(), m.size(), m.rights()});
-            }
-        }
+        List<Run> runs = PageTables.runs(maps, (run, next) -> run.rights() == next.rights());
         long total = maps.stream().mapToLong(Mapping::size).sum();
         out.printf("page directory at 0x%08x: %s mapped in %d run%s%n", cr3 & 0xFFFFF000L, size(total), runs.size(),
                 runs.size() == 1 ? "" : "s");
-        for (long[] r : runs.subList(0, Math.min(runs.size(), MAX_RUNS))) {
-            out.printf("  0x%08x-0x%08x -> 0x%08x-0x%08x  %8s  %s%n", r[0], r[0] + r[2] - 1, r[1], r[1] + r[2] - 1,
-                    size(r[2]), rights((int) r[3]));
+        for (Run r : runs.subList(0, Math.min(runs.size(), MAX_RUNS))) {
+            out.printf("  0x%08x-0x%08x -> 0x%08x-0x%08x  %8s  %s%n", r.linear(), r.linearEnd(), r.physical(),
+                    r.physicalEnd(), size(r.size()), rights(r.rights()));
         }
         if (runs.size() > MAX_RUNS) {
             out.printf("  (%d more runs not shown: pagetable prints at most %d)%n", runs.size() - MAX_RUNS, MAX_RUNS);
@@ -204,10 +175,9 @@ final class Paging {
         }
         long dir = s.cr3 & 0xFFFFF000L;
         StringBuilder tables = new StringBuilder();
-        for (int i = 0; i < 1024; i++) {
-            int pde = memory.readPhysical32(dir + i * 4L);
-            if ((pde & P) != 0 && !((pde & PS) != 0 && pse())) {
-                tables.append(String.format(" 0x%08x", pde & 0xFFFFF000L));
+        for (long table : PageTables.tables(memory.ram(), dir, pse())) {
+            if (table >= 0) {
+                tables.append(String.format(" 0x%08x", table));
             }
         }
         out.printf("paging structures: directory 0x%08x, tables%s%n", dir, tables.length() == 0 ? " none" : tables);
