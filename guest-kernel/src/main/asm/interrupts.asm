@@ -80,7 +80,7 @@ isr_common:
         push    dword [esp+32+4+4]      ; error code
         mov     eax, cr2
         push    eax
-        call    pt_handle_fault
+        call    PAGE_FAULT_HANDLER          ; each kernel names its own
         add     esp, 12
         test    eax, eax
         jnz     .return
