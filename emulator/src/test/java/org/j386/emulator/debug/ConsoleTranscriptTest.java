@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Scripted console sessions on the test kernels and the bundled guest kernel, compared with
  * committed transcripts ({@code guest-check}: the bundled guest kernel with the reference
- * checker attached, as {@code --check-reference} does). The guest's
+ * checker attached, as {@code --check-reference} does; {@code lab2}: the Lab2 kernel). The guest's
  * debug-console output is interleaved where the guest printed it. After a deliberate change of
  * output, {@code make transcripts} rewrites the transcripts (review them with git diff).
  */
@@ -50,6 +50,8 @@ class ConsoleTranscriptTest {
         }
         if (kernel.startsWith("guest")) {
             machine.boot(GuestKernel.NAME, GuestKernel.image());
+        } else if (kernel.equals("lab2")) {
+            machine.boot(GuestKernel.LAB2.bootName, GuestKernel.LAB2.elf());
         } else {
             machine.boot(KERNELS.resolve(kernel).resolve(kernel + ".elf"));
         }
@@ -65,7 +67,7 @@ class ConsoleTranscriptTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"paging_lazy", "guest", "guest-check"})
+    @ValueSource(strings = {"paging_lazy", "guest", "guest-check", "lab2"})
     void scriptedSessionPrintsTheCommittedTranscript(String kernel) throws Exception {
         String script = Files.readString(SCRIPTS.resolve(kernel + ".commands"));
         String actual = session(kernel, script);
