@@ -43,7 +43,7 @@ public enum GuestKernel {
     }
 
     /** The name the default kernel boots under when no image is given. */
-    public static final String NAME = "j386-guest-kernel.elf";
+    public static final String NAME = MP4.bootName;
 
     /** What {@code --guest} calls it. */
     public final String guestName;

@@ -10,8 +10,9 @@ import org.j386.guest.scenario.ScenarioModule;
 /**
  * A random sequence of Lab2 operations for the kernel to run (a Multiboot module; the format is
  * read by lab2_scenario.asm): dword "SCN2", the operation count, a PHYSTOP limit, then five dwords
- * per operation (code, a, b, c, d). The limit keeps memory small (1.5 to 2.5 MiB, a few hundred
- * pages), so exhaustion and map_region failing halfway come often and each boot is short.
+ * per operation (code, a, b, c, d). The limit keeps memory small (1.25 to 1.75 MiB: the kernel's
+ * image and 50 to 180 free pages), so exhaustion and map_region failing halfway come often and
+ * each boot is short.
  */
 public record Lab2Scenario(long seed, int phystopLimit, List<Operation> operations) {
     public static final int MAGIC = 0x324E4353;
@@ -56,7 +57,7 @@ public record Lab2Scenario(long seed, int phystopLimit, List<Operation> operatio
      */
     public static Lab2Scenario generate(long seed, int length) {
         SplittableRandom r = new SplittableRandom(seed);
-        int limit = (3 << 19) + PGSIZE * r.nextInt(256);
+        int limit = (5 << 18) + PGSIZE * r.nextInt(128);
         long[] cursor = new long[SPACE_SLOTS];
         java.util.Arrays.fill(cursor, USER_START);
         List<Operation> ops = new ArrayList<>();
@@ -73,7 +74,7 @@ public record Lab2Scenario(long seed, int phystopLimit, List<Operation> operatio
             } else if (roll < 62) {
                 long gap = r.nextInt(4) == 0 ? (long) PGSIZE * r.nextInt(16384) : PGSIZE * r.nextInt(4);
                 long va = cursor[space] + gap + r.nextInt(PGSIZE);
-                int size = 1 + r.nextInt(r.nextBoolean() ? 16 * PGSIZE : 512 * PGSIZE);
+                int size = 1 + r.nextInt(r.nextInt(8) == 0 ? 512 * PGSIZE : 16 * PGSIZE);
                 if (va + size > USER_END) {
                     ops.add(new Operation(Kind.CHECK, 0, 0, 0, 0));
                     continue;
@@ -87,9 +88,9 @@ public record Lab2Scenario(long seed, int phystopLimit, List<Operation> operatio
                 ops.add(new Operation(Kind.FREE_SPACE, space, 0, 0, 0));
             } else if (roll < 86) {
                 ops.add(new Operation(Kind.SWITCH, r.nextInt(5) == 0 ? -1 : space, 0, 0, 0));
-            } else if (roll < 90) {
+            } else if (roll < 94) {
                 ops.add(new Operation(Kind.CHECK, 0, 0, 0, 0));
-            } else if (roll < 95) {
+            } else if (roll < 97) {
                 ops.add(new Operation(Kind.HOLD, r.nextInt(64), 0, 0, 0));
             } else {
                 ops.add(new Operation(Kind.RELEASE_HELD, 0, 0, 0, 0));

@@ -26,7 +26,7 @@ class Lab2ScenarioTest {
         assertEquals('S', b[0]);
         assertEquals('2', b[3]);
         assertEquals(7, b[4]);
-        assertTrue(s.phystopLimit() >= 3 << 19 && s.phystopLimit() < 5 << 19);
+        assertTrue(s.phystopLimit() >= 5 << 18 && s.phystopLimit() < 7 << 18);
     }
 
     /** Mappings never overlap, so whatever runs out when, no scenario panics with remap. */
