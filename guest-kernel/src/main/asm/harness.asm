@@ -1,8 +1,7 @@
 ; harness.asm - what both bundled kernels share around their tests: selecting and running them,
 ; reporting PASS/FAIL, the command line, a pseudo-random sequence, surviving a fault, and the end
-; of the run through the debug-exit port. Each kernel defines the data this file names (cmdline,
-; CMDLINE_MAX, test_ok, failures, current_test, rng_state, mb_info) and includes it before its
-; tests.
+; of the run through the debug-exit port. Each kernel places HARNESS_DATA (the variables these
+; use) among its data and includes this file before its tests.
 
 MB_BOOT_MAGIC   equ 0x2BADB002
 DEBUG_EXIT_PORT equ 0xF4

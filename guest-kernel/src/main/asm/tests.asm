@@ -1,4 +1,5 @@
-; tests.asm - the tests, selected by the command line, each ending with a PASS or FAIL line.
+; tests.asm - the MP4 kernel's tests, selected by the command line, each ending with a PASS or FAIL
+; line.
 
 CODE_POOL_BASE  equ 512 * MIB
 CODE_POOL_SIZE  equ 256 * MIB

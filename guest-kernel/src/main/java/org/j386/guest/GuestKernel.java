@@ -12,6 +12,7 @@ import org.j386.guest.lab2.Lab2Scenario;
 import org.j386.guest.lab2.Lab2ScenarioRunner;
 import org.j386.guest.reference.Event;
 import org.j386.guest.reference.MemoryManager;
+import org.j386.guest.reference.Op;
 import org.j386.guest.reference.Reference;
 import org.j386.guest.scenario.ScenarioGenerator;
 import org.j386.guest.scenario.ScenarioRunner;
@@ -24,11 +25,11 @@ import org.j386.guest.scenario.WriteScenario;
  */
 public enum GuestKernel {
     /** Contiguous frame pools, a recursive page directory with lazy faults, VM pools. */
-    MP4("mp4", "kernel.elf", "j386-guest-kernel.elf", MemoryManager::new, WriteScenario.DEFAULT_LENGTH,
+    MP4("mp4", "kernel.elf", "j386-guest-kernel.elf", Op.POOL_INIT, MemoryManager::new, WriteScenario.DEFAULT_LENGTH,
             (seed, length) -> ScenarioGenerator.generate(seed, length).toBytes(),
             (seed, length, ramTop, sink) -> ScenarioRunner.run(ScenarioGenerator.generate(seed, length), ramTop, sink)),
     /** The xv6-style physical page allocator and kernel page tables, a higher-half kernel. */
-    LAB2("lab2", "lab2.elf", "j386-guest-lab2.elf", Lab2Kernel::new, Lab2Scenario.DEFAULT_LENGTH,
+    LAB2("lab2", "lab2.elf", "j386-guest-lab2.elf", Op.KERNEL_LAYOUT, Lab2Kernel::new, Lab2Scenario.DEFAULT_LENGTH,
             (seed, length) -> Lab2Scenario.generate(seed, length).toBytes(),
             (seed, length, ramTop, sink) -> Lab2ScenarioRunner.run(Lab2Scenario.generate(seed, length), ramTop, sink));
 
@@ -51,16 +52,20 @@ public enum GuestKernel {
     /** The name it boots under (symbols and messages show it). */
     public final String bootName;
 
+    /** Its operation with the lowest code: each kernel's codes run up to the next kernel's first. */
+    private final Op firstOp;
     private final Function<Consumer<Event>, Reference> reference;
     private final int scenarioLength;
     private final ScenarioWriter scenarios;
     private final ScenarioReplay replay;
 
-    GuestKernel(String guestName, String resource, String bootName, Function<Consumer<Event>, Reference> reference,
-            int scenarioLength, ScenarioWriter scenarios, ScenarioReplay replay) {
+    GuestKernel(String guestName, String resource, String bootName, Op firstOp,
+            Function<Consumer<Event>, Reference> reference, int scenarioLength, ScenarioWriter scenarios,
+            ScenarioReplay replay) {
         this.guestName = guestName;
         this.resource = resource;
         this.bootName = bootName;
+        this.firstOp = firstOp;
         this.reference = reference;
         this.scenarioLength = scenarioLength;
         this.scenarios = scenarios;
@@ -106,6 +111,17 @@ public enum GuestKernel {
     /** Operations per scenario in the differential test. */
     public int scenarioLength() {
         return scenarioLength;
+    }
+
+    /** The kernel whose operation {@code op} is. */
+    public static GuestKernel of(Op op) {
+        GuestKernel owner = MP4;
+        for (GuestKernel k : values()) {
+            if (op.code >= k.firstOp.code) {
+                owner = k;
+            }
+        }
+        return owner;
     }
 
     /** The kernel {@code --guest NAME} names, or null. */

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.j386.guest.GuestKernel;
 import org.j386.guest.reference.Event;
 import org.j386.guest.reference.MemoryManager;
 import org.j386.guest.reference.MemoryManagerError;
@@ -53,7 +54,7 @@ public final class ReferenceChecker implements Consumer<Event> {
         }
         if (expected.isEmpty() && !guest.end()) {
             if (reference == null) {
-                reference = guest.op().kernel().newReference(expected::add);
+                reference = GuestKernel.of(guest.op()).newReference(expected::add);
             }
             try {
                 reference.perform(guest);

@@ -1,7 +1,5 @@
 package org.j386.guest.reference;
 
-import org.j386.guest.GuestKernel;
-
 /**
  * The memory-manager operations that write a record to the trace port, of both bundled kernels.
  * The code is the low byte of a record's header; guest (trace.asm, {@code EV_*}) and reference use
@@ -37,8 +35,6 @@ public enum Op {
     VM_FREE(25, 1, 0),         // begin: pgdir                                              end: -
     PGDIR_ALLOC(26, 0, 1);     // begin: -                                                  end: pgdir or 0
 
-    /** The first code of the Lab2 kernel's operations. */
-    private static final int LAB2_FIRST = 16;
 
     public final int code;
     /** How many values a begin record carries, and an end record (as in the comments above). */
@@ -53,11 +49,6 @@ public enum Op {
     /** The values a record of this operation carries: its begin's or its end's. */
     public int values(boolean end) {
         return end ? endValues : beginValues;
-    }
-
-    /** The bundled kernel whose operation this is. */
-    public GuestKernel kernel() {
-        return code >= LAB2_FIRST ? GuestKernel.LAB2 : GuestKernel.MP4;
     }
 
     /** The operation with this code, or null when there is none (a guest's mistake, not ours). */
