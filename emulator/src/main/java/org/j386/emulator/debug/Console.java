@@ -239,7 +239,7 @@ public final class Console {
             tables.tss(out);
             return Next.READ;
         });
-        add("pools", "", "pools", "the guest kernel's frame pools and VM pools, read through its symbols", a -> {
+        add("pools", "", "pools", "the bundled guest kernel's memory manager, read through its symbols: frame pools and VM pools (mp4), free list and address spaces (lab2)", a -> {
             new Pools(debugger).print(out);
             return Next.READ;
         });
