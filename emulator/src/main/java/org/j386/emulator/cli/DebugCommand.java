@@ -56,6 +56,7 @@ final class DebugCommand implements Callable<Integer> {
             machineOptions.load(machine);
             Debugger debugger = new Debugger(machine);
             debugger.keepReportHistory(report);
+            debugger.enableReplay(machineOptions.replica(machine));
             if (events.checker() != null) {
                 debugger.comparePoolsWith(events.checker()::pools, events.checker()::caveat);
             }

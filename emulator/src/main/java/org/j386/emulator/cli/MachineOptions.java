@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.MachineConfig;
@@ -105,6 +106,22 @@ final class MachineOptions {
         if (symbols != null) {
             machine.useSymbols(symbols);
         }
+    }
+
+    /**
+     * What boots a silent copy of {@code machine} (built and loaded from these options), for the
+     * debugger's replays of the run; a file that can no longer be read is an error of the replay.
+     */
+    Supplier<Machine> replica(Machine machine) {
+        return () -> {
+            Machine copy = new Machine(machine.config().silentReplica());
+            try {
+                load(copy);
+            } catch (IOException | ImageFormatException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            return copy;
+        };
     }
 
     /** Builds the machine these options describe, with no image loaded yet. */

@@ -198,6 +198,14 @@ public final class Console {
                 a -> catchCommand(a, true));
         add("uncatch", "", "uncatch [VECTOR|pf|gp|...|all]", "stop catching exceptions (all without arguments)",
                 a -> catchCommand(a.isEmpty() ? "exception all" : "exception " + a, false));
+        add("when", "", "when", "the instruction count and virtual time here", a -> {
+            out.printf("instruction %d, virtual time %.8f s%n", s.instructions, s.cycles() / 1e8);
+            return Next.READ;
+        });
+        add("last-write", "lw", "last-write [-p] ADDR", "the instruction that last wrote the dword at linear (-p: physical) ADDR, found by replaying the run",
+                a -> writes(a, true));
+        add("history", "", "history [-p] ADDR", "every write to the dword at linear (-p: physical) ADDR since the start, by replaying the run",
+                a -> writes(a, false));
         add("info", "i", "info breakpoints|watchpoints|catch|stats|registers", "list breakpoints, catches, statistics",
                 this::info);
         add("regs", "r registers", "regs", "general registers, EIP and EFLAGS", a -> regs());
@@ -562,6 +570,67 @@ public final class Console {
                     format == 'i' ? "instructions" : format == 's' ? "strings" : "units", asked);
         }
         return Next.READ;
+    }
+
+    // ---- the past ----
+
+    /** Most writes {@code history} lists. */
+    private static final int HISTORY_LINES = 200;
+
+    private Next writes(String args, boolean lastOnly) throws DebugException {
+        String a = required(args, "an address");
+        boolean physical = a.startsWith("-p ") || a.equals("-p");
+        if (physical) {
+            a = required(a.substring(2), "a physical address");
+        }
+        int address = (int) address(a);
+        String where = String.format("%s 0x%08x", physical ? "physical" : "linear", address);
+        WriteHistory.Result r;
+        try {
+            r = debugger.writesTo(address, physical);
+        } catch (RuntimeException e) {
+            throw new DebugException("the run cannot be replayed: " + e.getMessage());
+        }
+        if (r == null) {
+            throw new DebugException("this session cannot replay the run (j386 debug can)");
+        }
+        List<WriteHistory.Write> ws = r.writes();
+        if (ws.isEmpty()) {
+            out.printf("no write to the dword at %s from the start to instruction %d%n", where, r.upTo());
+        } else if (lastOnly) {
+            // The page walk's accessed and dirty bits are not what "who wrote this?" asks about.
+            int last = ws.size() - 1;
+            while (last > 0 && ws.get(last).byWalk()) {
+                last--;
+            }
+            out.println(describe(ws.get(last), physical));
+            if (last < ws.size() - 1) {
+                out.printf("  (since then the page walk set accessed or dirty bits in it, last at instruction %d)%n",
+                        ws.get(ws.size() - 1).instruction());
+            }
+        } else {
+            out.printf("%d write%s to the dword at %s from the start to instruction %d:%n", ws.size(), ws.size() == 1 ? "" : "s",
+                    where, r.upTo());
+            int from = Math.max(0, ws.size() - HISTORY_LINES);
+            if (from > 0) {
+                out.printf("  (%d earlier writes not shown)%n", from);
+            }
+            for (WriteHistory.Write w : ws.subList(from, ws.size())) {
+                out.println("  " + describe(w, physical));
+            }
+        }
+        if (!r.faithful()) {
+            out.println("warning: the replay did not end in this machine's state (registers or RAM differ), so these"
+                    + " writes may not be this run's: it depended on something a replay does not repeat, such as a"
+                    + " change made from the debugger");
+        }
+        return Next.READ;
+    }
+
+    private String describe(WriteHistory.Write w, boolean physical) {
+        return String.format("instruction %d at 0x%08x%s %s 0x%08x over 0x%08x%s", w.instruction(), w.eip(),
+                debugger.symbolSuffix(w.eip() & 0xFFFFFFFFL), w.byWalk() ? "(its page walk: accessed/dirty bits) wrote" : "wrote",
+                w.after(), w.before(), physical ? "" : String.format(" (physical 0x%08x)", w.physical()));
     }
 
     // ---- argument helpers ----

@@ -40,6 +40,7 @@ public final class Debugger implements Expression.Context {
     private Supplier<PoolSnapshot> referencePools;
     private Supplier<String> referenceCaveat;
     private ReportCollector reportHistory;
+    private WriteHistory history;
 
     // ---- bookkeeping of the current run, written by the hooks ----
     private Stop pending;
@@ -108,6 +109,19 @@ public final class Debugger implements Expression.Context {
                         || previous.holdException(vector, errorCode, hasErrorCode);
             }
         });
+    }
+
+    /**
+     * Lets {@code last-write} and {@code history} replay the run: {@code replica} boots a silent
+     * machine as this one was booted.
+     */
+    public void enableReplay(Supplier<Machine> replica) {
+        this.history = new WriteHistory(replica);
+    }
+
+    /** The writes to the dword at {@code address} since the start; null when no replay is possible. */
+    WriteHistory.Result writesTo(int address, boolean physical) {
+        return history == null ? null : history.writes(machine, address, physical);
     }
 
     /**
