@@ -307,4 +307,15 @@ public final class Flags {
         }
         value = on ? value | mask : value & ~mask;
     }
+
+    /** Takes {@code other}'s value and lazy record as they are. */
+    void copyStateFrom(Flags other) {
+        value = other.value;
+        kind = other.kind;
+        size = other.size;
+        dst = other.dst;
+        src = other.src;
+        res = other.res;
+        carryIn = other.carryIn;
+    }
 }

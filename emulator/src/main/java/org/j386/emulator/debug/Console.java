@@ -202,6 +202,12 @@ public final class Console {
             out.printf("instruction %d, virtual time %.8f s%n", s.instructions, s.cycles() / 1e8);
             return Next.READ;
         });
+        add("goto", "", "goto N", "move to instruction count N: forward by running, backward by replaying the run",
+                a -> report(debugger.goTo(count(required(a, "an instruction count")))));
+        add("reverse-step", "rs rsi reverse-stepi", "reverse-step [N]", "go back N instructions (default 1)",
+                a -> report(debugger.reverseStep(a.isEmpty() ? 1 : positive(a))));
+        add("reverse-continue", "rc", "reverse-continue", "go back to the previous breakpoint, watchpoint or caught exception",
+                a -> report(debugger.reverseContinue()));
         add("last-write", "lw", "last-write [-p] ADDR", "the instruction that last wrote the dword at linear (-p: physical) ADDR, found by replaying the run",
                 a -> writes(a, true));
         add("history", "", "history [-p] ADDR", "every write to the dword at linear (-p: physical) ADDR since the start, by replaying the run",
@@ -654,6 +660,19 @@ public final class Console {
             throw new DebugException("needs " + what);
         }
         return args.strip();
+    }
+
+    /** An instruction count: any number, 0 included. */
+    private long count(String text) throws DebugException {
+        String t = text.strip();
+        if (t.startsWith("-")) {
+            throw new DebugException("an instruction count cannot be negative: " + t);
+        }
+        try {
+            return Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            return debugger.evaluate(t);
+        }
     }
 
     private int number(String text) throws DebugException {

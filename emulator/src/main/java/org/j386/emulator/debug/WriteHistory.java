@@ -63,20 +63,7 @@ final class WriteHistory {
         }
         Runnable completeLast = physical ? () -> { } : watchLinear(m, address, writes);
         long target = live.cpu().state.instructions;
-        // A debugger may hold an exception at its stop, before delivery: so does the replay there.
-        m.cpu().setEventObserver(new Cpu.EventObserver() {
-            @Override
-            public boolean holdException(int vector, int errorCode, boolean hasErrorCode) {
-                if (s.instructions < target) {
-                    return false;
-                }
-                m.requestPause();
-                return true;
-            }
-        });
-        if (s.instructions < target) {
-            m.resume(target - s.instructions);
-        }
+        runTo(m, target);
         completeLast.run();
         m.cpu().setBoundaryHook(null);
         return new Result(writes, sameState(m, live), target);
@@ -132,6 +119,32 @@ final class WriteHistory {
             return false;
         });
         return complete;
+    }
+
+    /**
+     * Runs {@code m}, a replica, to instruction {@code target}. A debugger may hold an exception at
+     * its stop, before delivery: so does the replay when one is due there.
+     */
+    static void runTo(Machine m, long target) {
+        CpuState s = m.cpu().state;
+        Cpu.EventObserver previous = m.cpu().eventObserver();
+        m.cpu().setEventObserver(new Cpu.EventObserver() {
+            @Override
+            public boolean holdException(int vector, int errorCode, boolean hasErrorCode) {
+                if (s.instructions < target) {
+                    return false;
+                }
+                m.requestPause();
+                return true;
+            }
+        });
+        try {
+            if (s.instructions < target) {
+                m.resume(target - s.instructions);
+            }
+        } finally {
+            m.cpu().setEventObserver(previous);
+        }
     }
 
     /** Registers, EIP, EFLAGS, the control registers and all of RAM. */

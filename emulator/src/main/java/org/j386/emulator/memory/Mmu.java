@@ -574,4 +574,35 @@ public final class Mmu {
     public long pageFaults() {
         return pageFaults;
     }
+
+    /**
+     * Takes {@code other}'s paging configuration, privilege, statistics and cached translations
+     * as they are: a TLB may hold stale entries a guest still uses, so they are copied too.
+     */
+    public void copyStateFrom(Mmu other) {
+        flushAll();
+        paging = other.paging;
+        writeProtect = other.writeProtect;
+        pageSizeExtensions = other.pageSizeExtensions;
+        globalPages = other.globalPages;
+        identity = !paging && watcher == null;
+        cr3 = other.cr3;
+        setPrivilege(other.userMode);
+        for (int i = 0; i < other.filledCount; i++) {
+            int page = other.filled[i];
+            boolean watched = watcher != null && watcher.watches(page << 12, other.tlb[page] & 0xFFFFF000);
+            if (other.tlb[page] != 0 && tlb[page] == 0 && !watched) {
+                if (filledCount == filled.length) {
+                    filled = java.util.Arrays.copyOf(filled, filledCount * 2);
+                }
+                filled[filledCount++] = page;
+                tlb[page] = other.tlb[page];
+            }
+        }
+        System.arraycopy(other.largeRegion, 0, largeRegion, 0, largeRegion.length);
+        tlbHits = other.tlbHits;
+        tlbMisses = other.tlbMisses;
+        pageFaults = other.pageFaults;
+        translationsChanged();
+    }
 }
