@@ -120,7 +120,7 @@ public final class CpuState {
     public void copyStateFrom(CpuState other) {
         System.arraycopy(other.regs, 0, regs, 0, regs.length);
         eip = other.eip;
-        flags.copyStateFrom(other.flags);
+        flags.copyFrom(other.flags);
         for (int i = 0; i < segs.length; i++) {
             segs[i].copyFrom(other.segs[i]);
         }

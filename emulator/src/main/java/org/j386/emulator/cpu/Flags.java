@@ -234,7 +234,7 @@ public final class Flags {
         return r ^ ((cc & 1) != 0);
     }
 
-    /** Makes this register an exact copy of {@code other}, lazy record included (--jit-check). */
+    /** Makes this register an exact copy of {@code other}, lazy record included. */
     void copyFrom(Flags other) {
         value = other.value;
         kind = other.kind;
@@ -308,14 +308,4 @@ public final class Flags {
         value = on ? value | mask : value & ~mask;
     }
 
-    /** Takes {@code other}'s value and lazy record as they are. */
-    void copyStateFrom(Flags other) {
-        value = other.value;
-        kind = other.kind;
-        size = other.size;
-        dst = other.dst;
-        src = other.src;
-        res = other.res;
-        carryIn = other.carryIn;
-    }
 }
