@@ -307,5 +307,4 @@ public final class Flags {
         }
         value = on ? value | mask : value & ~mask;
     }
-
 }
