@@ -133,6 +133,11 @@ public final class Debugger implements Expression.Context {
 
     // ---- going back ----
 
+    /** Whether this session can replay the run, and so go back. */
+    public boolean canGoBack() {
+        return timeTravel != null;
+    }
+
     private void needReplay() throws DebugException {
         if (timeTravel == null) {
             throw new DebugException("this session cannot replay the run (j386 debug can)");
