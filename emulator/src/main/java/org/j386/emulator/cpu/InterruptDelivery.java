@@ -6,10 +6,12 @@ import org.j386.emulator.memory.PageFault;
 
 /**
  * Delivery of exceptions and interrupts through the IDT (32- and 16-bit interrupt and trap gates,
- * with a stack switch from the TSS when entering a more privileged ring), IRET, and the escalation
- * of a fault during delivery into #DF and then a triple fault.
+ * with a stack switch from the TSS when entering a more privileged ring) or, in real-address mode,
+ * the interrupt vector table; IRET; and the escalation of a fault during delivery into #DF and
+ * then a triple fault.
  *
- * <p>Task gates and task switches are not emulated: a task gate in the IDT raises #GP.
+ * <p>Task gates and task switches are not emulated: delivery through a task gate, and IRET with
+ * NT set, stop the machine as unsupported; so does IRET into virtual-8086 mode.
  */
 public final class InterruptDelivery {
     private static final int SOFTWARE = 0, EXTERNAL = 1, EXCEPTION = 2;
@@ -192,7 +194,7 @@ public final class InterruptDelivery {
 
     private void deliver(int vector, int errorCode, boolean hasErrorCode, int kind, int returnEip) {
         if (!s.protectedMode()) {
-            cpu.stopFor(Cpu.Stop.UNSUPPORTED, "interrupt " + vector + " in real mode is not emulated");
+            deliverReal(vector, returnEip);
             return;
         }
         int ext = kind == SOFTWARE ? 0 : 1;
@@ -205,8 +207,7 @@ public final class InterruptDelivery {
         int type = (high >>> 8) & 0x1F; // includes the S bit: gates are system descriptors
         boolean gate32 = type == GATE_INT32 || type == GATE_TRAP32;
         boolean trapGate = type == GATE_TRAP32 || type == GATE_TRAP16;
-        if (!gate32 && type != GATE_INT16 && type != GATE_TRAP16) {
-            // Includes task gates (GATE_TASK), which j386 does not emulate.
+        if (!gate32 && type != GATE_INT16 && type != GATE_TRAP16 && type != GATE_TASK) {
             throw s.fault.generalProtection(gateCode);
         }
         if (kind == SOFTWARE && ((high >>> 13) & 3) < s.cpl) {
@@ -214,6 +215,11 @@ public final class InterruptDelivery {
         }
         if ((high & Segmentation.D_PRESENT) == 0) {
             throw s.fault.notPresent(gateCode);
+        }
+        if (type == GATE_TASK) {
+            cpu.stopFor(Cpu.Stop.UNSUPPORTED, Vectors.name(vector)
+                    + " through a task gate: hardware task switches are not emulated");
+            return;
         }
         int selector = low >>> 16;
         int offset = gate32 ? (low & 0xFFFF) | (high & 0xFFFF0000) : low & 0xFFFF;
@@ -282,6 +288,27 @@ public final class InterruptDelivery {
         s.halted = false;
     }
 
+    /**
+     * Real-address mode: the far pointer at IDTR.base + vector × 4 (the interrupt vector table,
+     * wherever LIDT put it) receives control with FLAGS, CS and IP on the stack; no error code is
+     * pushed. An entry beyond IDTR.limit is #GP.
+     */
+    private void deliverReal(int vector, int returnEip) {
+        if (Integer.compareUnsigned(vector * 4 + 3, s.idtLimit) > 0) {
+            throw s.fault.generalProtection(0);
+        }
+        int target = cpu.mmu.readAs(s.idtBase + vector * 4, 4, false);
+        stack.current();
+        stack.push(2, s.flags.get());
+        stack.push(2, s.segs[CS].selector);
+        stack.push(2, returnEip);
+        cpu.segmentation.enterRealCode(target >>> 16, target & 0xFFFF);
+        s.regs[ESP] = stack.espFor(s.regs[ESP]);
+        s.flags.set(s.flags.get() & ~(Flags.IF | Flags.TF | Flags.AC | Flags.RF));
+        s.singleStepPending = false;
+        s.halted = false;
+    }
+
     private int innerEsp;
 
     /** Reads SS:ESP for ring {@code cpl} from the TSS and checks the stack segment (#TS otherwise). */
@@ -328,6 +355,10 @@ public final class InterruptDelivery {
 
     /** IRET / IRETD (no task return, no return to virtual-8086 mode). */
     public void iret(boolean operand32) {
+        if (!s.protectedMode()) {
+            iretReal(operand32);
+            return;
+        }
         if ((s.flags.get() & Flags.NT) != 0) {
             cpu.stopFor(Cpu.Stop.UNSUPPORTED, "IRET with EFLAGS.NT set (a task return) is not emulated");
             return;
@@ -340,6 +371,10 @@ public final class InterruptDelivery {
         int rpl = cs & 3;
         if (rpl < s.cpl) {
             throw s.fault.generalProtection(cs & 0xFFFC);
+        }
+        if (operand32 && s.cpl == 0 && (eflags & Flags.VM) != 0) {
+            cpu.stopFor(Cpu.Stop.UNSUPPORTED, "IRET into virtual-8086 mode (EFLAGS.VM set): V86 mode is not emulated");
+            return;
         }
         long d = cpu.segmentation.checkReturnTarget(cs);
         int oldCpl = s.cpl;
@@ -361,6 +396,26 @@ public final class InterruptDelivery {
         } else if (oldCpl <= s.flags.iopl()) {
             mask |= Flags.IF;
         }
+        s.flags.set((s.flags.get() & ~mask) | (eflags & mask));
+        if (s.flags.interruptsEnabled()) {
+            s.attention = true;
+        }
+    }
+
+    /**
+     * Real-address mode IRET: IP, CS and FLAGS (or EIP, CS and EFLAGS) from the stack, every flag
+     * writable; a 32-bit IRET keeps VM, VIF and VIP as they are.
+     */
+    private void iretReal(boolean operand32) {
+        int size = operand32 ? 4 : 2;
+        stack.current();
+        int eip = stack.read(0, size);
+        int cs = stack.read(size, size) & 0xFFFF;
+        int eflags = stack.read(2 * size, size);
+        cpu.segmentation.enterRealCode(cs, eip);
+        stack.release(3 * size);
+        s.regs[ESP] = stack.espFor(s.regs[ESP]);
+        int mask = operand32 ? 0x257FD5 : 0xFFFF;
         s.flags.set((s.flags.get() & ~mask) | (eflags & mask));
         if (s.flags.interruptsEnabled()) {
             s.attention = true;

@@ -3,11 +3,12 @@ package org.j386.emulator.cpu;
 import static org.j386.emulator.cpu.CpuState.*;
 
 /**
- * Protected-mode segmentation: loading segment registers from the GDT/LDT with the type,
- * privilege and presence checks, and the far transfers that reload CS.
+ * Segmentation: loading segment registers from the GDT/LDT with the type, privilege and presence
+ * checks, and the far transfers that reload CS. In real-address mode a selector is a paragraph
+ * number and only the selector and base change (see {@link #loadReal}).
  *
- * <p>Call gates and task switches are not emulated: a far transfer to a system descriptor raises
- * #GP(selector), which a guest kernel of the kind j386 targets never provokes on purpose.
+ * <p>Call gates are not emulated: a far transfer through one raises #GP(selector). Nor are task
+ * switches: a far JMP or CALL to a TSS or task gate stops the machine as unsupported.
  */
 public final class Segmentation {
     // Bits of a descriptor's high dword.
@@ -93,9 +94,24 @@ public final class Segmentation {
         cpu.mmu.writeAs(base + (selector & 0xFFF8) + 4, 4, high | D_ACCESSED, false);
     }
 
+    /**
+     * A segment load in real-address mode: base = selector × 16. The limit and attributes cached
+     * by the last protected-mode load stay, as on the processor, which is what lets a segment
+     * loaded with a 4 GiB limit before PE was cleared keep it ("unreal" mode).
+     */
+    private static void loadReal(Segment seg, int selector) {
+        seg.selector = selector & 0xFFFF;
+        seg.base = (selector & 0xFFFF) << 4;
+        seg.usable = true;
+    }
+
     /** MOV Sreg, POP Sreg, LDS/LES/LFS/LGS/LSS: loads ES, SS, DS, FS or GS (never CS). */
     public void loadSegment(int sreg, int selector) {
         selector &= 0xFFFF;
+        if (!s.protectedMode()) {
+            loadReal(s.segs[sreg], selector);
+            return;
+        }
         int rpl = selector & 3;
         int code = selector & 0xFFFC;
         if (sreg == SS) {
@@ -181,23 +197,72 @@ public final class Segmentation {
         s.eip = offset;
     }
 
+    /** Real-address mode: CS:EIP from a far JMP, CALL, RET or IRET, or an interrupt vector. */
+    void enterRealCode(int selector, int offset) {
+        if (Integer.compareUnsigned(offset, s.segs[CS].limit) > 0) {
+            throw s.fault.generalProtection(0);
+        }
+        loadReal(s.segs[CS], selector);
+        cpu.codeSegmentLoaded();
+        s.eip = offset;
+    }
+
+    /**
+     * Whether a far JMP or CALL to {@code selector} would switch tasks (a TSS or a task gate),
+     * which j386 does not emulate: the machine then stops before anything changes.
+     */
+    private boolean stopsForTaskSwitch(int selector) {
+        int high = (int) (probeDescriptor(selector) >>> 32);
+        int type = (high >>> 8) & 0xF;
+        boolean task = type == 1 || type == 3 || type == 5 || type == 9 || type == 11;
+        if ((high & D_S) != 0 || !task) {
+            return false;
+        }
+        cpu.stopFor(Cpu.Stop.UNSUPPORTED, String.format(
+                "far JMP or CALL to selector 0x%04x, a TSS or task gate: hardware task switches are not emulated",
+                selector & 0xFFFF));
+        return true;
+    }
+
     /** JMP ptr16:32 / JMP m16:32. */
     public void farJump(int selector, int offset) {
+        if (!s.protectedMode()) {
+            enterRealCode(selector, offset);
+            return;
+        }
+        if (stopsForTaskSwitch(selector)) {
+            return;
+        }
         long d = checkCodeTarget(selector, s.cpl, false);
         enterCode(selector, d, offset);
     }
 
     /** CALL ptr16:32 / CALL m16:32: pushes CS and {@code returnOffset}, then jumps. */
     public void farCall(int selector, int offset, boolean operand32, int returnOffset) {
-        long d = checkCodeTarget(selector, s.cpl, false);
-        if (Integer.compareUnsigned(offset, candidate.limit) > 0) {
-            throw s.fault.generalProtection(0);
+        boolean real = !s.protectedMode();
+        long d = 0;
+        if (!real && stopsForTaskSwitch(selector)) {
+            return;
+        }
+        if (real) {
+            if (Integer.compareUnsigned(offset, s.segs[CS].limit) > 0) {
+                throw s.fault.generalProtection(0);
+            }
+        } else {
+            d = checkCodeTarget(selector, s.cpl, false);
+            if (Integer.compareUnsigned(offset, candidate.limit) > 0) {
+                throw s.fault.generalProtection(0);
+            }
         }
         int size = operand32 ? 4 : 2;
         stack.current();
         stack.push(size, s.segs[CS].selector);
         stack.push(size, returnOffset);
-        enterCode(selector, d, offset);
+        if (real) {
+            enterRealCode(selector, offset);
+        } else {
+            enterCode(selector, d, offset);
+        }
         s.regs[ESP] = stack.espFor(s.regs[ESP]);
     }
 
@@ -207,6 +272,12 @@ public final class Segmentation {
         stack.current();
         int offset = stack.read(0, size);
         int selector = stack.read(size, size) & 0xFFFF;
+        if (!s.protectedMode()) {
+            enterRealCode(selector, offset);
+            stack.release(2 * size + immediate);
+            s.regs[ESP] = stack.espFor(s.regs[ESP]);
+            return;
+        }
         int rpl = selector & 3;
         if (rpl < s.cpl) {
             throw s.fault.generalProtection(selector & 0xFFFC);

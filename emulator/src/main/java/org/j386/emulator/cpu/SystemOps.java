@@ -138,17 +138,21 @@ final class SystemOps {
                 break;
             }
             case Op.LLDT:
+                requireProtectedMode();
                 sys.requireRing0();
                 cpu.segmentation.loadLdt(x.readRm(d, 1));
                 break;
             case Op.LTR:
+                requireProtectedMode();
                 sys.requireRing0();
                 cpu.segmentation.loadTaskRegister(x.readRm(d, 1));
                 break;
             case Op.SLDT:
+                requireProtectedMode();
                 storeSystemWord(d, s.ldtr.selector);
                 break;
             case Op.STR:
+                requireProtectedMode();
                 storeSystemWord(d, s.tr.selector);
                 break;
             case Op.SMSW:
@@ -167,10 +171,18 @@ final class SystemOps {
             case Op.VERR:
             case Op.VERW:
             case Op.ARPL:
+                requireProtectedMode();
                 selectorChecks.execute(d);
                 break;
             default:
                 throw s.fault.invalidOpcode();
+        }
+    }
+
+    /** The selector instructions have no meaning without descriptor tables: #UD in real-address mode. */
+    private void requireProtectedMode() {
+        if (!s.protectedMode()) {
+            throw s.fault.invalidOpcode();
         }
     }
 

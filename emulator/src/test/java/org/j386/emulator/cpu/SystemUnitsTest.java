@@ -70,6 +70,28 @@ class SystemUnitsTest {
     }
 
     @Test
+    void farJumpOrCallToATssStopsTheMachineAsUnsupportedWithNothingChanged() {
+        int eip = s.eip;
+        m.cpu.segmentation.farJump(5 * 8, 0);
+        assertEquals(Cpu.Stop.UNSUPPORTED, m.cpu.stop());
+        assertTrue(m.cpu.stopDetail().contains("task switches are not emulated"), m.cpu.stopDetail());
+        assertEquals(KERNEL_CODE, s.segs[CS].selector);
+        assertEquals(eip, s.eip);
+    }
+
+    @Test
+    void iretIntoVirtual8086ModeStopsTheMachineAsUnsupported() {
+        int sp = s.regs[ESP] - 12;
+        m.ram.write32(sp, 0x1000);
+        m.ram.write32(sp + 4, 0x0100);
+        m.ram.write32(sp + 8, Flags.VM | 2);
+        s.regs[ESP] = sp;
+        m.cpu.interrupts.iret(true);
+        assertEquals(Cpu.Stop.UNSUPPORTED, m.cpu.stop());
+        assertTrue(m.cpu.stopDetail().contains("V86 mode is not emulated"), m.cpu.stopDetail());
+    }
+
+    @Test
     void farCallPushesCsAndReturnAddressAndFarReturnComesBack() {
         m.cpu.segmentation.farCall(KERNEL_CODE, 0x200000, true, 0x100007);
         assertEquals(0x200000, s.eip);
