@@ -37,8 +37,7 @@ public final class ResetState {
             seg.attributes = i == CS ? CODE : DATA;
             seg.usable = true;
         }
-        // LDTR and TR have usable caches too: a descriptor table at linear 0 with a 64 KiB limit.
-        setSystemSegment(s.ldtr, LDT_TYPE);
+        resetLdtr(s);
         setSystemSegment(s.tr, BUSY_TSS32_TYPE);
         s.gdtBase = 0;
         s.gdtLimit = 0xFFFF;
@@ -58,6 +57,15 @@ public final class ResetState {
         cpu.setCpl(0);
         cpu.system.syncPaging();
         cpu.codeSegmentLoaded();
+    }
+
+    /**
+     * LDTR as reset leaves it (TR likewise): a usable cache with base 0 and a 64 KiB limit, so an
+     * LDT selector used before any LLDT reads its descriptor from linear address 0 upwards. A
+     * boot loader that never runs LLDT (SeaBIOS and QEMU's Multiboot loader do not) leaves it so.
+     */
+    public static void resetLdtr(CpuState s) {
+        setSystemSegment(s.ldtr, LDT_TYPE);
     }
 
     private static void setSystemSegment(Segment seg, int type) {
