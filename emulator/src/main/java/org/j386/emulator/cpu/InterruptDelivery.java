@@ -10,13 +10,18 @@ import org.j386.emulator.memory.PageFault;
  * the interrupt vector table; IRET; and the escalation of a fault during delivery into #DF and
  * then a triple fault.
  *
+ * <p>Virtual-8086 mode is left by every interrupt and exception taken in it (to a ring-0 handler,
+ * with the data segment registers saved in the frame) and entered by IRET from ring 0.
+ *
  * <p>Task gates and task switches are not emulated: delivery through a task gate, and IRET with
- * NT set, stop the machine as unsupported; so does IRET into virtual-8086 mode.
+ * NT set, stop the machine as unsupported.
  */
 public final class InterruptDelivery {
     private static final int SOFTWARE = 0, EXTERNAL = 1, EXCEPTION = 2;
     private static final int GATE_TASK = 0x5, GATE_INT16 = 0x6, GATE_TRAP16 = 0x7, GATE_INT32 = 0xE, GATE_TRAP32 = 0xF;
     private static final int RECENT = 8;
+    /** The segment registers an interrupt from virtual-8086 mode pushes, in the order it pushes them. */
+    private static final int[] V86_SAVED = {GS, FS, DS, ES};
 
     private final Cpu cpu;
     private final CpuState s;
@@ -240,6 +245,11 @@ public final class InterruptDelivery {
             throw s.fault.notPresent(selCode);
         }
         boolean conforming = (dHigh & Segmentation.D_CONFORMING) != 0;
+        boolean fromV86 = s.flags.vm();
+        if (fromV86 && (conforming || dpl != 0)) {
+            // Virtual-8086 mode is left only for ring 0.
+            throw s.fault.generalProtection(selCode);
+        }
         int newCpl = conforming ? s.cpl : dpl;
         newCodeSegment.load((selector & 0xFFFC) | newCpl, (int) d, dHigh);
         if (Integer.compareUnsigned(offset, newCodeSegment.limit) > 0) {
@@ -254,6 +264,11 @@ public final class InterruptDelivery {
             int oldSs = s.segs[SS].selector;
             int oldEsp = s.regs[ESP];
             stack.begin(newStackSegment, innerEsp, newCpl == 3, (ssSelector & 0xFFFC) | ext);
+            if (fromV86) {
+                for (int sreg : V86_SAVED) {
+                    stack.push(size, s.segs[sreg].selector);
+                }
+            }
             stack.push(size, oldSs);
             stack.push(size, oldEsp);
         } else {
@@ -273,6 +288,13 @@ public final class InterruptDelivery {
             s.regs[ESP] = stack.espFor(s.regs[ESP]);
         }
         s.segs[CS].copyFrom(newCodeSegment);
+        if (fromV86) {
+            // The handler must not run with real-mode bases in its data segment registers.
+            for (int sreg : V86_SAVED) {
+                s.segs[sreg].setNull(0);
+            }
+            s.flags.setVm(false);
+        }
         cpu.codeSegmentLoaded();
         cpu.setCpl(newCpl);
         s.eip = offset;
@@ -356,7 +378,15 @@ public final class InterruptDelivery {
     /** IRET / IRETD (no task return, no return to virtual-8086 mode). */
     public void iret(boolean operand32) {
         if (!s.protectedMode()) {
-            iretReal(operand32);
+            iretReal(operand32, false);
+            return;
+        }
+        if (s.flags.vm()) {
+            // In virtual-8086 mode IRET works as in real mode, but only under IOPL 3.
+            if (s.flags.iopl() < 3) {
+                throw s.fault.generalProtection(0);
+            }
+            iretReal(operand32, true);
             return;
         }
         if ((s.flags.get() & Flags.NT) != 0) {
@@ -373,7 +403,7 @@ public final class InterruptDelivery {
             throw s.fault.generalProtection(cs & 0xFFFC);
         }
         if (operand32 && s.cpl == 0 && (eflags & Flags.VM) != 0) {
-            cpu.stopFor(Cpu.Stop.UNSUPPORTED, "IRET into virtual-8086 mode (EFLAGS.VM set): V86 mode is not emulated");
+            returnToV86(eip, cs, eflags);
             return;
         }
         long d = cpu.segmentation.checkReturnTarget(cs);
@@ -403,10 +433,38 @@ public final class InterruptDelivery {
     }
 
     /**
-     * Real-address mode IRET: IP, CS and FLAGS (or EIP, CS and EFLAGS) from the stack, every flag
-     * writable; a 32-bit IRET keeps VM, VIF and VIP as they are.
+     * IRET from ring 0 to a frame with VM set: below EIP, CS and EFLAGS lie ESP, SS, ES, DS, FS and
+     * GS, all loaded as virtual-8086 mode loads them; every flag comes from the frame, and CPL is 3.
      */
-    private void iretReal(boolean operand32) {
+    private void returnToV86(int eip, int cs, int eflags) {
+        int[] selectors = new int[6];
+        int[] order = {SS, ES, DS, FS, GS};
+        int esp = stack.read(12, 4);
+        for (int i = 0; i < order.length; i++) {
+            selectors[order[i]] = stack.read(16 + 4 * i, 4) & 0xFFFF;
+        }
+        // Everything is read: commit.
+        s.flags.set(eflags);
+        s.flags.setVm(true);
+        selectors[CS] = cs;
+        for (int sreg = 0; sreg < 6; sreg++) {
+            cpu.segmentation.loadV86(sreg, selectors[sreg]);
+        }
+        s.regs[ESP] = esp;
+        s.eip = eip & 0xFFFF;
+        cpu.setCpl(3);
+        cpu.codeSegmentLoaded();
+        if (s.flags.interruptsEnabled()) {
+            s.attention = true;
+        }
+    }
+
+    /**
+     * Real-address mode IRET: IP, CS and FLAGS (or EIP, CS and EFLAGS) from the stack, every flag
+     * writable; a 32-bit IRET keeps VM, VIF and VIP as they are. In virtual-8086 mode ({@code
+     * v86}) IOPL is kept too.
+     */
+    private void iretReal(boolean operand32, boolean v86) {
         int size = operand32 ? 4 : 2;
         stack.current();
         int eip = stack.read(0, size);
@@ -415,7 +473,7 @@ public final class InterruptDelivery {
         cpu.segmentation.enterRealCode(cs, eip);
         stack.release(3 * size);
         s.regs[ESP] = stack.espFor(s.regs[ESP]);
-        int mask = operand32 ? 0x257FD5 : 0xFFFF;
+        int mask = (operand32 ? 0x257FD5 : 0xFFFF) & (v86 ? ~Flags.IOPL : -1);
         s.flags.set((s.flags.get() & ~mask) | (eflags & mask));
         if (s.flags.interruptsEnabled()) {
             s.attention = true;

@@ -108,7 +108,7 @@ public final class Segmentation {
     /** MOV Sreg, POP Sreg, LDS/LES/LFS/LGS/LSS: loads ES, SS, DS, FS or GS (never CS). */
     public void loadSegment(int sreg, int selector) {
         selector &= 0xFFFF;
-        if (!s.protectedMode()) {
+        if (s.realAddressing()) {
             loadReal(s.segs[sreg], selector);
             return;
         }
@@ -197,7 +197,10 @@ public final class Segmentation {
         s.eip = offset;
     }
 
-    /** Real-address mode: CS:EIP from a far JMP, CALL, RET or IRET, or an interrupt vector. */
+    /**
+     * Real-address or virtual-8086 mode: CS:EIP from a far JMP, CALL, RET or IRET, or an
+     * interrupt vector.
+     */
     void enterRealCode(int selector, int offset) {
         if (Integer.compareUnsigned(offset, s.segs[CS].limit) > 0) {
             throw s.fault.generalProtection(0);
@@ -226,7 +229,7 @@ public final class Segmentation {
 
     /** JMP ptr16:32 / JMP m16:32. */
     public void farJump(int selector, int offset) {
-        if (!s.protectedMode()) {
+        if (s.realAddressing()) {
             enterRealCode(selector, offset);
             return;
         }
@@ -239,7 +242,7 @@ public final class Segmentation {
 
     /** CALL ptr16:32 / CALL m16:32: pushes CS and {@code returnOffset}, then jumps. */
     public void farCall(int selector, int offset, boolean operand32, int returnOffset) {
-        boolean real = !s.protectedMode();
+        boolean real = s.realAddressing();
         long d = 0;
         if (!real && stopsForTaskSwitch(selector)) {
             return;
@@ -272,7 +275,7 @@ public final class Segmentation {
         stack.current();
         int offset = stack.read(0, size);
         int selector = stack.read(size, size) & 0xFFFF;
-        if (!s.protectedMode()) {
+        if (s.realAddressing()) {
             enterRealCode(selector, offset);
             stack.release(2 * size + immediate);
             s.regs[ESP] = stack.espFor(s.regs[ESP]);
@@ -327,6 +330,18 @@ public final class Segmentation {
                 seg.setNull(0);
             }
         }
+    }
+
+    /** Data segments as an entry into virtual-8086 mode loads them: DPL 3, 64 KiB, read/write. */
+    private static final int V86_SEGMENT = Segment.PRESENT | Segment.CODE_OR_DATA | Segment.READ_WRITE
+            | Segment.ACCESSED | (3 << 5);
+
+    /** Loads a segment register for virtual-8086 mode with its whole cache (IRET into V86 mode). */
+    void loadV86(int sreg, int selector) {
+        Segment seg = s.segs[sreg];
+        loadReal(seg, selector);
+        seg.limit = 0xFFFF;
+        seg.attributes = V86_SEGMENT;
     }
 
     /** Outer-ring return needs the code descriptor checked by {@link #checkCodeTarget}. */

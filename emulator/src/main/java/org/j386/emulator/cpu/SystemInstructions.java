@@ -144,9 +144,12 @@ public final class SystemInstructions {
         s.halted = !s.singleStepPending;
     }
 
-    /** IN/OUT/INS/OUTS permission: CPL &lt;= IOPL, or the TSS I/O bitmap allows every byte. */
+    /**
+     * IN/OUT/INS/OUTS permission: CPL &lt;= IOPL, or the TSS I/O bitmap allows every byte. In
+     * virtual-8086 mode only the bitmap counts, whatever IOPL is.
+     */
     public void checkIo(int port, int size) {
-        if (s.cpl <= s.flags.iopl()) {
+        if (s.cpl <= s.flags.iopl() && !s.flags.vm()) {
             return;
         }
         Segment tss = s.tr;

@@ -452,7 +452,8 @@ public final class Console {
         out.printf("eax=%08x  ebx=%08x  ecx=%08x  edx=%08x%n", r[CpuState.EAX], r[CpuState.EBX], r[CpuState.ECX], r[CpuState.EDX]);
         out.printf("esi=%08x  edi=%08x  ebp=%08x  esp=%08x%n", r[CpuState.ESI], r[CpuState.EDI], r[CpuState.EBP], r[CpuState.ESP]);
         out.printf("eip=%08x%s  cpl=%d%s%n", s.eip, debugger.symbolSuffix(s.eip & 0xFFFFFFFFL), s.cpl,
-                s.protectedMode() ? "" : "  real-address mode, cs:ip " + debugger.here());
+                s.v86() ? "  virtual-8086 mode, cs:ip " + debugger.here()
+                        : s.protectedMode() ? "" : "  real-address mode, cs:ip " + debugger.here());
         out.println("eflags=" + Describe.eflags(s.flags.get()));
         return Next.READ;
     }
