@@ -24,32 +24,12 @@
 %endmacro
 
 start:
-    xor ax, ax
-    mov ss, ax
-    mov sp, 0x7000
-    cli
-    out POST, al
-    LOAD_GDT
-    PE_ON
-    mov ax, DATA4G
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov esp, STACK0
+    PROTECTED_START STACK0
     mov byte [0x9000], 0x5A         ; what V86 code finds at DS:0
     mov byte [0x9100], 0xA5         ; and at 0910:0000
 
     ; The IDT: every vector to 'unexpected', then the ones the test takes.
-    mov ecx, 256
-    mov edi, IDT
-.fill:
-    mov word [edi], unexpected
-    mov word [edi + 2], CODE16
-    mov word [edi + 4], 0x8E00
-    mov word [edi + 6], 0
-    add edi, 8
-    dec ecx
-    jnz .fill
+    FILL_IDT IDT, unexpected
     GATE 0, on_de, 0x8E00
     GATE 3, on_bp, 0xEE00
     GATE 6, on_ud, 0x8E00

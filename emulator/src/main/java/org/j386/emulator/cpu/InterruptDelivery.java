@@ -13,8 +13,7 @@ import org.j386.emulator.memory.PageFault;
  * <p>Virtual-8086 mode is left by every interrupt and exception taken in it (to a ring-0 handler,
  * with the data segment registers saved in the frame) and entered by IRET from ring 0.
  *
- * <p>Task gates and task switches are not emulated: delivery through a task gate, and IRET with
- * NT set, stop the machine as unsupported.
+ * <p>A task gate switches tasks ({@link TaskSwitch}), and so does IRET with NT set.
  */
 public final class InterruptDelivery {
     private static final int SOFTWARE = 0, EXTERNAL = 1, EXCEPTION = 2;
@@ -222,8 +221,8 @@ public final class InterruptDelivery {
             throw s.fault.notPresent(gateCode);
         }
         if (type == GATE_TASK) {
-            cpu.stopFor(Cpu.Stop.UNSUPPORTED, Vectors.name(vector)
-                    + " through a task gate: hardware task switches are not emulated");
+            cpu.tasks.throughGate(low >>> 16, ext, returnEip, errorCode, hasErrorCode);
+            s.halted = false;
             return;
         }
         int selector = low >>> 16;
@@ -375,7 +374,7 @@ public final class InterruptDelivery {
         return ss;
     }
 
-    /** IRET / IRETD (no task return, no return to virtual-8086 mode). */
+    /** IRET / IRETD in every mode: real, virtual-8086, protected, a task return, a return into V86 mode. */
     public void iret(boolean operand32) {
         if (!s.protectedMode()) {
             iretReal(operand32, false);
@@ -390,7 +389,7 @@ public final class InterruptDelivery {
             return;
         }
         if ((s.flags.get() & Flags.NT) != 0) {
-            cpu.stopFor(Cpu.Stop.UNSUPPORTED, "IRET with EFLAGS.NT set (a task return) is not emulated");
+            cpu.tasks.nestedReturn();
             return;
         }
         int size = operand32 ? 4 : 2;

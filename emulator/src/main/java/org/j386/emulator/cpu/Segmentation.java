@@ -7,8 +7,8 @@ import static org.j386.emulator.cpu.CpuState.*;
  * checks, and the far transfers that reload CS. In real-address mode a selector is a paragraph
  * number and only the selector and base change (see {@link #loadReal}).
  *
- * <p>Call gates are not emulated: a far transfer through one raises #GP(selector). Nor are task
- * switches: a far JMP or CALL to a TSS or task gate stops the machine as unsupported.
+ * <p>Call gates are not emulated: a far transfer through one raises #GP(selector). A far JMP or
+ * CALL to a TSS or task gate switches tasks ({@link TaskSwitch}).
  */
 public final class Segmentation {
     // Bits of a descriptor's high dword.
@@ -210,30 +210,13 @@ public final class Segmentation {
         s.eip = offset;
     }
 
-    /**
-     * Whether a far JMP or CALL to {@code selector} would switch tasks (a TSS or a task gate),
-     * which j386 does not emulate: the machine then stops before anything changes.
-     */
-    private boolean stopsForTaskSwitch(int selector) {
-        int high = (int) (probeDescriptor(selector) >>> 32);
-        int type = (high >>> 8) & 0xF;
-        boolean task = type == 1 || type == 3 || type == 5 || type == 9 || type == 11;
-        if ((high & D_S) != 0 || !task) {
-            return false;
-        }
-        cpu.stopFor(Cpu.Stop.UNSUPPORTED, String.format(
-                "far JMP or CALL to selector 0x%04x, a TSS or task gate: hardware task switches are not emulated",
-                selector & 0xFFFF));
-        return true;
-    }
-
     /** JMP ptr16:32 / JMP m16:32. */
     public void farJump(int selector, int offset) {
         if (s.realAddressing()) {
             enterRealCode(selector, offset);
             return;
         }
-        if (stopsForTaskSwitch(selector)) {
+        if (cpu.tasks.farTransfer(selector, false)) {
             return;
         }
         long d = checkCodeTarget(selector, s.cpl, false);
@@ -244,7 +227,7 @@ public final class Segmentation {
     public void farCall(int selector, int offset, boolean operand32, int returnOffset) {
         boolean real = s.realAddressing();
         long d = 0;
-        if (!real && stopsForTaskSwitch(selector)) {
+        if (!real && cpu.tasks.farTransfer(selector, true)) {
             return;
         }
         if (real) {

@@ -70,13 +70,21 @@ class SystemUnitsTest {
     }
 
     @Test
-    void farJumpOrCallToATssStopsTheMachineAsUnsupportedWithNothingChanged() {
+    void aTaskSwitchToATssBelowTheMinimumLimitIsInvalidTssNamingItInTheOldTask() {
+        m.descriptor(7, TSS, 0x40, 0x89, 0x0);
         int eip = s.eip;
-        m.cpu.segmentation.farJump(5 * 8, 0);
-        assertEquals(Cpu.Stop.UNSUPPORTED, m.cpu.stop());
-        assertTrue(m.cpu.stopDetail().contains("task switches are not emulated"), m.cpu.stopDetail());
+        assertEquals(7 * 8, assertThrows(CpuFault.class, () -> m.cpu.segmentation.farJump(7 * 8, 0)).errorCode());
+        assertEquals(Vectors.TS, m.cpu.state.fault.vector());
         assertEquals(KERNEL_CODE, s.segs[CS].selector);
         assertEquals(eip, s.eip);
+    }
+
+    @Test
+    void aTaskSwitchToA16BitTssStopsTheMachineAsUnsupported() {
+        m.descriptor(7, TSS, 0x2B, 0x81, 0x0);
+        m.cpu.segmentation.farJump(7 * 8, 0);
+        assertEquals(Cpu.Stop.UNSUPPORTED, m.cpu.stop());
+        assertTrue(m.cpu.stopDetail().contains("16-bit task switches are not emulated"), m.cpu.stopDetail());
     }
 
     /** IRETD from ring 0 to a V86 frame: IP 0x1234 at 2000, SP 0x0800 at 3000, ES/DS/FS/GS 4000-7000. */
