@@ -2,9 +2,10 @@
 MVN      ?= mvn -B
 JAR      := emulator/target/j386.jar
 KERNELS  := emulator/src/test/kernels
+ROMS     := emulator/src/test/roms
 DEMO     := $(KERNELS)/demo/demo.elf
 
-.PHONY: all build run run-demo guest-goldens scenario jit-fuzz test fuzz bench oracle kernels examples vectors conform transcripts gdb-test report-test clean
+.PHONY: all build run run-demo guest-goldens scenario jit-fuzz test fuzz bench oracle kernels roms examples vectors conform transcripts gdb-test report-test clean
 
 all: build
 
@@ -51,13 +52,14 @@ bench: build
 	bash bench/run.sh
 	bash bench/guest-faults.sh
 
-# Re-runs every test kernel, and the bundled guest kernels for each case of $(GUEST_CASES), in
-# QEMU and fails if QEMU disagrees with the committed expected output; re-assembles the assembler
-# corpus and both guest kernels with nasm and fails on any byte that differs.
+# Re-runs every test kernel and test ROM, and the bundled guest kernels for each case of
+# $(GUEST_CASES), in QEMU and fails if QEMU disagrees with the committed expected output;
+# re-assembles the assembler corpus and both guest kernels with nasm and fails on any byte that differs.
 GUEST_CASES := emulator/src/test/guest-kernel
 GUEST_CLASSES := guest-kernel/target/classes
 oracle: build
 	$(MAKE) -C $(KERNELS) oracle
+	$(MAKE) -C $(ROMS) oracle
 	command -v nasm >/dev/null || { apt-get update && apt-get install -y nasm; }
 	$(MAKE) -C tools/src/test/resources/asm oracle
 	@if command -v nasm >/dev/null; then \
@@ -98,6 +100,11 @@ guest-goldens: build
 # Rebuilds the test kernels from their C sources (needs gcc-multilib; installs it on Debian).
 kernels:
 	$(MAKE) -C $(KERNELS) all
+
+# Reassembles the test ROMs (emulator/src/test/roms) with j386's own assembler; `make -C
+# emulator/src/test/roms record` then re-records QEMU's output for them.
+roms: build
+	$(MAKE) -C $(ROMS) all
 
 # Rebuilds the example course kernel (examples/course-kernel: kernel.bin and kernel.elf, both
 # committed and booted by make test) with g++ and nasm; installs Debian's gcc-multilib,

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.j386.emulator.cpu.CpuState;
+import org.j386.emulator.cpu.ResetState;
 import org.j386.emulator.cpu.Segment;
 import org.j386.emulator.memory.PhysicalMemory;
 import org.j386.tools.image.Elf32File;
@@ -285,6 +286,9 @@ public final class MultibootLoader {
         // The real-mode interrupt vector table, as the BIOS left it: the kernel must load its own IDT.
         cpu.idtBase = 0;
         cpu.idtLimit = 0x3FF;
+        // TR keeps its "not loaded" state, which the debugger reports, rather than QEMU's reset
+        // value: only a kernel that changes rings or does ring-3 I/O before LTR could tell.
+        ResetState.resetLdtr(cpu);
         cpu.cpl = 0;
         cpu.halted = false;
         cpu.interruptShadow = false;

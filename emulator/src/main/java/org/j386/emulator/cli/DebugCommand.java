@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code j386 debug IMAGE}: the machine stopped at the kernel's first instruction, with a console. */
 @Command(name = "debug", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Load a Multiboot kernel and stop at its first instruction with the debugger console.",
+        description = {"Load a Multiboot kernel (or, with --bios, a ROM) and stop at its first instruction with the",
+            "debugger console.",
             "On a terminal the console edits lines and completes commands and symbols; otherwise it",
             "reads plain lines (j386 debug IMAGE < commands.txt) and echoes each after the prompt.",
             "Type 'help' in the console for the commands."},
@@ -70,13 +71,13 @@ final class DebugCommand implements Callable<Integer> {
                 try (TerminalLines terminal = TerminalLines.openFor(debugger)) {
                     Console console = new Console(debugger, terminal.writer());
                     terminal.complete(console);
-                    status = session(console, debugger, terminal);
+                    status = session(console, debugger, terminal, headline());
                 }
             } else {
                 PrintWriter out = spec.commandLine().getOut();
                 Console console = new Console(debugger, out);
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                status = session(console, debugger, ConsoleSession.plain(in, out));
+                status = session(console, debugger, ConsoleSession.plain(in, out), headline());
             }
             outputs.flush();
             return events.finish(err) ? BootCommand.DIVERGED : events.statusAfterChecks(status, err);
@@ -89,8 +90,14 @@ final class DebugCommand implements Callable<Integer> {
         }
     }
 
-    private static int session(Console console, Debugger debugger, ConsoleSession.LineSource in) throws IOException {
-        ConsoleSession.greet(console, debugger, "Stopped at the kernel's entry");
+    /** A ROM starts at the reset vector, a kernel at its entry point. */
+    private String headline() {
+        return machineOptions.bios != null ? "Stopped at the reset vector" : "Stopped at the kernel's entry";
+    }
+
+    private static int session(Console console, Debugger debugger, ConsoleSession.LineSource in, String headline)
+            throws IOException {
+        ConsoleSession.greet(console, debugger, headline);
         ConsoleSession.run(console, in);
         return debugger.ended() ? debugger.machine().endResult().exitStatus() : 0;
     }

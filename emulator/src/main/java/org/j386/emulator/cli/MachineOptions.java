@@ -21,6 +21,11 @@ final class MachineOptions {
             description = "the kernel to boot (default: a bundled guest kernel, see --guest)")
     Path image;
 
+    @Option(names = "--bios", paramLabel = "FILE",
+            description = "boot a ROM image (64-256 KiB, like QEMU's -bios) from the reset vector F000:FFF0 in real mode,"
+                    + " instead of a Multiboot kernel")
+    Path bios;
+
     @Option(names = "--symbols", paramLabel = "FILE",
             description = "name addresses with the symbols of this ELF file (one linked from the same objects as a flat IMAGE)")
     Path symbols;
@@ -68,8 +73,9 @@ final class MachineOptions {
                     + " the debug console or the text screen")
     String until;
 
-    @Option(names = "--trace", paramLabel = "io|int|pf", split = ",",
-            description = "one line per port access (io), interrupt or exception (int), page fault (pf), on stderr; repeatable or comma-separated")
+    @Option(names = "--trace", paramLabel = "io|int|pf|post", split = ",",
+            description = "one line per port access (io), interrupt or exception (int), page fault (pf), POST code written to"
+                    + " port 0x80 or 0x190 (post), on stderr; repeatable or comma-separated")
     List<String> trace = new ArrayList<>();
 
     @Option(names = "--cpu", paramLabel = "jit|interp", defaultValue = "jit",
@@ -96,7 +102,14 @@ final class MachineOptions {
     }
 
     /** Loads the image named on the command line, or a bundled guest kernel when none is. */
-    void load(Machine machine) throws IOException, ImageFormatException {
+    void load(Machine machine) throws IOException, ImageFormatException, UsageException {
+        if (bios != null) {
+            if (image != null || !modules.isEmpty() || !append.isEmpty() || symbols != null) {
+                throw new UsageException("--bios boots a ROM alone: it takes no IMAGE, --module, --append or --symbols");
+            }
+            machine.bootRom(bios);
+            return;
+        }
         if (image == null) {
             GuestKernel kernel = guest == null ? GuestKernel.MP4 : GuestKernel.named(guest);
             machine.boot(kernel.bootName, kernel.elf());
@@ -117,7 +130,7 @@ final class MachineOptions {
             Machine copy = new Machine(machine.config().silentReplica());
             try {
                 load(copy);
-            } catch (IOException | ImageFormatException e) {
+            } catch (IOException | ImageFormatException | UsageException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
             return copy;
@@ -177,7 +190,8 @@ final class MachineOptions {
             case "io": return MachineConfig.Trace.IO;
             case "int": return MachineConfig.Trace.INT;
             case "pf": return MachineConfig.Trace.PF;
-            default: throw new UsageException("--trace: unknown event class '" + name + "' (expected io, int or pf)");
+            case "post": return MachineConfig.Trace.POST;
+            default: throw new UsageException("--trace: unknown event class '" + name + "' (expected io, int, pf or post)");
         }
     }
 }

@@ -20,7 +20,8 @@ import org.j386.tools.image.ImageFormatException;
  * console and the exit status it gave. Each expected output line is a case, and so is the exit
  * status; the kernel is the group. The kernels, their sources and the recording commands live
  * with the emulator's test kernels ({@code emulator/src/test/kernels}, {@code make probes} there
- * copies them here).
+ * copies them here); the test ROMs, booted from the reset vector as QEMU's {@code -bios} boots
+ * them, with theirs ({@code emulator/src/test/roms}, listed in {@code roms.txt}).
  */
 public final class ProbeSuite implements ConformanceSuite {
     private final CpuTier tier;
@@ -40,14 +41,25 @@ public final class ProbeSuite implements ConformanceSuite {
 
     @Override
     public String description() {
-        return "privilege-level, paging and system-instruction probe kernels compared with QEMU's output"
+        return "privilege-level, paging and system-instruction probe kernels and real-mode test ROMs compared with QEMU's output"
                 + ConformanceSuites.tierNote(tier);
     }
 
-    /** The probe kernels, in index order. */
+    /** The probe kernels in index order, then the test ROMs. */
     public static List<String> kernels() {
+        List<String> names = listed("index.txt");
+        names.addAll(roms());
+        return names;
+    }
+
+    /** The test ROMs among {@link #kernels()}: booted from the reset vector rather than by Multiboot. */
+    public static List<String> roms() {
+        return listed("roms.txt");
+    }
+
+    private static List<String> listed(String index) {
         List<String> names = new ArrayList<>();
-        for (String line : text(DIRECTORY + "index.txt").split("\n")) {
+        for (String line : text(DIRECTORY + index).split("\n")) {
             if (!line.isBlank()) {
                 names.add(line.trim());
             }
@@ -86,16 +98,22 @@ public final class ProbeSuite implements ConformanceSuite {
 
     private static RunResult boot(String kernel, ByteArrayOutputStream console, CpuTier tier) {
         Path image = null;
+        boolean rom = roms().contains(kernel);
+        String suffix = rom ? ".rom" : ".elf";
         try {
-            image = Files.createTempFile("j386-probe-" + kernel, ".elf");
-            Files.write(image, bytes(DIRECTORY + kernel + ".elf"));
+            image = Files.createTempFile("j386-probe-" + kernel, suffix);
+            Files.write(image, bytes(DIRECTORY + kernel + suffix));
             MachineConfig config = new MachineConfig();
             config.debugcon = console;
             config.maxInstructions = INSTRUCTION_LIMIT;
             config.cpuTier = tier;
             config.jitThreshold = 0;
             Machine machine = new Machine(config);
-            machine.boot(image);
+            if (rom) {
+                machine.bootRom(image);
+            } else {
+                machine.boot(image);
+            }
             return machine.run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

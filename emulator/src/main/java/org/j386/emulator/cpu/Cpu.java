@@ -53,6 +53,7 @@ public final class Cpu {
     public final Segmentation segmentation;
     public final InterruptDelivery interrupts;
     public final SystemInstructions system;
+    final TaskSwitch tasks;
     private final Interpreter interpreter;
     InterruptController interruptController = InterruptController.NONE;
     EventObserver observer = new EventObserver() { };
@@ -66,6 +67,7 @@ public final class Cpu {
         this.segmentation = new Segmentation(this);
         this.interrupts = new InterruptDelivery(this);
         this.system = new SystemInstructions(this);
+        this.tasks = new TaskSwitch(this);
         this.interpreter = new Interpreter(this);
     }
 

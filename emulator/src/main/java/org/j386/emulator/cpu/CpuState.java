@@ -101,6 +101,19 @@ public final class CpuState {
         return (cr0 & CR0_PE) != 0;
     }
 
+    /** Virtual-8086 mode: protected mode with EFLAGS.VM set, CPL 3, segments addressed as in real mode. */
+    public boolean v86() {
+        return flags.vm() && (cr0 & CR0_PE) != 0;
+    }
+
+    /**
+     * Whether a segment register load takes the selector as a paragraph number (real-address and
+     * virtual-8086 mode) rather than as an index into a descriptor table.
+     */
+    public boolean realAddressing() {
+        return (cr0 & CR0_PE) == 0 || flags.vm();
+    }
+
     /** Code segment D bit: 32-bit default operand and address size. */
     public boolean code32() {
         return segs[CS].big();

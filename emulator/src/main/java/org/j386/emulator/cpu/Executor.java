@@ -210,7 +210,7 @@ final class Executor {
             case Op.RETF: cpu.segmentation.farReturn(d.operand32, d.imm); break;
             case Op.ENTER: enter(d); break;
             case Op.LEAVE: leave(d); break;
-            case Op.INT: cpu.interrupts.softwareInterrupt(d.imm, s.eip); break;
+            case Op.INT: system.requireV86Iopl3(); cpu.interrupts.softwareInterrupt(d.imm, s.eip); break;
             case Op.INT3: cpu.interrupts.softwareInterrupt(Vectors.BP, s.eip); break;
             case Op.INTO: if (flags.of()) { cpu.interrupts.softwareInterrupt(Vectors.OF, s.eip); } break;
             case Op.IRET: cpu.interrupts.iret(d.operand32); s.attention = true; break;
@@ -225,7 +225,7 @@ final class Executor {
             case Op.POP_SREG: popSegment(d); break;
             case Op.PUSHA: pushAll(d); break;
             case Op.POPA: popAll(d); break;
-            case Op.PUSHF: x.push(flags.get() & ~(Flags.VM | Flags.RF), d.operand32); break;
+            case Op.PUSHF: system.requireV86Iopl3(); x.push(flags.get() & ~(Flags.VM | Flags.RF), d.operand32); break;
             case Op.POPF: system.popf(d); break;
 
             // ---- strings and I/O ----

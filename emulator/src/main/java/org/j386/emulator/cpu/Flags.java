@@ -252,10 +252,22 @@ public final class Flags {
         return (value & ~ARITH) | arith() | 2;
     }
 
-    /** Replaces the whole register; callers mask what the instruction may change. */
+    /**
+     * Replaces the whole register but VM; callers mask what the instruction may change. VM
+     * changes only with the mode ({@link #setVm}): no flag-loading instruction can set or clear it.
+     */
     public void set(int eflags) {
-        value = (eflags & WRITABLE) | 2;
+        value = (eflags & WRITABLE) | (value & VM) | 2;
         kind = EAGER;
+    }
+
+    /** Virtual-8086 mode: set by IRET to a V86 frame, cleared by an interrupt or exception taken there. */
+    public void setVm(boolean on) {
+        value = on ? value | VM : value & ~VM;
+    }
+
+    public boolean vm() {
+        return (value & VM) != 0;
     }
 
     public boolean cf() {

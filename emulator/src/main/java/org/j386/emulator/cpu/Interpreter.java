@@ -163,11 +163,13 @@ final class Interpreter {
 
     /**
      * Compiled code runs whole blocks: not while anything needs control at every boundary (a
-     * debugger's hook, single-stepping, an interrupt shadow), and only under a flat 32-bit CS.
+     * debugger's hook, single-stepping, an interrupt shadow), and only under a flat 32-bit CS in
+     * protected mode: a real-mode CS may keep a 4 GiB limit and the D bit from protected mode, but
+     * the bytecode tier is held to the interpreter on protected-mode code only.
      */
     private boolean compiledCodeAllowed() {
         return !s.attention && cpu.boundaryHook == null && !s.flags.trap() && !s.singleStepPending
-                && cs.limit == -1 && (cs.attributes & Segment.DEFAULT_BIG) != 0;
+                && cs.limit == -1 && (cs.attributes & Segment.DEFAULT_BIG) != 0 && (s.cr0 & CpuState.CR0_PE) != 0;
     }
 
     /**

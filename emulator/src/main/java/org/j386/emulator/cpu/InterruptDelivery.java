@@ -6,15 +6,21 @@ import org.j386.emulator.memory.PageFault;
 
 /**
  * Delivery of exceptions and interrupts through the IDT (32- and 16-bit interrupt and trap gates,
- * with a stack switch from the TSS when entering a more privileged ring), IRET, and the escalation
- * of a fault during delivery into #DF and then a triple fault.
+ * with a stack switch from the TSS when entering a more privileged ring) or, in real-address mode,
+ * the interrupt vector table; IRET; and the escalation of a fault during delivery into #DF and
+ * then a triple fault.
  *
- * <p>Task gates and task switches are not emulated: a task gate in the IDT raises #GP.
+ * <p>Virtual-8086 mode is left by every interrupt and exception taken in it (to a ring-0 handler,
+ * with the data segment registers saved in the frame) and entered by IRET from ring 0.
+ *
+ * <p>A task gate switches tasks ({@link TaskSwitch}), and so does IRET with NT set.
  */
 public final class InterruptDelivery {
     private static final int SOFTWARE = 0, EXTERNAL = 1, EXCEPTION = 2;
     private static final int GATE_TASK = 0x5, GATE_INT16 = 0x6, GATE_TRAP16 = 0x7, GATE_INT32 = 0xE, GATE_TRAP32 = 0xF;
     private static final int RECENT = 8;
+    /** The segment registers an interrupt from virtual-8086 mode pushes, in the order it pushes them. */
+    private static final int[] V86_SAVED = {GS, FS, DS, ES};
 
     private final Cpu cpu;
     private final CpuState s;
@@ -192,7 +198,7 @@ public final class InterruptDelivery {
 
     private void deliver(int vector, int errorCode, boolean hasErrorCode, int kind, int returnEip) {
         if (!s.protectedMode()) {
-            cpu.stopFor(Cpu.Stop.UNSUPPORTED, "interrupt " + vector + " in real mode is not emulated");
+            deliverReal(vector, returnEip);
             return;
         }
         int ext = kind == SOFTWARE ? 0 : 1;
@@ -205,8 +211,7 @@ public final class InterruptDelivery {
         int type = (high >>> 8) & 0x1F; // includes the S bit: gates are system descriptors
         boolean gate32 = type == GATE_INT32 || type == GATE_TRAP32;
         boolean trapGate = type == GATE_TRAP32 || type == GATE_TRAP16;
-        if (!gate32 && type != GATE_INT16 && type != GATE_TRAP16) {
-            // Includes task gates (GATE_TASK), which j386 does not emulate.
+        if (!gate32 && type != GATE_INT16 && type != GATE_TRAP16 && type != GATE_TASK) {
             throw s.fault.generalProtection(gateCode);
         }
         if (kind == SOFTWARE && ((high >>> 13) & 3) < s.cpl) {
@@ -214,6 +219,11 @@ public final class InterruptDelivery {
         }
         if ((high & Segmentation.D_PRESENT) == 0) {
             throw s.fault.notPresent(gateCode);
+        }
+        if (type == GATE_TASK) {
+            cpu.tasks.throughGate(low >>> 16, ext, returnEip, errorCode, hasErrorCode);
+            s.halted = false;
+            return;
         }
         int selector = low >>> 16;
         int offset = gate32 ? (low & 0xFFFF) | (high & 0xFFFF0000) : low & 0xFFFF;
@@ -234,6 +244,11 @@ public final class InterruptDelivery {
             throw s.fault.notPresent(selCode);
         }
         boolean conforming = (dHigh & Segmentation.D_CONFORMING) != 0;
+        boolean fromV86 = s.flags.vm();
+        if (fromV86 && (conforming || dpl != 0)) {
+            // Virtual-8086 mode is left only for ring 0.
+            throw s.fault.generalProtection(selCode);
+        }
         int newCpl = conforming ? s.cpl : dpl;
         newCodeSegment.load((selector & 0xFFFC) | newCpl, (int) d, dHigh);
         if (Integer.compareUnsigned(offset, newCodeSegment.limit) > 0) {
@@ -248,6 +263,11 @@ public final class InterruptDelivery {
             int oldSs = s.segs[SS].selector;
             int oldEsp = s.regs[ESP];
             stack.begin(newStackSegment, innerEsp, newCpl == 3, (ssSelector & 0xFFFC) | ext);
+            if (fromV86) {
+                for (int sreg : V86_SAVED) {
+                    stack.push(size, s.segs[sreg].selector);
+                }
+            }
             stack.push(size, oldSs);
             stack.push(size, oldEsp);
         } else {
@@ -267,6 +287,13 @@ public final class InterruptDelivery {
             s.regs[ESP] = stack.espFor(s.regs[ESP]);
         }
         s.segs[CS].copyFrom(newCodeSegment);
+        if (fromV86) {
+            // The handler must not run with real-mode bases in its data segment registers.
+            for (int sreg : V86_SAVED) {
+                s.segs[sreg].setNull(0);
+            }
+            s.flags.setVm(false);
+        }
         cpu.codeSegmentLoaded();
         cpu.setCpl(newCpl);
         s.eip = offset;
@@ -279,6 +306,27 @@ public final class InterruptDelivery {
         if (!trapGate) {
             s.flags.setBit(Flags.IF, false);
         }
+        s.halted = false;
+    }
+
+    /**
+     * Real-address mode: the far pointer at IDTR.base + vector × 4 (the interrupt vector table,
+     * wherever LIDT put it) receives control with FLAGS, CS and IP on the stack; no error code is
+     * pushed. An entry beyond IDTR.limit is #GP.
+     */
+    private void deliverReal(int vector, int returnEip) {
+        if (Integer.compareUnsigned(vector * 4 + 3, s.idtLimit) > 0) {
+            throw s.fault.generalProtection(0);
+        }
+        int target = cpu.mmu.readAs(s.idtBase + vector * 4, 4, false);
+        stack.current();
+        stack.push(2, s.flags.get());
+        stack.push(2, s.segs[CS].selector);
+        stack.push(2, returnEip);
+        cpu.segmentation.enterRealCode(target >>> 16, target & 0xFFFF);
+        s.regs[ESP] = stack.espFor(s.regs[ESP]);
+        s.flags.set(s.flags.get() & ~(Flags.IF | Flags.TF | Flags.AC | Flags.RF));
+        s.singleStepPending = false;
         s.halted = false;
     }
 
@@ -326,10 +374,22 @@ public final class InterruptDelivery {
         return ss;
     }
 
-    /** IRET / IRETD (no task return, no return to virtual-8086 mode). */
+    /** IRET / IRETD in every mode: real, virtual-8086, protected, a task return, a return into V86 mode. */
     public void iret(boolean operand32) {
+        if (!s.protectedMode()) {
+            iretReal(operand32, false);
+            return;
+        }
+        if (s.flags.vm()) {
+            // In virtual-8086 mode IRET works as in real mode, but only under IOPL 3.
+            if (s.flags.iopl() < 3) {
+                throw s.fault.generalProtection(0);
+            }
+            iretReal(operand32, true);
+            return;
+        }
         if ((s.flags.get() & Flags.NT) != 0) {
-            cpu.stopFor(Cpu.Stop.UNSUPPORTED, "IRET with EFLAGS.NT set (a task return) is not emulated");
+            cpu.tasks.nestedReturn();
             return;
         }
         int size = operand32 ? 4 : 2;
@@ -340,6 +400,10 @@ public final class InterruptDelivery {
         int rpl = cs & 3;
         if (rpl < s.cpl) {
             throw s.fault.generalProtection(cs & 0xFFFC);
+        }
+        if (operand32 && s.cpl == 0 && (eflags & Flags.VM) != 0) {
+            returnToV86(eip, cs, eflags);
+            return;
         }
         long d = cpu.segmentation.checkReturnTarget(cs);
         int oldCpl = s.cpl;
@@ -361,6 +425,54 @@ public final class InterruptDelivery {
         } else if (oldCpl <= s.flags.iopl()) {
             mask |= Flags.IF;
         }
+        s.flags.set((s.flags.get() & ~mask) | (eflags & mask));
+        if (s.flags.interruptsEnabled()) {
+            s.attention = true;
+        }
+    }
+
+    /**
+     * IRET from ring 0 to a frame with VM set: below EIP, CS and EFLAGS lie ESP, SS, ES, DS, FS and
+     * GS, all loaded as virtual-8086 mode loads them; every flag comes from the frame, and CPL is 3.
+     */
+    private void returnToV86(int eip, int cs, int eflags) {
+        int[] selectors = new int[6];
+        int[] order = {SS, ES, DS, FS, GS};
+        int esp = stack.read(12, 4);
+        for (int i = 0; i < order.length; i++) {
+            selectors[order[i]] = stack.read(16 + 4 * i, 4) & 0xFFFF;
+        }
+        // Everything is read: commit.
+        s.flags.set(eflags);
+        s.flags.setVm(true);
+        selectors[CS] = cs;
+        for (int sreg = 0; sreg < 6; sreg++) {
+            cpu.segmentation.loadV86(sreg, selectors[sreg]);
+        }
+        s.regs[ESP] = esp;
+        s.eip = eip & 0xFFFF;
+        cpu.setCpl(3);
+        cpu.codeSegmentLoaded();
+        if (s.flags.interruptsEnabled()) {
+            s.attention = true;
+        }
+    }
+
+    /**
+     * Real-address mode IRET: IP, CS and FLAGS (or EIP, CS and EFLAGS) from the stack, every flag
+     * writable; a 32-bit IRET keeps VM, VIF and VIP as they are. In virtual-8086 mode ({@code
+     * v86}) IOPL is kept too.
+     */
+    private void iretReal(boolean operand32, boolean v86) {
+        int size = operand32 ? 4 : 2;
+        stack.current();
+        int eip = stack.read(0, size);
+        int cs = stack.read(size, size) & 0xFFFF;
+        int eflags = stack.read(2 * size, size);
+        cpu.segmentation.enterRealCode(cs, eip);
+        stack.release(3 * size);
+        s.regs[ESP] = stack.espFor(s.regs[ESP]);
+        int mask = (operand32 ? 0x257FD5 : 0xFFFF) & (v86 ? ~Flags.IOPL : -1);
         s.flags.set((s.flags.get() & ~mask) | (eflags & mask));
         if (s.flags.interruptsEnabled()) {
             s.attention = true;

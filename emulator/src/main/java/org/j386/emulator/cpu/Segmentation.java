@@ -3,11 +3,12 @@ package org.j386.emulator.cpu;
 import static org.j386.emulator.cpu.CpuState.*;
 
 /**
- * Protected-mode segmentation: loading segment registers from the GDT/LDT with the type,
- * privilege and presence checks, and the far transfers that reload CS.
+ * Segmentation: loading segment registers from the GDT/LDT with the type, privilege and presence
+ * checks, and the far transfers that reload CS. In real-address mode a selector is a paragraph
+ * number and only the selector and base change (see {@link #loadReal}).
  *
- * <p>Call gates and task switches are not emulated: a far transfer to a system descriptor raises
- * #GP(selector), which a guest kernel of the kind j386 targets never provokes on purpose.
+ * <p>Call gates are not emulated: a far transfer through one raises #GP(selector). A far JMP or
+ * CALL to a TSS or task gate switches tasks ({@link TaskSwitch}).
  */
 public final class Segmentation {
     // Bits of a descriptor's high dword.
@@ -93,9 +94,24 @@ public final class Segmentation {
         cpu.mmu.writeAs(base + (selector & 0xFFF8) + 4, 4, high | D_ACCESSED, false);
     }
 
+    /**
+     * A segment load in real-address mode: base = selector × 16. The limit and attributes cached
+     * by the last protected-mode load stay, as on the processor, which is what lets a segment
+     * loaded with a 4 GiB limit before PE was cleared keep it ("unreal" mode).
+     */
+    private static void loadReal(Segment seg, int selector) {
+        seg.selector = selector & 0xFFFF;
+        seg.base = (selector & 0xFFFF) << 4;
+        seg.usable = true;
+    }
+
     /** MOV Sreg, POP Sreg, LDS/LES/LFS/LGS/LSS: loads ES, SS, DS, FS or GS (never CS). */
     public void loadSegment(int sreg, int selector) {
         selector &= 0xFFFF;
+        if (s.realAddressing()) {
+            loadReal(s.segs[sreg], selector);
+            return;
+        }
         int rpl = selector & 3;
         int code = selector & 0xFFFC;
         if (sreg == SS) {
@@ -181,23 +197,58 @@ public final class Segmentation {
         s.eip = offset;
     }
 
+    /**
+     * Real-address or virtual-8086 mode: CS:EIP from a far JMP, CALL, RET or IRET, or an
+     * interrupt vector.
+     */
+    void enterRealCode(int selector, int offset) {
+        if (Integer.compareUnsigned(offset, s.segs[CS].limit) > 0) {
+            throw s.fault.generalProtection(0);
+        }
+        loadReal(s.segs[CS], selector);
+        cpu.codeSegmentLoaded();
+        s.eip = offset;
+    }
+
     /** JMP ptr16:32 / JMP m16:32. */
     public void farJump(int selector, int offset) {
+        if (s.realAddressing()) {
+            enterRealCode(selector, offset);
+            return;
+        }
+        if (cpu.tasks.farTransfer(selector, false)) {
+            return;
+        }
         long d = checkCodeTarget(selector, s.cpl, false);
         enterCode(selector, d, offset);
     }
 
     /** CALL ptr16:32 / CALL m16:32: pushes CS and {@code returnOffset}, then jumps. */
     public void farCall(int selector, int offset, boolean operand32, int returnOffset) {
-        long d = checkCodeTarget(selector, s.cpl, false);
-        if (Integer.compareUnsigned(offset, candidate.limit) > 0) {
-            throw s.fault.generalProtection(0);
+        boolean real = s.realAddressing();
+        long d = 0;
+        if (!real && cpu.tasks.farTransfer(selector, true)) {
+            return;
+        }
+        if (real) {
+            if (Integer.compareUnsigned(offset, s.segs[CS].limit) > 0) {
+                throw s.fault.generalProtection(0);
+            }
+        } else {
+            d = checkCodeTarget(selector, s.cpl, false);
+            if (Integer.compareUnsigned(offset, candidate.limit) > 0) {
+                throw s.fault.generalProtection(0);
+            }
         }
         int size = operand32 ? 4 : 2;
         stack.current();
         stack.push(size, s.segs[CS].selector);
         stack.push(size, returnOffset);
-        enterCode(selector, d, offset);
+        if (real) {
+            enterRealCode(selector, offset);
+        } else {
+            enterCode(selector, d, offset);
+        }
         s.regs[ESP] = stack.espFor(s.regs[ESP]);
     }
 
@@ -207,6 +258,12 @@ public final class Segmentation {
         stack.current();
         int offset = stack.read(0, size);
         int selector = stack.read(size, size) & 0xFFFF;
+        if (s.realAddressing()) {
+            enterRealCode(selector, offset);
+            stack.release(2 * size + immediate);
+            s.regs[ESP] = stack.espFor(s.regs[ESP]);
+            return;
+        }
         int rpl = selector & 3;
         if (rpl < s.cpl) {
             throw s.fault.generalProtection(selector & 0xFFFC);
@@ -256,6 +313,18 @@ public final class Segmentation {
                 seg.setNull(0);
             }
         }
+    }
+
+    /** Data segments as an entry into virtual-8086 mode loads them: DPL 3, 64 KiB, read/write. */
+    private static final int V86_SEGMENT = Segment.PRESENT | Segment.CODE_OR_DATA | Segment.READ_WRITE
+            | Segment.ACCESSED | (3 << 5);
+
+    /** Loads a segment register for virtual-8086 mode with its whole cache (IRET into V86 mode). */
+    void loadV86(int sreg, int selector) {
+        Segment seg = s.segs[sreg];
+        loadReal(seg, selector);
+        seg.limit = 0xFFFF;
+        seg.attributes = V86_SEGMENT;
     }
 
     /** Outer-ring return needs the code descriptor checked by {@link #checkCodeTarget}. */

@@ -77,9 +77,10 @@ public final class SystemInstructions {
         value |= CR0_ET; // hardwired on every processor since the 486
         int changed = s.cr0 ^ value;
         s.cr0 = value;
-        if ((changed & CR0_PE) != 0 && (value & CR0_PE) == 0) {
-            cpu.stopFor(Cpu.Stop.UNSUPPORTED, "the guest left protected mode (CR0.PE cleared); real mode is not emulated");
-            return;
+        if ((changed & CR0_PE) != 0) {
+            // Segment registers keep their caches across the switch; only how the next loads and
+            // deliveries read them changes, and the shortcut to the code page summarises that.
+            cpu.codeSegmentLoaded();
         }
         if ((changed & (CR0_PG | CR0_WP)) != 0) {
             syncPaging();
@@ -143,9 +144,12 @@ public final class SystemInstructions {
         s.halted = !s.singleStepPending;
     }
 
-    /** IN/OUT/INS/OUTS permission: CPL &lt;= IOPL, or the TSS I/O bitmap allows every byte. */
+    /**
+     * IN/OUT/INS/OUTS permission: CPL &lt;= IOPL, or the TSS I/O bitmap allows every byte. In
+     * virtual-8086 mode only the bitmap counts, whatever IOPL is.
+     */
     public void checkIo(int port, int size) {
-        if (s.cpl <= s.flags.iopl()) {
+        if (s.cpl <= s.flags.iopl() && !s.flags.vm()) {
             return;
         }
         Segment tss = s.tr;

@@ -45,6 +45,7 @@ final class SystemOps {
 
     /** POPF: IOPL only changes at CPL 0, IF only when CPL &lt;= IOPL, VM and RF never. */
     void popf(Insn d) {
+        requireV86Iopl3();
         int v = x.peek(0, d.operand32);
         int mask = Flags.CF | Flags.PF | Flags.AF | Flags.ZF | Flags.SF | Flags.TF | Flags.DF | Flags.OF
                 | Flags.NT | Flags.AC | Flags.ID;
@@ -138,17 +139,21 @@ final class SystemOps {
                 break;
             }
             case Op.LLDT:
+                requireProtectedMode();
                 sys.requireRing0();
                 cpu.segmentation.loadLdt(x.readRm(d, 1));
                 break;
             case Op.LTR:
+                requireProtectedMode();
                 sys.requireRing0();
                 cpu.segmentation.loadTaskRegister(x.readRm(d, 1));
                 break;
             case Op.SLDT:
+                requireProtectedMode();
                 storeSystemWord(d, s.ldtr.selector);
                 break;
             case Op.STR:
+                requireProtectedMode();
                 storeSystemWord(d, s.tr.selector);
                 break;
             case Op.SMSW:
@@ -171,6 +176,23 @@ final class SystemOps {
                 break;
             default:
                 throw s.fault.invalidOpcode();
+        }
+    }
+
+    /**
+     * The selector instructions have no meaning without descriptor tables: #UD in real-address and
+     * virtual-8086 mode (as {@link SelectorChecks} does for LAR, LSL, VERR, VERW and ARPL).
+     */
+    private void requireProtectedMode() {
+        if (!s.protectedMode() || s.flags.vm()) {
+            throw s.fault.invalidOpcode();
+        }
+    }
+
+    /** PUSHF, POPF and INT n in virtual-8086 mode: #GP(0) unless IOPL is 3, so a monitor can emulate them. */
+    void requireV86Iopl3() {
+        if (s.flags.vm() && flags.iopl() < 3) {
+            throw s.fault.generalProtection(0);
         }
     }
 

@@ -275,7 +275,7 @@ public final class Console {
             out.print(stop.details());
         }
         if (stop.kind() != Stop.Kind.ENDED) {
-            out.println(debugger.disassembly().line(debugger.memory(), s.eip & 0xFFFFFFFFL, debugger));
+            out.println(debugger.disassembly().line(debugger.memory(), debugger.linear(s.eip), debugger));
         }
         return Next.READ;
     }
@@ -454,6 +454,9 @@ public final class Console {
         out.printf("page faults      %d%n", debugger.machine().mmu().pageFaults());
         out.printf("TLB hits         %d%n", debugger.machine().mmu().tlbHits());
         out.printf("TLB misses       %d%n", debugger.machine().mmu().tlbMisses());
+        if (debugger.machine().devices().postCode.written()) {
+            out.printf("POST code        %s%n", debugger.machine().postCodeText());
+        }
     }
 
     // ---- state ----
@@ -462,7 +465,9 @@ public final class Console {
         int[] r = s.regs;
         out.printf("eax=%08x  ebx=%08x  ecx=%08x  edx=%08x%n", r[CpuState.EAX], r[CpuState.EBX], r[CpuState.ECX], r[CpuState.EDX]);
         out.printf("esi=%08x  edi=%08x  ebp=%08x  esp=%08x%n", r[CpuState.ESI], r[CpuState.EDI], r[CpuState.EBP], r[CpuState.ESP]);
-        out.printf("eip=%08x%s  cpl=%d%n", s.eip, debugger.symbolSuffix(s.eip & 0xFFFFFFFFL), s.cpl);
+        out.printf("eip=%08x%s  cpl=%d%s%n", s.eip, debugger.symbolSuffix(s.eip & 0xFFFFFFFFL), s.cpl,
+                s.v86() ? "  virtual-8086 mode, cs:ip " + debugger.here()
+                        : s.protectedMode() ? "" : "  real-address mode, cs:ip " + debugger.here());
         out.println("eflags=" + Describe.eflags(s.flags.get()));
         return Next.READ;
     }
@@ -560,7 +565,7 @@ public final class Console {
                 default: throw new DebugException("unknown format letter '" + ch + "' (x d u c s i, sizes b h w)");
             }
         }
-        long address = rest.isEmpty() && format == 'i' ? s.eip & 0xFFFFFFFFL : address(required(rest, "an address"));
+        long address = rest.isEmpty() && format == 'i' ? debugger.linear(s.eip) : address(required(rest, "an address"));
         int most = format == 'i' || format == 's' ? MAX_EXAMINED_ITEMS : MAX_EXAMINED_UNITS;
         int asked = count;
         count = Math.min(count, most);

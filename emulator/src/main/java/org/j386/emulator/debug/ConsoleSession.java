@@ -49,7 +49,7 @@ public final class ConsoleSession {
 
     /** The first lines of a session: where the machine stands. */
     public static void greet(Console console, Debugger debugger, String headline) {
-        console.report(Stop.simple(Stop.Kind.STEP, headline + " " + debugger.location(debugger.state().eip)));
+        console.report(Stop.simple(Stop.Kind.STEP, headline + " " + debugger.here()));
         console.out().flush();
     }
 }

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import org.j386.emulator.cpu.Cpu;
 import org.j386.emulator.cpu.CpuState;
+import org.j386.emulator.cpu.Segment;
 import org.j386.emulator.cpu.Vectors;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.RunResult;
@@ -412,7 +413,7 @@ public final class Debugger implements Expression.Context {
             deliverHeldException();
             if (--count == 0 || ended()) {
                 return afterStop(Stop.simple(Stop.Kind.STEP, Vectors.name(vector) + " delivered to its handler at "
-                        + location(s.eip)));
+                        + here()));
             }
         }
         return resume(count);
@@ -560,9 +561,9 @@ public final class Debugger implements Expression.Context {
             return afterStop(pending);
         }
         if (s.instructions - before >= instructions) {
-            return afterStop(Stop.simple(Stop.Kind.STEP, location(s.eip)));
+            return afterStop(Stop.simple(Stop.Kind.STEP, here()));
         }
-        return afterStop(Stop.simple(Stop.Kind.INTERRUPTED, "Interrupted at " + location(s.eip)));
+        return afterStop(Stop.simple(Stop.Kind.INTERRUPTED, "Interrupted at " + here()));
     }
 
     private Stop afterStop(Stop stop) {
@@ -585,6 +586,28 @@ public final class Debugger implements Expression.Context {
 
     // ---- the hooks, called from inside the run loop ----
 
+    /**
+     * The linear address of the instruction at {@code eip} in the current code segment: EIP itself
+     * under a flat CS, segment base + offset in real mode and under based segments. Breakpoints,
+     * the stop line and the disassembly use it.
+     */
+    public long linear(int eip) {
+        return (s.segs[CpuState.CS].base + eip) & 0xFFFFFFFFL;
+    }
+
+    /**
+     * Where the machine stands, as {@link #location}; where CS has a base (real mode, a based
+     * segment) the CS:IP pair comes first: "f000:fff0 = 0xfffffff0".
+     */
+    public String here() {
+        Segment cs = s.segs[CpuState.CS];
+        if (cs.base == 0) {
+            return location(s.eip);
+        }
+        String offset = cs.big() ? String.format("%08x", s.eip) : String.format("%04x", s.eip & 0xFFFF);
+        return String.format("%04x:%s = ", cs.selector, offset) + location(linear(s.eip));
+    }
+
     private boolean stopBefore(int eip) {
         previousBoundaryEip = boundaryEip;
         boundaryEip = eip;
@@ -602,9 +625,9 @@ public final class Debugger implements Expression.Context {
         // A repeated string instruction passes the same boundary once per iteration: one stop is enough.
         boolean repeating = eip == previousBoundaryEip && s.instructions != stoppedInstructions && isRepeated(eip);
         if (!resumedHere && !repeating) {
-            if (runTo >= 0 && (eip & 0xFFFFFFFFL) == runTo
+            if (runTo >= 0 && linear(eip) == runTo
                     && (runToEspAbove < 0 || (s.regs[CpuState.ESP] & 0xFFFFFFFFL) > runToEspAbove)) {
-                pending = Stop.simple(Stop.Kind.STEP, runToHeadline + location(eip));
+                pending = Stop.simple(Stop.Kind.STEP, runToHeadline + here());
                 machine.requestPause();
                 return true;
             }
@@ -616,7 +639,7 @@ public final class Debugger implements Expression.Context {
             }
         }
         if (trace != null) {
-            trace.println(disassembly.line(memory, eip, this));
+            trace.println(disassembly.line(memory, linear(eip), this));
         }
         return false;
     }
@@ -637,7 +660,7 @@ public final class Debugger implements Expression.Context {
     }
 
     private Stop checkBreakpoints(int eip) {
-        long linear = eip & 0xFFFFFFFFL;
+        long linear = linear(eip);
         long physical = -2;
         for (int i = 0; i < breakpoints.size(); i++) {
             Breakpoint b = breakpoints.get(i);
@@ -661,16 +684,16 @@ public final class Debugger implements Expression.Context {
                     }
                 } catch (DebugException e) {
                     b.hits++;
-                    return Stop.simple(Stop.Kind.BREAKPOINT, "Breakpoint " + b.id + ", " + location(eip)
+                    return Stop.simple(Stop.Kind.BREAKPOINT, "Breakpoint " + b.id + ", " + here()
                             + " (condition could not be evaluated: " + e.getMessage() + ")");
                 }
             }
             b.hits++;
             if (b.temporary) {
                 breakpoints.remove(i);
-                return Stop.simple(Stop.Kind.BREAKPOINT, "Temporary breakpoint " + b.id + ", " + location(eip));
+                return Stop.simple(Stop.Kind.BREAKPOINT, "Temporary breakpoint " + b.id + ", " + here());
             }
-            return Stop.simple(Stop.Kind.BREAKPOINT, "Breakpoint " + b.id + ", " + location(eip));
+            return Stop.simple(Stop.Kind.BREAKPOINT, "Breakpoint " + b.id + ", " + here());
         }
         return null;
     }
@@ -743,7 +766,7 @@ public final class Debugger implements Expression.Context {
             d.append(String.format("  cr2 = 0x%08x%s%n", s.cr2, symbolSuffix(s.cr2 & 0xFFFFFFFFL)));
         }
         pending = new Stop(Stop.Kind.EXCEPTION, "Exception " + Vectors.name(vector) + " (vector " + vector + ") at "
-                + location(s.eip) + ", before delivery", d.toString(), vector, null, 0, null);
+                + here() + ", before delivery", d.toString(), vector, null, 0, null);
         machine.requestPause();
         return true;
     }

@@ -107,6 +107,8 @@ public final class Expression {
         }
         switch (name) {
             case "eip": return c -> c.state().eip & 0xFFFFFFFFL;
+            // The linear address of the next instruction: CS base + EIP (differs from EIP in real mode).
+            case "pc": return c -> (c.state().segs[CpuState.CS].base + c.state().eip) & 0xFFFFFFFFL;
             case "eflags": return c -> c.state().flags.get() & 0xFFFFFFFFL;
             case "cr0": return c -> c.state().cr0 & 0xFFFFFFFFL;
             case "cr2": return c -> c.state().cr2 & 0xFFFFFFFFL;

@@ -48,7 +48,7 @@ public final class GuestMemory {
     public int read(long address, boolean physical, byte[] into, int length) {
         for (int i = 0; i < length; i++) {
             long p = physical ? address + i : translate((int) (address + i));
-            if (p < 0 || !inRam(p)) {
+            if (p < 0 || !ram.backed(p)) {
                 return i;
             }
             into[i] = (byte) ram.read8((int) p);

@@ -8,7 +8,7 @@ package org.j386.emulator.devices;
  * <ul>
  * <li>0x20 / 0x60: read / write the command byte;</li>
  * <li>0xAA: self-test, answers 0x55; 0xAB: keyboard interface test, answers 0x00;</li>
- * <li>0xD0 / 0xD1: read / write the output port (A20 is always enabled here);</li>
+ * <li>0xD0 / 0xD1: read / write the output port, whose bit 1 is the A20 gate;</li>
  * <li>0xFE: pulse the reset line, which asks the machine to {@link MachineControl#reset()}.</li>
  * </ul>
  * Other commands, and bytes sent to the (absent) keyboard, are accepted and ignored.
@@ -24,6 +24,7 @@ public final class KeyboardController extends BytePorts {
     private static final int STATUS_UNLOCKED = 0x10;
     /** Output port: reset line not asserted (bit 0) and A20 enabled (bit 1). */
     private static final int OUTPUT_PORT_DEFAULT = 0x03;
+    private static final int OUTPUT_A20 = 0x02;
 
     private final MachineControl machine;
     /** Translation, system flag, keyboard interrupt: a BIOS's usual command byte. */
@@ -62,7 +63,8 @@ public final class KeyboardController extends BytePorts {
             if (awaiting == 0x60) {
                 commandByte = value;
             } else if (awaiting == 0xD1) {
-                outputPort = value | 0x02;
+                outputPort = value;
+                machine.setA20((value & OUTPUT_A20) != 0);
             }
             awaiting = -1;
         }

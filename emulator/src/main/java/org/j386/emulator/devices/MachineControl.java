@@ -15,4 +15,11 @@ public interface MachineControl {
      */
     default void reset() {
     }
+
+    /**
+     * The guest opened or closed the A20 gate (port 0x92 or the keyboard controller's output
+     * port): while it is closed, physical addresses wrap at 1 MiB.
+     */
+    default void setA20(boolean enabled) {
+    }
 }

@@ -10,7 +10,8 @@ import org.j386.emulator.memory.PortBus;
  * machine wires them in one place:
  * <pre>
  *   0x20–0x21, 0xA0–0xA1  8259A pair          0x40–0x43, 0x61  8254 PIT, system control B
- *   0x60, 0x64            8042 (no keyboard)  0x80             POST code
+ *   0x60, 0x64            8042 (no keyboard)  0x80, 0x190      POST codes
+ *   0x92                  system control A (A20, fast reset)
  *   0x3F8–0x3FF           COM1, IRQ4          0x3D4–0x3D5, 0x3DA  VGA CRTC, input status
  *   0xE9                  debug console       0xF4             isa-debug-exit
  * </pre>
@@ -26,6 +27,7 @@ public final class PcDevices implements TimedDevice {
     public final VgaText vga;
     public final KeyboardController keyboard;
     public final PostCode postCode;
+    public final SystemControlA systemControlA;
 
     /**
      * @param bus where the devices are registered
@@ -54,6 +56,7 @@ public final class PcDevices implements TimedDevice {
         vga = new VgaText(memory);
         keyboard = new KeyboardController(machine);
         postCode = new PostCode();
+        systemControlA = new SystemControlA(machine);
 
         bus.register(PicPair.MASTER_COMMAND, 2, pic);
         bus.register(PicPair.SLAVE_COMMAND, 2, pic);
@@ -62,6 +65,8 @@ public final class PcDevices implements TimedDevice {
         bus.register(KeyboardController.DATA, 1, keyboard);
         bus.register(KeyboardController.STATUS, 1, keyboard);
         bus.register(PostCode.PORT, 1, postCode);
+        bus.register(PostCode.ALTERNATE_PORT, 1, postCode);
+        bus.register(SystemControlA.PORT, 1, systemControlA);
         bus.register(Uart16550.COM1, Uart16550.PORT_COUNT, com1);
         bus.register(VgaText.CRTC_INDEX, 2, vga);
         bus.register(VgaText.INPUT_STATUS_1, 1, vga);
@@ -98,5 +103,6 @@ public final class PcDevices implements TimedDevice {
         vga.copyStateFrom(other.vga);
         keyboard.copyStateFrom(other.keyboard);
         postCode.copyStateFrom(other.postCode);
+        systemControlA.copyStateFrom(other.systemControlA);
     }
 }

@@ -17,6 +17,7 @@ import org.j386.emulator.cpu.CompiledBlock;
 import org.j386.emulator.cpu.Cpu;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.JitStatistics;
+import org.j386.emulator.cpu.ResetState;
 import org.j386.emulator.cpu.Vectors;
 import org.j386.emulator.devices.MachineControl;
 import org.j386.emulator.devices.PcDevices;
@@ -81,7 +82,7 @@ public final class Machine implements MachineControl {
         this.devices = new PcDevices(ports, ram, cpu.state::cycles, attention, this, config.serial, config.debugcon);
         cpu.setInterruptController(devices.pic);
         Firmware.initialiseInterruptControllers(ports);
-        Tracing.install(config, cpu, ports);
+        Tracing.install(config, cpu, ports, devices.postCode);
         until = config.untilText == null ? null : new UntilText(config.untilText, devices, ram, attention);
     }
 
@@ -164,6 +165,25 @@ public final class Machine implements MachineControl {
         return kernel;
     }
 
+    /** QEMU's rule for -bios images, kept so that a ROM that boots here boots there too. */
+    static final int ROM_GRANULE = 64 << 10;
+
+    /**
+     * Maps a boot ROM ({@code --bios}, QEMU's {@code -bios}) at the top of the address space and
+     * below 1 MiB, and puts the CPU in its reset state, so the ROM's code at F000:FFF0 runs first.
+     * No kernel is loaded and nothing is set up for it: the ROM owns the machine.
+     */
+    public void bootRom(Path rom) throws IOException {
+        byte[] image = readFile(rom, "ROM");
+        if (image.length == 0 || image.length > PhysicalMemory.ROM_MAX || image.length % ROM_GRANULE != 0) {
+            throw new IOException(rom + ": a ROM image must be 64, 128, 192 or 256 KiB (a whole number of 64 KiB"
+                    + " blocks, as for QEMU's -bios), not " + image.length + " bytes");
+        }
+        ram.mapRom(image);
+        ResetState.apply(cpu);
+        cpu.flushDecodedCode();
+    }
+
     /**
      * Names the booted kernel's addresses with the symbols of another file: an ELF linked from the
      * same objects as a flat image, which has none of its own ({@code --symbols}).
@@ -211,6 +231,13 @@ public final class Machine implements MachineControl {
             throw new IOException(file + ": cannot read the " + role + " file (" + e.getMessage() + ")");
         } catch (OutOfMemoryError e) {
             throw new IOException(file + ": too large to be a " + role + " file");
+        }
+    }
+
+    @Override
+    public void setA20(boolean enabled) {
+        if (enabled != mmu.a20Enabled()) {
+            mmu.setA20(enabled);
         }
     }
 
@@ -409,6 +436,7 @@ public final class Machine implements MachineControl {
         out.printf("page faults      %d%n", mmu.pageFaults());
         out.printf("TLB hits         %d%n", mmu.tlbHits());
         out.printf("TLB misses       %d%n", mmu.tlbMisses());
+        out.printf("POST code        %s%n", postCodeText());
         if (config.cpuTier == MachineConfig.CpuTier.JIT) {
             JitStatistics jit = cpu.jitStatistics();
             out.printf("jit blocks       %d compiled, %d bytes of bytecode%n", jit.blocksCompiled(), jit.bytecodeBytes());
@@ -423,6 +451,13 @@ public final class Machine implements MachineControl {
                         + " (port I/O, interrupts, INVLPG, system-register loads)%n", checked[0], checked[1]);
             }
         }
+    }
+
+    /** The last POST code (port 0x80 or 0x190) as {@code --stats} and the debugger show it. */
+    public String postCodeText() {
+        var post = devices.postCode;
+        return post.written() ? String.format("0x%02x (last written, to port 0x%x)", post.lastCode(), post.lastPort())
+                : "none written";
     }
 
     /** A compiled block's guest code and bytecode, for the JIT check's report. */

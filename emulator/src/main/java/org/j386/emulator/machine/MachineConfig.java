@@ -10,7 +10,7 @@ import java.util.List;
 /** Everything a boot needs besides the image: the options of {@code j386 boot}. */
 public final class MachineConfig {
     /** Event classes that {@code --trace} can print. */
-    public enum Trace { IO, INT, PF }
+    public enum Trace { IO, INT, PF, POST }
 
     /** Which tier runs guest code: the bytecode tier with the interpreter beside it, or the interpreter alone. */
     public enum CpuTier { JIT, INTERP }

@@ -4,15 +4,20 @@ import java.io.PrintWriter;
 
 import org.j386.emulator.cpu.Cpu;
 import org.j386.emulator.cpu.Vectors;
+import org.j386.emulator.devices.PostCode;
 import org.j386.emulator.memory.PortBus;
 
-/** {@code --trace io|int|pf}: one line per port access, interrupt or page fault. */
+/** {@code --trace io|int|pf|post}: one line per port access, interrupt, page fault or POST code. */
 final class Tracing {
     private Tracing() {
     }
 
-    static void install(MachineConfig config, Cpu cpu, PortBus ports) {
+    static void install(MachineConfig config, Cpu cpu, PortBus ports, PostCode postCode) {
         PrintWriter out = config.traceOut;
+        if (config.trace.contains(MachineConfig.Trace.POST)) {
+            postCode.setListener((port, value) -> out.printf("post %02x (port %x) eip=%08x cycle=%d%n", value, port,
+                    cpu.state.eip, cpu.state.cycles()));
+        }
         if (config.trace.contains(MachineConfig.Trace.IO)) {
             ports.setObserver((port, size, write, value, claimed) -> out.printf("io  %s %04x/%d %0" + (size * 2) + "x%s%n",
                     write ? "out" : "in ", port, size, value, claimed ? "" : " (no device)"));

@@ -46,8 +46,13 @@ public final class Mmu {
     }
 
     private boolean paging, writeProtect, pageSizeExtensions, globalPages;
-    /** Paging off and nobody watching: the linear address is the physical one. */
+    /** Paging off, A20 on and nobody watching: the linear address is the physical one. */
     private boolean identity = true;
+    /**
+     * Applied to every physical address: with the A20 gate closed, bit 20 is forced to zero and
+     * addresses wrap at 1 MiB as on an 8086.
+     */
+    private int a20Mask = -1;
     private AccessObserver watcher;
     /** The stale-translation sanitizer, or null (the usual case, which costs nothing). */
     private TlbAudit audit;
@@ -91,15 +96,30 @@ public final class Mmu {
         this.writeProtect = writeProtect;
         this.pageSizeExtensions = pse;
         this.globalPages = pge;
-        this.identity = !paging && watcher == null;
+        updateIdentity();
         flushAll();
     }
 
     /** Installs (or with null removes) the access observer; drops every cached translation. */
     public void setAccessObserver(AccessObserver observer) {
         this.watcher = observer;
-        this.identity = !paging && observer == null;
+        updateIdentity();
         flushAll();
+    }
+
+    /** Opens or closes the A20 gate; drops every cached translation. */
+    public void setA20(boolean enabled) {
+        a20Mask = enabled ? -1 : ~(1 << 20);
+        updateIdentity();
+        flushAll();
+    }
+
+    public boolean a20Enabled() {
+        return a20Mask == -1;
+    }
+
+    private void updateIdentity() {
+        identity = !paging && watcher == null && a20Mask == -1;
     }
 
     /** Installs the stale-translation audit; drops every cached translation, so that it sees each one filled. */
@@ -250,7 +270,7 @@ public final class Mmu {
 
     /** Counts the accesses of a run after its first: each would have hit the TLB the first filled. */
     public void countRunHits(int accesses) {
-        if (!identity) {
+        if (paging) {
             tlbHits += accesses;
         }
     }
@@ -278,8 +298,11 @@ public final class Mmu {
 
     private int miss(int linear, boolean write, boolean user) {
         if (!paging) {
-            watcher.access(linear, linear, write);
-            return linear;
+            int physical = linear & a20Mask;
+            if (watcher != null) {
+                watcher.access(linear, physical, write);
+            }
+            return physical;
         }
         tlbMisses++;
         int physical = walk(linear, write, user);
@@ -290,7 +313,7 @@ public final class Mmu {
     }
 
     private int walk(int linear, boolean write, boolean user) {
-        int pdeAddr = (cr3 & 0xFFFFF000) | ((linear >>> 22) << 2);
+        int pdeAddr = ((cr3 & 0xFFFFF000) | ((linear >>> 22) << 2)) & a20Mask;
         int pde = ram.read32(pdeAddr);
         if ((pde & P) == 0) {
             throw raise(linear, write, user, 0);
@@ -304,7 +327,7 @@ public final class Mmu {
             if (updated != pde) {
                 markingAccessed(pdeAddr, updated);
             }
-            int frame = (pde & 0xFFC00000) | (linear & 0x003FF000);
+            int frame = ((pde & 0xFFC00000) | (linear & 0x003FF000)) & a20Mask;
             largeRegion[linear >>> 22] = true;
             fill(linear, frame, rights, (updated & D) != 0, (pde & G) != 0);
             if (audit != null) {
@@ -317,7 +340,7 @@ public final class Mmu {
         if ((pde & A) == 0) {
             markingAccessed(pdeAddr, pde | A);
         }
-        int pteAddr = (pde & 0xFFFFF000) | (((linear >>> 12) & 0x3FF) << 2);
+        int pteAddr = ((pde & 0xFFFFF000) | (((linear >>> 12) & 0x3FF) << 2)) & a20Mask;
         int pte = ram.read32(pteAddr);
         if ((pte & P) == 0) {
             throw raise(linear, write, user, 0);
@@ -330,7 +353,7 @@ public final class Mmu {
         if (updated != pte) {
             markingAccessed(pteAddr, updated);
         }
-        int frame = pte & 0xFFFFF000;
+        int frame = pte & 0xFFFFF000 & a20Mask;
         fill(linear, frame, rights, (updated & D) != 0, (pte & G) != 0);
         if (audit != null) {
             audit.filled(linear >>> 12, pdeAddr, pde | A, pteAddr, updated);
@@ -404,20 +427,20 @@ public final class Mmu {
      */
     public long peek(int linear) {
         if (!paging) {
-            return linear & 0xFFFFFFFFL;
+            return linear & a20Mask & 0xFFFFFFFFL;
         }
-        int pde = ram.read32((cr3 & 0xFFFFF000) | ((linear >>> 22) << 2));
+        int pde = ram.read32(((cr3 & 0xFFFFF000) | ((linear >>> 22) << 2)) & a20Mask);
         if ((pde & P) == 0) {
             return -1;
         }
         if ((pde & PS) != 0 && pageSizeExtensions) {
-            return ((pde & 0xFFC00000) | (linear & 0x3FFFFF)) & 0xFFFFFFFFL;
+            return ((pde & 0xFFC00000) | (linear & 0x3FFFFF)) & a20Mask & 0xFFFFFFFFL;
         }
-        int pte = ram.read32((pde & 0xFFFFF000) | (((linear >>> 12) & 0x3FF) << 2));
+        int pte = ram.read32(((pde & 0xFFFFF000) | (((linear >>> 12) & 0x3FF) << 2)) & a20Mask);
         if ((pte & P) == 0) {
             return -1;
         }
-        return ((pte & 0xFFFFF000) | (linear & 0xFFF)) & 0xFFFFFFFFL;
+        return ((pte & 0xFFFFF000) | (linear & 0xFFF)) & a20Mask & 0xFFFFFFFFL;
     }
 
     /** Receives the TLB's cached translations; see {@link #forEachCachedTranslation}. */
@@ -585,7 +608,8 @@ public final class Mmu {
         writeProtect = other.writeProtect;
         pageSizeExtensions = other.pageSizeExtensions;
         globalPages = other.globalPages;
-        identity = !paging && watcher == null;
+        a20Mask = other.a20Mask;
+        updateIdentity();
         cr3 = other.cr3;
         setPrivilege(other.userMode);
         for (int i = 0; i < other.filledCount; i++) {

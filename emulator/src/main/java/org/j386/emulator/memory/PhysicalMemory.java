@@ -8,7 +8,8 @@ import java.util.function.IntConsumer;
 
 /**
  * Guest RAM, addressed physically. Addresses beyond the installed size read as all-ones and
- * ignore writes, as an empty bus does on a PC.
+ * ignore writes, as an empty bus does on a PC, except where a firmware ROM is mapped ({@link
+ * #mapRom}): at the top of the 4 GiB space, and its last 128 KiB also just below 1 MiB.
  *
  * <p>Pages that hold decoded instructions are marked, so that a write to one of them tells the
  * decode cache (and later the JIT) to forget that page: self-modifying code keeps working.
@@ -27,7 +28,13 @@ public final class PhysicalMemory {
      * write history). Zero, the common case, is all a write pays.
      */
     private final byte[] frameFlags;
-    private static final byte CODE = 1, WATCHED = 2;
+    private static final byte CODE = 1, WATCHED = 2, ROM = 4;
+    /** The largest firmware image, and the part of it that also appears below 1 MiB. */
+    public static final int ROM_MAX = 256 << 10, ROM_LOW_WINDOW = 128 << 10;
+    /** The firmware image mapped at the top of the address space, or null. */
+    private byte[] rom;
+    /** Where {@link #rom} begins (4 GiB minus its size), and where its copy below 1 MiB begins. */
+    private int romBase, romLowBase;
     /** Told of every write to a {@link #WATCHED} frame; null while nobody watches. */
     private WriteListener frameWrites;
     /** Told of the first write to a marked frame: the decode cache and the compiled-code cache. */
@@ -57,9 +64,42 @@ public final class PhysicalMemory {
         return address >= 0 && length >= 0 && address + length <= size;
     }
 
+    /**
+     * Maps a firmware image as the PC's boot ROM: read-only at the top of the 4 GiB space, and its
+     * last 128 KiB (all of it when smaller) also just below 1 MiB, where real-mode code at segment
+     * F000 reads it. Writes to either copy are ignored.
+     */
+    public void mapRom(byte[] image) {
+        if (image.length == 0 || image.length > ROM_MAX || (image.length & 0xFFF) != 0 || size < (1 << 20)) {
+            throw new IllegalArgumentException("a ROM must be 4 KiB to 256 KiB in whole pages, with at least 1 MiB of RAM");
+        }
+        rom = image.clone();
+        romBase = (int) ((1L << 32) - image.length);
+        int low = Math.min(image.length, ROM_LOW_WINDOW);
+        romLowBase = (1 << 20) - low;
+        System.arraycopy(rom, rom.length - low, ram, romLowBase, low);
+        for (int frame = romLowBase >>> 12; frame < (1 << 20) >>> 12; frame++) {
+            frameFlags[frame] |= ROM;
+        }
+    }
+
+    /** Whether a physical address holds RAM or ROM (rather than reading as an empty bus). */
+    public boolean backed(long physical) {
+        return physical >= 0 && (physical < size
+                || rom != null && physical <= 0xFFFFFFFFL && physical >= (romBase & 0xFFFFFFFFL));
+    }
+
+    /** Reads past the end of RAM: the ROM where one is mapped there, an empty bus elsewhere. */
+    private int readBeyondRam(int address) {
+        if (rom != null && Integer.compareUnsigned(address, romBase) >= 0) {
+            return rom[address - romBase] & 0xFF;
+        }
+        return 0xFF;
+    }
+
     public int read8(int address) {
         if (Integer.compareUnsigned(address, size) >= 0) {
-            return 0xFF;
+            return readBeyondRam(address);
         }
         return ram[address] & 0xFF;
     }
@@ -238,6 +278,15 @@ public final class PhysicalMemory {
     private void frameWritten(int address, int length) {
         int frame = address >>> 12;
         int flags = frameFlags[frame];
+        if ((flags & ROM) != 0) {
+            // The store has already landed in the RAM beneath the ROM's copy: taking it back keeps
+            // every write path's fast case free of a test for read-only memory.
+            int from = Math.max(address, romLowBase);
+            int end = Math.min(address + length, 1 << 20);
+            if (from < end) {
+                System.arraycopy(rom, rom.length - ((1 << 20) - from), ram, from, end - from);
+            }
+        }
         if ((flags & WATCHED) != 0 && frameWrites != null) {
             frameWrites.written(address, length);
         }

@@ -55,6 +55,13 @@ class EntryStateTest {
     }
 
     @Test
+    void ldtrKeepsItsResetValueSoAnLdtSelectorBeforeLldtReadsFromLinearZero() {
+        assertTrue(cpu.ldtr.usable);
+        assertEquals(0, cpu.ldtr.base);
+        assertEquals(0xFFFF, cpu.ldtr.limit);
+    }
+
+    @Test
     void executionStartsAtTheEntryPoint() {
         assertEquals(kernel.entry(), cpu.eip);
     }

@@ -312,4 +312,34 @@ class BootCommandTest {
         assertTrue(r.err().contains("reference: (cannot follow this record: NullPointerException"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
     }
+
+    private static final String ROM = "src/test/roms/reset_state/reset_state.bin";
+
+    @Test
+    void aRomOfTheWrongSizeIsRefusedInOneLineNamingIt() throws IOException {
+        assertRefusedInOneLine(run("boot", "--bios", file("big.rom", new byte[(256 << 10) + (64 << 10)]).toString()),
+                "big.rom");
+        assertRefusedInOneLine(run("boot", "--bios", file("odd.rom", new byte[4096]).toString()), "64 KiB");
+        assertRefusedInOneLine(run("boot", "--bios", file("empty.rom", new byte[0]).toString()), "empty.rom");
+        assertRefusedInOneLine(run("boot", "--bios", dir.resolve("none.rom").toString()), "none.rom");
+    }
+
+    @Test
+    void aRomBootsAloneWithoutAKernelOrModules() {
+        assertRefusedInOneLine(run("boot", "--bios", ROM, "src/test/kernels/demo/demo.elf"), "--bios");
+    }
+
+    @Test
+    void aRomRunsFromTheResetVectorAndTracePostAndStatsShowItsPostCodes() {
+        Run r = run("boot", "--bios", ROM, "--trace", "post", "--stats", "--debugcon", "none");
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("post 00 (port 80) eip="), r.err());
+        assertTrue(r.err().contains("POST code        0x00 (last written, to port 0x80)"), r.err());
+    }
+
+    @Test
+    void leavingProtectedModeNoLongerStopsTheMachine() throws IOException {
+        Run r = run("boot", "--bios", "src/test/roms/unreal/unreal.bin", "--debugcon", "none");
+        assertEquals(1, r.status(), r.err());
+    }
 }

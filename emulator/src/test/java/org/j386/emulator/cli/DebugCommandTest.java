@@ -161,4 +161,15 @@ class DebugCommandTest {
             thread.shutdownNow();
         }
     }
+
+    @Test
+    void debugBiosStopsAtTheResetVectorAndShowsRealModeCodeAsCsIp() {
+        Run r = run("regs\nstep\nx/1i pc\nquit\n", "debug", "--bios", "src/test/roms/reset_state/reset_state.bin");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("Stopped at the reset vector f000:fff0 = 0xfffffff0  [0 instructions]\n"
+                + "0xfffffff0:  ea "), r.out());
+        assertTrue(r.out().contains("real-address mode, cs:ip f000:fff0 = 0xfffffff0"), r.out());
+        assertTrue(r.out().contains("f000:0000 = 0x000f0000  [1 instructions]"), r.out());
+        assertTrue(r.out().contains("0x000f0000:  66 89 d5                mov ebp,edx"), r.out());
+    }
 }

@@ -16,20 +16,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The probe kernels bundled for {@code j386 conform probes}: the same files as the test kernels
- * they are built and recorded from, and j386 agreeing with QEMU on every line.
+ * The probe kernels and ROMs bundled for {@code j386 conform probes}: the same files as the test
+ * kernels and ROMs they are built and recorded from, and j386 agreeing with QEMU on every line.
  */
 class ProbeSuiteTest {
     private static final Path KERNELS = Path.of("src/test/kernels");
+    private static final Path ROMS = Path.of("src/test/roms");
 
     @Test
-    void bundledProbesAreTheRecordedTestKernels() throws IOException {
+    void bundledProbesAreTheRecordedTestKernelsAndRoms() throws IOException {
         List<String> kernels = ProbeSuite.kernels();
-        assertEquals(List.of("rings", "paging_matrix", "selectors", "system_forms", "single_step"), kernels);
+        List<String> roms = List.of("reset_state", "real_mode", "ivt", "unreal", "a20", "v86", "tasks");
+        List<String> expected = new ArrayList<>(List.of("rings", "paging_matrix", "selectors", "system_forms", "single_step"));
+        expected.addAll(roms);
+        assertEquals(expected, kernels);
+        assertEquals(roms, ProbeSuite.roms());
         for (String k : kernels) {
-            assertArrayEquals(Files.readAllBytes(KERNELS.resolve(k).resolve(k + ".elf")), resource(k + ".elf"), k);
-            assertArrayEquals(Files.readAllBytes(KERNELS.resolve(k).resolve("expected.out")), resource(k + ".out"), k);
-            assertArrayEquals(Files.readAllBytes(KERNELS.resolve(k).resolve("expected.status")), resource(k + ".status"), k);
+            boolean rom = roms.contains(k);
+            Path dir = (rom ? ROMS : KERNELS).resolve(k);
+            assertArrayEquals(Files.readAllBytes(dir.resolve(k + (rom ? ".bin" : ".elf"))), resource(k + (rom ? ".rom" : ".elf")), k);
+            assertArrayEquals(Files.readAllBytes(dir.resolve("expected.out")), resource(k + ".out"), k);
+            assertArrayEquals(Files.readAllBytes(dir.resolve("expected.status")), resource(k + ".status"), k);
         }
     }
 

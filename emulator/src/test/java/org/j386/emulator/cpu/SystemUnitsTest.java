@@ -70,6 +70,69 @@ class SystemUnitsTest {
     }
 
     @Test
+    void aTaskSwitchToATssBelowTheMinimumLimitIsInvalidTssNamingItInTheOldTask() {
+        m.descriptor(7, TSS, 0x40, 0x89, 0x0);
+        int eip = s.eip;
+        assertEquals(7 * 8, assertThrows(CpuFault.class, () -> m.cpu.segmentation.farJump(7 * 8, 0)).errorCode());
+        assertEquals(Vectors.TS, m.cpu.state.fault.vector());
+        assertEquals(KERNEL_CODE, s.segs[CS].selector);
+        assertEquals(eip, s.eip);
+    }
+
+    @Test
+    void aTaskSwitchToA16BitTssStopsTheMachineAsUnsupported() {
+        m.descriptor(7, TSS, 0x2B, 0x81, 0x0);
+        m.cpu.segmentation.farJump(7 * 8, 0);
+        assertEquals(Cpu.Stop.UNSUPPORTED, m.cpu.stop());
+        assertTrue(m.cpu.stopDetail().contains("16-bit task switches are not emulated"), m.cpu.stopDetail());
+    }
+
+    /** IRETD from ring 0 to a V86 frame: IP 0x1234 at 2000, SP 0x0800 at 3000, ES/DS/FS/GS 4000-7000. */
+    private void iretIntoV86(int eflags) {
+        int sp = s.regs[ESP] - 36;
+        int[] frame = {0xABCD1234, 0x2000, Flags.VM | eflags | 2, 0x0800, 0x3000, 0x4000, 0x5000, 0x6000, 0x7000};
+        for (int i = 0; i < frame.length; i++) {
+            m.ram.write32(sp + 4 * i, frame[i]);
+        }
+        s.regs[ESP] = sp;
+        m.cpu.interrupts.iret(true);
+    }
+
+    @Test
+    void iretdWithVmFromRing0EntersVirtual8086ModeLoadingEverySegmentTheRealModeWay() {
+        iretIntoV86(Flags.IF);
+        assertTrue(s.v86());
+        assertEquals(3, s.cpl);
+        assertEquals(0x1234, s.eip, "EIP keeps only its low 16 bits");
+        assertEquals(0x0800, s.regs[ESP]);
+        int[] expected = {0x4000, 0x2000, 0x3000, 0x5000, 0x6000, 0x7000}; // ES, CS, SS, DS, FS, GS
+        for (int sreg = 0; sreg < 6; sreg++) {
+            Segment seg = s.segs[sreg];
+            assertEquals(expected[sreg], seg.selector);
+            assertEquals(expected[sreg] << 4, seg.base);
+            assertEquals(0xFFFF, seg.limit);
+            assertEquals(3, seg.dpl());
+        }
+    }
+
+    @Test
+    void anInterruptFromV86ModeToAHandlerOutsideRing0IsGeneralProtectionNamingItsCodeSegment() {
+        m.gate(0x40, USER_CODE, 0x1000, 0xE, 3);
+        iretIntoV86(Flags.IOPL);
+        assertEquals(USER_CODE & 0xFFFC, fault(() -> m.cpu.interrupts.softwareInterrupt(0x40, s.eip)).errorCode());
+    }
+
+    @Test
+    void noFlagLoadSetsOrClearsVm() {
+        s.flags.set(-1);
+        assertFalse(s.flags.vm());
+        s.flags.set(0);
+        iretIntoV86(0);
+        s.flags.set(0);
+        assertTrue(s.flags.vm());
+    }
+
+    @Test
     void farCallPushesCsAndReturnAddressAndFarReturnComesBack() {
         m.cpu.segmentation.farCall(KERNEL_CODE, 0x200000, true, 0x100007);
         assertEquals(0x200000, s.eip);

@@ -51,4 +51,16 @@ class CharacterPortsTest {
         assertEquals(0x42, post.lastCode());
         assertEquals(0x42, post.in(0x80, 1));
     }
+
+    @Test
+    void postCodesOnPort190AreKeptAndHeardWithTheirPort() {
+        PostCode post = new PostCode();
+        List<String> heard = new ArrayList<>();
+        post.setListener((port, value) -> heard.add(Integer.toHexString(port) + "=" + Integer.toHexString(value)));
+        post.out(0x190, 1, 0x17);
+        post.out(0x80, 1, 0x18);
+        assertEquals(List.of("190=17", "80=18"), heard);
+        assertEquals(0x18, post.lastCode());
+        assertEquals(0x80, post.lastPort());
+    }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 class KeyboardControllerTest {
     private int resets;
+    private Boolean a20;
     private final KeyboardController kbc = new KeyboardController(new MachineControl() {
         @Override
         public void exit(int status) {
@@ -14,6 +15,11 @@ class KeyboardControllerTest {
         @Override
         public void reset() {
             resets++;
+        }
+
+        @Override
+        public void setA20(boolean enabled) {
+            a20 = enabled;
         }
     });
 
@@ -39,11 +45,15 @@ class KeyboardControllerTest {
     }
 
     @Test
-    void outputPortKeepsA20Enabled() {
+    void outputPortWriteSetsTheA20GateFromBit1AndReadsBack() {
         kbc.out(0x64, 1, 0xD1);
         kbc.out(0x60, 1, 0xDD);
+        assertEquals(false, a20);
         kbc.out(0x64, 1, 0xD0);
-        assertEquals(0xDF, kbc.in(0x60, 1));
+        assertEquals(0xDD, kbc.in(0x60, 1));
+        kbc.out(0x64, 1, 0xD1);
+        kbc.out(0x60, 1, 0xDF);
+        assertEquals(true, a20);
     }
 
     @Test

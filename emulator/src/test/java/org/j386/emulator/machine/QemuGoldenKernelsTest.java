@@ -29,18 +29,29 @@ import org.junit.jupiter.api.TestFactory;
  */
 class QemuGoldenKernelsTest {
     static final Path KERNELS = Path.of("src/test/kernels");
+    /** The test ROMs, booted from the reset vector (QEMU's -bios). */
+    static final Path ROMS = Path.of("src/test/roms");
     /** Far more than any test kernel needs; a runaway guest stops here instead of hanging the build. */
     static final long INSTRUCTION_LIMIT = 3_000_000_000L;
 
     @TestFactory
     Stream<DynamicTest> everyTestKernelPrintsWhatQemuPrintedAndExitsAlike() throws IOException {
+        return cases(KERNELS, "test kernels", ": both tiers print what QEMU printed, with the same events and instruction count");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyTestRomPrintsWhatQemuPrintedAndExitsAlike() throws IOException {
+        return cases(ROMS, "test ROMs", ": booted from the reset vector, both tiers print what QEMU printed");
+    }
+
+    /** One test per folder of {@code root} that holds a QEMU recording. */
+    private static Stream<DynamicTest> cases(Path root, String what, String behaviour) throws IOException {
         List<Path> dirs = new ArrayList<>();
-        try (Stream<Path> list = Files.list(KERNELS)) {
+        try (Stream<Path> list = Files.list(root)) {
             list.filter(d -> Files.exists(d.resolve("expected.out"))).sorted().forEach(dirs::add);
         }
-        assertFalse(dirs.isEmpty(), "no test kernels found under " + KERNELS.toAbsolutePath());
-        return dirs.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString()
-                + ": both tiers print what QEMU printed, with the same events and instruction count", () -> check(dir)));
+        assertFalse(dirs.isEmpty(), "no " + what + " found under " + root.toAbsolutePath());
+        return dirs.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString() + behaviour, () -> check(dir)));
     }
 
     private static void check(Path dir) throws Exception {
@@ -55,7 +66,8 @@ class QemuGoldenKernelsTest {
     /** Boots the kernel of {@code dir} under {@code tier} and checks it against QEMU's recording. */
     private static GuestRun run(Path dir, MachineConfig.CpuTier tier) throws Exception {
         String name = dir.getFileName().toString() + " (" + tier.name().toLowerCase() + ")";
-        GuestRun run = GuestRun.of(dir.resolve(dir.getFileName() + ".elf"));
+        Path rom = dir.resolve(dir.getFileName() + ".bin");
+        GuestRun run = Files.exists(rom) ? GuestRun.rom(rom) : GuestRun.of(dir.resolve(dir.getFileName() + ".elf"));
         run.config.cpuTier = tier;
         run.config.jitThreshold = 0;
         run.config.trace.add(MachineConfig.Trace.INT);
@@ -101,22 +113,33 @@ class QemuGoldenKernelsTest {
         final ByteArrayOutputStream debugcon = new ByteArrayOutputStream();
         final StringWriter trace = new StringWriter();
         final Path image;
+        /** Booted as a ROM from the reset vector rather than as a Multiboot kernel. */
+        final boolean rom;
         RunResult result;
 
-        private GuestRun(Path image) {
+        private GuestRun(Path image, boolean rom) {
             this.image = image;
+            this.rom = rom;
             config.debugcon = debugcon;
             config.traceOut = new PrintWriter(trace);
         }
 
         static GuestRun of(Path image) {
-            return new GuestRun(image);
+            return new GuestRun(image, false);
+        }
+
+        static GuestRun rom(Path image) {
+            return new GuestRun(image, true);
         }
 
         RunResult boot(long limit) throws Exception {
             config.maxInstructions = limit;
             Machine machine = new Machine(config);
-            machine.boot(image);
+            if (rom) {
+                machine.bootRom(image);
+            } else {
+                machine.boot(image);
+            }
             result = machine.run();
             return result;
         }

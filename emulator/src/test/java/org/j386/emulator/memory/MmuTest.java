@@ -193,4 +193,25 @@ class MmuTest {
         assertEquals(0, ram.read32(DIR) & A);
         assertEquals(-1L, mmu.peek(0x9000));
     }
+
+    @Test
+    void withTheA20GateClosedBit20OfEveryPhysicalAddressIsZero() {
+        mmu.configure(false, false, false, false);
+        mmu.setA20(false);
+        mmu.write32(0x100010, 0xA20A20);
+        assertEquals(0xA20A20, ram.read32(0x000010));
+        assertEquals(0xA20A20, mmu.read32(0x100010));
+        ram.write32(0x200010, 0x21);
+        assertEquals(0x21, mmu.read32(0x300010), "only bit 20 is forced to zero");
+        mmu.setA20(true);
+        assertEquals(0, mmu.read32(0x100010));
+    }
+
+    @Test
+    void withTheA20GateClosedPagingFramesAndTablesWrapToo() {
+        mmu.setA20(false);
+        mapPage(0x5000, 0x107000, P | RW);
+        ram.write32(0x007000, 0x77);
+        assertEquals(0x77, mmu.read32(0x5000));
+    }
 }

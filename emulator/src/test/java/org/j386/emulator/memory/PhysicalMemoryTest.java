@@ -35,4 +35,46 @@ class PhysicalMemoryTest {
         assertEquals(0, calls[0]);
         assertEquals(1, calls[1]);
     }
+
+    private static byte[] romImage(int size) {
+        byte[] rom = new byte[size];
+        for (int i = 0; i < size; i++) {
+            rom[i] = (byte) (i * 7 + (i >>> 12));
+        }
+        return rom;
+    }
+
+    @Test
+    void aRomAppearsAtTheTopOfTheAddressSpaceAndItsLast128KibBelow1Mib() {
+        PhysicalMemory m = new PhysicalMemory(2 << 20);
+        byte[] rom = romImage(256 << 10);
+        m.mapRom(rom);
+        assertEquals(rom[0] & 0xFF, m.read8(0xFFFC0000));
+        assertEquals(rom[rom.length - 16] & 0xFF, m.read8(0xFFFFFFF0));
+        assertEquals(rom[rom.length - 4] & 0xFF | (rom[rom.length - 3] & 0xFF) << 8, m.read16(0xFFFFFFFC));
+        assertEquals(rom[128 << 10] & 0xFF, m.read8(0xE0000));
+        assertEquals(rom[rom.length - 1] & 0xFF, m.read8(0xFFFFF));
+        assertEquals(0xFF, m.read8(0xFFFB0000), "below the ROM the bus is empty");
+        assertEquals(0, m.read8(0xDFFFF), "below the copy is RAM");
+    }
+
+    @Test
+    void writesToEitherCopyOfTheRomAreIgnoredByEveryWritePath() {
+        PhysicalMemory m = new PhysicalMemory(2 << 20);
+        byte[] rom = romImage(64 << 10);
+        m.mapRom(rom);
+        int copy = 0xF0000;
+        m.write8(copy, 0x11);
+        m.write16(copy + 2, 0x2222);
+        m.write32(copy + 0xFFE, 0x33333333);
+        m.fill(copy + 0x100, 16, 4, 0x44444444);
+        m.copy(0x1000, copy + 0x200, 8, 2, false);
+        m.write32(0xFFFF0000, 0x55555555);
+        m.write32(0xEFFFE, 0x66666666); // straddles RAM and the copy
+        for (int i = 0; i < rom.length; i++) {
+            assertEquals(rom[i] & 0xFF, m.read8(copy + i), "copy byte " + i);
+            assertEquals(rom[i] & 0xFF, m.read8(0xFFFF0000 + i), "top byte " + i);
+        }
+        assertEquals(0x6666, m.read16(0xEFFFE), "the RAM half of a straddling write lands");
+    }
 }

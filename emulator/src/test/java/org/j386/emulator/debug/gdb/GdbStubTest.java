@@ -251,10 +251,15 @@ class GdbStubTest {
     void aClientGoneWithRepliesStillQueuedEndsTheSessionWithoutAnError() throws Exception {
         connect("paging_lazy");
         gdbReads.close(); // every reply the stub writes now fails, as on a closed socket
-        for (int i = 0; i < 10; i++) {
-            gdb.reply("g");
+        try {
+            for (int i = 0; i < 10; i++) {
+                gdb.reply("g");
+            }
+            gdb.reply("D");
+        } catch (java.io.IOException stubGone) {
+            // The stub may end the session at its first failed reply, before the client has sent
+            // everything: the pipe then refuses the rest ("Read end dead"), as a closed socket would.
         }
-        gdb.reply("D");
         assertEquals(GdbStub.End.DISCONNECTED, served.get(10, TimeUnit.SECONDS));
     }
 
