@@ -1,20 +1,25 @@
 package org.j386.emulator.report;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.j386.emulator.check.ReferenceChecker;
+import org.j386.guest.lab2.Kmem;
+import org.j386.guest.lab2.Lab2Kernel;
 import org.j386.guest.reference.ContFramePool;
 import org.j386.guest.reference.Event;
+import org.j386.guest.reference.MemoryManager;
 import org.j386.guest.reference.Op;
 import org.j386.guest.reference.PoolSnapshot;
 
 /**
- * The bundled guest kernel's pools over time, from its event records: the reference memory
+ * The bundled guest kernels' pools over time, from their event records: the reference memory
  * manager follows the guest record by record (as {@code --check-reference} does), and after an
- * operation ends the pools are summed up. Long runs are sampled evenly ({@link Sampled}).
+ * operation ends the pools are summed up (MP4's frame and VM pools, Lab2's free list). Long runs
+ * are sampled evenly ({@link Sampled}).
  */
 final class PoolHistory implements Consumer<Event> {
     /** One pool after one operation, in pages (VM pools) or frames (frame pools) of 4 KiB. */
@@ -64,7 +69,7 @@ final class PoolHistory implements Consumer<Event> {
         // The reference performs a whole operation at its begin record and queues its records: the
         // queue is empty again exactly when the guest ends the outermost operation.
         if (e.end() && reference.betweenOperations() && samples.offer()) {
-            samples.add(new Sample(samples.offered(), instructions.getAsLong(), e.op().toString(), states(reference.pools())));
+            samples.add(new Sample(samples.offered(), instructions.getAsLong(), e.op().toString(), states()));
         }
     }
 
@@ -79,6 +84,32 @@ final class PoolHistory implements Consumer<Event> {
             return "more than " + MAX_POOLS + " VM pools (" + begin + ")";
         }
         return null;
+    }
+
+    /** The pools of whichever kernel's reference the records chose, in the terms the page draws them. */
+    private List<PoolState> states() {
+        if (reference.reference() instanceof Lab2Kernel lab2) {
+            return List.of(freeList(lab2.kmem()));
+        }
+        PoolSnapshot snapshot = reference.pools();
+        return snapshot == null ? List.of() : states(snapshot);
+    }
+
+    /**
+     * The Lab2 kernel's free list as one pool of the frames from the kernel's end to PHYSTOP:
+     * those on the list are free, the rest handed out; its regions are runs of adjacent free frames.
+     */
+    static PoolState freeList(Kmem kmem) {
+        BitSet free = kmem.freeFrames();
+        long regions = 0, largest = 0;
+        for (int at = free.nextSetBit(0); at >= 0; ) {
+            int end = free.nextClearBit(at);
+            regions++;
+            largest = Math.max(largest, end - at);
+            at = free.nextSetBit(end);
+        }
+        long total = Math.max(kmem.managedFrames(), free.cardinality());
+        return new PoolState("kalloc free list", true, total - free.cardinality(), free.cardinality(), 0, regions, largest);
     }
 
     /** The pools in the terms the page draws them. */
@@ -143,9 +174,10 @@ final class PoolHistory implements Consumer<Event> {
         return records;
     }
 
-    /** The pools now, as the reference holds them. */
+    /** The pools now, as the reference holds them; empty for the Lab2 kernel, whose list is one of its states. */
     PoolSnapshot now() {
-        return reference.pools();
+        PoolSnapshot pools = reference.pools();
+        return pools == null ? new MemoryManager(e -> { }).poolSnapshot() : pools;
     }
 
     /** Why the history stops early (the guest left the reference, or built more than it follows), or null. */

@@ -151,4 +151,15 @@ class ReportCollectorTest {
         assertTrue(html.contains("The run ended: the guest exited through the debug-exit port with status 1"),
                 html.substring(0, 2000));
     }
+
+    @Test
+    void theLab2KernelsFreeListIsChartedOverItsOperations() throws Exception {
+        Path page = dir.resolve("lab2.html");
+        StringWriter err = new StringWriter();
+        int status = Main.execute(new String[] {"boot", "--guest", "lab2", "--debugcon", "none", "--serial", "none",
+            "--report", page.toString()}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+        assertEquals(1, status, err.toString());
+        String html = Files.readString(page);
+        assertTrue(html.contains("kalloc free list"), "the free list is one of the pools drawn");
+    }
 }

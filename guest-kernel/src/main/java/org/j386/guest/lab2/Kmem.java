@@ -88,6 +88,29 @@ public final class Kmem {
         return count;
     }
 
+    /**
+     * The physical frames of the free pages (no record), and the frames the allocator manages,
+     * from the kernel's end to PHYSTOP: what a picture of the free list draws.
+     */
+    public BitSet freeFrames() {
+        BitSet frames = new BitSet();
+        for (int page = freelist; page != 0 && frames.cardinality() < (1 << 20); page = kernel.memory.read32(Lab2Kernel.v2p(page))) {
+            int frame = Lab2Kernel.v2p(page) >>> 12;
+            if (frames.get(frame)) {
+                break; // a cycle: the guest's list, not a list
+            }
+            frames.set(frame);
+        }
+        return frames;
+    }
+
+    /** How many frames lie between the kernel's end and PHYSTOP: those the allocator can hand out. */
+    public int managedFrames() {
+        long first = Integer.toUnsignedLong(Lab2Kernel.v2p(kernel.kernelEnd) + PGSIZE - 1) >>> 12;
+        long last = Integer.toUnsignedLong(kernel.phystop) >>> 12;
+        return (int) Math.max(0, last - first);
+    }
+
     /** The first free page (0: none). */
     public int head() {
         return freelist;
