@@ -15,6 +15,7 @@ import org.j386.tools.asm.Assembler;
 import org.j386.tools.asm.BinFormat;
 import org.j386.tools.asm.Diagnostic;
 import org.j386.tools.asm.ElfFormat;
+import org.j386.tools.asm.ElfObjectFormat;
 import org.j386.tools.asm.OutputFormat;
 
 import picocli.CommandLine.Command;
@@ -25,8 +26,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code j386 asm SOURCE}: the NASM-dialect assembler. */
 @Command(name = "asm", mixinStandardHelpOptions = true, sortOptions = false, separator = " ",
-        description = "Assemble a NASM-syntax source into a flat binary (as nasm -f bin lays it out) or an "
-            + "ELF32 i386 executable with a symbol table. Messages read FILE:LINE: error: text.",
+        description = "Assemble a NASM-syntax source into a flat binary (as nasm -f bin lays it out), an "
+            + "ELF32 relocatable object for ld (as nasm -f elf32 writes it) or an ELF32 i386 executable with a "
+            + "symbol table. Messages read FILE:LINE: error: text.",
         footerHeading = "%nExit status:%n",
         footer = {
             "  0    assembled (warnings, if any, were printed)",
@@ -38,11 +40,12 @@ final class AsmCommand implements Callable<Integer> {
     Path source;
 
     @Option(names = "-o", paramLabel = "OUT",
-            description = "output file (default: SOURCE with .bin or .elf for its extension)")
+            description = "output file (default: SOURCE with .bin, .o or .elf for its extension)")
     Path output;
 
-    @Option(names = "-f", paramLabel = "bin|elf", defaultValue = "bin",
-            description = "output format (default: ${DEFAULT-VALUE}); elf starts at ORG, else 0x100000")
+    @Option(names = "-f", paramLabel = "FORMAT", defaultValue = "bin",
+            description = "bin, elf32 (or elf: a relocatable object) or elfexec (default: ${DEFAULT-VALUE}); "
+                + "an elfexec executable starts at ORG, else 0x100000")
     String format;
 
     @Option(names = "-l", paramLabel = "LISTING",
@@ -66,9 +69,10 @@ final class AsmCommand implements Callable<Integer> {
         OutputFormat fmt;
         switch (format) {
             case "bin": fmt = new BinFormat(); break;
-            case "elf": case "elf32": fmt = new ElfFormat(); break;
+            case "elf": case "elf32": fmt = new ElfObjectFormat(); break;
+            case "elfexec": fmt = new ElfFormat(); break;
             default:
-                err.println("j386: error: unknown output format `" + format + "' (bin or elf)");
+                err.println("j386: error: unknown output format `" + format + "' (bin, elf32 or elfexec)");
                 return 2;
         }
         if (!Files.isReadable(source) || Files.isDirectory(source)) {
@@ -97,7 +101,8 @@ final class AsmCommand implements Callable<Integer> {
         if (!r.ok()) {
             return 1;
         }
-        Path out = output != null ? output : defaultOutput(source, format.startsWith("elf") ? ".elf" : ".bin");
+        Path out = output != null ? output : defaultOutput(source,
+            format.equals("bin") ? ".bin" : format.equals("elfexec") ? ".elf" : ".o");
         try {
             Files.write(out, r.output());
             if (listing != null) {

@@ -53,7 +53,7 @@ class AsmCommandTest {
         }
         assertEquals("", library.toString(), "picocli could not format the help");
         assertEquals(0, asm.status());
-        for (String option : new String[] {"-o OUT", "-f bin|elf", "-l LISTING", "-I DIR", "-D NAME[=VALUE]",
+        for (String option : new String[] {"-o OUT", "-f FORMAT", "elf32", "elfexec", "-l LISTING", "-I DIR", "-D NAME[=VALUE]",
                 "%include", "Exit status", "the source has errors"}) {
             assertTrue(asm.out().contains(option), "asm help lacks " + option + ":\n" + asm.out());
         }
@@ -77,7 +77,7 @@ class AsmCommandTest {
     @Test
     void withoutOutputNameTheOutputIsTheSourceWithTheFormatsExtension() throws Exception {
         Path src = source("kernel.asm", "bits 32\nglobal _start\n_start: hlt\n");
-        assertEquals(0, run("asm", src.toString(), "-f", "elf").status());
+        assertEquals(0, run("asm", src.toString(), "-f", "elfexec").status());
         Elf32File elf = Elf32File.parse("kernel.elf", Files.readAllBytes(dir.resolve("kernel.elf")));
         assertEquals(0x100000, elf.entry());
         assertEquals(0, run("asm", src.toString()).status());
@@ -147,7 +147,7 @@ class AsmCommandTest {
         Path src = source("f.asm", "nop\n");
         Run format = run("asm", src.toString(), "-f", "coff");
         assertEquals(2, format.status());
-        assertEquals("j386: error: unknown output format `coff' (bin or elf)", format.err().strip());
+        assertEquals("j386: error: unknown output format `coff' (bin, elf32 or elfexec)", format.err().strip());
         assertNoStackTrace(format);
     }
 
@@ -182,7 +182,7 @@ class AsmCommandTest {
             "stack_top:",
             ""));
         Path elf = dir.resolve("hello.elf");
-        assertEquals(0, run("asm", src.toString(), "-f", "elf", "-o", elf.toString()).status());
+        assertEquals(0, run("asm", src.toString(), "-f", "elfexec", "-o", elf.toString()).status());
         Path console = dir.resolve("console.txt");
         Run boot = run("boot", elf.toString(), "--debugcon", console.toString(), "--serial", "none");
         assertEquals((0x21 << 1) | 1, boot.status(), boot.err());

@@ -115,7 +115,12 @@ public final class Assembler {
     private String istrucName;
     private long istrucStart;
     private final Set<String> globals = new LinkedHashSet<>();
-    private final Set<String> externs = new java.util.HashSet<>();
+    /** EXTERN and COMMON names in the order first declared; a value's EXTERNAL number indexes this. */
+    private final Map<String, Integer> externals = new LinkedHashMap<>();
+    /** COMMON names with their size and alignment, as the current pass evaluated them. */
+    private final Map<String, long[]> commons = new HashMap<>();
+    /** Every label definition and EXTERN or COMMON declaration of the pass, in order. */
+    private List<String> symbolOrder;
     private final Map<String, SourceLine> definedAt = new HashMap<>();
     /** Instructions (by their order in a pass) whose branch has grown from short to near. */
     /*
@@ -183,22 +188,35 @@ public final class Assembler {
         }
         Map<String, Long> symbols = new LinkedHashMap<>();
         defined.forEach((k, v) -> symbols.put(k, v.value()));
-        Section overlapping = BinFormat.overlapping(sections);
-        if (overlapping != null) {
-            diagnostics.error(overlapping.definedAt, "section `" + overlapping.name + "' overlaps the section before it");
+        if (!options.format().relocatable()) {
+            Section overlapping = BinFormat.overlapping(sections);
+            if (overlapping != null) {
+                diagnostics.error(overlapping.definedAt, "section `" + overlapping.name
+                    + "' overlaps the section before it");
+            }
+            checkExtent();
         }
-        checkExtent();
         if (diagnostics.hasErrors()) {
             return new Result(null, diagnostics.all(), symbols, listing.toString());
         }
         List<Label> labels = new ArrayList<>();
-        defined.forEach((k, v) -> labels.add(new Label(k, v.value(), v.section(), globals.contains(k))));
+        for (String k : symbolOrder) {
+            Value v = defined.get(k);
+            if (v != null) {
+                labels.add(new Label(k, v.value(), v.section(), globals.contains(k)));
+            } else if (commons.containsKey(k)) {
+                long[] c = commons.get(k);
+                labels.add(new Label(k, c[1], Value.EXTERNAL + externals.get(k), true, Label.Kind.COMMON, c[0]));
+            } else {
+                labels.add(new Label(k, 0, Value.EXTERNAL + externals.get(k), true, Label.Kind.EXTERN, 0));
+            }
+        }
         for (String g : globals) {
             if (!defined.containsKey(g)) {
                 diagnostics.warning(globalAt.get(g), "symbol `" + g + "' declared global but not defined");
             }
         }
-        byte[] out = options.format().write(sections, origin, labels);
+        byte[] out = options.format().write(name, sections, origin, labels);
         return new Result(out, diagnostics.all(), symbols, listing.toString());
     }
 
@@ -218,6 +236,8 @@ public final class Assembler {
         sections = new ArrayList<>();
         current = section(".text", 0, null);
         defined = new LinkedHashMap<>();
+        symbolOrder = new ArrayList<>();
+        uses = 0;
         listing = new StringBuilder();
         strucName = null;
         istrucName = null;
@@ -310,7 +330,8 @@ public final class Assembler {
                 return s;
             }
         }
-        boolean nb = nobits != null ? nobits : name.equals(".bss");
+        boolean nb = nobits != null ? nobits
+            : options.format().relocatable() ? ElfObjectFormat.nobitsByName(name) : name.equals(".bss");
         Section s = new Section(name, sections.size(), nb, align);
         s.definedAt = at;
         Long prev = previousStarts.get(name);
@@ -332,11 +353,23 @@ public final class Assembler {
         return new Value(current.start + current.size(), current.index, true);
     }
 
+    private int uses;
+
+    private void use(Section s) {
+        if (s.firstUse < 0) {
+            s.firstUse = uses++;
+        }
+    }
+
     private void define(String name, Value v) {
+        if (v.section() == current.index && strucName == null) {
+            use(current);
+        }
         if (defined.containsKey(name)) {
             throw new AsmException("label `" + name + "' inconsistently redefined");
         }
         defined.put(name, v);
+        symbolOrder.add(name);
         definedAt.putIfAbsent(name, at);
     }
 
@@ -347,10 +380,13 @@ public final class Assembler {
             if (v == null) {
                 v = previous.get(name);
             }
+            if (v == null && externals.containsKey(name) && options.format().relocatable()) {
+                return new Value(0, Value.EXTERNAL + externals.get(name), true);
+            }
             if (v == null) {
                 if (finalPass) {
-                    throw new AsmException("symbol `" + name + "' not defined" + (externs.contains(name)
-                        ? " (it is EXTERN, and j386 links nothing: %include the file that defines it)" : ""));
+                    throw new AsmException("symbol `" + name + "' not defined" + (externals.containsKey(name)
+                        ? " (it is EXTERN, which only an object file (-f elf32) can leave to the linker)" : ""));
                 }
                 return Value.UNKNOWN;
             }
@@ -413,6 +449,9 @@ public final class Assembler {
             }
         } else if (st instanceof Syntax.Section s) {
             current = section(s.name(), s.align(), s.nobits());
+            use(current);
+            current.alignGiven |= s.align() != 0;
+            current.flags.addAll(s.flags());
             if (s.start() >= 0) {
                 if (current.fixedStart >= 0 && current.fixedStart != s.start()) {
                     throw new AsmException("section `" + s.name() + "' given two different start addresses");
@@ -424,7 +463,17 @@ public final class Assembler {
         } else if (st instanceof Syntax.Suspicious sus) {
             warn(sus.message());
         } else if (st instanceof Syntax.Extern x) {
-            externs.addAll(x.names());
+            for (String n : x.names()) {
+                declareExternal(n);
+            }
+        } else if (st instanceof Syntax.Common c) {
+            Value size = Expr.eval(c.size(), scope);
+            Value align = c.align() == null ? Value.of(0) : Expr.eval(c.align(), scope);
+            if (!size.simple() || !align.simple()) {
+                throw new AsmException("COMMON size and alignment must be constants");
+            }
+            commons.put(c.name(), new long[] {size.value(), align.value()});
+            declareExternal(c.name());
         } else if (st instanceof Syntax.Global g) {
             for (String name : g.names()) {
                 globals.add(name);
@@ -490,6 +539,26 @@ public final class Assembler {
         return v.value();
     }
 
+    private void declareExternal(String name) {
+        externals.putIfAbsent(name, externals.size());
+        if (!defined.containsKey(name) && !symbolOrder.contains(name)) {
+            symbolOrder.add(name);
+        }
+    }
+
+    /** Writes the bytes and, for an object file, keeps their fields that need relocating. */
+    private void write(Code c) {
+        if (options.format().relocatable() && strucName == null && !current.nobits) {
+            for (Code.Fixup f : c.fixups) {
+                if (f.target().section() == Value.COMPLEX) {
+                    throw new AsmException("expression is not simple or relocatable");
+                }
+                current.fixups.add(f.at(current.size()));
+            }
+        }
+        write(c.toByteArray());
+    }
+
     private void write(byte[] b) {
         if (strucName != null) {
             throw new AsmException("only RESB/RESW/RESD/RESQ belong inside STRUC");
@@ -535,7 +604,9 @@ public final class Assembler {
     private void reserve(long n) {
         if (strucName != null) {
             strucOffset += n;
-        } else if (current.nobits) {
+            return;
+        }
+        if (current.nobits) {
             room(n);
             current.reserved += n;
         } else {
@@ -572,11 +643,11 @@ public final class Assembler {
         Long site = ((long) lineIndex << 32) | occurrenceOnLine++;
         write(encoder.encode(i.mnemonic(), prefixes, ops,
             new Encoder.Context(bits, start.value(), finalPass, this::warn, longBranches.contains(site),
-                () -> longBranches.add(site))));
+                () -> longBranches.add(site), current.index, options.format().relocatable())));
     }
 
     private void data(Syntax.Data d) {
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        Code b = new Code();
         for (Object item : d.items()) {
             if (item instanceof byte[] s) {
                 b.write(s, 0, s.length);
@@ -589,10 +660,10 @@ public final class Assembler {
                 if (finalPass) {
                     Encoder.checkRange(v, d.width(), this::warn);
                 }
-                Encoder.little(b, v.value(), d.width());
+                b.field(v, d.width());
             }
         }
-        write(b.toByteArray());
+        write(b);
     }
 
     private void align(Syntax.Align a) {
@@ -607,6 +678,9 @@ public final class Assembler {
         long pad = (n - here() % n) % n;
         if (strucName == null && n > current.align) {
             current.align = n; // NASM's ALIGN and ALIGNB also raise the section's alignment
+        }
+        if (pad == 0) {
+            return;
         }
         if (a.reserve()) {
             if (strucName == null && !current.nobits) {

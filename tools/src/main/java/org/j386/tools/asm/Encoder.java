@@ -39,10 +39,14 @@ final class Encoder {
      * then. Branches start short (also towards labels not yet seen) and only ever grow, so the
      * passes settle on the same sizes NASM picks.
      */
+    /**
+     * {@code section} is the index of the section being filled; with {@code relocatable} a branch
+     * to another section or to an external symbol is left to the linker (near, with a fix-up).
+     */
     record Context(int bits, long address, boolean finalPass, Consumer<String> warnings, boolean longJump,
-                   Runnable grow) {
+                   Runnable grow, int section, boolean relocatable) {
         Context(int bits, long address, boolean finalPass, Consumer<String> warnings) {
-            this(bits, address, finalPass, warnings, false, () -> { });
+            this(bits, address, finalPass, warnings, false, () -> { }, 0, false);
         }
     }
 
@@ -181,9 +185,9 @@ final class Encoder {
     }
 
     /** Encodes the instruction; throws {@link AsmException} when no form fits. */
-    byte[] encode(String mnemonic, Prefixes prefixes, List<Op> ops, Context ctx) {
+    Code encode(String mnemonic, Prefixes prefixes, List<Op> ops, Context ctx) {
         List<Form> forms = table.forms(mnemonic);
-        byte[] best = null;
+        Code best = null;
         boolean shortMissed = false;
         for (Form f : forms) {
             if (!matches(f, ops, prefixes, ctx.bits(), false)) {
@@ -193,9 +197,9 @@ final class Encoder {
             if (guessedShort && ctx.longJump()) {
                 continue;
             }
-            byte[] b = emit(f, ops, prefixes, ctx);
+            Code b = emit(f, ops, prefixes, ctx);
             shortMissed |= b == null && guessedShort;
-            if (b != null && (best == null || b.length < best.length)) {
+            if (b != null && (best == null || b.size() < best.size())) {
                 best = b;
             }
         }
@@ -348,8 +352,8 @@ final class Encoder {
     }
 
     /** The bytes of {@code f} with these operands, or null when a short branch cannot reach. */
-    private static byte[] emit(Form f, List<Op> ops, Prefixes prefixes, Context ctx) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16);
+    private static Code emit(Form f, List<Op> ops, Prefixes prefixes, Context ctx) {
+        Code out = new Code();
         int bits = ctx.bits();
         for (String p : prefixes.words()) {
             switch (p) {
@@ -424,11 +428,11 @@ final class Encoder {
             next++;
             switch (t) {
                 case MO:
-                    little(out, ((MemOp) op).displacement().value(), asize / 8);
+                    out.field(((MemOp) op).displacement(), asize / 8);
                     break;
                 case PW: case PD: {
                     ImmOp p = (ImmOp) op;
-                    little(out, p.value().value(), t == Form.Tail.PW ? 2 : 4);
+                    out.field(p.value(), t == Form.Tail.PW ? 2 : 4);
                     if (ctx.finalPass()) {
                         checkRange(p.segment(), 2, ctx.warnings());
                     }
@@ -437,9 +441,19 @@ final class Encoder {
                 }
                 case RB: case RW: case RD: {
                     ImmOp p = (ImmOp) op;
+                    Value target = p.value();
+                    if (ctx.relocatable() && target.section() != ctx.section() && target.section() != Value.ABSOLUTE) {
+                        // the linker computes the distance: the field holds the target's offset
+                        // less the field's own width, which ends the instruction
+                        if (t == Form.Tail.RB && p.jump() != Syntax.Jump.SHORT) {
+                            return null;
+                        }
+                        out.field(target, target.value() - t.bytes, t.bytes, true);
+                        break;
+                    }
                     long end = ctx.address() + out.size() + t.bytes;
-                    long distance = p.value().value() - end;
-                    if (t == Form.Tail.RB && p.value().known() && (distance < -128 || distance > 127)) {
+                    long distance = target.value() - end;
+                    if (t == Form.Tail.RB && target.known() && (distance < -128 || distance > 127)) {
                         if (p.jump() != Syntax.Jump.SHORT || ctx.finalPass()) {
                             return null;
                         }
@@ -455,11 +469,11 @@ final class Encoder {
                         && !fitsSignedByte(p.value().value(), f.operandSize() == 0 ? ctx.bits() : f.operandSize())) {
                         ctx.warnings().accept("signed byte value exceeds bounds");
                     }
-                    little(out, p.value().value(), t.bytes);
+                    out.field(p.value(), t.bytes);
                 }
             }
         }
-        return out.toByteArray();
+        return out;
     }
 
     private static boolean consumesTail(OperandKind k) {
@@ -498,7 +512,7 @@ final class Encoder {
     }
 
     /** ModR/M, SIB and displacement for a register or memory operand: the one place they are formed. */
-    private static void modrm(ByteArrayOutputStream out, int reg, Op rm, int asize) {
+    private static void modrm(Code out, int reg, Op rm, int asize) {
         if (rm instanceof RegOp r) {
             out.write(0xC0 | reg << 3 | r.register().number);
             return;
@@ -508,24 +522,24 @@ final class Encoder {
         if (asize == 16) {
             if (m.base() == null) {
                 out.write(reg << 3 | 6);
-                little(out, d.value(), 2);
+                out.field(d, 2);
                 return;
             }
             int rmBits = rm16(m.base(), m.index());
             int dispBytes = dispBytes(d, rmBits == 6);
             out.write((dispBytes == 0 ? 0 : dispBytes == 1 ? 0x40 : 0x80) | reg << 3 | rmBits);
-            little(out, d.value(), dispBytes);
+            out.field(d, dispBytes);
             return;
         }
         if (m.base() == null && m.index() == null) {
             out.write(reg << 3 | 5);
-            little(out, d.value(), 4);
+            out.field(d, 4);
             return;
         }
         if (m.base() == null) {
             out.write(reg << 3 | 4);
             out.write(scaleBits(m.scale()) << 6 | m.index().number << 3 | 5);
-            little(out, d.value(), 4);
+            out.field(d, 4);
             return;
         }
         int dispBytes = dispBytes(d, m.base() == Register.EBP);
@@ -537,7 +551,7 @@ final class Encoder {
         } else {
             out.write(mod | reg << 3 | m.base().number);
         }
-        little(out, d.value(), dispBytes == 2 ? 4 : dispBytes);
+        out.field(d, dispBytes == 2 ? 4 : dispBytes);
     }
 
     /** 0, 1 or 2 (= full size) displacement bytes; a base of BP/EBP has no form without one. */

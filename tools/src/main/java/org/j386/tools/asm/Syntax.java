@@ -42,7 +42,8 @@ final class Syntax {
 
     record Org(Expr origin) implements Statement { }
 
-    record Section(String name, long align, Boolean nobits, long start) implements Statement { }
+    /** {@code flags}: the ELF attribute words written after the name (exec, nowrite, init_array, ...). */
+    record Section(String name, long align, Boolean nobits, long start, List<String> flags) implements Statement { }
 
     record Incbin(String file, Expr skip, Expr length) implements Statement { }
 
@@ -59,8 +60,11 @@ final class Syntax {
     /** GLOBAL: names exported in an ELF symbol table. */
     record Global(List<String> names) implements Statement { }
 
-    /** EXTERN: names another object would define; j386 links nothing, so using one is an error. */
+    /** EXTERN: names another object defines; only an object file can refer to them. */
     record Extern(List<String> names) implements Statement { }
+
+    /** COMMON: an uninitialised variable the linker allocates ({@code align} may be null). */
+    record Common(String name, Expr size, Expr align) implements Statement { }
 
     record Empty() implements Statement { }
 
