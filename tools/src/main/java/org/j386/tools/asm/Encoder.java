@@ -27,8 +27,16 @@ final class Encoder {
      *
      * @param addressSize 16 or 32 from the registers used, 0 when there are none
      */
+    /**
+     * A memory operand analysed into the parts ModR/M can express.
+     *
+     * @param addressSize      16 or 32 from the registers used (or a size keyword on a bare
+     *                         offset), 0 when there are none
+     * @param displacementSize the size keyword inside the brackets: 8 forces a byte
+     *                         displacement, 16 or 32 a full one; 0 lets the value decide
+     */
     record MemOp(int size, boolean far, Register segment, Register base, Register index, int scale,
-                 Value displacement, int addressSize) implements Op { }
+                 Value displacement, int addressSize, int displacementSize) implements Op { }
 
     record ImmOp(int size, boolean strict, Syntax.Jump jump, Value value, Value segment) implements Op { }
 
@@ -102,7 +110,10 @@ final class Encoder {
         } else if (regs.size() == 1) {
             Register r = regs.get(0).getKey();
             long c = regs.get(0).getValue();
-            if (c == 1) {
+            if (m.nosplit() && (c == 1 || c == 2)) {
+                index = r; // NOSPLIT: an index with a 32-bit displacement, no base
+                scale = (int) c;
+            } else if (c == 1) {
                 base = r;
             } else if (c == 2 || c == 3 || c == 5 || c == 9) {
                 base = r;
@@ -139,7 +150,11 @@ final class Encoder {
         if (index == Register.ESP || (scale != 1 && scale != 2 && scale != 4 && scale != 8)) {
             throw new AsmException("invalid effective address");
         }
-        return new MemOp(m.size(), m.far(), m.segment(), base, index, scale, lin.displacement(), asize);
+        if (regs.isEmpty() && (m.displacement() == 16 || m.displacement() == 32)) {
+            asize = m.displacement(); // [word 0x1234], [dword 0x12345678]: the address size
+        }
+        return new MemOp(m.size(), m.far(), m.segment(), base, index, scale, lin.displacement(), asize,
+            m.displacement());
     }
 
     /** The 16-bit r/m value of a register pair, or -1 when 16-bit addressing cannot express it. */
@@ -318,7 +333,9 @@ final class Encoder {
                 if (k.size == 8) {
                     return (i.jump() == Syntax.Jump.NONE && i.size() == 0) || i.jump() == Syntax.Jump.SHORT;
                 }
-                return (i.jump() == Syntax.Jump.NONE || i.jump() == Syntax.Jump.NEAR) && i.size() == 0;
+                // call dword label, jmp word label: the size picks the form (and a 66 prefix)
+                return (i.jump() == Syntax.Jump.NONE || i.jump() == Syntax.Jump.NEAR)
+                    && (i.size() == 0 || i.size() == k.size);
             case PTR:
                 return op instanceof ImmOp i && i.segment() != null
                     && (i.jump() == Syntax.Jump.NONE || i.jump() == Syntax.Jump.FAR)
@@ -526,7 +543,7 @@ final class Encoder {
                 return;
             }
             int rmBits = rm16(m.base(), m.index());
-            int dispBytes = dispBytes(d, rmBits == 6);
+            int dispBytes = dispBytes(d, rmBits == 6, m.displacementSize());
             out.write((dispBytes == 0 ? 0 : dispBytes == 1 ? 0x40 : 0x80) | reg << 3 | rmBits);
             out.field(d, dispBytes);
             return;
@@ -542,7 +559,7 @@ final class Encoder {
             out.field(d, 4);
             return;
         }
-        int dispBytes = dispBytes(d, m.base() == Register.EBP);
+        int dispBytes = dispBytes(d, m.base() == Register.EBP, m.displacementSize());
         int mod = dispBytes == 0 ? 0 : dispBytes == 1 ? 0x40 : 0x80;
         if (m.index() != null || m.base() == Register.ESP) {
             out.write(mod | reg << 3 | 4);
@@ -554,8 +571,17 @@ final class Encoder {
         out.field(d, dispBytes == 2 ? 4 : dispBytes);
     }
 
-    /** 0, 1 or 2 (= full size) displacement bytes; a base of BP/EBP has no form without one. */
-    private static int dispBytes(Value d, boolean bpBase) {
+    /**
+     * 0, 1 or 2 (= full size) displacement bytes; a base of BP/EBP has no form without one, and
+     * a size keyword ({@code forced}: 8, or 16/32) chooses the byte or the full form.
+     */
+    private static int dispBytes(Value d, boolean bpBase, int forced) {
+        if (forced == 8 && d.simple()) {
+            return 1;
+        }
+        if (forced == 16 || forced == 32) {
+            return 2;
+        }
         if (!d.simple()) {
             return 2;
         }

@@ -57,7 +57,9 @@ final class Parser {
         if (first.type() == Token.Type.IDENT && (!isKeyword(first.text())
             || colonAfterFirst && table.isMnemonic(first.text().toLowerCase(Locale.ROOT)))) {
             boolean colon = colonAfterFirst;
-            label = defineLabel(first.text());
+            Token after = tokens.size() > (colon ? 2 : 1) ? tokens.get(colon ? 2 : 1) : Token.EOL;
+            // a constant is no place: local labels after it still belong to the last label
+            label = after.is("equ") ? qualify(first.text()) : defineLabel(first.text());
             pos += colon ? 2 : 1;
         }
         boolean colon = label != null && pos >= 2 && tokens.get(pos - 1).isOp(":");
@@ -347,23 +349,33 @@ final class Parser {
         }
         if (peek().isOp("[")) {
             pos++;
-            while (peek().type() == Token.Type.IDENT && sizeKeyword(peek().text()) > 0) {
-                pos++; // displacement-size hints are accepted and ignored
-            }
-            Token s = peek();
-            if (s.type() == Token.Type.IDENT && pos + 1 < tokens.size() && tokens.get(pos + 1).isOp(":")) {
-                Register r = Register.byName(s.text());
-                if (r == null || r.kind != Register.Kind.SREG) {
-                    throw new AsmException("invalid segment override");
+            int displacement = 0;
+            boolean nosplit = false;
+            // size keywords, NOSPLIT and a segment override, in any order, before the address
+            while (peek().type() == Token.Type.IDENT) {
+                Token s = peek();
+                if (sizeKeyword(s.text()) > 0 && !(pos + 1 < tokens.size() && tokens.get(pos + 1).isOp(":"))) {
+                    displacement = sizeKeyword(s.text());
+                    pos++;
+                } else if (s.text().equalsIgnoreCase("nosplit")) {
+                    nosplit = true;
+                    pos++;
+                } else if (pos + 1 < tokens.size() && tokens.get(pos + 1).isOp(":")) {
+                    Register r = Register.byName(s.text());
+                    if (r == null || r.kind != Register.Kind.SREG) {
+                        throw new AsmException("invalid segment override");
+                    }
+                    segment = r;
+                    pos += 2;
+                } else {
+                    break;
                 }
-                segment = r;
-                pos += 2;
             }
             Expr address = expr();
             if (!next().isOp("]")) {
                 throw new AsmException("expecting ]");
             }
-            return new Syntax.MemOperand(size, jump == Syntax.Jump.FAR, segment, address);
+            return new Syntax.MemOperand(size, jump == Syntax.Jump.FAR, segment, address, displacement, nosplit);
         }
         if (t.type() == Token.Type.IDENT && Register.byName(t.text()) != null
             && (pos + 1 >= tokens.size() || tokens.get(pos + 1).isOp(","))) {

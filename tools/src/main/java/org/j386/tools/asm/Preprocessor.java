@@ -56,6 +56,13 @@ final class Preprocessor {
     private final Diagnostics diagnostics;
     private final List<Path> includePaths;
     private final Map<String, Define> defines = new HashMap<>();
+    /**
+     * EQU constants the source has defined so far with values the preprocessor can work out: as
+     * in NASM, %if and %assign may use them.
+     */
+    private final Map<String, Long> constants = new HashMap<>();
+    private static final java.util.regex.Pattern EQU = java.util.regex.Pattern.compile(
+        "\\s*([A-Za-z_?][A-Za-z0-9_$#@~.?]*)\\s*:?\\s+(?i:equ)\\s+(.*)");
     private final Map<String, List<Macro>> macros = new HashMap<>();
     private final List<SourceLine> out = new ArrayList<>();
     private int uniqueId;
@@ -279,7 +286,11 @@ final class Preprocessor {
         Value v = Expr.eval(e, new Expr.Scope() {
             @Override
             public Value symbol(String name) {
-                throw new AsmException("symbol `" + name + "' not defined before use in a preprocessor expression");
+                Long v = constants.get(name);
+                if (v == null) {
+                    throw new AsmException("symbol `" + name + "' not defined before use in a preprocessor expression");
+                }
+                return Value.of(v);
             }
 
             @Override
@@ -483,6 +494,7 @@ final class Preprocessor {
         List<Macro> candidates = e > 0 ? macros.get(call.substring(0, e).toLowerCase(Locale.ROOT)) : null;
         if (candidates == null) {
             emit(new SourceLine(line.file(), line.line(), text));
+            rememberConstant(trimmed);
             return;
         }
         List<String> args = call.substring(e).isBlank() ? new ArrayList<>() : splitArguments(call.substring(e));
@@ -518,6 +530,19 @@ final class Preprocessor {
             body.add(new SourceLine(line.file(), line.line(), expanded));
         }
         run(body);
+    }
+
+    /** Notes {@code NAME equ EXPR} when EXPR is a number here already (no label, no {@code $}). */
+    private void rememberConstant(String line) {
+        java.util.regex.Matcher m = EQU.matcher(line);
+        if (!m.matches()) {
+            return;
+        }
+        try {
+            constants.put(m.group(1), evaluate(m.group(2)));
+        } catch (AsmException e) {
+            // a label or $ in it: only the assembler's passes know the value
+        }
     }
 
     private static int identEnd(String s, int from) {

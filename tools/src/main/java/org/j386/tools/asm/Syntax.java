@@ -15,8 +15,13 @@ final class Syntax {
 
     record RegOperand(Register register) implements Operand { }
 
-    /** {@code [seg:address]}; size 0 when no size keyword was given. */
-    record MemOperand(int size, boolean far, Register segment, Expr address) implements Operand { }
+    /**
+     * {@code [seg:address]}; size 0 when no size keyword was given. {@code displacement} is the
+     * size keyword inside the brackets ({@code [byte ebp]}, {@code [dword 0x1234]}; 0 for none),
+     * {@code nosplit} asks for {@code [eax*2]} as an index without a base.
+     */
+    record MemOperand(int size, boolean far, Register segment, Expr address, int displacement, boolean nosplit)
+        implements Operand { }
 
     /** An immediate, branch target or {@code seg:offset} far pointer ({@code segment} non-null). */
     record ImmOperand(int size, boolean strict, Jump jump, Expr value, Expr segment) implements Operand { }
