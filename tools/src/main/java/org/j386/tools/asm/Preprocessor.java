@@ -300,7 +300,7 @@ final class Preprocessor {
             case "ctx": v = !contexts.isEmpty() && contexts.peek().name().equals(firstWord(rest)); break;
             case "idn": case "idni": {
                 // split at the first comma, as NASM does: braces group nothing here
-                int comma = firstComma(rest);
+                int comma = indexOutsideQuotes(rest, ',');
                 if (comma < 0) {
                     throw new AsmException("`" + word + "' expects two comma-separated arguments");
                 }
@@ -319,21 +319,6 @@ final class Preprocessor {
             default: v = evaluate(rest) != 0; break;
         }
         return v != negated;
-    }
-
-    private static int firstComma(String s) {
-        char quote = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (quote != 0) {
-                quote = c == quote ? 0 : quote;
-            } else if (c == '\'' || c == '"' || c == '`') {
-                quote = c;
-            } else if (c == ',') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** The text as its tokens separated by single blanks, so that spacing does not matter. */
@@ -981,20 +966,24 @@ final class Preprocessor {
 
     /** The line without its comment (a ';' outside quotes). */
     static String stripComment(String s) {
+        int semicolon = indexOutsideQuotes(s, ';');
+        return semicolon < 0 ? s : s.substring(0, semicolon);
+    }
+
+    /** The first {@code target} of {@code s} that is not inside a quoted string, or -1. */
+    private static int indexOutsideQuotes(String s, char target) {
         char quote = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                }
+                quote = c == quote ? 0 : quote;
             } else if (c == '\'' || c == '"' || c == '`') {
                 quote = c;
-            } else if (c == ';') {
-                return s.substring(0, i);
+            } else if (c == target) {
+                return i;
             }
         }
-        return s;
+        return -1;
     }
 
     /** Replaces identifiers that name single-line macros, rescanning the result. */
