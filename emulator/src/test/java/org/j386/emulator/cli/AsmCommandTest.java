@@ -107,6 +107,53 @@ class AsmCommandTest {
     }
 
     @Test
+    void minusUTakesBackAMinusD() throws IOException {
+        Path src = source("u.asm", "%ifdef FLAG\ndb 1\n%else\ndb 2\n%endif\n");
+        Path out = dir.resolve("u.bin");
+        assertEquals(0, run("asm", src.toString(), "-o", out.toString(), "-D", "FLAG", "-U", "FLAG").status());
+        assertArrayEquals(new byte[] {2}, Files.readAllBytes(out));
+    }
+
+    @Test
+    void warningClassesTurnOffOrBecomeErrorsAsWithNasm() throws IOException {
+        Path src = source("w.asm", "lonely\ndb 300\n");
+        Path out = dir.resolve("w.bin");
+        Run quiet = run("asm", src.toString(), "-o", out.toString(), "-w-label-orphan", "-w", "-number-overflow");
+        assertEquals(0, quiet.status(), quiet.err());
+        assertEquals("", quiet.err());
+        Run strict = run("asm", src.toString(), "-o", out.toString(), "-w+error=number-overflow");
+        assertEquals(1, strict.status());
+        assertEquals(List.of(src + ":1: warning: label alone on a line without a colon might be in error",
+            src + ":2: error: byte data exceeds bounds"), strict.err().lines().toList());
+        assertEquals(1, run("asm", src.toString(), "-o", out.toString(), "-Werror").status());
+        Run unknown = run("asm", src.toString(), "-w+frobs");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().startsWith("j386: error: -w+frobs: unknown warning class `frobs'"), unknown.err());
+    }
+
+    @Test
+    void dependenciesComeOutInMakefileSyntax() throws IOException {
+        Path inc = Files.createDirectory(dir.resolve("inc"));
+        Files.writeString(inc.resolve("v.inc"), "%define V 1\n");
+        Files.write(dir.resolve("blob.dat"), new byte[] {9});
+        Path src = source("m.asm", "%include \"v.inc\"\ndb V\nincbin \"blob.dat\"\n");
+        Path out = dir.resolve("m.bin");
+        Run only = run("asm", src.toString(), "-o", out.toString(), "-I", inc.toString(), "-M");
+        assertEquals(0, only.status(), only.err());
+        assertEquals(out + " : " + src + " " + inc.resolve("v.inc") + " " + dir.resolve("blob.dat") + "\n\n",
+            only.out());
+        assertFalse(Files.exists(out), "-M only lists the dependencies");
+        Path deps = dir.resolve("m.d");
+        Run both = run("asm", src.toString(), "-o", out.toString(), "-I", inc.toString(), "-MD", deps.toString(),
+            "-MT", "image", "-MP");
+        assertEquals(0, both.status(), both.err());
+        assertArrayEquals(new byte[] {1, 9}, Files.readAllBytes(out));
+        List<String> rule = Files.readAllLines(deps);
+        assertTrue(rule.get(0).startsWith("image : " + src + " "), rule.toString());
+        assertTrue(rule.contains(src + " :"), "-MP names each dependency as a target: " + rule);
+    }
+
+    @Test
     void everyErrorIsOneFileLineMessageAndNothingIsWritten() throws IOException {
         Path src = source("bad.asm", "bits 32\nmov al, ebx\nnop\njmp nowhere\nfrobnicate eax\n");
         Path out = dir.resolve("bad.bin");

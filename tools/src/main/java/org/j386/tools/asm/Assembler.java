@@ -26,13 +26,20 @@ public final class Assembler {
     static final long MAX_NOBITS = 1L << 32;
 
     /**
-     * Include folders ({@code -I}), the output format, and macros defined before the first line
-     * ({@code -D NAME=VALUE}; an empty value for {@code -D NAME}).
+     * Include folders ({@code -I}), the output format, macros defined before the first line
+     * ({@code -D NAME=VALUE}; an empty value for {@code -D NAME}) and NASM's warning options in
+     * order ({@code +zeroing}, {@code -number-overflow}, {@code +error=user}, ... as after {@code -w}).
      */
-    public record Options(List<Path> includePaths, OutputFormat format, Map<String, String> defines) {
+    public record Options(List<Path> includePaths, OutputFormat format, Map<String, String> defines,
+                          List<String> warnings) {
         public Options {
             includePaths = List.copyOf(includePaths);
             defines = Map.copyOf(defines);
+            warnings = List.copyOf(warnings);
+        }
+
+        public Options(List<Path> includePaths, OutputFormat format, Map<String, String> defines) {
+            this(includePaths, format, defines, List.of());
         }
 
         public Options(List<Path> includePaths, OutputFormat format) {
@@ -46,11 +53,14 @@ public final class Assembler {
 
     /**
      * What an assembly produced. {@code output} is null when there were errors.
-     * {@code listing} shows address, bytes and source of every line that produced something.
+     * {@code listing} shows address, bytes and source of every line that produced something;
+     * {@code dependencies} are the files %include and INCBIN read, as found.
      */
-    public record Result(byte[] output, List<Diagnostic> diagnostics, Map<String, Long> symbols, String listing) {
+    public record Result(byte[] output, List<Diagnostic> diagnostics, Map<String, Long> symbols, String listing,
+                         List<Path> dependencies) {
         public Result {
             diagnostics = List.copyOf(diagnostics);
+            dependencies = List.copyOf(dependencies);
         }
 
         public boolean ok() {
@@ -65,10 +75,17 @@ public final class Assembler {
     private final InstructionTable table = InstructionTable.standard();
     private final Encoder encoder = new Encoder(table);
     private final Options options;
-    private final Diagnostics diagnostics = new Diagnostics();
+    private final Diagnostics diagnostics;
+    private final List<Path> dependencies = new ArrayList<>();
 
+    /** @throws IllegalArgumentException for a warning option NASM would refuse */
     private Assembler(Options options) {
         this.options = options;
+        this.diagnostics = new Diagnostics(options.warnings());
+    }
+
+    private Result result(byte[] output, Map<String, Long> symbols, String listing) {
+        return new Result(output, diagnostics.all(), symbols, listing, dependencies);
     }
 
     /** Assembles the file at {@code source}. */
@@ -80,7 +97,7 @@ public final class Assembler {
                 StandardCharsets.ISO_8859_1);
         } catch (AsmException e) {
             a.diagnostics.error(new SourceLine(source.toString(), 0, ""), e.getMessage());
-            return new Result(null, a.diagnostics.all(), Map.of(), "");
+            return a.result(null, Map.of(), "");
         }
         return a.run(source.toString(), text, source.toAbsolutePath().getParent());
     }
@@ -144,8 +161,9 @@ public final class Assembler {
         Preprocessor pp = new Preprocessor(diagnostics, options.includePaths(), folder);
         options.defines().forEach(pp::predefine);
         List<SourceLine> source = pp.process(name, text);
+        dependencies.addAll(pp.included);
         if (pp.ranAway()) {
-            return new Result(null, diagnostics.all(), Map.of(), "");
+            return result(null, Map.of(), "");
         }
         Parser parser = new Parser(table);
         lines = new ArrayList<>(source.size());
@@ -197,7 +215,7 @@ public final class Assembler {
             checkExtent();
         }
         if (diagnostics.hasErrors()) {
-            return new Result(null, diagnostics.all(), symbols, listing.toString());
+            return result(null, symbols, listing.toString());
         }
         List<Label> labels = new ArrayList<>();
         for (String k : symbolOrder) {
@@ -217,7 +235,7 @@ public final class Assembler {
             }
         }
         byte[] out = options.format().write(name, sections, origin, labels);
-        return new Result(out, diagnostics.all(), symbols, listing.toString());
+        return result(out, symbols, listing.toString());
     }
 
     private Map<String, Long> startsOf() {
@@ -564,7 +582,9 @@ public final class Assembler {
             throw new AsmException("only RESB/RESW/RESD/RESQ belong inside STRUC");
         }
         if (current.nobits) {
-            warn("attempt to initialize memory in a nobits section: ignored");
+            // worded as NASM's output formats word it
+            warn(options.format().relocatable() ? "attempt to initialize memory in BSS section `" + current.name
+                + "': ignored" : "attempt to initialize memory in a nobits section: ignored");
             reserve(b.length);
             return;
         }
@@ -610,7 +630,8 @@ public final class Assembler {
             room(n);
             current.reserved += n;
         } else {
-            warn("uninitialized space declared in " + current.name + " section: zeroing");
+            warn(options.format().relocatable() ? "uninitialized space declared in non-BSS section `" + current.name
+                + "': zeroing" : "uninitialized space declared in " + current.name + " section: zeroing");
             room(n);
             current.bytes.write(new byte[(int) n], 0, (int) n);
         }
@@ -706,7 +727,11 @@ public final class Assembler {
         long len = inc.length() == null ? -1 : Math.max(0, Expr.eval(inc.length(), scope).value());
         long room = (current.nobits ? MAX_NOBITS : MAX_CONTENTS) - current.size();
         // Only the slice wanted is read, and never more than the section can still take.
-        write(InputFiles.read(resolveFile(inc.file()), inc.file(), "`incbin' file", skip, len, room));
+        Path file = resolveFile(inc.file());
+        write(InputFiles.read(file, inc.file(), "`incbin' file", skip, len, room));
+        if (!dependencies.contains(file)) {
+            dependencies.add(file);
+        }
     }
 
     private Path resolveFile(String name) {

@@ -55,6 +55,8 @@ final class Preprocessor {
 
     private final Diagnostics diagnostics;
     private final List<Path> includePaths;
+    /** Every file %include read, as found, for a Makefile's dependencies. */
+    final List<Path> included = new ArrayList<>();
     private final Map<String, Define> defines = new HashMap<>();
     /**
      * EQU constants the source has defined so far with values the preprocessor can work out: as
@@ -464,7 +466,11 @@ final class Preprocessor {
             }
             case "%include": {
                 String name = unquote(stripComment(rest).strip());
-                byte[] bytes = InputFiles.read(find(name), name, "include file", 0, -1, InputFiles.MAX_SOURCE);
+                Path file = find(name);
+                byte[] bytes = InputFiles.read(file, name, "include file", 0, -1, InputFiles.MAX_SOURCE);
+                if (!included.contains(file)) {
+                    included.add(file);
+                }
                 run(split(name, new String(bytes, StandardCharsets.ISO_8859_1)), null);
                 break;
             }
@@ -519,7 +525,7 @@ final class Preprocessor {
                 diagnostics.error(line, unquote(expandDefines(rest)));
                 break;
             case "%warning":
-                diagnostics.warning(line, unquote(expandDefines(rest)));
+                diagnostics.warning(line, unquote(expandDefines(rest)), "user");
                 break;
             default:
                 throw new AsmException("unknown preprocessor directive `" + word + "'");
