@@ -49,7 +49,7 @@ final class AsmCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "-l", paramLabel = "LISTING",
-            description = "also write a listing: line, offset, bytes, source")
+            description = "also write a listing as nasm -l writes it: line, offset, bytes, source")
     Path listing;
 
     @Option(names = "-I", paramLabel = "DIR",

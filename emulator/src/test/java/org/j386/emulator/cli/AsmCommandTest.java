@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.j386.tools.image.Elf32File;
 import org.junit.jupiter.api.Test;
@@ -90,7 +91,7 @@ class AsmCommandTest {
         Path listing = dir.resolve("l.lst");
         Run r = run("asm", src.toString(), "-o", dir.resolve("l.bin").toString(), "-l", listing.toString());
         assertEquals(0, r.status(), r.err());
-        assertTrue(Files.readString(listing).contains("     2 00000000 B801000000         mov eax, 1"),
+        assertTrue(Files.readString(listing).contains("     2 00000000 B801000000              mov eax, 1"),
             Files.readString(listing));
     }
 

@@ -110,6 +110,9 @@ public final class Assembler {
     // ------------------------------------------------------------------ passes
 
     private List<Syntax.Line> lines;
+    private Preprocessor pp;
+    /** The listing entry of each output line (its warnings are shown under it). */
+    private Preprocessor.Listed[] listedLines = new Preprocessor.Listed[0];
     private Path folder;
 
     // state of the current pass
@@ -118,13 +121,14 @@ public final class Assembler {
     private long origin;
     private boolean originSet;
     private List<Section> sections;
+    private List<Section> lastPassSections = List.of();
     private Section current;
     private Map<String, Value> defined;
     private Map<String, Value> previous = new HashMap<>();
     private Map<String, Long> previousStarts = new HashMap<>();
     private SourceLine at;
     private long lineStart;
-    private StringBuilder listing;
+    private Listing listing;
     // STRUC and ISTRUC state
     private String strucName;
     private long strucOffset;
@@ -158,9 +162,15 @@ public final class Assembler {
 
     private Result run(String name, String text, Path folder) {
         this.folder = folder;
-        Preprocessor pp = new Preprocessor(diagnostics, options.includePaths(), folder);
+        pp = new Preprocessor(diagnostics, options.includePaths(), folder);
         options.defines().forEach(pp::predefine);
         List<SourceLine> source = pp.process(name, text);
+        listedLines = new Preprocessor.Listed[source.size()];
+        for (Preprocessor.Listed l : pp.listed) {
+            for (int index : l.outputs) {
+                listedLines[index] = l;
+            }
+        }
         dependencies.addAll(pp.included);
         if (pp.ranAway()) {
             return result(null, Map.of(), "");
@@ -215,7 +225,7 @@ public final class Assembler {
             checkExtent();
         }
         if (diagnostics.hasErrors()) {
-            return result(null, symbols, listing.toString());
+            return result(null, symbols, listing.render(pp.listed));
         }
         List<Label> labels = new ArrayList<>();
         for (String k : symbolOrder) {
@@ -235,7 +245,7 @@ public final class Assembler {
             }
         }
         byte[] out = options.format().write(name, sections, origin, labels);
-        return result(out, symbols, listing.toString());
+        return result(out, symbols, listing.render(pp.listed));
     }
 
     private Map<String, Long> startsOf() {
@@ -251,12 +261,15 @@ public final class Assembler {
         lineIndex = -1;
         origin = options.format().defaultOrigin();
         originSet = false;
+        if (sections != null) {
+            lastPassSections = sections;
+        }
         sections = new ArrayList<>();
         current = section(".text", 0, null);
         defined = new LinkedHashMap<>();
         symbolOrder = new ArrayList<>();
         uses = 0;
-        listing = new StringBuilder();
+        listing = new Listing();
         strucName = null;
         istrucName = null;
         for (Syntax.Line line : lines) {
@@ -264,8 +277,9 @@ public final class Assembler {
             occurrenceOnLine = 0;
             at = line.source();
             lineStart = here();
-            Section sectionAtStart = current;
-            int sizeBefore = current.bytes.size();
+            if (finalPass) {
+                listing.startLine(lineIndex);
+            }
             try {
                 if (line.label() != null && !(line.statement() instanceof Syntax.Equ)) {
                     define(line.label(), strucName != null ? Value.of(strucOffset) : herePlaced());
@@ -276,9 +290,6 @@ public final class Assembler {
                     diagnostics.error(at, e.getMessage());
                 }
             }
-            if (finalPass && sectionAtStart == current) {
-                listLine(line, sizeBefore);
-            }
         }
         if (strucName != null && finalPass) {
             diagnostics.error(at, "unterminated STRUC `" + strucName + "'");
@@ -286,58 +297,6 @@ public final class Assembler {
         options.format().place(sections, origin);
     }
 
-    /** Bytes per listing row; longer output continues on rows without source text. */
-    private static final int LIST_BYTES = 8;
-    /** Rows shown for one line before the rest is summarised (TIMES, INCBIN). */
-    private static final int LIST_ROWS = 4;
-
-    private void listLine(Syntax.Line line, int sizeBefore) {
-        Section.Bytes all = current.bytes;
-        int n = all.size() - sizeBefore;
-        int rows = Math.max(1, (n + LIST_BYTES - 1) / LIST_BYTES);
-        for (int row = 0; row < rows && row < LIST_ROWS; row++) {
-            int start = listing.length();
-            listRowStart(line.source().line(), lineStart + row * LIST_BYTES);
-            int from = sizeBefore + row * LIST_BYTES;
-            for (int i = from; i < all.size() && i < from + LIST_BYTES; i++) {
-                listing.append(HEX[all.at(i) >> 4]).append(HEX[all.at(i) & 15]);
-            }
-            if (row + 1 < rows) {
-                listing.append('-');
-            }
-            if (row == 0 && !line.source().text().isEmpty()) {
-                while (listing.length() < start + 35) {
-                    listing.append(' ');
-                }
-                listing.append(line.source().text());
-            }
-            int end = listing.length();
-            while (end > start && listing.charAt(end - 1) == ' ') {
-                end--;
-            }
-            listing.setLength(end);
-            listing.append('\n');
-        }
-        if (rows > LIST_ROWS) {
-            listRowStart(line.source().line(), lineStart + LIST_ROWS * LIST_BYTES);
-            listing.append('<').append(n - LIST_ROWS * LIST_BYTES).append(" more bytes>\n");
-        }
-    }
-
-    /** {@code "%6d %08X "}: the line number and offset columns of a listing row. */
-    private void listRowStart(int lineNumber, long offset) {
-        String number = Integer.toString(lineNumber);
-        for (int k = number.length(); k < 6; k++) {
-            listing.append(' ');
-        }
-        listing.append(number).append(' ');
-        for (int shift = 28; shift >= 0; shift -= 4) {
-            listing.append(HEX[(int) (offset >> shift) & 15]);
-        }
-        listing.append(' ');
-    }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private Section section(String name, long align, Boolean nobits) {
         for (Section s : sections) {
@@ -356,6 +315,14 @@ public final class Assembler {
         s.start = prev != null ? prev : name.equals(".text") && sections.isEmpty() ? origin : 0;
         sections.add(s);
         return s;
+    }
+
+    /** Where section {@code index} starts: a later section is placed as the last pass placed it. */
+    private long sectionStart(int index) {
+        if (index < sections.size()) {
+            return sections.get(index).start;
+        }
+        return index < lastPassSections.size() ? lastPassSections.get(index).start : 0;
     }
 
     /** Offset within the current section (or STRUC). */
@@ -430,7 +397,15 @@ public final class Assembler {
 
     private void warn(String message) {
         if (finalPass) {
-            diagnostics.warning(at, message);
+            String warningClass = Diagnostics.classOf(message);
+            Diagnostic d = diagnostics.warning(at, message, warningClass);
+            if (d != null && lineIndex < listedLines.length && listedLines[lineIndex] != null) {
+                List<String> messages = listedLines[lineIndex].messages;
+                String shown = Diagnostics.listed(d, warningClass);
+                if (!messages.contains(shown)) {
+                    messages.add(shown);
+                }
+            }
         }
     }
 
@@ -446,9 +421,7 @@ public final class Assembler {
                 * r.width());
         } else if (st instanceof Syntax.Times t) {
             long n = count(t.count(), "TIMES", MAX_CONTENTS);
-            for (long k = 0; k < n; k++) {
-                execute(t.body(), label);
-            }
+            repeated(n, () -> execute(t.body(), label));
         } else if (st instanceof Syntax.Align a) {
             align(a);
         } else if (st instanceof Syntax.Equ e) {
@@ -533,14 +506,28 @@ public final class Assembler {
         }
     }
 
+    /** Runs {@code round} n times, listed as NASM lists TIMES: the first round and the count. */
+    private void repeated(long n, Runnable round) {
+        long at = here();
+        for (long k = 0; k < n; k++) {
+            if (k == 1) {
+                listing.suppress();
+            }
+            round.run();
+        }
+        if (n > 1) {
+            listing.marker(at, "rep", n);
+            listing.resume();
+        }
+    }
+
+    /** Zeros up to a field of ISTRUC: NASM's AT and IEND are TIMES n DB 0, and are listed so. */
     private void padTo(long offset) {
         long n = offset - here();
         if (n < 0) {
             throw new AsmException("ISTRUC fields out of order");
         }
-        for (long i = 0; i < n; i++) {
-            write(new byte[] {0});
-        }
+        repeated(n, () -> write(new byte[] {0}));
     }
 
     private long count(Expr e, String what, long max) {
@@ -574,6 +561,13 @@ public final class Assembler {
                 current.fixups.add(f.at(current.size()));
             }
         }
+        if (strucName == null && !current.nobits) {
+            listing.code(current.size(), c, this::sectionStart);
+            listing.suppress(); // listed with its addresses
+            write(c.toByteArray());
+            listing.resume();
+            return;
+        }
         write(c.toByteArray());
     }
 
@@ -585,10 +579,17 @@ public final class Assembler {
             // worded as NASM's output formats word it
             warn(options.format().relocatable() ? "attempt to initialize memory in BSS section `" + current.name
                 + "': ignored" : "attempt to initialize memory in a nobits section: ignored");
-            reserve(b.length);
+            listing.bytes(here(), b);
+            listing.suppress();
+            try {
+                reserve(b.length);
+            } finally {
+                listing.resume();
+            }
             return;
         }
         room(b.length);
+        listing.bytes(current.size(), b);
         current.bytes.write(b, 0, b.length);
     }
 
@@ -622,10 +623,20 @@ public final class Assembler {
     }
 
     private void reserve(long n) {
+        listing.reserved(here(), n);
         if (strucName != null) {
             strucOffset += n;
             return;
         }
+        listing.suppress();
+        try {
+            reserveListed(n);
+        } finally {
+            listing.resume();
+        }
+    }
+
+    private void reserveListed(long n) {
         if (current.nobits) {
             room(n);
             current.reserved += n;
@@ -705,21 +716,33 @@ public final class Assembler {
         }
         if (a.reserve()) {
             if (strucName == null && !current.nobits) {
-                write(new byte[(int) Math.min(pad, MAX_CONTENTS + 1)]); // ALIGNB with contents: quiet zeros
+                listing.reserved(here(), pad);
+                listing.suppress();
+                try {
+                    write(new byte[(int) Math.min(pad, MAX_CONTENTS + 1)]); // ALIGNB with contents: quiet zeros
+                } finally {
+                    listing.resume();
+                }
             } else {
                 reserve(pad);
             }
             return;
         }
         if (a.fill() == null) {
+            // NASM's ALIGN is TIMES n NOP, and is listed so
             byte[] nops = new byte[(int) Math.min(pad, MAX_CONTENTS + 1)];
             java.util.Arrays.fill(nops, (byte) 0x90);
-            write(nops);
+            long at = here();
+            write(java.util.Arrays.copyOf(nops, 1));
+            if (pad > 1) {
+                listing.suppress();
+                write(java.util.Arrays.copyOfRange(nops, 1, nops.length));
+                listing.marker(at, "rep", pad);
+                listing.resume();
+            }
             return;
         }
-        for (long k = 0; k < pad; k++) {
-            execute(a.fill(), null);
-        }
+        repeated(pad, () -> execute(a.fill(), null));
     }
 
     private void incbin(Syntax.Incbin inc) {
@@ -728,7 +751,14 @@ public final class Assembler {
         long room = (current.nobits ? MAX_NOBITS : MAX_CONTENTS) - current.size();
         // Only the slice wanted is read, and never more than the section can still take.
         Path file = resolveFile(inc.file());
-        write(InputFiles.read(file, inc.file(), "`incbin' file", skip, len, room));
+        byte[] contents = InputFiles.read(file, inc.file(), "`incbin' file", skip, len, room);
+        listing.marker(here(), "bin", contents.length);
+        listing.suppress();
+        try {
+            write(contents);
+        } finally {
+            listing.resume();
+        }
         if (!dependencies.contains(file)) {
             dependencies.add(file);
         }

@@ -79,14 +79,25 @@ public final class Diagnostics {
         warning(at, message, classOf(message));
     }
 
-    /** A warning of {@code warningClass}: dropped when the class is off, an error when made one. */
-    void warning(SourceLine at, String message, String warningClass) {
+    /**
+     * A warning of {@code warningClass}: dropped when the class is off (null), an error when made
+     * one; returns what was recorded.
+     */
+    Diagnostic warning(SourceLine at, String message, String warningClass) {
         if (!enabled.getOrDefault(warningClass, true)) {
-            return;
+            return null;
         }
         boolean error = fatal.getOrDefault(warningClass, allFatal);
-        seen.add(new Diagnostic(error ? Diagnostic.Severity.ERROR : Diagnostic.Severity.WARNING, at.file(),
-            at.line(), message));
+        Diagnostic d = new Diagnostic(error ? Diagnostic.Severity.ERROR : Diagnostic.Severity.WARNING, at.file(),
+            at.line(), message);
+        seen.add(d);
+        return d;
+    }
+
+    /** How NASM's listing shows a message: with its severity and class. */
+    static String listed(Diagnostic d, String warningClass) {
+        return (d.isError() ? "error: " : "warning: ") + d.message() + " [-w+"
+            + (d.isError() ? "error=" : "") + warningClass + "]";
     }
 
     public boolean hasErrors() {

@@ -475,7 +475,11 @@ final class Encoder {
                             return null;
                         }
                     }
-                    little(out, distance, t.bytes);
+                    if (target.section() != ctx.section() && target.section() >= 0) {
+                        out.field(target, distance, t.bytes, true); // resolved, but listed as NASM lists it
+                    } else {
+                        little(out, distance, t.bytes);
+                    }
                     break;
                 }
                 default: {

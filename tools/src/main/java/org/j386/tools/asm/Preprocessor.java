@@ -96,7 +96,7 @@ final class Preprocessor {
     }
 
     List<SourceLine> process(String name, String text) {
-        run(split(name, text), null);
+        run(split(name, text), null, null);
         return out;
     }
 
@@ -133,13 +133,55 @@ final class Preprocessor {
     private final Deque<Context> contexts = new ArrayDeque<>();
 
     /**
+     * A line of the listing as NASM writes it: every line the preprocessor looked at, with its
+     * line number, its depth in includes and expansions, its text (as written, or for a macro or
+     * %rep expansion without comment and with blanks collapsed) and the output lines it became.
+     */
+    static final class Listed {
+        final int line;
+        final int level;
+        String text;
+        final List<Integer> outputs = new ArrayList<>(1);
+        /** Warnings about the line, as the listing shows them under it. */
+        final List<String> messages = new ArrayList<>(0);
+
+        Listed(int line, int level, String text) {
+            this.line = line;
+            this.level = level;
+            this.text = text;
+        }
+    }
+
+    final List<Listed> listed = new ArrayList<>();
+    /** The entry of the line being processed: the lines it emits are its outputs. */
+    private Listed listing;
+
+    /**
      * Processes a block of lines: a file, a %rep body or a macro expansion; {@code frame} holds
      * the parameters of the macro expansion the lines belong to (null outside macros).
      */
-    private void run(List<SourceLine> lines, Frame frame) {
+    private void run(List<SourceLine> lines, Frame frame, int[] numbers) {
+        run(lines, frame, numbers, frame != null);
+    }
+
+    /**
+     * {@code numbers}, when not null, are the line numbers the listing gives the lines (a macro's
+     * body lines carry the call's line for messages); {@code expansion} says that the lines come
+     * from a macro or %rep rather than from a file.
+     */
+    private void run(List<SourceLine> lines, Frame frame, int[] numbers, boolean expansion) {
         if (tooLong) {
             return;
         }
+        Listed caller = listing;
+        try {
+            runListed(lines, frame, numbers, expansion);
+        } finally {
+            listing = caller;
+        }
+    }
+
+    private void runListed(List<SourceLine> lines, Frame frame, int[] numbers, boolean expansion) {
         if (++depth > MAX_DEPTH) {
             depth--;
             // Fatal: a macro that calls itself more than once would otherwise go on for 2^64 lines.
@@ -150,6 +192,9 @@ final class Preprocessor {
         int i = 0;
         while (i < lines.size() && !tooLong) {
             SourceLine line = lines.get(i);
+            listing = new Listed(numbers != null ? numbers[i] : line.line(), depth - 1,
+                expansion ? collapse(line.text()) : line.text());
+            listed.add(listing);
             if (++work > MAX_WORK) {
                 ranAway(line, "macro expansion ran away: more than " + MAX_WORK
                     + " lines expanded (a macro that calls itself?)");
@@ -208,16 +253,21 @@ final class Preprocessor {
                             break;
                     }
                     if (!active) {
-                        i = word.equals("%macro") || word.equals("%imacro") || word.equals("%rep")
+                        int next = word.equals("%macro") || word.equals("%imacro") || word.equals("%rep")
                             ? skipBlock(lines, i) : i + 1;
+                        listBlock(lines, i + 1, next, numbers, expansion);
+                        i = next;
                         continue;
                     }
                     switch (word) {
-                        case "%macro": case "%imacro":
-                            i = defineMacro(lines, i, rest);
+                        case "%macro": case "%imacro": {
+                            int next = defineMacro(lines, i, rest);
+                            listBlock(lines, i + 1, next, numbers, expansion);
+                            i = next;
                             continue;
+                        }
                         case "%rep":
-                            i = repeat(lines, i, rest, frame);
+                            i = repeat(lines, i, rest, frame, numbers, expansion);
                             continue;
                         case "%endmacro": case "%endrep":
                             throw new AsmException("`" + word + "': no matching `" + word.replace("%end", "%") + "'");
@@ -373,6 +423,9 @@ final class Preprocessor {
     /** Adds a line to the expanded source, within the line and size budgets. */
     private void emit(SourceLine line) {
         grow(line.text().length());
+        if (listing != null) {
+            listing.outputs.add(out.size());
+        }
         out.add(line);
         if (out.size() > MAX_LINES) {
             throw new RanAway("macro expansion ran away: the expanded source would be longer than " + MAX_LINES
@@ -471,7 +524,7 @@ final class Preprocessor {
                 if (!included.contains(file)) {
                     included.add(file);
                 }
-                run(split(name, new String(bytes, StandardCharsets.ISO_8859_1)), null);
+                run(split(name, new String(bytes, StandardCharsets.ISO_8859_1)), null, null, false);
                 break;
             }
             case "%rotate": {
@@ -524,9 +577,13 @@ final class Preprocessor {
             case "%error":
                 diagnostics.error(line, unquote(expandDefines(rest)));
                 break;
-            case "%warning":
-                diagnostics.warning(line, unquote(expandDefines(rest)), "user");
+            case "%warning": {
+                Diagnostic d = diagnostics.warning(line, unquote(expandDefines(rest)), "user");
+                if (d != null) {
+                    listing.messages.add(Diagnostics.listed(d, "user"));
+                }
                 break;
+            }
             default:
                 throw new AsmException("unknown preprocessor directive `" + word + "'");
         }
@@ -781,16 +838,30 @@ final class Preprocessor {
         return end + 1;
     }
 
-    private int repeat(List<SourceLine> lines, int i, String rest, Frame frame) {
+    /** Lists the lines from {@code from} up to {@code to} (exclusive) that a block took in, as written. */
+    private void listBlock(List<SourceLine> lines, int from, int to, int[] numbers, boolean expansion) {
+        for (int k = from; k < to; k++) {
+            SourceLine l = lines.get(k);
+            listed.add(new Listed(numbers != null ? numbers[k] : l.line(), depth - 1,
+                expansion ? collapse(l.text()) : l.text()));
+        }
+    }
+
+    private int repeat(List<SourceLine> lines, int i, String rest, Frame frame, int[] numbers, boolean expansion) {
         int end = blockEnd(lines, i, "%rep", "%endrep", "expected `%endrep' before end of file");
+        listBlock(lines, i + 1, end + 1, numbers, expansion);
         long n = evaluate(rest);
         if (n > MAX_LINES) {
             diagnostics.error(lines.get(i), "`%rep' count " + n + " is too large");
             return end + 1;
         }
         List<SourceLine> body = new ArrayList<>(lines.subList(i + 1, end));
+        int[] bodyNumbers = new int[body.size()];
+        for (int k = 0; k < bodyNumbers.length; k++) {
+            bodyNumbers[k] = numbers != null ? numbers[i + 1 + k] : body.get(k).line();
+        }
         for (long k = 0; k < n && !tooLong; k++) {
-            run(body, frame);
+            run(body, frame, bodyNumbers, true);
         }
         return end + 1;
     }
@@ -836,16 +907,23 @@ final class Preprocessor {
             args = joined;
         }
         if (label != null) {
+            // NASM lists the label as the first line of the expansion
+            Listed caller = listing;
+            listing = new Listed(line.line(), depth, label + " ");
+            listed.add(listing);
             emit(new SourceLine(line.file(), line.line(), label));
+            listing = caller;
         }
         for (int k = args.size(); k < m.min() + m.defaults().size(); k++) {
             args.add(m.defaults().get(k - m.min()));
         }
         List<SourceLine> body = new ArrayList<>();
+        int[] numbers = new int[m.body().size()];
         for (SourceLine b : m.body()) {
+            numbers[body.size()] = b.line();
             body.add(new SourceLine(line.file(), line.line(), b.text()));
         }
-        run(body, new Frame(args, ++uniqueId));
+        run(body, new Frame(args, ++uniqueId), numbers);
     }
 
     /** Notes {@code NAME equ EXPR} when EXPR is a number here already (no label, no {@code $}). */
@@ -969,6 +1047,13 @@ final class Preprocessor {
         out.add(cur.toString().strip());
         return out;
     }
+
+    /** A line as NASM lists an expanded one: no comment, each run of blanks one space. */
+    private static String collapse(String text) {
+        return BRACED_PARAMETER.matcher(stripComment(text).replaceAll("\\s+", " ").stripTrailing()).replaceAll("%$1");
+    }
+
+    private static final java.util.regex.Pattern BRACED_PARAMETER = java.util.regex.Pattern.compile("%\\{(\\d+)\\}");
 
     /** The line without its comment (a ';' outside quotes). */
     static String stripComment(String s) {

@@ -62,6 +62,11 @@ class NasmCorpusTest {
                 .map(d -> Path.of(d.file()).getFileName() + ":" + d.line() + ": "
                     + (d.isError() ? "error" : "warning") + ": " + d.message())
                 .toList(), "the warnings NASM gave");
+            Path listing = Path.of(src.toString().replaceFirst("\\.asm$", ".lst"));
+            if (Files.exists(listing)) {
+                assertEquals(Files.readString(listing, java.nio.charset.StandardCharsets.ISO_8859_1), r.listing(),
+                    "the listing nasm -l wrote");
+            }
         }));
     }
 
