@@ -31,15 +31,25 @@ public final class Assembler {
      * order ({@code +zeroing}, {@code -number-overflow}, {@code +error=user}, ... as after {@code -w}).
      */
     public record Options(List<Path> includePaths, OutputFormat format, Map<String, String> defines,
-                          List<String> warnings) {
+                          List<String> warnings, boolean listing) {
         public Options {
             includePaths = List.copyOf(includePaths);
             defines = Map.copyOf(defines);
             warnings = List.copyOf(warnings);
         }
 
+        public Options(List<Path> includePaths, OutputFormat format, Map<String, String> defines,
+                       List<String> warnings) {
+            this(includePaths, format, defines, warnings, false);
+        }
+
         public Options(List<Path> includePaths, OutputFormat format, Map<String, String> defines) {
             this(includePaths, format, defines, List.of());
+        }
+
+        /** The same options, also making {@link Result#listing} (which costs memory on large expansions). */
+        public Options withListing() {
+            return new Options(includePaths, format, defines, warnings, true);
         }
 
         public Options(List<Path> includePaths, OutputFormat format) {
@@ -53,7 +63,7 @@ public final class Assembler {
 
     /**
      * What an assembly produced. {@code output} is null when there were errors.
-     * {@code listing} shows address, bytes and source of every line that produced something;
+     * {@code listing} is NASM's listing when {@link Options#withListing} asked for it, else empty;
      * {@code dependencies} are the files %include and INCBIN read, as found.
      */
     public record Result(byte[] output, List<Diagnostic> diagnostics, Map<String, Long> symbols, String listing,
@@ -163,6 +173,7 @@ public final class Assembler {
     private Result run(String name, String text, Path folder) {
         this.folder = folder;
         pp = new Preprocessor(diagnostics, options.includePaths(), folder);
+        pp.listingWanted = options.listing();
         options.defines().forEach(pp::predefine);
         List<SourceLine> source = pp.process(name, text);
         listedLines = new Preprocessor.Listed[source.size()];
@@ -277,7 +288,7 @@ public final class Assembler {
             occurrenceOnLine = 0;
             at = line.source();
             lineStart = here();
-            if (finalPass) {
+            if (finalPass && options.listing()) {
                 listing.startLine(lineIndex);
             }
             try {

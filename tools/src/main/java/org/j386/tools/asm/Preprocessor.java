@@ -153,6 +153,8 @@ final class Preprocessor {
     }
 
     final List<Listed> listed = new ArrayList<>();
+    /** Whether to keep {@link #listed} (only a listing needs it). */
+    boolean listingWanted;
     /** The entry of the line being processed: the lines it emits are its outputs. */
     private Listed listing;
 
@@ -192,9 +194,17 @@ final class Preprocessor {
         int i = 0;
         while (i < lines.size() && !tooLong) {
             SourceLine line = lines.get(i);
-            listing = new Listed(numbers != null ? numbers[i] : line.line(), depth - 1,
-                expansion ? collapse(line.text()) : line.text());
-            listed.add(listing);
+            if (listingWanted && listed.size() >= MAX_LINES) {
+                // the expansion may look at 20 times more lines than it keeps: the listing stops here
+                listingWanted = false;
+                listed.add(new Listed(line.line(), depth - 1, "; the listing stops here: more than " + MAX_LINES
+                    + " lines"));
+            }
+            listing = listingWanted ? new Listed(numbers != null ? numbers[i] : line.line(), depth - 1,
+                expansion ? collapse(line.text()) : line.text()) : null;
+            if (listing != null) {
+                listed.add(listing);
+            }
             if (++work > MAX_WORK) {
                 ranAway(line, "macro expansion ran away: more than " + MAX_WORK
                     + " lines expanded (a macro that calls itself?)");
@@ -579,7 +589,7 @@ final class Preprocessor {
                 break;
             case "%warning": {
                 Diagnostic d = diagnostics.warning(line, unquote(expandDefines(rest)), "user");
-                if (d != null) {
+                if (d != null && listing != null) {
                     listing.messages.add(Diagnostics.listed(d, "user"));
                 }
                 break;
@@ -840,7 +850,7 @@ final class Preprocessor {
 
     /** Lists the lines from {@code from} up to {@code to} (exclusive) that a block took in, as written. */
     private void listBlock(List<SourceLine> lines, int from, int to, int[] numbers, boolean expansion) {
-        for (int k = from; k < to; k++) {
+        for (int k = from; k < to && listingWanted; k++) {
             SourceLine l = lines.get(k);
             listed.add(new Listed(numbers != null ? numbers[k] : l.line(), depth - 1,
                 expansion ? collapse(l.text()) : l.text()));
@@ -906,13 +916,15 @@ final class Preprocessor {
             joined.add(String.join(", ", args.subList(last, args.size())));
             args = joined;
         }
-        if (label != null) {
+        if (label != null && listingWanted) {
             // NASM lists the label as the first line of the expansion
             Listed caller = listing;
             listing = new Listed(line.line(), depth, label + " ");
             listed.add(listing);
             emit(new SourceLine(line.file(), line.line(), label));
             listing = caller;
+        } else if (label != null) {
+            emit(new SourceLine(line.file(), line.line(), label));
         }
         for (int k = args.size(); k < m.min() + m.defaults().size(); k++) {
             args.add(m.defaults().get(k - m.min()));

@@ -38,7 +38,7 @@ class OutputTest {
         "");
 
     private static Assembler.Result assemble(String source, OutputFormat format) {
-        Assembler.Result r = Assembler.assemble("k.asm", source, null, new Assembler.Options(List.of(), format));
+        Assembler.Result r = Assembler.assemble("k.asm", source, null, new Assembler.Options(List.of(), format).withListing());
         assertTrue(r.ok(), () -> r.diagnostics().toString());
         return r;
     }
