@@ -566,8 +566,14 @@ public final class Assembler {
     private void write(Code c) {
         if (options.format().relocatable() && strucName == null && !current.nobits) {
             for (Code.Fixup f : c.fixups) {
-                if (f.target().section() == Value.COMPLEX) {
+                int minus = f.target().minus();
+                if (f.target().section() == Value.COMPLEX || minus != Value.ABSOLUTE && minus != current.index) {
                     throw new AsmException("expression is not simple or relocatable");
+                }
+                if (minus != Value.ABSOLUTE) {
+                    // sym - label: PC-relative, with the field's distance from the label in the addend
+                    c.add(f.offset(), f.bytes(), current.size() + f.offset());
+                    f = new Code.Fixup(f.offset(), f.bytes(), f.target(), true);
                 }
                 current.fixups.add(f.at(current.size()));
             }

@@ -39,6 +39,18 @@ final class Code extends ByteArrayOutputStream {
         Encoder.little(this, number, bytes);
     }
 
+    /** Adds {@code delta} to the little-endian field of {@code bytes} bytes at {@code offset}. */
+    void add(long offset, int bytes, long delta) {
+        long v = 0;
+        for (int i = bytes - 1; i >= 0; i--) {
+            v = v << 8 | (buf[(int) offset + i] & 0xFF);
+        }
+        v += delta;
+        for (int i = 0; i < bytes; i++) {
+            buf[(int) offset + i] = (byte) (v >>> (8 * i));
+        }
+    }
+
     /** An absolute field holding {@code v} itself. */
     void field(Value v, int bytes) {
         field(v, v.value(), bytes, false);
