@@ -9,7 +9,7 @@ import java.util.function.IntToLongFunction;
 /**
  * The listing ({@code -l}) in NASM's layout: every line the preprocessor looked at, with its line
  * number, the section offset and hex of what it assembled to (an address a linker or the layout
- * fills in shown as {@code [..]}, TIMES as the first round and {@code <rep Nh>}, reservations as
+ * fills in shown as {@code [..]}, a relative one as {@code (..)}, TIMES as the first round and {@code <rep Nh>}, reservations as
  * {@code <res Nh>}, INCBIN as {@code <bin Nh>}), and {@code <N>} for lines N levels deep in
  * includes and expansions. Rows hold 18 hex digits; a longer output goes on under the same line
  * number after a {@code -}.
@@ -70,8 +70,8 @@ final class Listing {
             if (section >= 0 && section < Value.EXTERNAL) {
                 shown -= sectionStart.applyAsLong(section);
             }
-            current.add(new Chunk(offset + i, (f.relative() ? "(" : "[") + hex(shown, f.bytes())
-                + (f.relative() ? ")" : "]")));
+            boolean relative = f.relative() || f.target().minus() != Value.ABSOLUTE;
+            current.add(new Chunk(offset + i, (relative ? "(" : "[") + hex(shown, f.bytes()) + (relative ? ")" : "]")));
             i += f.bytes();
         }
         for (; i < b.length; i++) {
