@@ -11,10 +11,12 @@ all: build
 build:
 	$(MVN) -q -DskipTests package
 
-# Boots the bundled guest kernel (guest-kernel/), which runs every memory-manager test and ends
-# through the debug-exit port with code 0 when all pass: exit status 1, as under QEMU.
+# Boots both bundled guest kernels (guest-kernel/), MP4 then Lab2; each runs every
+# memory-manager test and ends through the debug-exit port with code 0 when all pass: exit status
+# 1, as under QEMU.
 run: build
 	./j386 boot; s=$$?; [ $$s -eq 1 ] || exit $$s
+	./j386 boot --guest lab2; s=$$?; [ $$s -eq 1 ] || exit $$s
 
 # The C demo kernel of the test suite, with its screen. It writes to COM1 and the debug console
 # alike, so the debug console is silenced here.
@@ -49,33 +51,37 @@ bench: build
 	bash bench/run.sh
 	bash bench/guest-faults.sh
 
-# Re-runs every test kernel, and the guest kernel for each case of $(GUEST_CASES), in QEMU and
-# fails if QEMU disagrees with the committed expected output; re-assembles the assembler corpus
-# with nasm and fails on any byte that differs from the goldens.
+# Re-runs every test kernel, and the bundled guest kernels for each case of $(GUEST_CASES), in
+# QEMU and fails if QEMU disagrees with the committed expected output; re-assembles the assembler
+# corpus and both guest kernels with nasm and fails on any byte that differs.
 GUEST_CASES := emulator/src/test/guest-kernel
-GUEST_ELF   := guest-kernel/target/classes/org/j386/guest/kernel.elf
+GUEST_CLASSES := guest-kernel/target/classes
 oracle: build
 	$(MAKE) -C $(KERNELS) oracle
 	command -v nasm >/dev/null || { apt-get update && apt-get install -y nasm; }
 	$(MAKE) -C tools/src/test/resources/asm oracle
 	@if command -v nasm >/dev/null; then \
-	  mkdir -p target && nasm -f bin -I guest-kernel/src/main/asm/ -o target/guest-nasm.bin guest-kernel/src/main/asm/kernel.asm && \
-	  ./j386 asm guest-kernel/src/main/asm/kernel.asm -o target/guest-j386.bin && \
-	  cmp target/guest-nasm.bin target/guest-j386.bin && echo "guest kernel: j386 asm and nasm agree byte for byte"; \
-	else echo "nasm not installed: guest kernel not re-assembled"; fi
-	rm -rf target/guest-oracle && $(GUEST_CASES)/record.sh $(GUEST_ELF) target/guest-oracle
+	  mkdir -p target && for k in kernel lab2; do \
+	    nasm -f bin -I guest-kernel/src/main/asm/ -o target/guest-nasm-$$k.bin guest-kernel/src/main/asm/$$k.asm && \
+	    ./j386 asm guest-kernel/src/main/asm/$$k.asm -o target/guest-j386-$$k.bin && \
+	    cmp target/guest-nasm-$$k.bin target/guest-j386-$$k.bin && \
+	    echo "guest kernel $$k.asm: j386 asm and nasm agree byte for byte" || exit 1; done; \
+	else echo "nasm not installed: guest kernels not re-assembled"; fi
+	rm -rf target/guest-oracle && $(GUEST_CASES)/record.sh $(GUEST_CLASSES) target/guest-oracle
 	for d in $(GUEST_CASES)/*/; do n=$$(basename $$d); \
 	  diff -u $$d/expected.out target/guest-oracle/$$n/expected.out && \
 	  diff -u $$d/expected.status target/guest-oracle/$$n/expected.status || exit 1; done
 
-# Replays one seed of the differential test: the guest kernel runs the seed's scenario with the
-# reference checking every record (make scenario SEED=42).
+# Replays one seed of the differential test: a bundled guest kernel (KERNEL=mp4 or lab2) runs the
+# seed's scenario with the reference checking every record (make scenario KERNEL=lab2 SEED=42).
 SEED ?= 1
+KERNEL ?= mp4
 scenario: build
 	mkdir -p target
-	java -cp guest-kernel/target/classes org.j386.guest.scenario.WriteScenario $(SEED) target/scenario-$(SEED).bin
-	./j386 boot --module target/scenario-$(SEED).bin --check-reference --debugcon stdio --serial none; \
-	  s=$$?; [ $$s -eq 1 ] || exit $$s
+	java -cp $(GUEST_CLASSES):tools/target/classes org.j386.guest.scenario.WriteScenario --guest $(KERNEL) $(SEED) \
+	  target/scenario-$(KERNEL)-$(SEED).bin
+	./j386 boot --guest $(KERNEL) --module target/scenario-$(KERNEL)-$(SEED).bin --check-reference --debugcon stdio \
+	  --serial none; s=$$?; [ $$s -eq 1 ] || exit $$s
 
 # Differential fuzzing of the two CPU tiers past make test's slice: COUNT random sequences from
 # SEED, each run by the interpreter and by the bytecode tier (make jit-fuzz SEED=42 COUNT=100000).
@@ -87,7 +93,7 @@ jit-fuzz:
 
 # Re-records QEMU's output for the guest-kernel cases (after a change to the kernel).
 guest-goldens: build
-	$(GUEST_CASES)/record.sh $(GUEST_ELF)
+	$(GUEST_CASES)/record.sh $(GUEST_CLASSES)
 
 # Rebuilds the test kernels from their C sources (needs gcc-multilib; installs it on Debian).
 kernels:

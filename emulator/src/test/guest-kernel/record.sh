@@ -1,20 +1,27 @@
 #!/bin/sh
-# Runs the guest kernel in QEMU once per case folder (its cmdline file is the -append string; a
-# seed file makes the scenario of that seed the kernel's module) and writes what QEMU printed on
-# the debug console and its exit status:
-#   record.sh KERNEL.elf [OUTDIR]   (OUTDIR defaults to this folder: re-records the goldens)
+# Runs a bundled guest kernel in QEMU once per case folder (its cmdline file is the -append
+# string; a guest file names the kernel, mp4 when absent; a seed file makes the scenario of that
+# seed the kernel's module) and writes what QEMU printed on the debug console and its exit status:
+#   record.sh CLASSES [OUTDIR]   (CLASSES: guest-kernel/target/classes, holding the kernels;
+#                                 OUTDIR defaults to this folder: re-records the goldens)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-kernel=$1
+classes=$1
 out=${2:-$here}
 command -v qemu-system-i386 >/dev/null || { apt-get install -y qemu-system-x86 >/dev/null; }
 for dir in "$here"/*/; do
     name=$(basename "$dir")
+    guest=mp4
+    [ -f "$dir/guest" ] && guest=$(cat "$dir/guest")
+    case $guest in
+        mp4) kernel=$classes/org/j386/guest/kernel.elf ;;
+        *) kernel=$classes/org/j386/guest/$guest.elf ;;
+    esac
     mkdir -p "$out/$name"
     set --
     if [ -f "$dir/seed" ]; then
-        classes=$(dirname "$kernel")/../../..
-        java -cp "$classes" org.j386.guest.scenario.WriteScenario "$(cat "$dir/seed")" "$out/$name/scenario.bin"
+        java -cp "$classes:$classes/../../../tools/target/classes" org.j386.guest.scenario.WriteScenario \
+            --guest "$guest" "$(cat "$dir/seed")" "$out/$name/scenario.bin"
         set -- -initrd "$out/$name/scenario.bin"
     fi
     set +e

@@ -1,4 +1,5 @@
-; interrupts.asm - GDT, IDT, exception reporting, PIC remap and the 100 Hz PIT tick.
+; interrupts.asm - GDT, IDT, exception reporting, PIC remap and the 100 Hz PIT tick, for both
+; kernels; each names its page-fault handler PAGE_FAULT_HANDLER before including this file.
 
 KERNEL_CS       equ 0x08
 KERNEL_DS       equ 0x10
@@ -80,7 +81,7 @@ isr_common:
         push    dword [esp+32+4+4]      ; error code
         mov     eax, cr2
         push    eax
-        call    pt_handle_fault
+        call    PAGE_FAULT_HANDLER          ; each kernel names its own
         add     esp, 12
         test    eax, eax
         jnz     .return

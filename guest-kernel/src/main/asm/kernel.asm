@@ -14,8 +14,6 @@
 
 MB_MAGIC        equ 0x1BADB002
 MB_FLAGS        equ 0x00010003          ; page-aligned modules, memory info, address fields
-MB_BOOT_MAGIC   equ 0x2BADB002
-DEBUG_EXIT_PORT equ 0xF4
 MIB             equ 0x100000
 KERNEL_POOL_BASE equ 2 * MIB / 4096
 KERNEL_POOL_FRAMES equ 2 * MIB / 4096
@@ -34,6 +32,7 @@ mb_header:
         dd      kernel_end              ; bss_end_addr (no bss: all data is in the image)
         dd      start                   ; entry_addr
 
+%define PAGE_FAULT_HANDLER pt_handle_fault
 %include "macros.asm"
 %include "trace.asm"
 %include "console.asm"
@@ -41,6 +40,7 @@ mb_header:
 %include "frame_pool.asm"
 %include "page_table.asm"
 %include "vm_pool.asm"
+%include "harness.asm"
 %include "tests.asm"
 %include "scenario.asm"
 
@@ -57,13 +57,10 @@ start:
         call    copy_cmdline
         PRINT   "j386 guest kernel: memory manager tests"
         NEWLINE
-        cmp     dword [mb_magic], MB_BOOT_MAGIC
-        je      .memory
-        PRINT   "not loaded by a Multiboot loader"
-        NEWLINE
-        jmp     fail_stop
-.memory:
+        call    require_multiboot
+        push    SCN_MAGIC
         call    scenario_module
+        add     esp, 4
         mov     [scn_module], eax
         call    memory_setup
         call    crash_on_request
@@ -75,26 +72,6 @@ start:
 .scenario:                                          ; a scenario module: run it and nothing else
         RUN_TEST "scenario", test_scenario
         jmp     finish
-
-; Copies the Multiboot command line into the kernel (it may lie where paging will not map it).
-copy_cmdline:
-        push    esi
-        push    edi
-        mov     edi, cmdline
-        mov     ebx, [mb_info]
-        test    dword [ebx], 4
-        jz      .done
-        mov     esi, [ebx+16]
-        mov     ecx, CMDLINE_MAX - 1
-.copy:  lodsb
-        test    al, al
-        jz      .done
-        stosb
-        loop    .copy
-.done:  mov     byte [edi], 0
-        pop     edi
-        pop     esi
-        ret
 
 ; The kernel pool at 2-4 MiB keeps its info frame inside; the process pool from 4 MiB to the top
 ; of RAM takes its info frames from the kernel pool (it is not mapped one to one once paging is
@@ -145,12 +122,9 @@ memory_setup:
 ; crash=gp, crash=divide or crash=segv on the command line raises that exception (segv: a read
 ; outside every pool), to show its report.
 crash_on_request:
-        push    key_crash
-        call    param
-        add     esp, 4
+        call    crash_requested
         test    eax, eax
         jz      .none
-        mov     dword [current_test], crash_name
         cmp     byte [eax], 'g'
         je      .gp
         cmp     byte [eax], 's'
@@ -161,57 +135,15 @@ crash_on_request:
 .segv:  mov     eax, [0xC0000000]                   ; no pool there: segmentation fault
 .none:  ret
 
-key_crash:      db "crash=", 0
-crash_name:     db "crash", 0
-
-; Ends the run: a summary line and the debug-exit port.
-finish:
-        cmp     dword [failures], 0
-        jne     .failed
-        PRINT   "all tests passed"
-        NEWLINE
-        mov     al, 0
-        out     DEBUG_EXIT_PORT, al
-        jmp     halt
-.failed:
-        PUTDEC  [failures]
-        PRINT   " test(s) failed"
-        NEWLINE
-        jmp     exit_failure
-
-; Stops the kernel after an error it cannot continue from: the running test fails.
-fail_stop:
-        mov     eax, [current_test]
-        test    eax, eax
-        jz      exit_failure
-        PRINT   "FAIL "
-        push    dword [current_test]
-        call    puts
-        add     esp, 4
-        NEWLINE
-exit_failure:
-        mov     al, 1
-        out     DEBUG_EXIT_PORT, al
-halt:   cli
-        hlt
-        jmp     halt
 
 ; ---------------------------------------------------------------- data (all inside the image)
         align   4
-mb_magic:       dd 0
-mb_info:        dd 0
-vga_pos:        dd 0
-ticks:          dd 0
-segv_resume:    dd 0
-segv_caught:    dd 0
-failures:       dd 0
-current_test:   dd 0
+        HARNESS_DATA
 pool_list:      dd 0
 process_frames: dd 0
 shared_low_table: dd 0
 paging_on:      dd 0
 current_pt:     dd 0
-rng_state:      dd 0
 kernel_pool:    times FP_size db 0
 process_pool:   times FP_size db 0
 pt_main:        times PT_size db 0
@@ -221,11 +153,7 @@ vm_code:        times VM_size db 0
 vm_heap:        times VM_size db 0
 vm_churn:       times VM_size db 0
 vm_second:      times VM_size db 0
-CMDLINE_MAX     equ 256
-cmdline:        times CMDLINE_MAX db 0
 live:           times 512 dd 0
-        align   8
-idt:            times 48 * 8 db 0
         align   16
 stack:          times 16384 db 0
 stack_top:

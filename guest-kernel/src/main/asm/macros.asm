@@ -1,5 +1,5 @@
 ; macros.asm - the calling convention, and the macros the other files share.
-; Calling convention everywhere in the kernel: arguments on the stack (cdecl), result in EAX,
+; Calling convention everywhere in both kernels: arguments on the stack (cdecl), result in EAX,
 ; EAX/ECX/EDX may be clobbered, EBX/ESI/EDI/EBP preserved.
 
 ; FRAME_ENTER / FRAME_LEAVE: the frame of a function that reads its arguments at [ebp+8],

@@ -23,21 +23,6 @@ scn_slots:      times SCN_SLOTS dd 0
 scn_frames:     times SCN_SLOTS dd 0
 scn_module:     dd 0
 
-; scenario_module -> address of the first module if it is a scenario, else 0
-scenario_module:
-        mov     eax, [mb_info]
-        test    dword [eax], 8
-        jz      .none
-        cmp     dword [eax+20], 0
-        je      .none
-        mov     eax, [eax+24]
-        mov     eax, [eax]                          ; module start
-        cmp     dword [eax], SCN_MAGIC
-        jne     .none
-        ret
-.none:  xor     eax, eax
-        ret
-
 ; segv_probe_write(address, value) -> 1 when writing it was a segmentation fault
 segv_probe_write:
         mov     eax, [esp+4]

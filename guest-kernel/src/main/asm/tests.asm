@@ -1,4 +1,5 @@
-; tests.asm - the tests, selected by the command line, each ending with a PASS or FAIL line.
+; tests.asm - the MP4 kernel's tests, selected by the command line, each ending with a PASS or FAIL
+; line.
 
 CODE_POOL_BASE  equ 512 * MIB
 CODE_POOL_SIZE  equ 256 * MIB
@@ -10,45 +11,6 @@ SECOND_POOL_BASE equ 0x80000000
 SECOND_POOL_SIZE equ 64 * MIB
 PT_TEST_BASE    equ 4 * MIB
 PT_TEST_DEFAULT_MIB equ 4
-
-; RUN_TEST "name", function: runs it when selected and prints its PASS/FAIL line
-%macro RUN_TEST 2
-        push    %%name
-        call    test_selected
-        add     esp, 4
-        test    eax, eax
-        jz      %%skip
-        mov     dword [current_test], %%name
-        call    %2
-        push    eax
-        push    %%name
-        call    report
-        add     esp, 8
-        mov     dword [current_test], 0
-        jmp     %%skip
-%%name: db      %1, 0
-%%skip:
-%endmacro
-
-; CHECK cond, "message": fails the running test (EBP frame test functions) unless cond holds
-%macro CHECK 2
-        j%1     %%ok
-        PRINT   %2
-        NEWLINE
-        mov     dword [test_ok], 0
-%%ok:
-%endmacro
-
-; TEST_ENTER / TEST_LEAVE: the frame of a test function; the test passes unless a CHECK fails
-%macro TEST_ENTER 0
-        FRAME_ENTER
-        mov     dword [test_ok], 1
-%endmacro
-
-%macro TEST_LEAVE 0
-        mov     eax, [test_ok]
-        FRAME_LEAVE
-%endmacro
 
 ; CHECK_ONE_FREE_REGION vm, "message": fails the running test unless the pool is back to the one
 ; free region it was created with
@@ -74,158 +36,9 @@ run_tests:
         RUN_TEST "segfault", test_segfault
         ret
 
-; report(name, passed)
-report:
-        cmp     dword [esp+8], 0
-        jne     .pass
-        inc     dword [failures]
-        PRINT   "FAIL "
-        jmp     .name
-.pass:  PRINT   "PASS "
-.name:  push    dword [esp+4]
-        call    puts
-        add     esp, 4
-        NEWLINE
-        ret
-
-; ------------------------------------------------------------------ command line
-
-; param(key) -> pointer to the value of the first "key" token (key includes the '='), or 0
-param:
-        push    esi
-        push    edi
-        mov     esi, cmdline
-.token: cmp     byte [esi], 0
-        je      .none
-        cmp     byte [esi], ' '
-        jne     .compare
-        inc     esi
-        jmp     .token
-.compare:
-        mov     edi, [esp+12]
-        mov     edx, esi
-.char:  mov     al, [edi]
-        test    al, al
-        jz      .found
-        cmp     al, [edx]
-        jne     .skip
-        inc     edi
-        inc     edx
-        jmp     .char
-.skip:  cmp     byte [esi], 0                       ; to the end of this token
-        je      .none
-        cmp     byte [esi], ' '
-        je      .token
-        inc     esi
-        jmp     .skip
-.found: mov     eax, edx
-        jmp     .end
-.none:  xor     eax, eax
-.end:   pop     edi
-        pop     esi
-        ret
-
-; test_selected(name) -> 1 when test= is absent or "all", or lists the name
-test_selected:
-        push    esi
-        push    edi
-        push    key_test
-        call    param
-        add     esp, 4
-        test    eax, eax
-        jz      .yes
-        mov     esi, eax
-.item:  mov     edi, [esp+12]
-        mov     edx, esi
-.char:  mov     al, [edx]
-        cmp     al, ','
-        je      .end_item
-        cmp     al, ' '
-        je      .end_item
-        test    al, al
-        jz      .end_item
-        cmp     al, [edi]
-        jne     .next_item
-        inc     edx
-        inc     edi
-        jmp     .char
-.end_item:
-        cmp     byte [edi], 0                       ; the whole name matched the whole item
-        je      .yes
-        cmp     edx, esi
-        je      .no
-        mov     ecx, edx
-        sub     ecx, esi
-        cmp     ecx, 3
-        jne     .next_item
-        cmp     dword [esi], 'all,'
-        je      .yes
-        cmp     word [esi], 'al'
-        jne     .next_item
-        cmp     byte [esi+2], 'l'
-        je      .yes
-.next_item:
-        mov     al, [esi]
-        test    al, al
-        jz      .no
-        cmp     al, ' '
-        je      .no
-        inc     esi
-        cmp     al, ','
-        je      .item
-        jmp     .next_item
-.yes:   mov     eax, 1
-        jmp     .end
-.no:    xor     eax, eax
-.end:   pop     edi
-        pop     esi
-        ret
-
-; param_number(key, default) -> decimal value of the key, or the default
-param_number:
-        push    dword [esp+4]
-        call    param
-        add     esp, 4
-        test    eax, eax
-        jz      .default
-        mov     edx, eax
-        xor     eax, eax
-        movzx   ecx, byte [edx]
-        sub     ecx, '0'
-        cmp     ecx, 9
-        ja      .default
-.digit: movzx   ecx, byte [edx]
-        sub     ecx, '0'
-        cmp     ecx, 9
-        ja      .done
-        imul    eax, eax, 10
-        add     eax, ecx
-        inc     edx
-        jmp     .digit
-.default:
-        mov     eax, [esp+8]
-.done:  ret
-
-key_test:       db "test=", 0
 key_pt_mib:     db "pt_mib=", 0
 
 ; ------------------------------------------------------------------ helpers
-
-; rand() -> 15 pseudo-random bits (a linear congruential generator, the same on every machine)
-rand:
-        mov     eax, [rng_state]
-        imul    eax, eax, 1103515245
-        add     eax, 12345
-        mov     [rng_state], eax
-        shr     eax, 16
-        and     eax, 0x7FFF
-        ret
-
-; segv_probe(address) -> 1 when reading it was a segmentation fault, 0 when it could be read
-segv_probe:
-        mov     eax, [esp+4]
-        SEGV_PROBE mov eax, [eax]
-        ret
 
 ; fill(address, dwords, seed): writes seed, seed+1, ... ; check(...) -> 1 if they read back
 fill:
@@ -296,7 +109,6 @@ print_counts:
         pop     ebx
         ret
 
-test_ok:        dd 0
 
 ; code_and_heap_pools: creates the code pool (512 MiB) and the heap pool (1 GiB) in the first
 ; page table unless an earlier test did, so that every test can run alone

@@ -19,6 +19,18 @@ EV_VM_INIT              equ 11
 EV_VM_ALLOCATE          equ 12
 EV_VM_RELEASE           equ 13
 EV_VM_LEGITIMATE        equ 14
+; the Lab2 kernel's operations (lab2.asm, kalloc.asm, vm.asm)
+EV_KERNEL_LAYOUT        equ 16
+EV_FREE_RANGE           equ 17
+EV_KFREE                equ 18
+EV_KALLOC               equ 19
+EV_CHECK_FREE_LIST      equ 20
+EV_PGDIR_WALK           equ 21
+EV_MAP_REGION           equ 22
+EV_SETUP_KVM            equ 23
+EV_SWITCH_VM            equ 24
+EV_VM_FREE              equ 25
+EV_PGDIR_ALLOC          equ 26
 
 ; TRACE_BEGIN op, count / TRACE_END op, count: the header; TRACE_VAL x: one value.
 ; All registers are preserved; x may be a register (not ESP) or an EBP-relative operand.

@@ -4,14 +4,18 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.j386.guest.GuestKernel;
 import org.j386.guest.reference.Event;
 import org.j386.guest.reference.MemoryManager;
 import org.j386.guest.reference.MemoryManagerError;
 import org.j386.guest.reference.PoolSnapshot;
+import org.j386.guest.reference.Reference;
 
 /**
- * Runs the reference memory manager beside the guest. A guest begin record that arrives while
- * nothing is expected starts an operation: the reference performs it with the guest's arguments
+ * Runs a guest kernel's reference beside the guest: the reference of the bundled kernel whose
+ * operation the guest's first record names (MP4's {@code MemoryManager} or Lab2's
+ * {@code Lab2Kernel}). A guest begin record that arrives while nothing is expected starts an
+ * operation: the reference performs it with the guest's arguments
  * and queues the records it writes (its own nested operations included); every guest record must
  * then equal the next queued one. The first difference is kept, and {@code onDivergence} runs
  * once (to stop the machine).
@@ -32,7 +36,7 @@ public final class ReferenceChecker implements Consumer<Event> {
     }
 
     private final Deque<Event> expected = new ArrayDeque<>();
-    private final MemoryManager reference = new MemoryManager(expected::add);
+    private Reference reference;
     private final LongSupplier instructions;
     private final Runnable onDivergence;
     private Divergence divergence;
@@ -49,6 +53,9 @@ public final class ReferenceChecker implements Consumer<Event> {
             return;
         }
         if (expected.isEmpty() && !guest.end()) {
+            if (reference == null) {
+                reference = GuestKernel.of(guest.op()).newReference(expected::add);
+            }
             try {
                 reference.perform(guest);
             } catch (MemoryManagerError e) {
@@ -75,9 +82,20 @@ public final class ReferenceChecker implements Consumer<Event> {
         return divergence;
     }
 
-    /** The reference's pools now: after the last operation the guest began (read-only). */
+    /**
+     * The MP4 reference's pools now: after the last operation the guest began (read-only); none
+     * before the guest's first record; null when the guest's records are not the MP4 kernel's.
+     */
     public PoolSnapshot pools() {
-        return reference.poolSnapshot();
+        if (reference == null) {
+            return new MemoryManager(e -> { }).poolSnapshot();
+        }
+        return reference instanceof MemoryManager mm ? mm.poolSnapshot() : null;
+    }
+
+    /** The reference the guest's records chose, or null before its first record. */
+    public Reference reference() {
+        return reference;
     }
 
     /** True between two of the guest's operations while the two agree: the reference's pools are the guest's. */

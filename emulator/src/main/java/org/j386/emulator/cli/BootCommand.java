@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.j386.emulator.debug.OutputGate;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.Outcome;
 import org.j386.emulator.machine.RunResult;
@@ -85,15 +86,22 @@ final class BootCommand implements Callable<Integer> {
             if (waitGdb && gdbPort == null) {
                 throw new UsageException("--wait-gdb needs --gdb PORT");
             }
+            boolean supervised = gdbPort != null || debugPort != null || System.console() != null;
+            // A debugger may go back in time and replay output the terminal has shown: the gate drops it.
+            OutputGate gate = new OutputGate();
+            if (supervised) {
+                outputs.wrapEach(gate::wrap);
+            }
             Machine machine = machineOptions.create(outputs, err);
             ReportCollector collector = report == null ? null : startReport(machine);
             EventChecking events = eventOptions.attach(machine, collector == null ? null : collector.poolRecords(), err);
             machineOptions.load(machine);
             RunResult result;
-            if (gdbPort == null && debugPort == null && System.console() == null) {
+            if (!supervised) {
                 result = machine.run();
             } else {
-                result = Supervised.run(machine, collector, gdbPort, waitGdb, debugPort, err);
+                result = Supervised.run(machine, collector, machineOptions.replica(machine), gate, gdbPort, waitGdb,
+                        debugPort, err);
                 if (result == null) {
                     outputs.flush();
                     err.println("j386: stopped from the debugger");

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.j386.emulator.debug.Console;
 import org.j386.emulator.debug.ConsoleSession;
 import org.j386.emulator.debug.Debugger;
+import org.j386.emulator.debug.OutputGate;
 import org.j386.emulator.debug.TerminalLines;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.Outcome;
@@ -48,6 +49,9 @@ final class DebugCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         GuestOutputs outputs = new GuestOutputs();
+        // Going back in time replays output the terminal has already shown: the gate drops it.
+        OutputGate gate = new OutputGate();
+        outputs.wrapEach(gate::wrap);
         try {
             Machine machine = machineOptions.create(outputs, err);
             // The console's report draws the run's history, so a debugging session keeps one from the start.
@@ -56,6 +60,8 @@ final class DebugCommand implements Callable<Integer> {
             machineOptions.load(machine);
             Debugger debugger = new Debugger(machine);
             debugger.keepReportHistory(report);
+            debugger.enableReplay(machineOptions.replica(machine));
+            debugger.gateOutput(gate);
             if (events.checker() != null) {
                 debugger.comparePoolsWith(events.checker()::pools, events.checker()::caveat);
             }

@@ -6,11 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** Opens and later flushes/closes the guest's output destinations. */
 final class GuestOutputs {
     private final List<OutputStream> opened = new ArrayList<>();
     private final List<OutputStream> all = new ArrayList<>();
+
+    private UnaryOperator<OutputStream> wrap = UnaryOperator.identity();
+
+    /** Puts each output opened from now on behind {@code wrap} (the debugger's output gate). */
+    void wrapEach(UnaryOperator<OutputStream> wrap) {
+        this.wrap = wrap;
+    }
 
     OutputStream open(String option, String where) throws UsageException {
         if (where.equals("none")) {
@@ -28,7 +36,7 @@ final class GuestOutputs {
             opened.add(out);
         }
         all.add(out);
-        return out;
+        return wrap.apply(out);
     }
 
     void flush() {

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.MachineConfig;
@@ -17,12 +18,18 @@ import picocli.CommandLine.Parameters;
 /** The image and machine options shared by {@code j386 boot} and {@code j386 debug}. */
 final class MachineOptions {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
-            description = "the kernel to boot (default: the bundled j386 guest kernel)")
+            description = "the kernel to boot (default: a bundled guest kernel, see --guest)")
     Path image;
 
     @Option(names = "--symbols", paramLabel = "FILE",
             description = "name addresses with the symbols of this ELF file (one linked from the same objects as a flat IMAGE)")
     Path symbols;
+
+    @Option(names = "--guest", paramLabel = "mp4|lab2",
+            description = "the bundled guest kernel to boot when no IMAGE is given: mp4 (the default: frame pools,"
+                    + " recursive page tables with lazy faults, VM pools) or lab2 (xv6-style free-list page allocator"
+                    + " and higher-half kernel page tables); both are described in guest-kernel/README.md")
+    String guest;
 
     @Option(names = "-m", paramLabel = "SIZE", defaultValue = "32M", converter = MemorySize.class,
             description = "RAM size, 2M..2047M (default: ${DEFAULT-VALUE}); suffix K, M or G, plain numbers are MiB")
@@ -88,10 +95,11 @@ final class MachineOptions {
         return machine;
     }
 
-    /** Loads the image named on the command line, or the bundled guest kernel when none is. */
+    /** Loads the image named on the command line, or a bundled guest kernel when none is. */
     void load(Machine machine) throws IOException, ImageFormatException {
         if (image == null) {
-            machine.boot(GuestKernel.NAME, GuestKernel.image());
+            GuestKernel kernel = guest == null ? GuestKernel.MP4 : GuestKernel.named(guest);
+            machine.boot(kernel.bootName, kernel.elf());
         } else {
             machine.boot(image);
         }
@@ -100,8 +108,31 @@ final class MachineOptions {
         }
     }
 
+    /**
+     * What boots a silent copy of {@code machine} (built and loaded from these options), for the
+     * debugger's replays of the run; a file that can no longer be read is an error of the replay.
+     */
+    Supplier<Machine> replica(Machine machine) {
+        return () -> {
+            Machine copy = new Machine(machine.config().silentReplica());
+            try {
+                load(copy);
+            } catch (IOException | ImageFormatException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            return copy;
+        };
+    }
+
     /** Builds the machine these options describe, with no image loaded yet. */
     Machine create(GuestOutputs outputs, PrintWriter err) throws UsageException, IOException {
+        if (guest != null && image != null) {
+            throw new UsageException("--guest boots a bundled kernel: give --guest or an IMAGE, not both");
+        }
+        if (guest != null && GuestKernel.named(guest) == null) {
+            throw new UsageException("--guest: no bundled guest kernel is called '" + guest + "' (there are "
+                    + GuestKernel.names() + ")");
+        }
         MachineConfig config = new MachineConfig();
         config.memoryBytes = memory;
         config.commandLine = append;

@@ -1,6 +1,9 @@
 package org.j386.emulator.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,8 +11,6 @@ import picocli.CommandLine.Command;
 /** The {@code j386} command line. */
 @Command(name = "j386", mixinStandardHelpOptions = true, version = "j386 0.1.0",
         description = "An IA-32 PC emulator that shows what the MMU did.",
-        subcommands = {BootCommand.class, DebugCommand.class, AttachCommand.class, AsmCommand.class,
-            DisasmCommand.class, ConformCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {
             "  0    the guest halted with interrupts disabled, or waits for an interrupt no device can raise",
@@ -21,6 +22,8 @@ import picocli.CommandLine.Command;
             "  8    the guest used something j386 does not emulate (real mode, task switches)",
             "  10   internal error in j386",
             "  12   --check-reference: the guest's memory manager diverged from the reference",
+            "  14   --jit-check: a compiled block and the interpreter disagreed",
+            "  16   --check tlb: the guest used a translation that a page-table write had made stale",
             "  130  stopped from a debugger (quit in the console, kill in gdb)"
         })
 public final class Main implements Runnable {
@@ -36,9 +39,29 @@ public final class Main implements Runnable {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
+    /** The commands, in the order help lists them. */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("boot", BootCommand::new);
+        COMMANDS.put("debug", DebugCommand::new);
+        COMMANDS.put("attach", AttachCommand::new);
+        COMMANDS.put("asm", AsmCommand::new);
+        COMMANDS.put("disasm", DisasmCommand::new);
+        COMMANDS.put("conform", ConformCommand::new);
+    }
+
     /** Runs the command line and returns the exit status (what tests call instead of main). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
+        // Building a command's model takes picocli a noticeable part of a short run's start-up:
+        // only the command named is built, unless help or an error needs them all.
+        Supplier<Object> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (named != null) {
+            cli.addSubcommand(args[0], named.get());
+        } else {
+            COMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, arguments) -> {

@@ -2,10 +2,12 @@ package org.j386.emulator.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.function.Supplier;
 
 import org.j386.emulator.debug.Console;
 import org.j386.emulator.debug.ConsoleSession;
 import org.j386.emulator.debug.Debugger;
+import org.j386.emulator.debug.OutputGate;
 import org.j386.emulator.debug.Supervisor;
 import org.j386.emulator.debug.TerminalLines;
 import org.j386.emulator.machine.Machine;
@@ -18,10 +20,12 @@ final class Supervised {
     }
 
     /** The machine's result, or null when a debugger ended j386. */
-    static RunResult run(Machine machine, ReportCollector report, Integer gdbPort, boolean waitGdb, Integer debugPort,
-            PrintWriter err) throws IOException {
+    static RunResult run(Machine machine, ReportCollector report, Supplier<Machine> replica, OutputGate gate,
+            Integer gdbPort, boolean waitGdb, Integer debugPort, PrintWriter err) throws IOException {
         Debugger debugger = new Debugger(machine);
         debugger.keepReportHistory(report);
+        debugger.enableReplay(replica);
+        debugger.gateOutput(gate);
         try (Supervisor supervisor = new Supervisor(debugger)) {
             TerminalLines terminal = null;
             if (System.console() != null) {

@@ -108,6 +108,29 @@ public final class BlockRuntime {
 
     // ---- the lazy flags ----
 
+    /**
+     * Kinds of flag record that compiled code keeps in its locals: the operands and result of the
+     * last flag-setting operation, or (eager) the six arithmetic flags as EFLAGS bits.
+     */
+    public static final int FLAGS_IN_MEMORY = 0, FLAGS_ADD = 1, FLAGS_SUB = 2, FLAGS_SBB = 3, FLAGS_LOGIC = 4,
+            FLAGS_INC = 5, FLAGS_DEC = 6, FLAGS_EAGER = 7;
+
+    /**
+     * Writes a record whose kind is known only at run time (where paths with different records
+     * meet): {@code a} and {@code b} the operands, {@code r} the result (the flag bits for an
+     * eager record), {@code carry} the CF an INC or DEC keeps.
+     */
+    public void record(int kind, int size, int a, int b, int r, int carry) {
+        switch (kind) {
+            case FLAGS_ADD -> flags.add(size, a, b, r);
+            case FLAGS_SUB, FLAGS_SBB -> flags.sub(size, a, b, r);
+            case FLAGS_LOGIC -> flags.logic(size, r);
+            case FLAGS_INC, FLAGS_DEC -> flags.incDec(kind == FLAGS_INC, size, a, r, carry);
+            case FLAGS_EAGER -> flags.setArith(r);
+            default -> { } // already in memory
+        }
+    }
+
     public void recordAdd(int size, int a, int b, int r) {
         flags.add(size, a, b, r);
     }

@@ -167,4 +167,17 @@ public final class Cpu {
     public void flushDecodedCode() {
         interpreter.flushDecodedCode();
     }
+
+    /**
+     * Takes the processor state of {@code other}, a CPU of a machine with the same configuration
+     * whose memory this one's already holds: registers, delivery state, why it stopped. Decoded
+     * and compiled code is dropped, to be made again from the memory as it is now.
+     */
+    public void copyStateFrom(Cpu other) {
+        state.copyStateFrom(other.state);
+        interrupts.copyStateFrom(other.interrupts);
+        stop = other.stop;
+        stopDetail = other.stopDetail;
+        flushDecodedCode();
+    }
 }

@@ -110,4 +110,38 @@ public final class CpuState {
     public boolean stack32() {
         return segs[SS].big();
     }
+
+    /**
+     * Takes every architectural field of {@code other}, and its instruction count and virtual
+     * time: the state of one machine copied into another of the same configuration. What only
+     * steers the run loop (attention, a stop request, EIP tracking) stays as it is; attention is
+     * raised so that the loop looks again at everything.
+     */
+    public void copyStateFrom(CpuState other) {
+        System.arraycopy(other.regs, 0, regs, 0, regs.length);
+        eip = other.eip;
+        flags.copyFrom(other.flags);
+        for (int i = 0; i < segs.length; i++) {
+            segs[i].copyFrom(other.segs[i]);
+        }
+        ldtr.copyFrom(other.ldtr);
+        tr.copyFrom(other.tr);
+        gdtBase = other.gdtBase;
+        gdtLimit = other.gdtLimit;
+        idtBase = other.idtBase;
+        idtLimit = other.idtLimit;
+        cr0 = other.cr0;
+        cr2 = other.cr2;
+        cr3 = other.cr3;
+        cr4 = other.cr4;
+        System.arraycopy(other.dr, 0, dr, 0, dr.length);
+        cpl = other.cpl;
+        instructions = other.instructions;
+        idleSlots = other.idleSlots;
+        halted = other.halted;
+        interruptShadow = other.interruptShadow;
+        trapShadow = other.trapShadow;
+        singleStepPending = other.singleStepPending;
+        attention = true;
+    }
 }

@@ -234,7 +234,7 @@ public final class Flags {
         return r ^ ((cc & 1) != 0);
     }
 
-    /** Makes this register an exact copy of {@code other}, lazy record included (--jit-check). */
+    /** Makes this register an exact copy of {@code other}, lazy record included. */
     void copyFrom(Flags other) {
         value = other.value;
         kind = other.kind;

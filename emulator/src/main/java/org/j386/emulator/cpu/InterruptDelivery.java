@@ -391,4 +391,17 @@ public final class InterruptDelivery {
     public long deliveries(int vector) {
         return countByVector[vector & 0xFF];
     }
+
+    /** Takes {@code other}'s state: one machine's copied into another of the same configuration. */
+    void copyStateFrom(InterruptDelivery other) {
+        System.arraycopy(other.recentVector, 0, recentVector, 0, RECENT);
+        System.arraycopy(other.recentCode, 0, recentCode, 0, RECENT);
+        System.arraycopy(other.recentEip, 0, recentEip, 0, RECENT);
+        recentCount = other.recentCount;
+        System.arraycopy(other.countByVector, 0, countByVector, 0, countByVector.length);
+        held = other.held;
+        heldVector = other.heldVector;
+        heldErrorCode = other.heldErrorCode;
+        heldHasErrorCode = other.heldHasErrorCode;
+    }
 }

@@ -198,6 +198,20 @@ public final class Console {
                 a -> catchCommand(a, true));
         add("uncatch", "", "uncatch [VECTOR|pf|gp|...|all]", "stop catching exceptions (all without arguments)",
                 a -> catchCommand(a.isEmpty() ? "exception all" : "exception " + a, false));
+        add("when", "", "when", "the instruction count and virtual time here", a -> {
+            out.printf("instruction %d, virtual time %.8f s%n", s.instructions, s.cycles() / 1e8);
+            return Next.READ;
+        });
+        add("goto", "", "goto N", "move to instruction count N: forward by running, backward by replaying the run",
+                a -> report(debugger.goTo(count(required(a, "an instruction count")))));
+        add("reverse-step", "rs rsi reverse-stepi", "reverse-step [N]", "go back N instructions (default 1)",
+                a -> report(debugger.reverseStep(a.isEmpty() ? 1 : positive(a))));
+        add("reverse-continue", "rc", "reverse-continue", "go back to the previous breakpoint, watchpoint or caught exception",
+                a -> report(debugger.reverseContinue()));
+        add("last-write", "lw", "last-write [-p] ADDR", "the instruction that last wrote the dword at linear (-p: physical) ADDR, found by replaying the run",
+                a -> writes(a, true));
+        add("history", "", "history [-p] ADDR", "every write to the dword at linear (-p: physical) ADDR since the start, by replaying the run",
+                a -> writes(a, false));
         add("info", "i", "info breakpoints|watchpoints|catch|stats|registers", "list breakpoints, catches, statistics",
                 this::info);
         add("regs", "r registers", "regs", "general registers, EIP and EFLAGS", a -> regs());
@@ -239,7 +253,7 @@ public final class Console {
             tables.tss(out);
             return Next.READ;
         });
-        add("pools", "", "pools", "the guest kernel's frame pools and VM pools, read through its symbols", a -> {
+        add("pools", "", "pools", "the bundled guest kernel's memory manager, read through its symbols: frame pools and VM pools (mp4), free list and address spaces (lab2)", a -> {
             new Pools(debugger).print(out);
             return Next.READ;
         });
@@ -564,6 +578,67 @@ public final class Console {
         return Next.READ;
     }
 
+    // ---- the past ----
+
+    /** Most writes {@code history} lists. */
+    private static final int HISTORY_LINES = 200;
+
+    private Next writes(String args, boolean lastOnly) throws DebugException {
+        String a = required(args, "an address");
+        boolean physical = a.startsWith("-p ") || a.equals("-p");
+        if (physical) {
+            a = required(a.substring(2), "a physical address");
+        }
+        int address = (int) address(a);
+        String where = String.format("%s 0x%08x", physical ? "physical" : "linear", address);
+        WriteHistory.Result r;
+        try {
+            r = debugger.writesTo(address, physical);
+        } catch (RuntimeException e) {
+            throw new DebugException("the run cannot be replayed: " + e.getMessage());
+        }
+        if (r == null) {
+            throw new DebugException("this session cannot replay the run (j386 debug can)");
+        }
+        List<WriteHistory.Write> ws = r.writes();
+        if (ws.isEmpty()) {
+            out.printf("no write to the dword at %s from the start to instruction %d%n", where, r.upTo());
+        } else if (lastOnly) {
+            // The page walk's accessed and dirty bits are not what "who wrote this?" asks about.
+            int last = ws.size() - 1;
+            while (last > 0 && ws.get(last).byWalk()) {
+                last--;
+            }
+            out.println(describe(ws.get(last), physical));
+            if (last < ws.size() - 1) {
+                out.printf("  (since then the page walk set accessed or dirty bits in it, last at instruction %d)%n",
+                        ws.get(ws.size() - 1).instruction());
+            }
+        } else {
+            out.printf("%d write%s to the dword at %s from the start to instruction %d:%n", ws.size(), ws.size() == 1 ? "" : "s",
+                    where, r.upTo());
+            int from = Math.max(0, ws.size() - HISTORY_LINES);
+            if (from > 0) {
+                out.printf("  (%d earlier writes not shown)%n", from);
+            }
+            for (WriteHistory.Write w : ws.subList(from, ws.size())) {
+                out.println("  " + describe(w, physical));
+            }
+        }
+        if (!r.faithful()) {
+            out.println("warning: the replay did not end in this machine's state (registers or RAM differ), so these"
+                    + " writes may not be this run's: it depended on something a replay does not repeat, such as a"
+                    + " change made from the debugger");
+        }
+        return Next.READ;
+    }
+
+    private String describe(WriteHistory.Write w, boolean physical) {
+        return String.format("instruction %d at 0x%08x%s %s 0x%08x over 0x%08x%s", w.instruction(), w.eip(),
+                debugger.symbolSuffix(w.eip() & 0xFFFFFFFFL), w.byWalk() ? "(its page walk: accessed/dirty bits) wrote" : "wrote",
+                w.after(), w.before(), physical ? "" : String.format(" (physical 0x%08x)", w.physical()));
+    }
+
     // ---- argument helpers ----
 
     private long address(String text) throws DebugException {
@@ -585,6 +660,19 @@ public final class Console {
             throw new DebugException("needs " + what);
         }
         return args.strip();
+    }
+
+    /** An instruction count: any number, 0 included. */
+    private long count(String text) throws DebugException {
+        String t = text.strip();
+        if (t.startsWith("-")) {
+            throw new DebugException("an instruction count cannot be negative: " + t);
+        }
+        try {
+            return Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            return debugger.evaluate(t);
+        }
     }
 
     private int number(String text) throws DebugException {

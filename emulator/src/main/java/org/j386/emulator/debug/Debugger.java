@@ -40,6 +40,9 @@ public final class Debugger implements Expression.Context {
     private Supplier<PoolSnapshot> referencePools;
     private Supplier<String> referenceCaveat;
     private ReportCollector reportHistory;
+    private WriteHistory history;
+    private TimeTravel timeTravel;
+    private OutputGate outputGate;
 
     // ---- bookkeeping of the current run, written by the hooks ----
     private Stop pending;
@@ -108,6 +111,104 @@ public final class Debugger implements Expression.Context {
                         || previous.holdException(vector, errorCode, hasErrorCode);
             }
         });
+    }
+
+    /**
+     * Lets {@code last-write} and {@code history} replay the run: {@code replica} boots a silent
+     * machine as this one was booted.
+     */
+    public void enableReplay(Supplier<Machine> replica) {
+        this.history = new WriteHistory(replica);
+        this.timeTravel = new TimeTravel(replica);
+    }
+
+    /**
+     * Keeps the guest's output from being written twice after going back: {@code gate} must be
+     * what the machine's outputs were built behind.
+     */
+    public void gateOutput(OutputGate gate) {
+        this.outputGate = gate;
+        gate.follow(() -> s.instructions);
+    }
+
+    // ---- going back ----
+
+    /** Whether this session can replay the run, and so go back. */
+    public boolean canGoBack() {
+        return timeTravel != null;
+    }
+
+    private void needReplay() throws DebugException {
+        if (timeTravel == null) {
+            throw new DebugException("this session cannot replay the run (j386 debug can)");
+        }
+    }
+
+    /**
+     * Moves to instruction {@code target}: forward by running (stopping early at breakpoints and
+     * watchpoints, as {@code step} does), backward by replaying the run up to it.
+     */
+    public Stop goTo(long target) throws DebugException {
+        long now = s.instructions;
+        if (target > now) {
+            return step(target - now);
+        }
+        needReplay();
+        if (target < now && !timeTravel.rewind(machine, target)) {
+            throw new DebugException("the replay ended before instruction " + target);
+        }
+        pending = null;
+        pushedSlots.clear();
+        return afterStop(Stop.simple(Stop.Kind.STEP, "Went back to instruction " + target + " at " + location(s.eip)));
+    }
+
+    /** Back {@code count} instructions (to the start at most). */
+    public Stop reverseStep(long count) throws DebugException {
+        return goTo(Math.max(0, s.instructions - count));
+    }
+
+    /**
+     * Back to the last stop before this instruction that continuing from the start would have
+     * made: a breakpoint, watchpoint or caught exception (none: the start). The replay runs in a
+     * second machine with the same breakpoints, watchpoints and catches.
+     */
+    public Stop reverseContinue() throws DebugException {
+        needReplay();
+        long now = s.instructions;
+        Machine r = timeTravel.fresh();
+        Debugger scout = new Debugger(r);
+        for (Breakpoint b : breakpoints) {
+            if (b.enabled) {
+                scout.addBreakpoint(b.address, b.physical, b.spec, false, b.condition);
+            }
+        }
+        for (Watchpoint w : watchpoints) {
+            if (w.enabled) {
+                scout.addWatchpoint(w.address, w.length, w.physical, w.kind, w.spec);
+            }
+        }
+        scout.catchVectors(caught, true);
+        long last = -1;
+        String headline = null;
+        while (true) {
+            Stop st = scout.continueRun();
+            if (st.kind() == Stop.Kind.ENDED || r.cpu().state.instructions >= now) {
+                break;
+            }
+            last = r.cpu().state.instructions;
+            headline = st.headline();
+        }
+        if (last < 0) {
+            Stop back = goTo(0);
+            return Stop.simple(Stop.Kind.STEP, "No stop before instruction " + now + ": " + back.headline());
+        }
+        goTo(last);
+        return afterStop(Stop.simple(Stop.Kind.STEP, headline + "  (back at instruction " + last + ")"));
+    }
+
+    /** The writes to the dword at {@code address} since the start; null when no replay is possible. */
+    WriteHistory.Result writesTo(int address, boolean physical) {
+        return history == null ? null : history.writes(machine, address, physical);
     }
 
     /**
@@ -467,6 +568,9 @@ public final class Debugger implements Expression.Context {
     private Stop afterStop(Stop stop) {
         stoppedEip = s.eip;
         stoppedInstructions = s.instructions;
+        if (outputGate != null) {
+            outputGate.reached(s.instructions);
+        }
         return stop;
     }
 

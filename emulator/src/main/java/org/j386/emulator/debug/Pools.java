@@ -8,7 +8,9 @@ import org.j386.guest.reference.PoolSnapshot;
 import org.j386.tools.image.Symbol;
 
 /**
- * {@code pools}: the j386 guest kernel's frame pools and virtual-memory pools, read from guest
+ * {@code pools}: the bundled guest kernel's memory manager, read from guest memory through its
+ * symbols. For the Lab2 kernel (it has {@code kmem_freelist}): the free list's length and the
+ * address spaces it keeps, see {@link #lab2}. For the MP4 kernel: its frame pools and virtual-memory pools, read from guest
  * memory through its symbols ({@code pool_list}, {@code current_pt}) and its structure layouts:
  * a frame pool is {base frame, frame count, first info frame, next} with one state byte per frame
  * in its info frames (0 free, 1 used, 2 head of a sequence, 3 inaccessible); a page table is
@@ -47,6 +49,10 @@ final class Pools {
     }
 
     void print(PrintWriter out) throws DebugException {
+        if (debugger.symbols().lookup("kmem_freelist").isPresent()) {
+            lab2(out);
+            return;
+        }
         List<PoolSnapshot.FramePool> frames = framePools(out);
         List<PoolSnapshot.VmPool> vms = new ArrayList<>();
         int directory = vmPools(out, vms);
@@ -184,5 +190,83 @@ final class Pools {
             pool = dword(pool + 16);
         }
         return (int) dword(pt);
+    }
+
+    private static final long KERNBASE = 0x80000000L;
+    /** The longest free list walked: past it the list is taken to run in a circle. */
+    private static final int MAX_FREE_PAGES = 1 << 20;
+
+    /**
+     * The Lab2 kernel: its free list ({@code kmem_freelist}, each free page's first dword the next
+     * one's kernel address) and its address spaces: the kernel's directory ({@code kpgdir}), the
+     * scenario's spaces ({@code scn_spaces}) and whichever CR3 holds, each with its page tables and
+     * mapped pages. Directories and tables are read at their physical addresses (kernel virtual
+     * less KERNBASE), so the view works whatever directory is loaded.
+     */
+    private void lab2(PrintWriter out) throws DebugException {
+        long phystop = dword(symbol("phystop"));
+        long page = dword(symbol("kmem_freelist"));
+        long first = page;
+        int pages = 0;
+        while (page != 0 && pages < MAX_FREE_PAGES) {
+            Long next = memory.readValue(page - KERNBASE & 0xFFFFFFFFL, true, 4);
+            if (next == null) {
+                out.printf("free list: page 0x%08x (after %d) is outside RAM%n", page, pages);
+                break;
+            }
+            pages++;
+            page = next;
+        }
+        out.printf("free list: %d page%s%s, PHYSTOP 0x%08x%s%n", pages, pages == 1 ? "" : "s",
+                first == 0 ? "" : String.format(" from 0x%08x", first), phystop,
+                pages == MAX_FREE_PAGES ? " (stopped: a list this long runs in a circle)" : "");
+        long cr3 = debugger.state().cr3 & 0xFFFFF000L;
+        boolean cr3Shown = false;
+        List<long[]> spaces = new ArrayList<>();
+        spaces.add(new long[] {dword(symbol("kpgdir")), -1});
+        long slots = symbol("scn_spaces");
+        for (int i = 0; i < 4; i++) {
+            spaces.add(new long[] {dword(slots + 4L * i), i});
+        }
+        for (long[] space : spaces) {
+            if (space[0] == 0) {
+                continue;
+            }
+            boolean loaded = (space[0] - KERNBASE & 0xFFFFFFFFL) == cr3;
+            cr3Shown |= loaded;
+            out.printf("%s: directory 0x%08x, %s%s%n", space[1] < 0 ? "kernel address space (kpgdir)"
+                    : "scenario address space " + space[1], space[0], mappings(space[0] - KERNBASE & 0xFFFFFFFFL),
+                    loaded ? ", loaded" : "");
+        }
+        if (!cr3Shown) {
+            out.printf("CR3: directory at physical 0x%08x, %s%n", cr3, mappings(cr3));
+        }
+    }
+
+    /** "T page tables, P pages mapped" for the directory at physical {@code dir}. */
+    private String mappings(long dir) throws DebugException {
+        long tables = 0, mapped = 0;
+        for (int i = 0; i < 1024; i++) {
+            Long pde = memory.readValue(dir + 4L * i, true, 4);
+            if (pde == null) {
+                return String.format("directory outside RAM at physical 0x%08x", dir);
+            }
+            if ((pde & 1) == 0) {
+                continue;
+            }
+            if ((pde & 0x80) != 0) {
+                mapped += 1024;
+                continue;
+            }
+            tables++;
+            for (int j = 0; j < 1024; j++) {
+                Long pte = memory.readValue((pde & 0xFFFFF000L) + 4L * j, true, 4);
+                if (pte != null && (pte & 1) != 0) {
+                    mapped++;
+                }
+            }
+        }
+        return tables + " page table" + (tables == 1 ? "" : "s") + ", " + mapped + " page" + (mapped == 1 ? "" : "s")
+                + " mapped";
     }
 }

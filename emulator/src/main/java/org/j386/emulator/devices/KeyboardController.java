@@ -80,4 +80,13 @@ public final class KeyboardController extends BytePorts {
             default -> { }
         }
     }
+
+    /** Takes {@code other}'s state: one machine's copied into another of the same configuration. */
+    void copyStateFrom(KeyboardController other) {
+        commandByte = other.commandByte;
+        outputPort = other.outputPort;
+        output = other.output;
+        awaiting = other.awaiting;
+        lastWasCommand = other.lastWasCommand;
+    }
 }

@@ -89,4 +89,14 @@ public final class PcDevices implements TimedDevice {
     public void advanceTo(long now) {
         pit.advanceTo(now);
     }
+
+    /** Takes the state of every device of {@code other}, a machine of the same configuration. */
+    public void copyStateFrom(PcDevices other) {
+        pic.copyStateFrom(other.pic);
+        pit.copyStateFrom(other.pit);
+        com1.copyStateFrom(other.com1);
+        vga.copyStateFrom(other.vga);
+        keyboard.copyStateFrom(other.keyboard);
+        postCode.copyStateFrom(other.postCode);
+    }
 }

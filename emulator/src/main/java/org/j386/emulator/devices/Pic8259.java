@@ -216,4 +216,25 @@ final class Pic8259 {
         }
         return readIsr ? isr : irr | extraRequests;
     }
+
+    /** Takes {@code other}'s state: one machine's copied into another of the same configuration. */
+    void copyStateFrom(Pic8259 other) {
+        irr = other.irr;
+        isr = other.isr;
+        imr = other.imr;
+        lines = other.lines;
+        vectorBase = other.vectorBase;
+        icw3 = other.icw3;
+        singleMode = other.singleMode;
+        levelTriggered = other.levelTriggered;
+        autoEoi = other.autoEoi;
+        rotateOnAutoEoi = other.rotateOnAutoEoi;
+        specialMask = other.specialMask;
+        lowestPriority = other.lowestPriority;
+        readIsr = other.readIsr;
+        pollNext = other.pollNext;
+        expect = other.expect;
+        icw4Needed = other.icw4Needed;
+        intOut = other.intOut;
+    }
 }

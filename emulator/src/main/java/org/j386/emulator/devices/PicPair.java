@@ -202,4 +202,10 @@ public final class PicPair extends BytePorts implements InterruptController {
         }
         update(true);
     }
+
+    /** Takes {@code other}'s state: one machine's copied into another of the same configuration. */
+    void copyStateFrom(PicPair other) {
+        master.copyStateFrom(other.master);
+        slave.copyStateFrom(other.slave);
+    }
 }

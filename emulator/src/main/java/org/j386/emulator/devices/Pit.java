@@ -141,4 +141,13 @@ public final class Pit extends BytePorts implements TimedDevice {
             }
         }
     }
+
+    /** Takes {@code other}'s state: one machine's copied into another of the same configuration. */
+    void copyStateFrom(Pit other) {
+        for (int i = 0; i < counters.length; i++) {
+            counters[i].copyStateFrom(other.counters[i]);
+        }
+        portB = other.portB;
+        irqTick = other.irqTick;
+    }
 }

@@ -269,4 +269,28 @@ final class PitCounter {
     static boolean isLatchCommand(int controlWord) {
         return (controlWord >>> 4 & 3) == ACCESS_LATCH;
     }
+
+    /** Takes {@code other}'s state: one machine's copied into another of the same configuration. */
+    void copyStateFrom(PitCounter other) {
+        mode = other.mode;
+        access = other.access;
+        bcd = other.bcd;
+        reload = other.reload;
+        count = other.count;
+        countWritten = other.countWritten;
+        running = other.running;
+        gate = other.gate;
+        start = other.start;
+        reloadPending = other.reloadPending;
+        reloadAt = other.reloadAt;
+        idleOut = other.idleOut;
+        idleValue = other.idleValue;
+        writeHighNext = other.writeHighNext;
+        lowByteWritten = other.lowByteWritten;
+        readHighNext = other.readHighNext;
+        latchedBytes = other.latchedBytes;
+        latchedValue = other.latchedValue;
+        statusLatched = other.statusLatched;
+        latchedStatus = other.latchedStatus;
+    }
 }

@@ -24,4 +24,9 @@ public final class PostCode extends BytePorts {
     public int lastCode() {
         return last;
     }
+
+    /** Takes {@code other}'s state: one machine's copied into another of the same configuration. */
+    void copyStateFrom(PostCode other) {
+        last = other.last;
+    }
 }

@@ -150,4 +150,16 @@ public final class Uart16550 extends BytePorts {
     public int divisor() {
         return divisor;
     }
+
+    /** Takes {@code other}'s state: one machine's copied into another of the same configuration. */
+    void copyStateFrom(Uart16550 other) {
+        divisor = other.divisor;
+        ier = other.ier;
+        lcr = other.lcr;
+        mcr = other.mcr;
+        scr = other.scr;
+        fifosEnabled = other.fifosEnabled;
+        thrEmptyPending = other.thrEmptyPending;
+        irqLevel = other.irqLevel;
+    }
 }

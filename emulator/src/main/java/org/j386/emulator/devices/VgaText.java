@@ -143,4 +143,11 @@ public final class VgaText extends BytePorts {
         }
         return b == 0x7F ? '\u2302' : CP437_HIGH.charAt(b - 0x80);
     }
+
+    /** Takes {@code other}'s state: one machine's copied into another of the same configuration. */
+    void copyStateFrom(VgaText other) {
+        System.arraycopy(other.crtc, 0, crtc, 0, crtc.length);
+        crtcIndex = other.crtcIndex;
+        inputStatus = other.inputStatus;
+    }
 }

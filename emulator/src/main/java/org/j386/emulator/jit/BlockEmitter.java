@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
+import org.j386.emulator.cpu.BlockRuntime;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Flags;
 import org.j386.emulator.cpu.Insn;
@@ -51,16 +52,23 @@ final class BlockEmitter implements Opcodes {
     // JVM locals of run(long limit)
     private static final int THIS = 0, LIMIT = 1, L_RT = 3, L_S = 4, L_REGS = 5, R0 = 6, BASE = 14,
             FA = 16, FB = 17, FR = 18, FC = 19, T1 = 20, T2 = 21, LIN = 22, SAVED_ESP = 23, EXC = 24, T3 = 25,
-            TA = 26, TB = 27, TR = 28, TC = 29;
+            TA = 26, TB = 27, TR = 28, TC = 29, FK = 30, FS = 31;
     private static final int ESP = 4;
     /** Every register kept in a local: all but ESP. */
     private static final int LOCAL_REGS = 0xEF;
     private static final int[] MASK = {0xFF, 0xFFFF, -1};
 
-    // Kinds of flag record, as known while generating.
-    private static final int MEMORY = 0, ADD = 1, SUB = 2, SBB = 3, LOGIC = 4, INC = 5, DEC = 6;
+    // Kinds of flag record, as known while generating (BlockRuntime.record reads the same codes).
+    private static final int MEMORY = BlockRuntime.FLAGS_IN_MEMORY, ADD = BlockRuntime.FLAGS_ADD,
+            SUB = BlockRuntime.FLAGS_SUB, SBB = BlockRuntime.FLAGS_SBB, LOGIC = BlockRuntime.FLAGS_LOGIC,
+            INC = BlockRuntime.FLAGS_INC, DEC = BlockRuntime.FLAGS_DEC;
     /** The six flags computed outright (shifts, multiplies), their EFLAGS bits in FR. */
-    private static final int EAGER = 7;
+    private static final int EAGER = BlockRuntime.FLAGS_EAGER;
+    /**
+     * Known only while running: after a jump target, where paths with different records meet. The
+     * kind and size are in FK and FS, the record in the flag locals as for that kind.
+     */
+    private static final int DYNAMIC = 8;
 
     private final int entryEip;
     private final List<Insn> insns;
@@ -281,7 +289,7 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ALOAD, L_S);
         mv.visitFieldInsn(GETFIELD, STATE, "instructions", "J");
         mv.visitVarInsn(LSTORE, BASE);
-        for (int local : new int[] {FA, FB, FR, FC, T1, T2, LIN, SAVED_ESP, T3, TA, TB, TR, TC}) {
+        for (int local : new int[] {FA, FB, FR, FC, T1, T2, LIN, SAVED_ESP, T3, TA, TB, TR, TC, FK, FS}) {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, local);
         }
@@ -290,11 +298,13 @@ final class BlockEmitter implements Opcodes {
         boolean open = true;
         for (k = 0; k < insns.size(); k++) {
             if (isTarget[k]) {
-                // Jumps inside the block arrive with the flags in memory and any register written.
+                // Jumps inside the block arrive with a record of any kind (named in FK and FS) and
+                // any register written. A loop thus keeps its flags in locals from one pass to the next.
                 if (open) {
-                    flagsToMemory();
+                    toDynamic();
                 }
-                flagKind = MEMORY;
+                flagKind = DYNAMIC;
+                flagSize = 0;
                 dirty = LOCAL_REGS;
                 open = true;
             }
@@ -835,15 +845,38 @@ final class BlockEmitter implements Opcodes {
                 mv.visitInsn(IAND);
                 return;
             default:
+                // The record in memory (writing a dynamic one there first) is the interpreter's.
+                flagsToMemory();
                 mv.visitVarInsn(ALOAD, L_RT);
                 mv.visitMethodInsn(INVOKEVIRTUAL, RT, "carry", "()I", false);
         }
+    }
+
+    /** Names the record's kind and size in FK and FS, for a jump to a target where paths meet. */
+    private void toDynamic() {
+        if (flagKind == DYNAMIC) {
+            return;
+        }
+        push(flagKind);
+        mv.visitVarInsn(ISTORE, FK);
+        push(flagSize);
+        mv.visitVarInsn(ISTORE, FS);
     }
 
     /** Writes the record of kind {@code kind} from the flag locals into the processor's flags. */
     private void materialize(int kind, int size) {
         switch (kind) {
             case MEMORY:
+                return;
+            case DYNAMIC:
+                mv.visitVarInsn(ALOAD, L_RT);
+                mv.visitVarInsn(ILOAD, FK);
+                mv.visitVarInsn(ILOAD, FS);
+                mv.visitVarInsn(ILOAD, FA);
+                mv.visitVarInsn(ILOAD, FB);
+                mv.visitVarInsn(ILOAD, FR);
+                mv.visitVarInsn(ILOAD, FC);
+                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "record", "(IIIIII)V", false);
                 return;
             case ADD:
             case SUB:
@@ -897,7 +930,7 @@ final class BlockEmitter implements Opcodes {
 
     /** Jumps to {@code target} when condition {@code cc} (Jcc's low nibble) holds. */
     private void jumpIf(int cc, Label target) {
-        if (flagKind != MEMORY && directCondition(cc, target)) {
+        if (flagKind != MEMORY && flagKind != DYNAMIC && directCondition(cc, target)) {
             return;
         }
         flagsToMemory();
@@ -1021,7 +1054,7 @@ final class BlockEmitter implements Opcodes {
             exit(target, k + 1);
             return;
         }
-        materialize(flagKind, flagSize);
+        toDynamic();
         if (k + 1 != j) {
             mv.visitVarInsn(LLOAD, BASE);
             mv.visitLdcInsn((long) (k + 1 - j));
@@ -1046,7 +1079,7 @@ final class BlockEmitter implements Opcodes {
         mv.visitLabel(leave);
         push(target);
         mv.visitVarInsn(ISTORE, T1);
-        leave(j, LOCAL_REGS, MEMORY, 0);
+        leave(j, LOCAL_REGS, DYNAMIC, 0);
     }
 
     /** A near transfer with a 16-bit operand size keeps only IP. */

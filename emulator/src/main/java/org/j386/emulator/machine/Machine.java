@@ -113,6 +113,22 @@ public final class Machine implements MachineControl {
         mmu.setAudit(new TlbAudit(ram, () -> cpu.state.instructionEip, () -> cpu.state.instructions, listener));
     }
 
+    /**
+     * Becomes {@code other}, a machine of the same configuration booted from the same image: its
+     * memory, processor, MMU with the translations it caches, devices and whether it has ended.
+     * Output already written stays written; what the guest writes from here on goes to this
+     * machine's outputs. The debugger's way back in time: a replica run to an earlier instruction.
+     */
+    public void copyStateFrom(Machine other) {
+        ram.copyContentsFrom(other.ram);
+        mmu.copyStateFrom(other.mmu);
+        cpu.copyStateFrom(other.cpu);
+        devices.copyStateFrom(other.devices);
+        exitRequested = other.exitRequested;
+        exitStatus = other.exitStatus;
+        ended = other.ended;
+    }
+
     /** Names for guest addresses, from the loaded kernel's symbols (none before a kernel is loaded). */
     public SymbolLookup symbols() {
         return kernel == null ? SymbolLookup.NONE : SymbolLookup.of(kernel.symbols());

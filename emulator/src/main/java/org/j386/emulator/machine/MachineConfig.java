@@ -66,4 +66,21 @@ public final class MachineConfig {
     public final EnumSet<Trace> trace = EnumSet.noneOf(Trace.class);
     /** Where {@link #trace} lines go; flushed when the run ends. */
     public PrintWriter traceOut = new PrintWriter(System.err);
+
+    /**
+     * The same machine for a replay that must not be seen: the same memory, command line, modules
+     * and limits, with no output, no tracing and the interpreter (which knows the EIP of each
+     * instruction; both tiers run a guest alike).
+     */
+    public MachineConfig silentReplica() {
+        MachineConfig c = new MachineConfig();
+        c.cpuTier = CpuTier.INTERP;
+        c.memoryBytes = memoryBytes;
+        c.commandLine = commandLine;
+        c.modules.addAll(modules);
+        c.maxInstructions = maxInstructions;
+        c.maxTimeSlots = maxTimeSlots;
+        c.traceOut = new PrintWriter(java.io.Writer.nullWriter());
+        return c;
+    }
 }

@@ -51,6 +51,7 @@ public final class Mmu {
     private AccessObserver watcher;
     /** The stale-translation sanitizer, or null (the usual case, which costs nothing). */
     private TlbAudit audit;
+    private boolean markingAccessed;
     private int cr3;
     private boolean userMode;
     /** The TLB bits a read and a write at the current privilege need: see {@link #read32}. */
@@ -301,7 +302,7 @@ public final class Mmu {
             }
             int updated = pde | A | (write ? D : 0);
             if (updated != pde) {
-                ram.write32(pdeAddr, updated);
+                markingAccessed(pdeAddr, updated);
             }
             int frame = (pde & 0xFFC00000) | (linear & 0x003FF000);
             largeRegion[linear >>> 22] = true;
@@ -314,7 +315,7 @@ public final class Mmu {
         // The directory entry is used (and marked accessed) before the table entry is even read,
         // so a fault on the table entry still leaves PDE.A set.
         if ((pde & A) == 0) {
-            ram.write32(pdeAddr, pde | A);
+            markingAccessed(pdeAddr, pde | A);
         }
         int pteAddr = (pde & 0xFFFFF000) | (((linear >>> 12) & 0x3FF) << 2);
         int pte = ram.read32(pteAddr);
@@ -327,7 +328,7 @@ public final class Mmu {
         }
         int updated = pte | A | (write ? D : 0);
         if (updated != pte) {
-            ram.write32(pteAddr, updated);
+            markingAccessed(pteAddr, updated);
         }
         int frame = pte & 0xFFFFF000;
         fill(linear, frame, rights, (updated & D) != 0, (pte & G) != 0);
@@ -335,6 +336,24 @@ public final class Mmu {
             audit.filled(linear >>> 12, pdeAddr, pde | A, pteAddr, updated);
         }
         return frame | (linear & 0xFFF);
+    }
+
+    /** The walk's own write of an entry's accessed and dirty bits; {@link #markingAccessed()} while it is made. */
+    private void markingAccessed(int entryAddress, int entry) {
+        markingAccessed = true;
+        try {
+            ram.write32(entryAddress, entry);
+        } finally {
+            markingAccessed = false;
+        }
+    }
+
+    /**
+     * Whether the write being made is the page walk's setting of accessed or dirty bits, not an
+     * instruction's store (for observers of writes to page tables).
+     */
+    public boolean markingAccessed() {
+        return markingAccessed;
     }
 
     /** The TLB rights for combined U/S and R/W bits, or -1 if this access is not allowed. */
@@ -554,5 +573,36 @@ public final class Mmu {
 
     public long pageFaults() {
         return pageFaults;
+    }
+
+    /**
+     * Takes {@code other}'s paging configuration, privilege, statistics and cached translations
+     * as they are: a TLB may hold stale entries a guest still uses, so they are copied too.
+     */
+    public void copyStateFrom(Mmu other) {
+        flushAll();
+        paging = other.paging;
+        writeProtect = other.writeProtect;
+        pageSizeExtensions = other.pageSizeExtensions;
+        globalPages = other.globalPages;
+        identity = !paging && watcher == null;
+        cr3 = other.cr3;
+        setPrivilege(other.userMode);
+        for (int i = 0; i < other.filledCount; i++) {
+            int page = other.filled[i];
+            boolean watched = watcher != null && watcher.watches(page << 12, other.tlb[page] & 0xFFFFF000);
+            if (other.tlb[page] != 0 && tlb[page] == 0 && !watched) {
+                if (filledCount == filled.length) {
+                    filled = java.util.Arrays.copyOf(filled, filledCount * 2);
+                }
+                filled[filledCount++] = page;
+                tlb[page] = other.tlb[page];
+            }
+        }
+        System.arraycopy(other.largeRegion, 0, largeRegion, 0, largeRegion.length);
+        tlbHits = other.tlbHits;
+        tlbMisses = other.tlbMisses;
+        pageFaults = other.pageFaults;
+        translationsChanged();
     }
 }

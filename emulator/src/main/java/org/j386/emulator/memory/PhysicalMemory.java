@@ -23,13 +23,13 @@ public final class PhysicalMemory {
     private final int size;
     /**
      * Per 4 KiB frame, why a write to it must be heard: {@link #CODE} while decoded code from it is
-     * cached, {@link #TABLE} while it holds a paging entry a TLB audit follows. Zero, the common
-     * case, is all a write pays.
+     * cached, {@link #WATCHED} while an observer follows writes to it (a TLB audit, the debugger's
+     * write history). Zero, the common case, is all a write pays.
      */
     private final byte[] frameFlags;
-    private static final byte CODE = 1, TABLE = 2;
-    /** Told of every write to a {@link #TABLE} frame; null while no audit runs. */
-    private WriteListener tableWrites;
+    private static final byte CODE = 1, WATCHED = 2;
+    /** Told of every write to a {@link #WATCHED} frame; null while nobody watches. */
+    private WriteListener frameWrites;
     /** Told of the first write to a marked frame: the decode cache and the compiled-code cache. */
     private IntConsumer[] codeWriteListeners = new IntConsumer[0];
     /** Records every write while installed (--jit-check); null otherwise, which is all writes pay. */
@@ -218,28 +218,28 @@ public final class PhysicalMemory {
         return frame >= 0 && frame < frameFlags.length && (frameFlags[frame] & CODE) != 0;
     }
 
-    /** Told of CPU writes ({@code length} bytes at {@code address}) to frames marked by {@link #watchTableFrame}. */
+    /** Told of CPU writes ({@code length} bytes at {@code address}, already written) to frames marked by {@link #watchFrameWrites}. */
     public interface WriteListener {
         void written(int address, int length);
     }
 
-    /** Installs (or with null removes) the listener for writes to table frames. */
-    public void setTableWriteListener(WriteListener listener) {
-        this.tableWrites = listener;
+    /** Installs (or with null removes) the one listener for writes to watched frames. */
+    public void setFrameWriteListener(WriteListener listener) {
+        this.frameWrites = listener;
     }
 
-    /** Marks a frame whose every later write the table write listener hears. */
-    public void watchTableFrame(int frame) {
+    /** Marks a frame whose every later write the frame write listener hears. */
+    public void watchFrameWrites(int frame) {
         if (frame >= 0 && frame < frameFlags.length) {
-            frameFlags[frame] |= TABLE;
+            frameFlags[frame] |= WATCHED;
         }
     }
 
     private void frameWritten(int address, int length) {
         int frame = address >>> 12;
         int flags = frameFlags[frame];
-        if ((flags & TABLE) != 0 && tableWrites != null) {
-            tableWrites.written(address, length);
+        if ((flags & WATCHED) != 0 && frameWrites != null) {
+            frameWrites.written(address, length);
         }
         if ((flags & CODE) != 0) {
             frameFlags[frame] = (byte) (flags & ~CODE);
@@ -247,5 +247,13 @@ public final class PhysicalMemory {
                 listener.accept(frame);
             }
         }
+    }
+
+    /**
+     * Takes the contents of {@code other}, a memory of the same size, as they are: not as CPU
+     * writes, so nobody is told (whoever caches code or watches frames starts again from here).
+     */
+    public void copyContentsFrom(PhysicalMemory other) {
+        System.arraycopy(other.ram, 0, ram, 0, size);
     }
 }

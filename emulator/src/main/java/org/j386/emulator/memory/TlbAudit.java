@@ -76,7 +76,7 @@ public final class TlbAudit {
 
     void attach(Mmu mmu) {
         this.mmu = mmu;
-        ram.setTableWriteListener(this::written);
+        ram.setFrameWriteListener(this::written);
     }
 
     /** The MMU cached a translation of {@code page} read from these entries ({@code pteAddress} -1 for a 4 MiB page). */
@@ -93,7 +93,7 @@ public final class TlbAudit {
 
     private void follow(int entryAddress, int page) {
         pagesByEntry.computeIfAbsent(entryAddress, a -> new HashSet<>()).add(page);
-        ram.watchTableFrame(entryAddress >>> 12);
+        ram.watchFrameWrites(entryAddress >>> 12);
     }
 
     private void forget(int page) {

@@ -2,6 +2,7 @@ package org.j386.emulator.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,15 +18,14 @@ import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.MachineConfig;
 import org.j386.emulator.machine.RunResult;
 import org.j386.guest.GuestKernel;
-import org.j386.guest.scenario.ScenarioGenerator;
-import org.j386.guest.scenario.WriteScenario;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Boots the bundled guest kernel once per folder under {@code src/test/guest-kernel} (its
- * {@code cmdline} is the kernel command line; a {@code seed} file passes the scenario of that seed
- * as a module) with the reference checker attached: the debug
+ * Boots a bundled guest kernel once per folder under {@code src/test/guest-kernel} (its
+ * {@code cmdline} is the kernel command line; a {@code guest} file names the kernel, mp4 when
+ * absent; a {@code seed} file passes the scenario of that seed as a module) with the reference
+ * checker attached: the debug
  * console must hold exactly what QEMU printed for the same command line (recorded by
  * {@code record.sh}), the exit status must be QEMU's, and every event record must agree with the
  * Java reference.
@@ -53,18 +53,21 @@ class BundledGuestKernelTest {
         config.debugcon = debugcon;
         config.commandLine = Files.readString(dir.resolve("cmdline")).strip();
         config.maxInstructions = 2_000_000_000L;
+        Path guest = dir.resolve("guest");
+        String guestName = Files.exists(guest) ? Files.readString(guest).strip() : GuestKernel.MP4.guestName;
+        GuestKernel kernel = GuestKernel.named(guestName);
+        assertNotNull(kernel, dir + ": no bundled guest kernel is called " + guestName);
         Path seed = dir.resolve("seed");
         if (Files.exists(seed)) {
             Path module = Files.createTempFile("j386-scenario", ".bin");
             module.toFile().deleteOnExit();
-            Files.write(module, ScenarioGenerator.generate(Long.parseLong(Files.readString(seed).strip()),
-                    WriteScenario.DEFAULT_LENGTH).toBytes());
+            Files.write(module, kernel.scenario(Long.parseLong(Files.readString(seed).strip()), kernel.scenarioLength()));
             config.modules.add(MachineConfig.Module.parse(module.toString(), Path.of("")));
         }
         Machine machine = new Machine(config);
         ReferenceChecker checker = new ReferenceChecker(() -> machine.cpu().state.instructions, () -> machine.exit(0));
         machine.ports().register(TracePort.PORT, 1, new TracePort(checker));
-        machine.boot(GuestKernel.NAME, GuestKernel.image());
+        machine.boot(kernel.bootName, kernel.elf());
         RunResult result = machine.run();
 
         String name = dir.getFileName() + " (" + tier.name().toLowerCase() + ")";

@@ -14,18 +14,15 @@ import org.j386.emulator.machine.MachineConfig;
 import org.j386.emulator.machine.RunResult;
 import org.j386.guest.GuestKernel;
 import org.j386.guest.reference.Event;
-import org.j386.guest.scenario.Scenario;
-import org.j386.guest.scenario.ScenarioGenerator;
-import org.j386.guest.scenario.ScenarioRunner;
-import org.j386.guest.scenario.WriteScenario;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The differential test: for every seed, the guest kernel runs a random scenario (a Multiboot
- * module) on j386 and the reference runs the same scenario on its own; the two event streams
- * must be identical. Seeds 1..N, N = {@code -Dj386.scenarios=N} (default 1000), within a time
- * budget; a failure names the seed and the command that replays it.
+ * The differential test, for each bundled kernel: for every seed, the kernel runs a random
+ * scenario (a Multiboot module) on j386 and its reference runs the same scenario on its own; the
+ * two event streams must be identical. Seeds 1..N, N = {@code -Dj386.scenarios=N} (default 1000),
+ * half of them under each CPU tier, within a time budget per kernel; a failure names the seed and the command that replays it.
  */
 class DifferentialScenarioTest {
     static final int SEEDS = Integer.getInteger("j386.scenarios", 1000);
@@ -36,45 +33,50 @@ class DifferentialScenarioTest {
     @TempDir
     Path dir;
 
-    @Test
-    void theGuestAndTheReferenceWriteTheSameEventsForEverySeed() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(GuestKernel.class)
+    void theGuestAndTheReferenceWriteTheSameEventsForEverySeed(GuestKernel kernel) throws Exception {
         long start = System.nanoTime();
         for (int seed = 1; seed <= SEEDS; seed++) {
-            check(seed);
+            check(kernel, seed);
         }
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
         if (seconds > BUDGET_SECONDS) {
-            fail(SEEDS + " scenarios took " + seconds + " s, over the budget of " + BUDGET_SECONDS + " s");
+            fail(SEEDS + " " + kernel.guestName + " scenarios took " + seconds + " s, over the budget of "
+                    + BUDGET_SECONDS + " s");
         }
     }
 
-    private void check(long seed) throws Exception {
-        Scenario scenario = ScenarioGenerator.generate(seed, WriteScenario.DEFAULT_LENGTH);
+    private void check(GuestKernel kernel, long seed) throws Exception {
         Path module = dir.resolve("scenario.bin");
-        Files.write(module, scenario.toBytes());
+        Files.write(module, kernel.scenario(seed, kernel.scenarioLength()));
 
         MachineConfig config = new MachineConfig();
         ByteArrayOutputStream debugcon = new ByteArrayOutputStream();
         config.debugcon = debugcon;
         config.maxInstructions = 200_000_000L;
-        // Scenarios are short: a low threshold has the bytecode tier run most of each one.
+        // Odd seeds run on the bytecode tier with a low threshold, so that it runs most of each
+        // scenario; even seeds on the interpreter alone, which spares compiling the same blocks
+        // again for every short run.
+        config.cpuTier = seed % 2 == 1 ? MachineConfig.CpuTier.JIT : MachineConfig.CpuTier.INTERP;
         config.jitThreshold = 32;
         config.modules.add(MachineConfig.Module.parse(module.toString(), Path.of("")));
         Machine machine = new Machine(config);
         List<Event> guest = new ArrayList<>();
         machine.ports().register(TracePort.PORT, 1, new TracePort(guest::add));
-        machine.boot(GuestKernel.NAME, GuestKernel.image());
+        machine.boot(kernel.bootName, kernel.elf());
         RunResult result = machine.run();
 
         List<Event> reference = new ArrayList<>();
         String stop = "";
         try {
-            ScenarioRunner.run(scenario, RAM_TOP, reference::add);
+            kernel.runScenario(seed, kernel.scenarioLength(), RAM_TOP, reference::add);
         } catch (RuntimeException e) {
             stop = " (the reference stopped: " + e.getMessage() + ")";
         }
         String referenceStop = stop;
-        String replay = "seed " + seed + ", replay with: make scenario SEED=" + seed;
+        String replay = kernel.guestName + " seed " + seed + ", replay with: make scenario KERNEL=" + kernel.guestName
+                + " SEED=" + seed;
         for (int i = 0; i < Math.min(guest.size(), reference.size()); i++) {
             if (!guest.get(i).equals(reference.get(i))) {
                 fail(replay + "\nrecord " + i + " differs:\n  guest:     " + guest.get(i)

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.j386.guest.lab2.Lab2Kernel;
+import org.j386.guest.lab2.Lab2Scenario;
+import org.j386.guest.lab2.Lab2ScenarioRunner;
 import org.j386.guest.reference.Event;
 import org.j386.guest.reference.MemoryManager;
 import org.j386.guest.reference.Op;
@@ -33,12 +36,17 @@ class ReferenceCheckerTest {
 
     @Test
     void aStreamTheReferenceWouldWriteAgreesRecordByRecord() {
-        List<Event> events = run();
+        assertTrue(agreesRecordByRecord(run()).reference() instanceof MemoryManager);
+    }
+
+    /** The checker after the whole stream, which must have agreed with every record. */
+    private ReferenceChecker agreesRecordByRecord(List<Event> events) {
         ReferenceChecker checker = new ReferenceChecker(() -> 7, () -> stops++);
         events.forEach(checker);
         assertNull(checker.divergence());
         assertEquals(events.size(), checker.checked());
         assertEquals(0, stops);
+        return checker;
     }
 
     @Test
@@ -54,6 +62,42 @@ class ReferenceCheckerTest {
         assertNotNull(caveat);
         assertTrue(caveat.contains("inside an operation the reference has already finished"), caveat);
         assertEquals(1, checker.pools().vmPools().get(0).allocatedCount());
+    }
+
+    /** The records of a short Lab2 run: its boot steps and one scenario. */
+    private static List<Event> lab2Run() {
+        List<Event> events = new ArrayList<>();
+        Lab2ScenarioRunner.run(Lab2Scenario.generate(5, 40), 32 << 20, events::add);
+        return events;
+    }
+
+    @Test
+    void aLab2KernelsRecordsAreCheckedAgainstTheLab2Reference() {
+        ReferenceChecker checker = agreesRecordByRecord(lab2Run());
+        assertTrue(checker.reference() instanceof Lab2Kernel);
+        assertNull(checker.pools(), "the MP4 pools view has nothing to compare for a Lab2 kernel");
+    }
+
+    @Test
+    void aKallocThatDisagreesWithTheLab2ReferenceStopsTheRun() {
+        List<Event> events = lab2Run();
+        int kalloc = events.indexOf(Event.begin(Op.KALLOC));
+        ReferenceChecker checker = new ReferenceChecker(() -> 9, () -> stops++);
+        events.subList(0, kalloc + 1).forEach(checker);
+        checker.accept(Event.end(Op.KALLOC, 0x12345000));
+        assertNotNull(checker.divergence());
+        assertEquals(events.get(kalloc + 1), checker.divergence().reference());
+        assertEquals(1, stops);
+    }
+
+    @Test
+    void anMp4RecordFromALab2GuestIsWhereItDiverged() {
+        ReferenceChecker checker = new ReferenceChecker(() -> 3, () -> stops++);
+        lab2Run().subList(0, 2).forEach(checker);
+        checker.accept(Event.begin(Op.PT_INIT));
+        assertNotNull(checker.divergence());
+        assertTrue(checker.divergence().describe().contains("not an operation of the Lab2 kernel"),
+                checker.divergence().describe());
     }
 
     @Test

@@ -54,7 +54,7 @@ class BootCommandTest {
         Run r = run("boot", "--help");
         assertEquals(0, r.status());
         for (String option : new String[] {"-m", "--debugcon", "--serial", "--append", "--module", "--max-instructions",
-                "--max-time", "--until", "--symbols", "--vga-dump", "--stats", "--trace", "Exit status", "triple fault"}) {
+                "--max-time", "--until", "--symbols", "--vga-dump", "--stats", "--trace", "--guest", "mp4", "lab2", "Exit status", "triple fault"}) {
             assertTrue(r.out().contains(option), "help lacks " + option);
         }
     }
@@ -250,6 +250,29 @@ class BootCommandTest {
         assertTrue(r.err().contains("records agree with the reference"), r.err());
         String first = Files.readAllLines(events).get(0);
         assertTrue(first.matches("\\{\"instructions\":\\d+,\"op\":\"POOL_INIT\",\"phase\":\"begin\",\"values\":\\[\"0x200\",\"0x200\",\"0x0\"\\]\\}"), first);
+    }
+
+    @Test
+    void guestLab2BootsTheLab2KernelWhichAgreesWithItsReference() throws IOException {
+        Path events = dir.resolve("lab2.jsonl");
+        Path console = dir.resolve("lab2.out");
+        Run r = run("boot", "--guest", "lab2", "--serial", "none", "--debugcon", console.toString(), "--append",
+                "test=text_write", "--check-reference", "--trace-events", events.toString());
+        assertEquals(1, r.status(), r.err());
+        String printed = Files.readString(console);
+        assertTrue(printed.contains("PASS kinit2") && printed.contains("PASS text_write"), printed);
+        assertTrue(r.err().contains("records agree with the reference"), r.err());
+        assertTrue(Files.readAllLines(events).get(0).contains("\"op\":\"KERNEL_LAYOUT\""));
+    }
+
+    @Test
+    void anUnknownGuestIsRefusedNamingTheBundledOnes() {
+        assertRefusedInOneLine(run("boot", "--guest", "xv7"), "lab2");
+    }
+
+    @Test
+    void aGuestAndAnImageTogetherAreRefused() throws IOException {
+        assertRefusedInOneLine(run("boot", "--guest", "lab2", file("k.elf", TestKernels.elfKernel()).toString()), "--guest");
     }
 
     @Test

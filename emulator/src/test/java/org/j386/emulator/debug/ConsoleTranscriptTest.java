@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Scripted console sessions on the test kernels and the bundled guest kernel, compared with
  * committed transcripts ({@code guest-check}: the bundled guest kernel with the reference
  * checker attached, as {@code --check-reference} does; {@code course}: the example course kernel,
- * a flat binary, with the symbols of its ELF, as {@code --symbols} gives them). The guest's
+ * a flat binary, with the symbols of its ELF, as {@code --symbols} gives them; {@code lab2}: the
+ * Lab2 kernel). The guest's
  * debug-console output is interleaved where the guest printed it. After a deliberate change of
  * output, {@code make transcripts} rewrites the transcripts (review them with git diff).
  */
@@ -56,6 +57,8 @@ class ConsoleTranscriptTest {
         } else if (kernel.equals("course")) {
             machine.boot(COURSE_KERNEL.resolve("kernel.bin"));
             machine.useSymbols(COURSE_KERNEL.resolve("kernel.elf"));
+        } else if (kernel.equals("lab2")) {
+            machine.boot(GuestKernel.LAB2.bootName, GuestKernel.LAB2.elf());
         } else {
             machine.boot(KERNELS.resolve(kernel).resolve(kernel + ".elf"));
         }
@@ -71,7 +74,7 @@ class ConsoleTranscriptTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"paging_lazy", "guest", "guest-check", "course"})
+    @ValueSource(strings = {"paging_lazy", "guest", "guest-check", "course", "lab2"})
     void scriptedSessionPrintsTheCommittedTranscript(String kernel) throws Exception {
         String script = Files.readString(SCRIPTS.resolve(kernel + ".commands"));
         String actual = session(kernel, script);

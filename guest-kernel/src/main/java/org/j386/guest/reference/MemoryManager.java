@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * {@link #write32}) walk the current page table and take a page fault, exactly where the guest's
  * MMU would, when paging is on and the page is not present.
  */
-public final class MemoryManager {
+public final class MemoryManager implements Reference {
     public static final int KERNEL_POOL_START = 2 << 20, KERNEL_POOL_END = 4 << 20;
     public static final int PROCESS_POOL_START = 4 << 20;
     public static final int HOLE_START = 15 << 20, HOLE_END = 16 << 20;
@@ -166,6 +166,7 @@ public final class MemoryManager {
      * Performs the operation a begin record names, with its arguments, as the guest did when it
      * wrote that record; the reference's own records go to the sink.
      */
+    @Override
     public void perform(Event begin) {
         int[] a = begin.values();
         switch (begin.op()) {
@@ -188,6 +189,7 @@ public final class MemoryManager {
             case VM_ALLOCATE -> vmPool(a[0]).allocate(a[1]);
             case VM_RELEASE -> vmPool(a[0]).release(a[1]);
             case VM_LEGITIMATE -> vmPool(a[0]).isLegitimate(a[1]);
+            default -> throw new IllegalArgumentException(begin.op() + " is not an operation of the MP4 kernel");
         }
     }
 

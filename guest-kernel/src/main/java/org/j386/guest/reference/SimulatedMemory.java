@@ -52,6 +52,22 @@ public final class SimulatedMemory {
         f[o + 3] = (byte) (value >>> 24);
     }
 
+    /** Sets every byte of frame {@code frameNo} to {@code value}. */
+    public void fillFrame(int frameNo, int value) {
+        java.util.Arrays.fill(frame(frameNo << 12), (byte) value);
+    }
+
+    /** Whether every byte from {@code physical} to the end of its frame is {@code value}. */
+    public boolean filledToFrameEnd(int physical, int value) {
+        byte[] f = frameOrNull(physical);
+        for (int o = physical & 0xFFF; o < 4096; o++) {
+            if ((f == null ? 0 : f[o]) != (byte) value) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public void zeroFrame(int frameNo) {
         byte[][] group = frames[frameNo >>> 10];
         if (group != null) {

@@ -1,7 +1,5 @@
 package org.j386.guest.scenario;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -39,14 +37,7 @@ public record Scenario(long seed, int[] poolSizes, List<Operation> operations) {
     }
 
     public byte[] toBytes() {
-        ByteBuffer b = ByteBuffer.allocate(20 + 16 * operations.size()).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(MAGIC).putInt(operations.size());
-        for (int s : poolSizes) {
-            b.putInt(s);
-        }
-        for (Operation op : operations) {
-            b.putInt(op.kind().code).putInt(op.a()).putInt(op.b()).putInt(op.c());
-        }
-        return b.array();
+        return ScenarioModule.bytes(MAGIC, poolSizes, operations.stream()
+                .map(op -> new int[] {op.kind().code, op.a(), op.b(), op.c()}).toList());
     }
 }

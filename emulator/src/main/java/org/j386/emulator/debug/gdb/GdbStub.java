@@ -15,6 +15,7 @@ import org.j386.emulator.cpu.CpuFault;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Vectors;
 import org.j386.emulator.debug.Console;
+import org.j386.emulator.debug.DebugException;
 import org.j386.emulator.debug.Debugger;
 import org.j386.emulator.debug.GuestMemory;
 import org.j386.emulator.debug.Stop;
@@ -232,6 +233,7 @@ public final class GdbStub {
                 case 'X': return writeMemory(p.substring(1), true);
                 case 'c': return resume(p.substring(1), false);
                 case 's': return resume(p.substring(1), true);
+                case 'b': return reverse(p);
                 case 'C': return resume(afterSignal(p), false);
                 case 'S': return resume(afterSignal(p), true);
                 case 'Z': return insert(p.substring(1));
@@ -402,6 +404,23 @@ public final class GdbStub {
         }
     }
 
+    /** bs and bc: one instruction back, or back to the previous breakpoint, watchpoint or caught exception. */
+    private String reverse(String p) {
+        if (!debugger.canGoBack() || !(p.equals("bs") || p.equals("bc"))) {
+            return "";
+        }
+        running = true;
+        try {
+            Stop stop = p.equals("bs") ? debugger.reverseStep(1) : debugger.reverseContinue();
+            lastStop = stopReply(stop);
+            return lastStop;
+        } catch (DebugException e) {
+            return "E01";
+        } finally {
+            running = false;
+        }
+    }
+
     /** The stop reply for a stop: T with a signal number, W when the machine ended with a status. */
     static String stopReply(Stop stop) {
         switch (stop.kind()) {
@@ -504,7 +523,8 @@ public final class GdbStub {
 
     private String query(String p) {
         if (p.startsWith("qSupported")) {
-            return "PacketSize=" + Integer.toHexString(GdbPackets.MAX_PACKET) + ";qXfer:features:read+;QStartNoAckMode+;vContSupported+";
+            return "PacketSize=" + Integer.toHexString(GdbPackets.MAX_PACKET) + ";qXfer:features:read+;QStartNoAckMode+;vContSupported+"
+                    + (debugger.canGoBack() ? ";ReverseStep+;ReverseContinue+" : "");
         }
         if (p.startsWith("qXfer:features:read:")) {
             String[] f = p.substring("qXfer:features:read:".length()).split(":");

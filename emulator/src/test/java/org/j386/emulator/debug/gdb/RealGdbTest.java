@@ -56,21 +56,9 @@ class RealGdbTest {
     @Timeout(120)
     void gdbStopsAtASymbolReadsAndWritesStateStepsAndWatches() throws Exception {
         assumeTrue(gdbInstalled(), "gdb is not installed (make gdb-test installs it)");
-        int port = freePort();
-        ExecutorService j386 = Executors.newSingleThreadExecutor();
-        StringWriter err = new StringWriter();
-        Future<Integer> boot = j386.submit(() -> Main.execute(new String[] {"boot", KERNEL.toString(), "--gdb",
-            String.valueOf(port), "--wait-gdb", "--debugcon", "none", "--serial", "none"},
-                new PrintWriter(new StringWriter()), new PrintWriter(err, true)));
-        Thread.sleep(300); // listening
-        String script = Files.readString(Path.of("src/test/gdb/paging_lazy.gdb")).replace("${PORT}", String.valueOf(port));
-        Path scriptFile = Files.createTempFile("j386-gdb", ".gdb");
-        Files.writeString(scriptFile, script);
-        Process gdb = new ProcessBuilder("gdb", "-batch", "-nx", "-x", scriptFile.toString(), KERNEL.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(gdb.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(gdb.waitFor(60, TimeUnit.SECONDS));
-        Files.deleteIfExists(scriptFile);
+        String[] run = runGdb("src/test/gdb/paging_lazy.gdb");
+        String output = run[0];
+        String err = run[1];
 
         assertTrue(after(output, "entry").startsWith("$1 = 0x100412\nBreakpoint 1 at 0x100010"), output);
         assertTrue(after(output, "breakpoint").startsWith("$2 = 0x100010\n$3 = "), output);
@@ -82,7 +70,41 @@ class RealGdbTest {
         assertTrue(after(output, "monitor").contains("not present: translation stops at the PDE"), output);
         assertTrue(output.contains("Hardware watchpoint 2: *(int *)&faults\n\nOld value = 0\nNew value = 1\n"), output);
         assertTrue(after(output, "watch").startsWith("$7 = 1\n[Inferior 1 (Remote target) detached]"), output);
-        assertEquals(1, boot.get(60, TimeUnit.SECONDS), "after detach the kernel runs to its debug exit:\n" + err);
+        assertEquals("1", run[2], "after detach the kernel runs to its debug exit:\n" + err);
+    }
+
+    @Test
+    @Timeout(120)
+    void gdbGoesBackToThePreviousBreakpointAndStepsBack() throws Exception {
+        assumeTrue(gdbInstalled(), "gdb is not installed (make gdb-test installs it)");
+        String output = runGdb("src/test/gdb/paging_lazy_reverse.gdb")[0];
+        String first = after(output, "first").lines().findFirst().orElseThrow();
+        String second = after(output, "second").lines().findFirst().orElseThrow();
+        assertTrue(first.startsWith("instruction ") && !first.equals(second), output);
+        assertTrue(after(output, "back").startsWith(first + "\n$1 = 0x100010"),
+                "back at the first stop in pf_handler, at its instruction count:\n" + output);
+        assertTrue(after(output, "stepped back").startsWith("isr_dispatch + "), "one instruction before pf_handler:\n" + output);
+    }
+
+    /** Runs gdb on {@code script} against j386 boot --gdb --wait-gdb on paging_lazy: gdb's output, j386's stderr and exit status. */
+    private static String[] runGdb(String script) throws Exception {
+        int port = freePort();
+        ExecutorService j386 = Executors.newSingleThreadExecutor();
+        StringWriter err = new StringWriter();
+        Future<Integer> boot = j386.submit(() -> Main.execute(new String[] {"boot", KERNEL.toString(), "--gdb",
+            String.valueOf(port), "--wait-gdb", "--debugcon", "none", "--serial", "none"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err, true)));
+        Thread.sleep(300); // listening
+        String text = Files.readString(Path.of(script)).replace("${PORT}", String.valueOf(port));
+        Path scriptFile = Files.createTempFile("j386-gdb", ".gdb");
+        Files.writeString(scriptFile, text);
+        Process gdb = new ProcessBuilder("gdb", "-batch", "-nx", "-x", scriptFile.toString(), KERNEL.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(gdb.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(gdb.waitFor(60, TimeUnit.SECONDS));
+        Files.deleteIfExists(scriptFile);
+        int status = boot.get(60, TimeUnit.SECONDS);
         j386.shutdown();
+        return new String[] {output, err.toString(), Integer.toString(status)};
     }
 }

@@ -1,0 +1,35 @@
+package org.j386.emulator.debug;
+
+import java.util.function.Supplier;
+
+import org.j386.emulator.machine.Machine;
+
+/**
+ * Going back: the run is replayed from boot in a silent replica up to the instruction wanted,
+ * and the debugged machine takes the replica's state (memory, processor, cached translations,
+ * devices). Virtual time makes the replay exact; no snapshots are kept yet, so going back costs
+ * a replay of the run up to there.
+ */
+final class TimeTravel {
+    private final Supplier<Machine> replica;
+
+    TimeTravel(Supplier<Machine> replica) {
+        this.replica = replica;
+    }
+
+    /** A silent machine booted as the debugged one was, not yet run. */
+    Machine fresh() {
+        return replica.get();
+    }
+
+    /** Makes {@code live} what it was at instruction {@code target}; false when the replay could not get there. */
+    boolean rewind(Machine live, long target) {
+        Machine m = replica.get();
+        WriteHistory.runTo(m, target);
+        if (m.cpu().state.instructions != target) {
+            return false;
+        }
+        live.copyStateFrom(m);
+        return true;
+    }
+}

@@ -1,0 +1,157 @@
+package org.j386.emulator.debug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Random;
+
+import org.j386.emulator.cpu.CpuState;
+import org.j386.emulator.cpu.Vectors;
+import org.j386.emulator.machine.Machine;
+import org.j386.emulator.machine.MachineConfig;
+import org.j386.emulator.machine.RunResult;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Going back and forth in a run ({@code goto}, {@code reverse-step}, {@code reverse-continue})
+ * lands on exactly the state a plain forward run has at the same instruction, under either CPU
+ * tier, and the run then goes on to the same end with the guest's output written once.
+ */
+class TimeTravelTest {
+    private static final Path KERNELS = Path.of("src/test/kernels");
+
+    private record Session(Machine machine, Debugger debugger, ByteArrayOutputStream output) {
+    }
+
+    private static Session session(Path image, String commandLine, MachineConfig.CpuTier tier) throws Exception {
+        MachineConfig config = new MachineConfig();
+        config.cpuTier = tier;
+        config.jitThreshold = 0;
+        config.commandLine = commandLine;
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        OutputGate gate = new OutputGate();
+        config.debugcon = gate.wrap(output);
+        Machine machine = new Machine(config);
+        machine.boot(image);
+        Debugger debugger = new Debugger(machine);
+        debugger.enableReplay(() -> {
+            Machine copy = new Machine(config.silentReplica());
+            try {
+                copy.boot(image);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return copy;
+        });
+        debugger.gateOutput(gate);
+        return new Session(machine, debugger, output);
+    }
+
+    /** A machine run forward, plainly, to {@code count} (or its end). */
+    private static Machine forward(Path image, String commandLine, long count) throws Exception {
+        MachineConfig config = new MachineConfig();
+        config.cpuTier = MachineConfig.CpuTier.INTERP;
+        config.commandLine = commandLine;
+        Machine m = new Machine(config);
+        m.boot(image);
+        if (count > 0) {
+            m.resume(count);
+        }
+        return m;
+    }
+
+    private static String state(Machine m) {
+        CpuState s = m.cpu().state;
+        return String.format("insns=%d eip=%08x flags=%08x regs=%s cr0=%08x cr2=%08x cr3=%08x cpl=%d ram=%d",
+                s.instructions, s.eip, s.flags.get(), Arrays.toString(s.regs), s.cr0, s.cr2, s.cr3, s.cpl,
+                Arrays.hashCode(m.ram().array()));
+    }
+
+    @ParameterizedTest(name = "{0} under {2}")
+    @CsvSource({"paging_lazy, '', INTERP", "paging_lazy, '', JIT", "timer, '', JIT", "paging_matrix, '', JIT"})
+    void aRandomWalkThroughTheRunLandsWhereAForwardRunIsAndEndsAlike(String kernel, String commandLine,
+            MachineConfig.CpuTier tier) throws Exception {
+        Path image = KERNELS.resolve(kernel).resolve(kernel + ".elf");
+        ByteArrayOutputStream plainOutput = new ByteArrayOutputStream();
+        MachineConfig plainConfig = new MachineConfig();
+        plainConfig.debugcon = plainOutput;
+        plainConfig.commandLine = commandLine;
+        Machine plain = new Machine(plainConfig);
+        plain.boot(image);
+        RunResult end = plain.run();
+        long total = plain.cpu().state.instructions;
+
+        Session session = session(image, commandLine, tier);
+        Random random = new Random(kernel.hashCode() ^ tier.ordinal());
+        for (int i = 0; i < 8; i++) {
+            long target = (long) (random.nextDouble() * (total - 1));
+            Stop stop = session.debugger().goTo(target);
+            assertEquals(target, session.machine().cpu().state.instructions, stop.headline());
+            assertEquals(state(forward(image, commandLine, target)), state(session.machine()),
+                    kernel + ": at instruction " + target + " after going " + (i == 0 ? "forward" : "there"));
+        }
+        Stop last = session.debugger().continueRun();
+        assertEquals(Stop.Kind.ENDED, last.kind(), last.headline());
+        assertEquals(end.exitStatus(), last.end().exitStatus());
+        assertEquals(total, session.machine().cpu().state.instructions);
+        assertEquals(state(plain), state(session.machine()));
+        assertEquals(plainOutput.toString(), session.output().toString(), "the guest's output is written once");
+    }
+
+    /**
+     * The TLB goes back too: in {@code tlb_stale} a page-table entry changes under a cached
+     * translation that the next instructions still use (the stale uses --check tlb finds). Going
+     * back to just after each such write, the run must use the stale translation again, as it did.
+     */
+    @ParameterizedTest(name = "under {0}")
+    @CsvSource({"INTERP", "JIT"})
+    void goingBackBetweenAnEntryChangeAndItsStaleUseKeepsTheStaleTranslation(MachineConfig.CpuTier tier) throws Exception {
+        Path image = KERNELS.resolve("tlb_stale/tlb_stale.elf");
+        Machine audited = forward(image, "", 0);
+        java.util.List<Long> writes = new java.util.ArrayList<>();
+        audited.auditTlb(use -> writes.add(use.writeCount()));
+        audited.run();
+        Machine plain = forward(image, "", 0);
+        plain.run();
+        assertEquals(5, writes.size(), "the kernel's five stale uses");
+        Session session = session(image, "", tier);
+        session.debugger().goTo(audited.cpu().state.instructions - 1);
+        for (int i = writes.size() - 1; i >= 0; i--) {
+            session.debugger().goTo(writes.get(i));
+            assertEquals(state(forward(image, "", writes.get(i))), state(session.machine()));
+        }
+        session.debugger().continueRun();
+        assertEquals(state(plain), state(session.machine()));
+    }
+
+    @ParameterizedTest(name = "under {0}")
+    @CsvSource({"INTERP", "JIT"})
+    void reverseContinueGoesBackToThePreviousCaughtPageFault(MachineConfig.CpuTier tier) throws Exception {
+        Path image = KERNELS.resolve("paging_lazy/paging_lazy.elf");
+        Session session = session(image, "", tier);
+        BitSet pf = new BitSet();
+        pf.set(Vectors.PF);
+        session.debugger().catchVectors(pf, true);
+        session.debugger().continueRun();
+        long first = session.machine().cpu().state.instructions;
+        String atFirst = state(session.machine());
+        session.debugger().continueRun();
+        session.debugger().continueRun();
+        long third = session.machine().cpu().state.instructions;
+        session.debugger().reverseContinue();
+        Stop back = session.debugger().reverseContinue();
+        assertEquals(first, session.machine().cpu().state.instructions, back.headline());
+        assertEquals(atFirst, state(session.machine()));
+        assertTrue(back.headline().startsWith("Exception #PF (vector 14)"), back.headline());
+        session.debugger().continueRun();
+        session.debugger().continueRun();
+        assertEquals(third, session.machine().cpu().state.instructions, "the same faults come again going forward");
+        Stop reversed = session.debugger().reverseStep(1);
+        assertEquals(third - 1, session.machine().cpu().state.instructions, reversed.headline());
+    }
+}

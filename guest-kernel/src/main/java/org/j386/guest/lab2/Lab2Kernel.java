@@ -1,0 +1,97 @@
+package org.j386.guest.lab2;
+
+import java.util.function.Consumer;
+import org.j386.guest.reference.Event;
+import org.j386.guest.reference.MemoryManagerError;
+import org.j386.guest.reference.Op;
+import org.j386.guest.reference.Reference;
+import org.j386.guest.reference.SimulatedMemory;
+
+/**
+ * The reference of the Lab2 kernel (lab2.asm): a free-list page allocator ({@link Kmem}) and
+ * two-level page tables ({@link KernelVm}) over a simulated physical memory, writing the same
+ * records as the guest. Addresses the kernel hands around are kernel virtual (physical plus
+ * {@link #KERNBASE}), as in the guest; the page-table entries hold physical addresses.
+ */
+public final class Lab2Kernel implements Reference {
+    public static final int KERNBASE = 0x80000000;
+    public static final int PGSIZE = 4096;
+    public static final int EXTMEM = 0x100000;
+    public static final int KERNLINK = KERNBASE + EXTMEM;
+    /** The top of what the boot directory maps, and the end of kinit1's range (physical). */
+    public static final int BOOT_MAPPED = 4 << 20;
+    /** The most memory the kernel uses, whatever the RAM (lab2.asm's PHYSTOP_MAX). */
+    public static final int PHYSTOP_MAX = 256 << 20;
+
+    final SimulatedMemory memory = new SimulatedMemory();
+    private final Consumer<Event> sink;
+    private final Kmem kmem = new Kmem(this);
+    private final KernelVm vm = new KernelVm(this, kmem);
+    int kernelEnd, dataStart, phystop;
+    private boolean laidOut;
+
+    public Lab2Kernel(Consumer<Event> sink) {
+        this.sink = sink;
+    }
+
+    void emit(Event e) {
+        sink.accept(e);
+    }
+
+    static int v2p(int va) {
+        return va - KERNBASE;
+    }
+
+    static int p2v(int pa) {
+        return pa + KERNBASE;
+    }
+
+    /** Where the kernel ends and its data starts (kernel virtual) and PHYSTOP (physical). */
+    public void layout(int kernelEnd, int dataStart, int phystop) {
+        emit(Event.begin(Op.KERNEL_LAYOUT, kernelEnd, dataStart, phystop));
+        this.kernelEnd = kernelEnd;
+        this.dataStart = dataStart;
+        this.phystop = phystop;
+        laidOut = true;
+        emit(Event.end(Op.KERNEL_LAYOUT));
+    }
+
+    public Kmem kmem() {
+        return kmem;
+    }
+
+    public KernelVm vm() {
+        return vm;
+    }
+
+    public SimulatedMemory memory() {
+        return memory;
+    }
+
+    /** A kernel bug the guest panics on: it stops, and so does the reference. */
+    static MemoryManagerError panic(String what) {
+        return new MemoryManagerError("panic: " + what);
+    }
+
+    @Override
+    public void perform(Event begin) {
+        int[] a = begin.values();
+        if (begin.op() != Op.KERNEL_LAYOUT && !laidOut) {
+            throw new IllegalStateException(begin.op() + " before the kernel's layout record");
+        }
+        switch (begin.op()) {
+            case KERNEL_LAYOUT -> layout(a[0], a[1], a[2]);
+            case FREE_RANGE -> kmem.freeRange(a[0], a[1]);
+            case KFREE -> kmem.kfree(a[0]);
+            case KALLOC -> kmem.kalloc();
+            case CHECK_FREE_LIST -> kmem.checkFreeList();
+            case PGDIR_WALK -> vm.pgdirWalk(a[0], a[1], a[2]);
+            case MAP_REGION -> vm.mapRegion(a[0], a[1], a[2], a[3], a[4]);
+            case PGDIR_ALLOC -> vm.pgdirAlloc();
+            case SETUP_KVM -> vm.setupKvm();
+            case SWITCH_VM -> vm.switchVm(a[0]);
+            case VM_FREE -> vm.vmFree(a[0]);
+            default -> throw new IllegalArgumentException(begin.op() + " is not an operation of the Lab2 kernel");
+        }
+    }
+}
