@@ -126,7 +126,8 @@ final class AsmCommand implements Callable<Integer> {
         }
         Assembler.Result r;
         try {
-            r = Assembler.assemble(source, new Assembler.Options(includes, fmt, macros, warningOptions, listing != null));
+            r = Assembler.assemble(source,
+                new Assembler.Options(includes, fmt, macros, warningOptions, listing != null));
         } catch (IllegalArgumentException e) {
             err.println("j386: error: " + e.getMessage());
             return 2;
