@@ -107,15 +107,16 @@ roms: build
 	$(MAKE) -C $(ROMS) all
 
 # Rebuilds the example course kernel (examples/course-kernel: kernel.bin and kernel.elf, both
-# committed and booted by make test) with g++ and nasm; installs Debian's gcc-multilib,
-# g++-multilib and nasm if 32-bit C++ or nasm is missing.
+# committed and booted by make test, and nasm's start.o) with g++ and nasm, then links it again
+# with j386 asm -f elf32's start.o and fails unless both images are the same; installs Debian's
+# gcc-multilib, g++-multilib and nasm if 32-bit C++ or nasm is missing.
 examples:
 	@t=$$(mktemp); if ! command -v nasm >/dev/null 2>&1 || \
 	    ! echo 'int x;' | g++ -m32 -c -x c++ -o "$$t" - >/dev/null 2>&1; then \
 	    echo "installing gcc-multilib, g++-multilib and nasm"; \
 	    apt-get update && apt-get install -y gcc-multilib g++-multilib nasm; \
 	fi; rm -f "$$t"
-	$(MAKE) -C examples/course-kernel clean all
+	$(MAKE) -C examples/course-kernel clean all check-j386
 
 # The gdb stub against the real gdb (installs Debian's gdb if missing); make test skips this test without gdb.
 gdb-test:

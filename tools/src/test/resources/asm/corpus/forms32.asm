@@ -2460,6 +2460,30 @@ bits 32
     rdtsc
     rdtsc
     rdtsc
+; RDMSR
+    rdmsr
+    rdmsr
+    rdmsr
+; WRMSR
+    wrmsr
+    wrmsr
+    wrmsr
+; RDPMC
+    rdpmc
+    rdpmc
+    rdpmc
+; SYSENTER
+    sysenter
+    sysenter
+    sysenter
+; SYSEXIT
+    sysexit
+    sysexit
+    sysexit
+; RSM
+    rsm
+    rsm
+    rsm
 ; WBINVD
     wbinvd
     wbinvd

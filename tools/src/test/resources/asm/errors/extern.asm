@@ -1,4 +1,4 @@
-; expect: 5: error: symbol `printk' not defined (it is EXTERN, and j386 links nothing: %include the file that defines it)
+; expect: 5: error: symbol `printk' not defined (it is EXTERN, which only an object file (-f elf32) can leave to the linker)
         bits 32
         extern printk, panic
         global _start

@@ -15,6 +15,7 @@ import org.j386.tools.asm.Assembler;
 import org.j386.tools.asm.BinFormat;
 import org.j386.tools.asm.Diagnostic;
 import org.j386.tools.asm.ElfFormat;
+import org.j386.tools.asm.ElfObjectFormat;
 import org.j386.tools.asm.OutputFormat;
 
 import picocli.CommandLine.Command;
@@ -25,8 +26,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code j386 asm SOURCE}: the NASM-dialect assembler. */
 @Command(name = "asm", mixinStandardHelpOptions = true, sortOptions = false, separator = " ",
-        description = "Assemble a NASM-syntax source into a flat binary (as nasm -f bin lays it out) or an "
-            + "ELF32 i386 executable with a symbol table. Messages read FILE:LINE: error: text.",
+        description = "Assemble a NASM-syntax source into a flat binary (as nasm -f bin lays it out), an "
+            + "ELF32 relocatable object for ld (as nasm -f elf32 writes it) or an ELF32 i386 executable with a "
+            + "symbol table. Messages read FILE:LINE: error: text.",
         footerHeading = "%nExit status:%n",
         footer = {
             "  0    assembled (warnings, if any, were printed)",
@@ -38,15 +40,16 @@ final class AsmCommand implements Callable<Integer> {
     Path source;
 
     @Option(names = "-o", paramLabel = "OUT",
-            description = "output file (default: SOURCE with .bin or .elf for its extension)")
+            description = "output file (default: SOURCE with .bin, .o or .elf for its extension)")
     Path output;
 
-    @Option(names = "-f", paramLabel = "bin|elf", defaultValue = "bin",
-            description = "output format (default: ${DEFAULT-VALUE}); elf starts at ORG, else 0x100000")
+    @Option(names = "-f", paramLabel = "FORMAT", defaultValue = "bin",
+            description = "bin, elf32 (or elf: a relocatable object) or elfexec (default: ${DEFAULT-VALUE}); "
+                + "an elfexec executable starts at ORG, else 0x100000")
     String format;
 
     @Option(names = "-l", paramLabel = "LISTING",
-            description = "also write a listing: line, offset, bytes, source")
+            description = "also write a listing as nasm -l writes it: line, offset, bytes, source")
     Path listing;
 
     @Option(names = "-I", paramLabel = "DIR",
@@ -57,6 +60,32 @@ final class AsmCommand implements Callable<Integer> {
             description = "define a macro before the source, as %%define NAME VALUE (repeatable)")
     List<String> defines = new ArrayList<>();
 
+    @Option(names = "-U", paramLabel = "NAME", description = "undefine a macro -D defined (repeatable)")
+    List<String> undefines = new ArrayList<>();
+
+    @Option(names = "-w", paramLabel = "+CLASS|-CLASS", preprocessor = WarningOption.class,
+            description = "turn a warning class on or off, or make it an error: -w+error, -w+error=CLASS; classes "
+                + "label-orphan, number-overflow, zeroing, user, other, all (repeatable)")
+    List<String> warnings = new ArrayList<>();
+
+    @Option(names = "-W", paramLabel = "CLASS|no-CLASS",
+            description = "the same in gcc's spelling: -Werror, -Wno-zeroing, -Wall (repeatable)")
+    List<String> gccWarnings = new ArrayList<>();
+
+    @Option(names = "-M", description = "print the output's dependencies in Makefile syntax instead of assembling")
+    boolean dependenciesOnly;
+
+    @Option(names = "-MD", paramLabel = "FILE", description = "assemble, and write the dependencies to FILE")
+    Path dependencyFile;
+
+    @Option(names = "-MT", paramLabel = "TARGET", description = "the target named in the dependencies "
+            + "(default: the output file)")
+    String dependencyTarget;
+
+    @Option(names = "-MP", description = "also name every dependency as a target without prerequisites, so that "
+            + "make does not fail when one is deleted")
+    boolean phonyDependencies;
+
     @Spec
     CommandSpec spec;
 
@@ -66,9 +95,10 @@ final class AsmCommand implements Callable<Integer> {
         OutputFormat fmt;
         switch (format) {
             case "bin": fmt = new BinFormat(); break;
-            case "elf": case "elf32": fmt = new ElfFormat(); break;
+            case "elf": case "elf32": fmt = new ElfObjectFormat(); break;
+            case "elfexec": fmt = new ElfFormat(); break;
             default:
-                err.println("j386: error: unknown output format `" + format + "' (bin or elf)");
+                err.println("j386: error: unknown output format `" + format + "' (bin, elf32 or elfexec)");
                 return 2;
         }
         if (!Files.isReadable(source) || Files.isDirectory(source)) {
@@ -89,7 +119,19 @@ final class AsmCommand implements Callable<Integer> {
             }
             macros.put(name, eq < 0 ? "" : d.substring(eq + 1));
         }
-        Assembler.Result r = Assembler.assemble(source, new Assembler.Options(includes, fmt, macros));
+        undefines.forEach(macros::remove);
+        List<String> warningOptions = new ArrayList<>(warnings);
+        for (String w : gccWarnings) {
+            warningOptions.add(w.startsWith("no-") ? "-" + w.substring(3) : "+" + w);
+        }
+        Assembler.Result r;
+        try {
+            r = Assembler.assemble(source,
+                new Assembler.Options(includes, fmt, macros, warningOptions, listing != null));
+        } catch (IllegalArgumentException e) {
+            err.println("j386: error: " + e.getMessage());
+            return 2;
+        }
         for (Diagnostic d : r.diagnostics()) {
             err.println(d);
         }
@@ -97,8 +139,18 @@ final class AsmCommand implements Callable<Integer> {
         if (!r.ok()) {
             return 1;
         }
-        Path out = output != null ? output : defaultOutput(source, format.startsWith("elf") ? ".elf" : ".bin");
+        Path out = output != null ? output : defaultOutput(source,
+            format.equals("bin") ? ".bin" : format.equals("elfexec") ? ".elf" : ".o");
+        String dependencies = dependencies(dependencyTarget != null ? dependencyTarget : out.toString(), r);
+        if (dependenciesOnly) {
+            spec.commandLine().getOut().print(dependencies);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         try {
+            if (dependencyFile != null) {
+                Files.writeString(dependencyFile, dependencies);
+            }
             Files.write(out, r.output());
             if (listing != null) {
                 Files.writeString(listing, r.listing(), StandardCharsets.ISO_8859_1);
@@ -109,6 +161,38 @@ final class AsmCommand implements Callable<Integer> {
             return 2;
         }
         return 0;
+    }
+
+    /** Takes {@code -w-CLASS} as -w with a value, where picocli would see an option in {@code -CLASS}. */
+    static final class WarningOption implements picocli.CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(java.util.Stack<String> args, CommandSpec spec, picocli.CommandLine.Model.ArgSpec arg,
+                                  Map<String, Object> info) {
+            if (args.isEmpty()) {
+                return false;
+            }
+            List<String> values = arg.getValue();
+            values.add(args.pop());
+            return true;
+        }
+    }
+
+    /** A Makefile rule: the target depends on the source and every file it included or INCBINed. */
+    private String dependencies(String target, Assembler.Result r) {
+        List<String> files = new ArrayList<>();
+        files.add(source.toString());
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p : r.dependencies()) {
+            Path absolute = p.toAbsolutePath().normalize();
+            files.add(absolute.startsWith(here) ? here.relativize(absolute).toString() : absolute.toString());
+        }
+        StringBuilder sb = new StringBuilder(target).append(" :");
+        files.forEach(f -> sb.append(' ').append(f));
+        sb.append("\n\n");
+        if (phonyDependencies) {
+            files.forEach(f -> sb.append(f).append(" :\n\n"));
+        }
+        return sb.toString();
     }
 
     private static Path defaultOutput(Path source, String extension) {

@@ -27,9 +27,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code j386 disasm FILE}: the disassembler, in NASM's spelling. */
 @Command(name = "disasm", mixinStandardHelpOptions = true, sortOptions = false, separator = " ",
-        description = "Disassemble a flat binary, or the code sections of an ELF32 executable, to Intel "
-            + "syntax as NASM writes it: address, bytes and instruction on each line. ELF symbols "
-            + "become labels and name branch targets and absolute addresses.",
+        description = "Disassemble a flat binary, or the code sections of an ELF32 executable or "
+            + "relocatable object, to Intel syntax as NASM writes it: address, bytes and instruction on "
+            + "each line. ELF symbols become labels and name branch targets and absolute addresses; an "
+            + "object's relocations are shown under the instructions they patch, as objdump -dr shows them.",
         footerHeading = "%nExit status:%n",
         footer = {
             "  0    disassembled",
@@ -50,7 +51,8 @@ final class DisasmCommand implements Callable<Integer> {
             description = "default operand and address size of the code (default: ${DEFAULT-VALUE})")
     int bits;
 
-    @Option(names = "--elf", description = "FILE is an ELF32 executable: disassemble its code sections")
+    @Option(names = "--elf", description = "FILE is an ELF32 executable or relocatable object: disassemble its "
+            + "code sections")
     boolean elf;
 
     @Spec
@@ -95,7 +97,7 @@ final class DisasmCommand implements Callable<Integer> {
         }
         Elf32File image;
         try {
-            image = Elf32File.parse(file.toString(), data);
+            image = Elf32File.parseAny(file.toString(), data);
         } catch (ImageFormatException e) {
             err.println("j386: error: " + e.getMessage());
             return 2;
@@ -104,13 +106,13 @@ final class DisasmCommand implements Callable<Integer> {
         List<Region> regions = new ArrayList<>();
         for (SectionHeader s : image.sections()) {
             if ((s.flags() & SectionHeader.SHF_EXECINSTR) != 0 && s.hasFileData() && s.size() != 0) {
-                regions.add(new Region("section " + s.name(), s.offset(), s.size(), s.addr()));
+                regions.add(new Region("section " + s.name(), s.offset(), s.size(), s.addr(), s));
             }
         }
         if (regions.isEmpty()) { // no section headers: the executable segments
             for (ProgramHeader p : image.loadSegments()) {
                 if (p.executable() && p.filesz() != 0) {
-                    regions.add(new Region("segment " + p.index(), p.offset(), p.filesz(), p.vaddr()));
+                    regions.add(new Region("segment " + p.index(), p.offset(), p.filesz(), p.vaddr(), null));
                 }
             }
         }
@@ -125,31 +127,62 @@ final class DisasmCommand implements Callable<Integer> {
             out.println((first ? "" : "\n") + "; " + s.name());
             first = false;
             List<Symbol> labels = new ArrayList<>();
-            for (Symbol sym : symbols.symbols()) {
+            List<Elf32File.Relocation> relocations = List.of();
+            SymbolTable names = symbols;
+            if (image.relocatable()) {
+                // every section of an object starts at 0: only its own symbols name its addresses
+                List<Symbol> own = new ArrayList<>();
+                for (Symbol sym : image.symbols()) {
+                    if (sym.sectionIndex() == s.header().index() && sym.namesAnAddress()) {
+                        own.add(sym);
+                    }
+                }
+                names = new SymbolTable(own);
+                try {
+                    relocations = image.relocations(s.header());
+                } catch (ImageFormatException e) {
+                    err.println("j386: error: " + e.getMessage());
+                    return 2;
+                }
+            }
+            for (Symbol sym : names.symbols()) {
                 long v = Integer.toUnsignedLong(sym.value());
                 if (v >= start && v < start + code.length) {
                     labels.add(sym);
                 }
             }
-            print(out, code, start, labels, SymbolLookup.of(symbols));
+            List<String> relocationLines = new ArrayList<>();
+            for (Elf32File.Relocation r : relocations) {
+                relocationLines.add(String.format("%08X %s %s", r.offset(), r.typeName(),
+                    r.symbolName(image.sections())));
+            }
+            print(out, code, start, labels, SymbolLookup.of(names), relocations, relocationLines);
         }
         out.flush();
         return 0;
     }
 
-    /** Bytes of the file to disassemble: a code section, or a code segment when there are no sections. */
-    private record Region(String name, int offset, int size, int addr) {
+    /**
+     * Bytes of the file to disassemble: a code section (with its header), or a code segment when
+     * there are no sections (header null).
+     */
+    private record Region(String name, int offset, int size, int addr, SectionHeader header) {
     }
 
     private void print(PrintWriter out, byte[] code, long start, List<Symbol> labels) {
-        print(out, code, start, labels, SymbolLookup.NONE);
+        print(out, code, start, labels, SymbolLookup.NONE, List.of(), List.of());
     }
+
+    /** Where a relocation line starts: under the instruction column. */
+    private static final String RELOCATION_INDENT = " ".repeat(28);
 
     /**
      * Prints the code, a {@code name:} line before each labelled address. Decoding restarts at
      * every label, so data before a label (a Multiboot header) cannot swallow the code after it.
      */
-    private void print(PrintWriter out, byte[] code, long start, List<Symbol> labels, SymbolLookup names) {
+    private void print(PrintWriter out, byte[] code, long start, List<Symbol> labels, SymbolLookup names,
+                       List<Elf32File.Relocation> relocations, List<String> relocationLines) {
+        int nextRelocation = 0;
         Disassembler dis = Disassembler.standard();
         ByteSource src = ByteSource.of(code, start);
         int next = 0;
@@ -168,9 +201,19 @@ final class DisasmCommand implements Callable<Integer> {
                 limit = Integer.toUnsignedLong(labels.get(next).value());
             }
             long bound = limit;
-            Instruction i = dis.decode(a -> a < bound ? src.byteAt(a) : -1, at, bits, names);
+            ByteSource bytes = a -> a < bound ? src.byteAt(a) : -1;
+            Instruction i = dis.decode(bytes, at, bits, names);
+            if (nextRelocation < relocations.size()
+                && Integer.toUnsignedLong(relocations.get(nextRelocation).offset()) < at + i.length()) {
+                // the linker changes this number: naming the symbol of this section at it would mislead
+                i = dis.decode(bytes, at, bits, SymbolLookup.NONE);
+            }
             out.println(i);
             at += i.length();
+            while (nextRelocation < relocations.size()
+                && Integer.toUnsignedLong(relocations.get(nextRelocation).offset()) < at) {
+                out.println(RELOCATION_INDENT + relocationLines.get(nextRelocation++));
+            }
         }
     }
 }

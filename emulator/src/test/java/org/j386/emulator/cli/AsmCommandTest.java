@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.j386.tools.image.Elf32File;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class AsmCommandTest {
         }
         assertEquals("", library.toString(), "picocli could not format the help");
         assertEquals(0, asm.status());
-        for (String option : new String[] {"-o OUT", "-f bin|elf", "-l LISTING", "-I DIR", "-D NAME[=VALUE]",
+        for (String option : new String[] {"-o OUT", "-f FORMAT", "elf32", "elfexec", "-l LISTING", "-I DIR", "-D NAME[=VALUE]",
                 "%include", "Exit status", "the source has errors"}) {
             assertTrue(asm.out().contains(option), "asm help lacks " + option + ":\n" + asm.out());
         }
@@ -77,7 +78,7 @@ class AsmCommandTest {
     @Test
     void withoutOutputNameTheOutputIsTheSourceWithTheFormatsExtension() throws Exception {
         Path src = source("kernel.asm", "bits 32\nglobal _start\n_start: hlt\n");
-        assertEquals(0, run("asm", src.toString(), "-f", "elf").status());
+        assertEquals(0, run("asm", src.toString(), "-f", "elfexec").status());
         Elf32File elf = Elf32File.parse("kernel.elf", Files.readAllBytes(dir.resolve("kernel.elf")));
         assertEquals(0x100000, elf.entry());
         assertEquals(0, run("asm", src.toString()).status());
@@ -90,7 +91,7 @@ class AsmCommandTest {
         Path listing = dir.resolve("l.lst");
         Run r = run("asm", src.toString(), "-o", dir.resolve("l.bin").toString(), "-l", listing.toString());
         assertEquals(0, r.status(), r.err());
-        assertTrue(Files.readString(listing).contains("     2 00000000 B801000000         mov eax, 1"),
+        assertTrue(Files.readString(listing).contains("     2 00000000 B801000000              mov eax, 1"),
             Files.readString(listing));
     }
 
@@ -104,6 +105,53 @@ class AsmCommandTest {
             "-D", "VALUE=7");
         assertEquals(0, r.status(), r.err());
         assertArrayEquals(new byte[] {7, 2}, Files.readAllBytes(out));
+    }
+
+    @Test
+    void minusUTakesBackAMinusD() throws IOException {
+        Path src = source("u.asm", "%ifdef FLAG\ndb 1\n%else\ndb 2\n%endif\n");
+        Path out = dir.resolve("u.bin");
+        assertEquals(0, run("asm", src.toString(), "-o", out.toString(), "-D", "FLAG", "-U", "FLAG").status());
+        assertArrayEquals(new byte[] {2}, Files.readAllBytes(out));
+    }
+
+    @Test
+    void warningClassesTurnOffOrBecomeErrorsAsWithNasm() throws IOException {
+        Path src = source("w.asm", "lonely\ndb 300\n");
+        Path out = dir.resolve("w.bin");
+        Run quiet = run("asm", src.toString(), "-o", out.toString(), "-w-label-orphan", "-w", "-number-overflow");
+        assertEquals(0, quiet.status(), quiet.err());
+        assertEquals("", quiet.err());
+        Run strict = run("asm", src.toString(), "-o", out.toString(), "-w+error=number-overflow");
+        assertEquals(1, strict.status());
+        assertEquals(List.of(src + ":1: warning: label alone on a line without a colon might be in error",
+            src + ":2: error: byte data exceeds bounds"), strict.err().lines().toList());
+        assertEquals(1, run("asm", src.toString(), "-o", out.toString(), "-Werror").status());
+        Run unknown = run("asm", src.toString(), "-w+frobs");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().startsWith("j386: error: -w+frobs: unknown warning class `frobs'"), unknown.err());
+    }
+
+    @Test
+    void dependenciesComeOutInMakefileSyntax() throws IOException {
+        Path inc = Files.createDirectory(dir.resolve("inc"));
+        Files.writeString(inc.resolve("v.inc"), "%define V 1\n");
+        Files.write(dir.resolve("blob.dat"), new byte[] {9});
+        Path src = source("m.asm", "%include \"v.inc\"\ndb V\nincbin \"blob.dat\"\n");
+        Path out = dir.resolve("m.bin");
+        Run only = run("asm", src.toString(), "-o", out.toString(), "-I", inc.toString(), "-M");
+        assertEquals(0, only.status(), only.err());
+        assertEquals(out + " : " + src + " " + inc.resolve("v.inc") + " " + dir.resolve("blob.dat") + "\n\n",
+            only.out());
+        assertFalse(Files.exists(out), "-M only lists the dependencies");
+        Path deps = dir.resolve("m.d");
+        Run both = run("asm", src.toString(), "-o", out.toString(), "-I", inc.toString(), "-MD", deps.toString(),
+            "-MT", "image", "-MP");
+        assertEquals(0, both.status(), both.err());
+        assertArrayEquals(new byte[] {1, 9}, Files.readAllBytes(out));
+        List<String> rule = Files.readAllLines(deps);
+        assertTrue(rule.get(0).startsWith("image : " + src + " "), rule.toString());
+        assertTrue(rule.contains(src + " :"), "-MP names each dependency as a target: " + rule);
     }
 
     @Test
@@ -147,7 +195,7 @@ class AsmCommandTest {
         Path src = source("f.asm", "nop\n");
         Run format = run("asm", src.toString(), "-f", "coff");
         assertEquals(2, format.status());
-        assertEquals("j386: error: unknown output format `coff' (bin or elf)", format.err().strip());
+        assertEquals("j386: error: unknown output format `coff' (bin, elf32 or elfexec)", format.err().strip());
         assertNoStackTrace(format);
     }
 
@@ -182,7 +230,7 @@ class AsmCommandTest {
             "stack_top:",
             ""));
         Path elf = dir.resolve("hello.elf");
-        assertEquals(0, run("asm", src.toString(), "-f", "elf", "-o", elf.toString()).status());
+        assertEquals(0, run("asm", src.toString(), "-f", "elfexec", "-o", elf.toString()).status());
         Path console = dir.resolve("console.txt");
         Run boot = run("boot", elf.toString(), "--debugcon", console.toString(), "--serial", "none");
         assertEquals((0x21 << 1) | 1, boot.status(), boot.err());

@@ -39,10 +39,43 @@ class DisasmCommandTest {
         assertEquals(List.of("00000000  B801000000        mov eax,0x1"), r.out().lines().toList());
     }
 
+    /** {@code j386 disasm --elf} of the source's lines assembled with {@code -f format}. */
+    private AsmCommandTest.Run assembledAndDisassembled(String format, String... lines) throws IOException {
+        Path src = dir.resolve("k.asm");
+        Files.writeString(src, String.join("\n", lines) + "\n");
+        Path elf = dir.resolve("k.elf");
+        assertEquals(0, AsmCommandTest.run("asm", src.toString(), "-f", format, "-o", elf.toString()).status());
+        AsmCommandTest.Run r = AsmCommandTest.run("disasm", elf.toString(), "--elf");
+        assertEquals(0, r.status(), r.err());
+        return r;
+    }
+
+    @Test
+    void anObjectsRelocationsAreShownUnderTheInstructionsTheyPatch() throws IOException {
+        AsmCommandTest.Run r = assembledAndDisassembled("elf32",
+            "bits 32",
+            "extern printk",
+            "global main",
+            "section .text",
+            "main:   push message",
+            "        call printk",
+            ".again: jmp .again",
+            "section .rodata",
+            "message: db 'hi', 0");
+        assertEquals(List.of(
+            "; section .text",
+            "main:",
+            "00000000  6800000000        push 0x0",
+            "                            00000001 R_386_32 .rodata",
+            "00000005  E8FCFFFFFF        call 0x6",
+            "                            00000006 R_386_PC32 printk",
+            "main.again:",
+            "0000000A  EBFE              jmp short 0xa ; main.again"), r.out().lines().toList());
+    }
+
     @Test
     void elfSymbolsBecomeLabelsAndNameBranchTargets() throws IOException {
-        Path src = dir.resolve("k.asm");
-        Files.writeString(src, String.join("\n",
+        AsmCommandTest.Run r = assembledAndDisassembled("elfexec",
             "bits 32",
             "org 0x100000",
             "header: dd 0x1BADB002",
@@ -50,12 +83,7 @@ class DisasmCommandTest {
             "global _start",
             "_start: call helper",
             ".spin:  jmp .spin",
-            "helper: ret",
-            ""));
-        Path elf = dir.resolve("k.elf");
-        assertEquals(0, AsmCommandTest.run("asm", src.toString(), "-f", "elf", "-o", elf.toString()).status());
-        AsmCommandTest.Run r = AsmCommandTest.run("disasm", elf.toString(), "--elf");
-        assertEquals(0, r.status(), r.err());
+            "helper: ret");
         assertEquals(List.of(
             "; section .text",
             "header:",

@@ -26,13 +26,30 @@ public final class Assembler {
     static final long MAX_NOBITS = 1L << 32;
 
     /**
-     * Include folders ({@code -I}), the output format, and macros defined before the first line
-     * ({@code -D NAME=VALUE}; an empty value for {@code -D NAME}).
+     * Include folders ({@code -I}), the output format, macros defined before the first line
+     * ({@code -D NAME=VALUE}; an empty value for {@code -D NAME}) and NASM's warning options in
+     * order ({@code +zeroing}, {@code -number-overflow}, {@code +error=user}, ... as after {@code -w}).
      */
-    public record Options(List<Path> includePaths, OutputFormat format, Map<String, String> defines) {
+    public record Options(List<Path> includePaths, OutputFormat format, Map<String, String> defines,
+                          List<String> warnings, boolean listing) {
         public Options {
             includePaths = List.copyOf(includePaths);
             defines = Map.copyOf(defines);
+            warnings = List.copyOf(warnings);
+        }
+
+        public Options(List<Path> includePaths, OutputFormat format, Map<String, String> defines,
+                       List<String> warnings) {
+            this(includePaths, format, defines, warnings, false);
+        }
+
+        public Options(List<Path> includePaths, OutputFormat format, Map<String, String> defines) {
+            this(includePaths, format, defines, List.of());
+        }
+
+        /** The same options, also making {@link Result#listing} (which costs memory on large expansions). */
+        public Options withListing() {
+            return new Options(includePaths, format, defines, warnings, true);
         }
 
         public Options(List<Path> includePaths, OutputFormat format) {
@@ -46,11 +63,14 @@ public final class Assembler {
 
     /**
      * What an assembly produced. {@code output} is null when there were errors.
-     * {@code listing} shows address, bytes and source of every line that produced something.
+     * {@code listing} is NASM's listing when {@link Options#withListing} asked for it, else empty;
+     * {@code dependencies} are the files %include and INCBIN read, as found.
      */
-    public record Result(byte[] output, List<Diagnostic> diagnostics, Map<String, Long> symbols, String listing) {
+    public record Result(byte[] output, List<Diagnostic> diagnostics, Map<String, Long> symbols, String listing,
+                         List<Path> dependencies) {
         public Result {
             diagnostics = List.copyOf(diagnostics);
+            dependencies = List.copyOf(dependencies);
         }
 
         public boolean ok() {
@@ -65,10 +85,17 @@ public final class Assembler {
     private final InstructionTable table = InstructionTable.standard();
     private final Encoder encoder = new Encoder(table);
     private final Options options;
-    private final Diagnostics diagnostics = new Diagnostics();
+    private final Diagnostics diagnostics;
+    private final List<Path> dependencies = new ArrayList<>();
 
+    /** @throws IllegalArgumentException for a warning option NASM would refuse */
     private Assembler(Options options) {
         this.options = options;
+        this.diagnostics = new Diagnostics(options.warnings());
+    }
+
+    private Result result(byte[] output, Map<String, Long> symbols, String listing) {
+        return new Result(output, diagnostics.all(), symbols, listing, dependencies);
     }
 
     /** Assembles the file at {@code source}. */
@@ -80,7 +107,7 @@ public final class Assembler {
                 StandardCharsets.ISO_8859_1);
         } catch (AsmException e) {
             a.diagnostics.error(new SourceLine(source.toString(), 0, ""), e.getMessage());
-            return new Result(null, a.diagnostics.all(), Map.of(), "");
+            return a.result(null, Map.of(), "");
         }
         return a.run(source.toString(), text, source.toAbsolutePath().getParent());
     }
@@ -93,6 +120,9 @@ public final class Assembler {
     // ------------------------------------------------------------------ passes
 
     private List<Syntax.Line> lines;
+    private Preprocessor pp;
+    /** The listing entry of each output line (its warnings are shown under it). */
+    private Preprocessor.Listed[] listedLines = new Preprocessor.Listed[0];
     private Path folder;
 
     // state of the current pass
@@ -101,13 +131,14 @@ public final class Assembler {
     private long origin;
     private boolean originSet;
     private List<Section> sections;
+    private List<Section> lastPassSections = List.of();
     private Section current;
     private Map<String, Value> defined;
     private Map<String, Value> previous = new HashMap<>();
     private Map<String, Long> previousStarts = new HashMap<>();
     private SourceLine at;
     private long lineStart;
-    private StringBuilder listing;
+    private Listing listing;
     // STRUC and ISTRUC state
     private String strucName;
     private long strucOffset;
@@ -115,7 +146,12 @@ public final class Assembler {
     private String istrucName;
     private long istrucStart;
     private final Set<String> globals = new LinkedHashSet<>();
-    private final Set<String> externs = new java.util.HashSet<>();
+    /** EXTERN and COMMON names in the order first declared; a value's EXTERNAL number indexes this. */
+    private final Map<String, Integer> externals = new LinkedHashMap<>();
+    /** COMMON names with their size and alignment, as the current pass evaluated them. */
+    private final Map<String, long[]> commons = new HashMap<>();
+    /** Every label definition and EXTERN or COMMON declaration of the pass, in order. */
+    private List<String> symbolOrder;
     private final Map<String, SourceLine> definedAt = new HashMap<>();
     /** Instructions (by their order in a pass) whose branch has grown from short to near. */
     /*
@@ -136,11 +172,19 @@ public final class Assembler {
 
     private Result run(String name, String text, Path folder) {
         this.folder = folder;
-        Preprocessor pp = new Preprocessor(diagnostics, options.includePaths(), folder);
+        pp = new Preprocessor(diagnostics, options.includePaths(), folder);
+        pp.listingWanted = options.listing();
         options.defines().forEach(pp::predefine);
         List<SourceLine> source = pp.process(name, text);
+        listedLines = new Preprocessor.Listed[source.size()];
+        for (Preprocessor.Listed l : pp.listed) {
+            for (int index : l.outputs) {
+                listedLines[index] = l;
+            }
+        }
+        dependencies.addAll(pp.included);
         if (pp.ranAway()) {
-            return new Result(null, diagnostics.all(), Map.of(), "");
+            return result(null, Map.of(), "");
         }
         Parser parser = new Parser(table);
         lines = new ArrayList<>(source.size());
@@ -183,23 +227,36 @@ public final class Assembler {
         }
         Map<String, Long> symbols = new LinkedHashMap<>();
         defined.forEach((k, v) -> symbols.put(k, v.value()));
-        Section overlapping = BinFormat.overlapping(sections);
-        if (overlapping != null) {
-            diagnostics.error(overlapping.definedAt, "section `" + overlapping.name + "' overlaps the section before it");
+        if (!options.format().relocatable()) {
+            Section overlapping = BinFormat.overlapping(sections);
+            if (overlapping != null) {
+                diagnostics.error(overlapping.definedAt, "section `" + overlapping.name
+                    + "' overlaps the section before it");
+            }
+            checkExtent();
         }
-        checkExtent();
         if (diagnostics.hasErrors()) {
-            return new Result(null, diagnostics.all(), symbols, listing.toString());
+            return result(null, symbols, listing.render(pp.listed));
         }
         List<Label> labels = new ArrayList<>();
-        defined.forEach((k, v) -> labels.add(new Label(k, v.value(), v.section(), globals.contains(k))));
+        for (String k : symbolOrder) {
+            Value v = defined.get(k);
+            if (v != null) {
+                labels.add(new Label(k, v.value(), v.section(), globals.contains(k)));
+            } else if (commons.containsKey(k)) {
+                long[] c = commons.get(k);
+                labels.add(new Label(k, c[1], Value.EXTERNAL + externals.get(k), true, Label.Kind.COMMON, c[0]));
+            } else {
+                labels.add(new Label(k, 0, Value.EXTERNAL + externals.get(k), true, Label.Kind.EXTERN, 0));
+            }
+        }
         for (String g : globals) {
             if (!defined.containsKey(g)) {
                 diagnostics.warning(globalAt.get(g), "symbol `" + g + "' declared global but not defined");
             }
         }
-        byte[] out = options.format().write(sections, origin, labels);
-        return new Result(out, diagnostics.all(), symbols, listing.toString());
+        byte[] out = options.format().write(name, sections, origin, labels);
+        return result(out, symbols, listing.render(pp.listed));
     }
 
     private Map<String, Long> startsOf() {
@@ -215,10 +272,15 @@ public final class Assembler {
         lineIndex = -1;
         origin = options.format().defaultOrigin();
         originSet = false;
+        if (sections != null) {
+            lastPassSections = sections;
+        }
         sections = new ArrayList<>();
         current = section(".text", 0, null);
         defined = new LinkedHashMap<>();
-        listing = new StringBuilder();
+        symbolOrder = new ArrayList<>();
+        uses = 0;
+        listing = new Listing();
         strucName = null;
         istrucName = null;
         for (Syntax.Line line : lines) {
@@ -226,8 +288,9 @@ public final class Assembler {
             occurrenceOnLine = 0;
             at = line.source();
             lineStart = here();
-            Section sectionAtStart = current;
-            int sizeBefore = current.bytes.size();
+            if (finalPass && options.listing()) {
+                listing.startLine(lineIndex);
+            }
             try {
                 if (line.label() != null && !(line.statement() instanceof Syntax.Equ)) {
                     define(line.label(), strucName != null ? Value.of(strucOffset) : herePlaced());
@@ -238,9 +301,6 @@ public final class Assembler {
                     diagnostics.error(at, e.getMessage());
                 }
             }
-            if (finalPass && sectionAtStart == current) {
-                listLine(line, sizeBefore);
-            }
         }
         if (strucName != null && finalPass) {
             diagnostics.error(at, "unterminated STRUC `" + strucName + "'");
@@ -248,58 +308,6 @@ public final class Assembler {
         options.format().place(sections, origin);
     }
 
-    /** Bytes per listing row; longer output continues on rows without source text. */
-    private static final int LIST_BYTES = 8;
-    /** Rows shown for one line before the rest is summarised (TIMES, INCBIN). */
-    private static final int LIST_ROWS = 4;
-
-    private void listLine(Syntax.Line line, int sizeBefore) {
-        Section.Bytes all = current.bytes;
-        int n = all.size() - sizeBefore;
-        int rows = Math.max(1, (n + LIST_BYTES - 1) / LIST_BYTES);
-        for (int row = 0; row < rows && row < LIST_ROWS; row++) {
-            int start = listing.length();
-            listRowStart(line.source().line(), lineStart + row * LIST_BYTES);
-            int from = sizeBefore + row * LIST_BYTES;
-            for (int i = from; i < all.size() && i < from + LIST_BYTES; i++) {
-                listing.append(HEX[all.at(i) >> 4]).append(HEX[all.at(i) & 15]);
-            }
-            if (row + 1 < rows) {
-                listing.append('-');
-            }
-            if (row == 0 && !line.source().text().isEmpty()) {
-                while (listing.length() < start + 35) {
-                    listing.append(' ');
-                }
-                listing.append(line.source().text());
-            }
-            int end = listing.length();
-            while (end > start && listing.charAt(end - 1) == ' ') {
-                end--;
-            }
-            listing.setLength(end);
-            listing.append('\n');
-        }
-        if (rows > LIST_ROWS) {
-            listRowStart(line.source().line(), lineStart + LIST_ROWS * LIST_BYTES);
-            listing.append('<').append(n - LIST_ROWS * LIST_BYTES).append(" more bytes>\n");
-        }
-    }
-
-    /** {@code "%6d %08X "}: the line number and offset columns of a listing row. */
-    private void listRowStart(int lineNumber, long offset) {
-        String number = Integer.toString(lineNumber);
-        for (int k = number.length(); k < 6; k++) {
-            listing.append(' ');
-        }
-        listing.append(number).append(' ');
-        for (int shift = 28; shift >= 0; shift -= 4) {
-            listing.append(HEX[(int) (offset >> shift) & 15]);
-        }
-        listing.append(' ');
-    }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private Section section(String name, long align, Boolean nobits) {
         for (Section s : sections) {
@@ -310,13 +318,22 @@ public final class Assembler {
                 return s;
             }
         }
-        boolean nb = nobits != null ? nobits : name.equals(".bss");
+        boolean nb = nobits != null ? nobits
+            : options.format().relocatable() ? ElfObjectFormat.nobitsByName(name) : name.equals(".bss");
         Section s = new Section(name, sections.size(), nb, align);
         s.definedAt = at;
         Long prev = previousStarts.get(name);
         s.start = prev != null ? prev : name.equals(".text") && sections.isEmpty() ? origin : 0;
         sections.add(s);
         return s;
+    }
+
+    /** Where section {@code index} starts: a later section is placed as the last pass placed it. */
+    private long sectionStart(int index) {
+        if (index < sections.size()) {
+            return sections.get(index).start;
+        }
+        return index < lastPassSections.size() ? lastPassSections.get(index).start : 0;
     }
 
     /** Offset within the current section (or STRUC). */
@@ -332,11 +349,23 @@ public final class Assembler {
         return new Value(current.start + current.size(), current.index, true);
     }
 
+    private int uses;
+
+    private void use(Section s) {
+        if (s.firstUse < 0) {
+            s.firstUse = uses++;
+        }
+    }
+
     private void define(String name, Value v) {
+        if (v.section() == current.index && strucName == null) {
+            use(current);
+        }
         if (defined.containsKey(name)) {
             throw new AsmException("label `" + name + "' inconsistently redefined");
         }
         defined.put(name, v);
+        symbolOrder.add(name);
         definedAt.putIfAbsent(name, at);
     }
 
@@ -347,10 +376,13 @@ public final class Assembler {
             if (v == null) {
                 v = previous.get(name);
             }
+            if (v == null && externals.containsKey(name) && options.format().relocatable()) {
+                return new Value(0, Value.EXTERNAL + externals.get(name), true);
+            }
             if (v == null) {
                 if (finalPass) {
-                    throw new AsmException("symbol `" + name + "' not defined" + (externs.contains(name)
-                        ? " (it is EXTERN, and j386 links nothing: %include the file that defines it)" : ""));
+                    throw new AsmException("symbol `" + name + "' not defined" + (externals.containsKey(name)
+                        ? " (it is EXTERN, which only an object file (-f elf32) can leave to the linker)" : ""));
                 }
                 return Value.UNKNOWN;
             }
@@ -376,7 +408,15 @@ public final class Assembler {
 
     private void warn(String message) {
         if (finalPass) {
-            diagnostics.warning(at, message);
+            String warningClass = Diagnostics.classOf(message);
+            Diagnostic d = diagnostics.warning(at, message, warningClass);
+            if (d != null && lineIndex < listedLines.length && listedLines[lineIndex] != null) {
+                List<String> messages = listedLines[lineIndex].messages;
+                String shown = Diagnostics.listed(d, warningClass);
+                if (!messages.contains(shown)) {
+                    messages.add(shown);
+                }
+            }
         }
     }
 
@@ -392,9 +432,7 @@ public final class Assembler {
                 * r.width());
         } else if (st instanceof Syntax.Times t) {
             long n = count(t.count(), "TIMES", MAX_CONTENTS);
-            for (long k = 0; k < n; k++) {
-                execute(t.body(), label);
-            }
+            repeated(n, () -> execute(t.body(), label));
         } else if (st instanceof Syntax.Align a) {
             align(a);
         } else if (st instanceof Syntax.Equ e) {
@@ -413,6 +451,9 @@ public final class Assembler {
             }
         } else if (st instanceof Syntax.Section s) {
             current = section(s.name(), s.align(), s.nobits());
+            use(current);
+            current.alignGiven |= s.align() != 0;
+            current.flags.addAll(s.flags());
             if (s.start() >= 0) {
                 if (current.fixedStart >= 0 && current.fixedStart != s.start()) {
                     throw new AsmException("section `" + s.name() + "' given two different start addresses");
@@ -424,7 +465,17 @@ public final class Assembler {
         } else if (st instanceof Syntax.Suspicious sus) {
             warn(sus.message());
         } else if (st instanceof Syntax.Extern x) {
-            externs.addAll(x.names());
+            for (String n : x.names()) {
+                declareExternal(n);
+            }
+        } else if (st instanceof Syntax.Common c) {
+            Value size = Expr.eval(c.size(), scope);
+            Value align = c.align() == null ? Value.of(0) : Expr.eval(c.align(), scope);
+            if (!size.simple() || !align.simple()) {
+                throw new AsmException("COMMON size and alignment must be constants");
+            }
+            commons.put(c.name(), new long[] {size.value(), align.value()});
+            declareExternal(c.name());
         } else if (st instanceof Syntax.Global g) {
             for (String name : g.names()) {
                 globals.add(name);
@@ -466,14 +517,28 @@ public final class Assembler {
         }
     }
 
+    /** Runs {@code round} n times, listed as NASM lists TIMES: the first round and the count. */
+    private void repeated(long n, Runnable round) {
+        long at = here();
+        for (long k = 0; k < n; k++) {
+            if (k == 1) {
+                listing.suppress();
+            }
+            round.run();
+        }
+        if (n > 1) {
+            listing.marker(at, "rep", n);
+            listing.resume();
+        }
+    }
+
+    /** Zeros up to a field of ISTRUC: NASM's AT and IEND are TIMES n DB 0, and are listed so. */
     private void padTo(long offset) {
         long n = offset - here();
         if (n < 0) {
             throw new AsmException("ISTRUC fields out of order");
         }
-        for (long i = 0; i < n; i++) {
-            write(new byte[] {0});
-        }
+        repeated(n, () -> write(new byte[] {0}));
     }
 
     private long count(Expr e, String what, long max) {
@@ -490,16 +555,58 @@ public final class Assembler {
         return v.value();
     }
 
+    private void declareExternal(String name) {
+        externals.putIfAbsent(name, externals.size());
+        if (!defined.containsKey(name) && !symbolOrder.contains(name)) {
+            symbolOrder.add(name);
+        }
+    }
+
+    /** Writes the bytes and, for an object file, keeps their fields that need relocating. */
+    private void write(Code c) {
+        if (options.format().relocatable() && strucName == null && !current.nobits) {
+            for (Code.Fixup f : c.fixups) {
+                int minus = f.target().minus();
+                if (f.target().section() == Value.COMPLEX || minus != Value.ABSOLUTE && minus != current.index) {
+                    throw new AsmException("expression is not simple or relocatable");
+                }
+                if (minus != Value.ABSOLUTE) {
+                    // sym - label: PC-relative, with the field's distance from the label in the addend
+                    c.add(f.offset(), f.bytes(), current.size() + f.offset());
+                    f = new Code.Fixup(f.offset(), f.bytes(), f.target(), true);
+                }
+                current.fixups.add(f.at(current.size()));
+            }
+        }
+        if (strucName == null && !current.nobits) {
+            listing.code(current.size(), c, this::sectionStart);
+            listing.suppress(); // listed with its addresses
+            write(c.toByteArray());
+            listing.resume();
+            return;
+        }
+        write(c.toByteArray());
+    }
+
     private void write(byte[] b) {
         if (strucName != null) {
             throw new AsmException("only RESB/RESW/RESD/RESQ belong inside STRUC");
         }
         if (current.nobits) {
-            warn("attempt to initialize memory in a nobits section: ignored");
-            reserve(b.length);
+            // worded as NASM's output formats word it
+            warn(options.format().relocatable() ? "attempt to initialize memory in BSS section `" + current.name
+                + "': ignored" : "attempt to initialize memory in a nobits section: ignored");
+            listing.bytes(here(), b);
+            listing.suppress();
+            try {
+                reserve(b.length);
+            } finally {
+                listing.resume();
+            }
             return;
         }
         room(b.length);
+        listing.bytes(current.size(), b);
         current.bytes.write(b, 0, b.length);
     }
 
@@ -533,13 +640,26 @@ public final class Assembler {
     }
 
     private void reserve(long n) {
+        listing.reserved(here(), n);
         if (strucName != null) {
             strucOffset += n;
-        } else if (current.nobits) {
+            return;
+        }
+        listing.suppress();
+        try {
+            reserveListed(n);
+        } finally {
+            listing.resume();
+        }
+    }
+
+    private void reserveListed(long n) {
+        if (current.nobits) {
             room(n);
             current.reserved += n;
         } else {
-            warn("uninitialized space declared in " + current.name + " section: zeroing");
+            warn(options.format().relocatable() ? "uninitialized space declared in non-BSS section `" + current.name
+                + "': zeroing" : "uninitialized space declared in " + current.name + " section: zeroing");
             room(n);
             current.bytes.write(new byte[(int) n], 0, (int) n);
         }
@@ -572,11 +692,11 @@ public final class Assembler {
         Long site = ((long) lineIndex << 32) | occurrenceOnLine++;
         write(encoder.encode(i.mnemonic(), prefixes, ops,
             new Encoder.Context(bits, start.value(), finalPass, this::warn, longBranches.contains(site),
-                () -> longBranches.add(site))));
+                () -> longBranches.add(site), current.index, options.format().relocatable())));
     }
 
     private void data(Syntax.Data d) {
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        Code b = new Code();
         for (Object item : d.items()) {
             if (item instanceof byte[] s) {
                 b.write(s, 0, s.length);
@@ -589,10 +709,10 @@ public final class Assembler {
                 if (finalPass) {
                     Encoder.checkRange(v, d.width(), this::warn);
                 }
-                Encoder.little(b, v.value(), d.width());
+                b.field(v, d.width());
             }
         }
-        write(b.toByteArray());
+        write(b);
     }
 
     private void align(Syntax.Align a) {
@@ -608,23 +728,38 @@ public final class Assembler {
         if (strucName == null && n > current.align) {
             current.align = n; // NASM's ALIGN and ALIGNB also raise the section's alignment
         }
+        if (pad == 0) {
+            return;
+        }
         if (a.reserve()) {
             if (strucName == null && !current.nobits) {
-                write(new byte[(int) Math.min(pad, MAX_CONTENTS + 1)]); // ALIGNB with contents: quiet zeros
+                listing.reserved(here(), pad);
+                listing.suppress();
+                try {
+                    write(new byte[(int) Math.min(pad, MAX_CONTENTS + 1)]); // ALIGNB with contents: quiet zeros
+                } finally {
+                    listing.resume();
+                }
             } else {
                 reserve(pad);
             }
             return;
         }
         if (a.fill() == null) {
+            // NASM's ALIGN is TIMES n NOP, and is listed so
             byte[] nops = new byte[(int) Math.min(pad, MAX_CONTENTS + 1)];
             java.util.Arrays.fill(nops, (byte) 0x90);
-            write(nops);
+            long at = here();
+            write(java.util.Arrays.copyOf(nops, 1));
+            if (pad > 1) {
+                listing.suppress();
+                write(java.util.Arrays.copyOfRange(nops, 1, nops.length));
+                listing.marker(at, "rep", pad);
+                listing.resume();
+            }
             return;
         }
-        for (long k = 0; k < pad; k++) {
-            execute(a.fill(), null);
-        }
+        repeated(pad, () -> execute(a.fill(), null));
     }
 
     private void incbin(Syntax.Incbin inc) {
@@ -632,7 +767,18 @@ public final class Assembler {
         long len = inc.length() == null ? -1 : Math.max(0, Expr.eval(inc.length(), scope).value());
         long room = (current.nobits ? MAX_NOBITS : MAX_CONTENTS) - current.size();
         // Only the slice wanted is read, and never more than the section can still take.
-        write(InputFiles.read(resolveFile(inc.file()), inc.file(), "`incbin' file", skip, len, room));
+        Path file = resolveFile(inc.file());
+        byte[] contents = InputFiles.read(file, inc.file(), "`incbin' file", skip, len, room);
+        listing.marker(here(), "bin", contents.length);
+        listing.suppress();
+        try {
+            write(contents);
+        } finally {
+            listing.resume();
+        }
+        if (!dependencies.contains(file)) {
+            dependencies.add(file);
+        }
     }
 
     private Path resolveFile(String name) {

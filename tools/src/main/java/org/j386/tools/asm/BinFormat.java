@@ -60,7 +60,7 @@ public final class BinFormat implements OutputFormat {
     }
 
     @Override
-    public byte[] write(List<Section> sections, long origin, List<Label> labels) {
+    public byte[] write(String source, List<Section> sections, long origin, List<Label> labels) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long at = origin;
         for (Section s : byAddress(sections)) {

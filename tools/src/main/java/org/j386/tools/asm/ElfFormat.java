@@ -33,7 +33,7 @@ public final class ElfFormat implements OutputFormat {
     }
 
     @Override
-    public byte[] write(List<Section> sections, long origin, List<Label> labels) {
+    public byte[] write(String source, List<Section> sections, long origin, List<Label> labels) {
         long entry = BinFormat.order(sections).get(0).start;
         for (String name : new String[] {"start", "_start"}) {
             for (Label l : labels) {

@@ -27,8 +27,16 @@ final class Encoder {
      *
      * @param addressSize 16 or 32 from the registers used, 0 when there are none
      */
+    /**
+     * A memory operand analysed into the parts ModR/M can express.
+     *
+     * @param addressSize      16 or 32 from the registers used (or a size keyword on a bare
+     *                         offset), 0 when there are none
+     * @param displacementSize the size keyword inside the brackets: 8 forces a byte
+     *                         displacement, 16 or 32 a full one; 0 lets the value decide
+     */
     record MemOp(int size, boolean far, Register segment, Register base, Register index, int scale,
-                 Value displacement, int addressSize) implements Op { }
+                 Value displacement, int addressSize, int displacementSize) implements Op { }
 
     record ImmOp(int size, boolean strict, Syntax.Jump jump, Value value, Value segment) implements Op { }
 
@@ -39,10 +47,14 @@ final class Encoder {
      * then. Branches start short (also towards labels not yet seen) and only ever grow, so the
      * passes settle on the same sizes NASM picks.
      */
+    /**
+     * {@code section} is the index of the section being filled; with {@code relocatable} a branch
+     * to another section or to an external symbol is left to the linker (near, with a fix-up).
+     */
     record Context(int bits, long address, boolean finalPass, Consumer<String> warnings, boolean longJump,
-                   Runnable grow) {
+                   Runnable grow, int section, boolean relocatable) {
         Context(int bits, long address, boolean finalPass, Consumer<String> warnings) {
-            this(bits, address, finalPass, warnings, false, () -> { });
+            this(bits, address, finalPass, warnings, false, () -> { }, 0, false);
         }
     }
 
@@ -98,7 +110,10 @@ final class Encoder {
         } else if (regs.size() == 1) {
             Register r = regs.get(0).getKey();
             long c = regs.get(0).getValue();
-            if (c == 1) {
+            if (m.nosplit() && (c == 1 || c == 2)) {
+                index = r; // NOSPLIT: an index with a 32-bit displacement, no base
+                scale = (int) c;
+            } else if (c == 1) {
                 base = r;
             } else if (c == 2 || c == 3 || c == 5 || c == 9) {
                 base = r;
@@ -135,7 +150,11 @@ final class Encoder {
         if (index == Register.ESP || (scale != 1 && scale != 2 && scale != 4 && scale != 8)) {
             throw new AsmException("invalid effective address");
         }
-        return new MemOp(m.size(), m.far(), m.segment(), base, index, scale, lin.displacement(), asize);
+        if (regs.isEmpty() && (m.displacement() == 16 || m.displacement() == 32)) {
+            asize = m.displacement(); // [word 0x1234], [dword 0x12345678]: the address size
+        }
+        return new MemOp(m.size(), m.far(), m.segment(), base, index, scale, lin.displacement(), asize,
+            m.displacement());
     }
 
     /** The 16-bit r/m value of a register pair, or -1 when 16-bit addressing cannot express it. */
@@ -181,9 +200,9 @@ final class Encoder {
     }
 
     /** Encodes the instruction; throws {@link AsmException} when no form fits. */
-    byte[] encode(String mnemonic, Prefixes prefixes, List<Op> ops, Context ctx) {
+    Code encode(String mnemonic, Prefixes prefixes, List<Op> ops, Context ctx) {
         List<Form> forms = table.forms(mnemonic);
-        byte[] best = null;
+        Code best = null;
         boolean shortMissed = false;
         for (Form f : forms) {
             if (!matches(f, ops, prefixes, ctx.bits(), false)) {
@@ -193,9 +212,9 @@ final class Encoder {
             if (guessedShort && ctx.longJump()) {
                 continue;
             }
-            byte[] b = emit(f, ops, prefixes, ctx);
+            Code b = emit(f, ops, prefixes, ctx);
             shortMissed |= b == null && guessedShort;
-            if (b != null && (best == null || b.length < best.length)) {
+            if (b != null && (best == null || b.size() < best.size())) {
                 best = b;
             }
         }
@@ -314,7 +333,9 @@ final class Encoder {
                 if (k.size == 8) {
                     return (i.jump() == Syntax.Jump.NONE && i.size() == 0) || i.jump() == Syntax.Jump.SHORT;
                 }
-                return (i.jump() == Syntax.Jump.NONE || i.jump() == Syntax.Jump.NEAR) && i.size() == 0;
+                // call dword label, jmp word label: the size picks the form (and a 66 prefix)
+                return (i.jump() == Syntax.Jump.NONE || i.jump() == Syntax.Jump.NEAR)
+                    && (i.size() == 0 || i.size() == k.size);
             case PTR:
                 return op instanceof ImmOp i && i.segment() != null
                     && (i.jump() == Syntax.Jump.NONE || i.jump() == Syntax.Jump.FAR)
@@ -348,8 +369,8 @@ final class Encoder {
     }
 
     /** The bytes of {@code f} with these operands, or null when a short branch cannot reach. */
-    private static byte[] emit(Form f, List<Op> ops, Prefixes prefixes, Context ctx) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16);
+    private static Code emit(Form f, List<Op> ops, Prefixes prefixes, Context ctx) {
+        Code out = new Code();
         int bits = ctx.bits();
         for (String p : prefixes.words()) {
             switch (p) {
@@ -424,11 +445,11 @@ final class Encoder {
             next++;
             switch (t) {
                 case MO:
-                    little(out, ((MemOp) op).displacement().value(), asize / 8);
+                    out.field(((MemOp) op).displacement(), asize / 8);
                     break;
                 case PW: case PD: {
                     ImmOp p = (ImmOp) op;
-                    little(out, p.value().value(), t == Form.Tail.PW ? 2 : 4);
+                    out.field(p.value(), t == Form.Tail.PW ? 2 : 4);
                     if (ctx.finalPass()) {
                         checkRange(p.segment(), 2, ctx.warnings());
                     }
@@ -437,14 +458,28 @@ final class Encoder {
                 }
                 case RB: case RW: case RD: {
                     ImmOp p = (ImmOp) op;
+                    Value target = p.value();
+                    if (ctx.relocatable() && target.section() != ctx.section() && target.section() != Value.ABSOLUTE) {
+                        // the linker computes the distance: the field holds the target's offset
+                        // less the field's own width, which ends the instruction
+                        if (t == Form.Tail.RB && p.jump() != Syntax.Jump.SHORT) {
+                            return null;
+                        }
+                        out.field(target, target.value() - t.bytes, t.bytes, true);
+                        break;
+                    }
                     long end = ctx.address() + out.size() + t.bytes;
-                    long distance = p.value().value() - end;
-                    if (t == Form.Tail.RB && p.value().known() && (distance < -128 || distance > 127)) {
+                    long distance = target.value() - end;
+                    if (t == Form.Tail.RB && target.known() && (distance < -128 || distance > 127)) {
                         if (p.jump() != Syntax.Jump.SHORT || ctx.finalPass()) {
                             return null;
                         }
                     }
-                    little(out, distance, t.bytes);
+                    if (target.section() != ctx.section() && target.section() >= 0) {
+                        out.field(target, distance, t.bytes, true); // resolved, but listed as NASM lists it
+                    } else {
+                        little(out, distance, t.bytes);
+                    }
                     break;
                 }
                 default: {
@@ -455,11 +490,11 @@ final class Encoder {
                         && !fitsSignedByte(p.value().value(), f.operandSize() == 0 ? ctx.bits() : f.operandSize())) {
                         ctx.warnings().accept("signed byte value exceeds bounds");
                     }
-                    little(out, p.value().value(), t.bytes);
+                    out.field(p.value(), t.bytes);
                 }
             }
         }
-        return out.toByteArray();
+        return out;
     }
 
     private static boolean consumesTail(OperandKind k) {
@@ -498,7 +533,7 @@ final class Encoder {
     }
 
     /** ModR/M, SIB and displacement for a register or memory operand: the one place they are formed. */
-    private static void modrm(ByteArrayOutputStream out, int reg, Op rm, int asize) {
+    private static void modrm(Code out, int reg, Op rm, int asize) {
         if (rm instanceof RegOp r) {
             out.write(0xC0 | reg << 3 | r.register().number);
             return;
@@ -508,27 +543,27 @@ final class Encoder {
         if (asize == 16) {
             if (m.base() == null) {
                 out.write(reg << 3 | 6);
-                little(out, d.value(), 2);
+                out.field(d, 2);
                 return;
             }
             int rmBits = rm16(m.base(), m.index());
-            int dispBytes = dispBytes(d, rmBits == 6);
+            int dispBytes = dispBytes(d, rmBits == 6, m.displacementSize());
             out.write((dispBytes == 0 ? 0 : dispBytes == 1 ? 0x40 : 0x80) | reg << 3 | rmBits);
-            little(out, d.value(), dispBytes);
+            out.field(d, dispBytes);
             return;
         }
         if (m.base() == null && m.index() == null) {
             out.write(reg << 3 | 5);
-            little(out, d.value(), 4);
+            out.field(d, 4);
             return;
         }
         if (m.base() == null) {
             out.write(reg << 3 | 4);
             out.write(scaleBits(m.scale()) << 6 | m.index().number << 3 | 5);
-            little(out, d.value(), 4);
+            out.field(d, 4);
             return;
         }
-        int dispBytes = dispBytes(d, m.base() == Register.EBP);
+        int dispBytes = dispBytes(d, m.base() == Register.EBP, m.displacementSize());
         int mod = dispBytes == 0 ? 0 : dispBytes == 1 ? 0x40 : 0x80;
         if (m.index() != null || m.base() == Register.ESP) {
             out.write(mod | reg << 3 | 4);
@@ -537,11 +572,20 @@ final class Encoder {
         } else {
             out.write(mod | reg << 3 | m.base().number);
         }
-        little(out, d.value(), dispBytes == 2 ? 4 : dispBytes);
+        out.field(d, dispBytes == 2 ? 4 : dispBytes);
     }
 
-    /** 0, 1 or 2 (= full size) displacement bytes; a base of BP/EBP has no form without one. */
-    private static int dispBytes(Value d, boolean bpBase) {
+    /**
+     * 0, 1 or 2 (= full size) displacement bytes; a base of BP/EBP has no form without one, and
+     * a size keyword ({@code forced}: 8, or 16/32) chooses the byte or the full form.
+     */
+    private static int dispBytes(Value d, boolean bpBase, int forced) {
+        if (forced == 8 && d.simple()) {
+            return 1;
+        }
+        if (forced == 16 || forced == 32) {
+            return 2;
+        }
         if (!d.simple()) {
             return 2;
         }

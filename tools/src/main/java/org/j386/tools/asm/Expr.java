@@ -69,9 +69,16 @@ sealed interface Expr {
         long x = l.value();
         long y = r.value();
         int section = combine(b.op(), l, r);
+        if (b.op().equals("-") && section == Value.COMPLEX && relocatable(l) && l.minus() == Value.ABSOLUTE
+            && r.section() >= 0 && r.section() < Value.EXTERNAL && r.minus() == Value.ABSOLUTE) {
+            return new Value(x - y, l.section(), known, r.section()); // sym - $: relative to a place here
+        }
+        // an offset added to or taken from sym - $ keeps it relative
+        int minus = r.section() == Value.ABSOLUTE ? l.minus() : b.op().equals("+") && l.section() == Value.ABSOLUTE
+            ? r.minus() : Value.ABSOLUTE;
         switch (b.op()) {
-            case "+": return new Value(x + y, section, known);
-            case "-": return new Value(x - y, section, known);
+            case "+": return new Value(x + y, section, known, minus);
+            case "-": return new Value(x - y, section, known, minus);
             case "*": return new Value(x * y, section, known);
             case "/": case "//": case "%": case "%%":
                 if (y == 0) {
@@ -103,6 +110,10 @@ sealed interface Expr {
             case ">=": return new Value(x >= y ? 1 : 0, section, known);
             default: throw new AsmException("unknown operator " + b.op());
         }
+    }
+
+    private static boolean relocatable(Value v) {
+        return v.section() >= 0;
     }
 
     /**

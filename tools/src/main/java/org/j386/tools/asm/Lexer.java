@@ -15,6 +15,33 @@ final class Lexer {
     private Lexer() {
     }
 
+    /** Whether the tokens so far are SECTION or SEGMENT at the start of a line (or of a primitive {@code [section}). */
+    private static boolean startsSectionDirective(List<Token> out) {
+        int n = out.size();
+        boolean first = n == 1 || (n == 2 && out.get(0).isOp("["));
+        String w = out.get(n - 1).text();
+        return first && (w.equalsIgnoreCase("section") || w.equalsIgnoreCase("segment"));
+    }
+
+    /**
+     * A section name runs to the next blank, as in NASM: {@code .note.GNU-stack} is one name,
+     * not an expression.
+     */
+    private static int sectionName(String line, int i, List<Token> out) {
+        int n = line.length();
+        while (i < n && Character.isWhitespace(line.charAt(i))) {
+            i++;
+        }
+        int start = i;
+        while (i < n && !Character.isWhitespace(line.charAt(i)) && line.charAt(i) != ']' && line.charAt(i) != ';') {
+            i++;
+        }
+        if (i > start) {
+            out.add(Token.ident(line.substring(start, i)));
+        }
+        return i;
+    }
+
     static List<Token> tokenize(String line) {
         List<Token> out = new ArrayList<>();
         int i = 0;
@@ -43,6 +70,9 @@ final class Lexer {
                     i++;
                 }
                 out.add(Token.ident(line.substring(start, i)));
+                if (startsSectionDirective(out)) {
+                    i = sectionName(line, i, out);
+                }
             } else {
                 String op = null;
                 for (String o : OPERATORS) {

@@ -18,9 +18,9 @@ final class Parser {
         "times", "equ", "bits", "use16", "use32", "org", "section", "segment", "global", "extern", "common",
         "align", "alignb", "incbin", "cpu", "default", "struc", "endstruc", "istruc", "at", "iend", "absolute");
 
-    /** ELF section flags NASM accepts; the executable's segments take their rights from the name. */
+    /** ELF section flags and types NASM accepts (an object file records them; a flat image ignores them). */
     private static final Set<String> SECTION_FLAGS = Set.of("exec", "noexec", "alloc", "noalloc", "write",
-        "nowrite", "tls", "notls");
+        "nowrite", "tls", "notls", "note", "preinit_array", "init_array", "fini_array");
 
     private final InstructionTable table;
     private String lastGlobalLabel = "";
@@ -52,9 +52,14 @@ final class Parser {
         }
         String label = null;
         Token first = peek();
-        if (first.type() == Token.Type.IDENT && !isKeyword(first.text())) {
-            boolean colon = tokens.size() > 1 && tokens.get(1).isOp(":");
-            label = defineLabel(first.text());
+        boolean colonAfterFirst = tokens.size() > 1 && tokens.get(1).isOp(":");
+        // a mnemonic followed by a colon is a label, as NASM takes `sub:'
+        if (first.type() == Token.Type.IDENT && (!isKeyword(first.text())
+            || colonAfterFirst && table.isMnemonic(first.text().toLowerCase(Locale.ROOT)))) {
+            boolean colon = colonAfterFirst;
+            Token after = tokens.size() > (colon ? 2 : 1) ? tokens.get(colon ? 2 : 1) : Token.EOL;
+            // a constant is no place: local labels after it still belong to the last label
+            label = after.is("equ") ? qualify(first.text()) : defineLabel(first.text());
             pos += colon ? 2 : 1;
         }
         boolean colon = label != null && pos >= 2 && tokens.get(pos - 1).isOp(":");
@@ -150,8 +155,22 @@ final class Parser {
                 } while (peek().isOp(","));
                 return external ? new Syntax.Extern(names) : new Syntax.Global(names);
             }
-            case "common": case "cpu": case "default":
-                pos = tokens.size(); // accepted; symbol visibility matters only to object formats
+            case "common": {
+                pos++;
+                String name = qualify(identifier());
+                if (peek().isOp(",")) {
+                    pos++;
+                }
+                Expr size = expr();
+                Expr align = null;
+                if (peek().isOp(":")) {
+                    pos++;
+                    align = expr();
+                }
+                return new Syntax.Common(name, size, align);
+            }
+            case "cpu": case "default":
+                pos = tokens.size(); // accepted; only the 386-and-later integer set exists here
                 return new Syntax.Empty();
             case "align": case "alignb": {
                 pos++;
@@ -218,6 +237,7 @@ final class Parser {
         long align = 0;
         Boolean nobits = null;
         long start = -1;
+        List<String> flags = new ArrayList<>();
         while (peek().type() == Token.Type.IDENT) {
             String attr = next().text().toLowerCase(Locale.ROOT);
             if (peek().isOp("=")) {
@@ -238,11 +258,13 @@ final class Parser {
                 nobits = true;
             } else if (attr.equals("progbits")) {
                 nobits = false;
-            } else if (!SECTION_FLAGS.contains(attr)) {
+            } else if (SECTION_FLAGS.contains(attr)) {
+                flags.add(attr);
+            } else {
                 throw new AsmException("unknown section attribute `" + attr + "'");
             }
         }
-        return new Syntax.Section(name, align, nobits, start);
+        return new Syntax.Section(name, align, nobits, start, flags);
     }
 
     private Syntax.Statement data(int width) {
@@ -327,23 +349,33 @@ final class Parser {
         }
         if (peek().isOp("[")) {
             pos++;
-            while (peek().type() == Token.Type.IDENT && sizeKeyword(peek().text()) > 0) {
-                pos++; // displacement-size hints are accepted and ignored
-            }
-            Token s = peek();
-            if (s.type() == Token.Type.IDENT && pos + 1 < tokens.size() && tokens.get(pos + 1).isOp(":")) {
-                Register r = Register.byName(s.text());
-                if (r == null || r.kind != Register.Kind.SREG) {
-                    throw new AsmException("invalid segment override");
+            int displacement = 0;
+            boolean nosplit = false;
+            // size keywords, NOSPLIT and a segment override, in any order, before the address
+            while (peek().type() == Token.Type.IDENT) {
+                Token s = peek();
+                if (sizeKeyword(s.text()) > 0 && !(pos + 1 < tokens.size() && tokens.get(pos + 1).isOp(":"))) {
+                    displacement = sizeKeyword(s.text());
+                    pos++;
+                } else if (s.text().equalsIgnoreCase("nosplit")) {
+                    nosplit = true;
+                    pos++;
+                } else if (pos + 1 < tokens.size() && tokens.get(pos + 1).isOp(":")) {
+                    Register r = Register.byName(s.text());
+                    if (r == null || r.kind != Register.Kind.SREG) {
+                        throw new AsmException("invalid segment override");
+                    }
+                    segment = r;
+                    pos += 2;
+                } else {
+                    break;
                 }
-                segment = r;
-                pos += 2;
             }
             Expr address = expr();
             if (!next().isOp("]")) {
                 throw new AsmException("expecting ]");
             }
-            return new Syntax.MemOperand(size, jump == Syntax.Jump.FAR, segment, address);
+            return new Syntax.MemOperand(size, jump == Syntax.Jump.FAR, segment, address, displacement, nosplit);
         }
         if (t.type() == Token.Type.IDENT && Register.byName(t.text()) != null
             && (pos + 1 >= tokens.size() || tokens.get(pos + 1).isOp(","))) {

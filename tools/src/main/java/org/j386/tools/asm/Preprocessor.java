@@ -55,7 +55,16 @@ final class Preprocessor {
 
     private final Diagnostics diagnostics;
     private final List<Path> includePaths;
+    /** Every file %include read, as found, for a Makefile's dependencies. */
+    final List<Path> included = new ArrayList<>();
     private final Map<String, Define> defines = new HashMap<>();
+    /**
+     * EQU constants the source has defined so far with values the preprocessor can work out: as
+     * in NASM, %if and %assign may use them.
+     */
+    private final Map<String, Long> constants = new HashMap<>();
+    private static final java.util.regex.Pattern EQU = java.util.regex.Pattern.compile(
+        "\\s*([A-Za-z_?][A-Za-z0-9_$#@~.?]*)\\s*:?\\s+(?i:equ)\\s+(.*)");
     private final Map<String, List<Macro>> macros = new HashMap<>();
     private final List<SourceLine> out = new ArrayList<>();
     private int uniqueId;
@@ -87,7 +96,7 @@ final class Preprocessor {
     }
 
     List<SourceLine> process(String name, String text) {
-        run(split(name, text));
+        run(split(name, text), null, null);
         return out;
     }
 
@@ -104,11 +113,77 @@ final class Preprocessor {
         return lines;
     }
 
-    /** Processes a block of lines: a file, a %rep body or a macro expansion. */
-    private void run(List<SourceLine> lines) {
+    /**
+     * The parameters of one macro expansion. Its body's lines take them as they are processed,
+     * so that %rotate changes what the lines after it see.
+     */
+    private static final class Frame {
+        final List<String> args;
+        final int id;
+
+        Frame(List<String> args, int id) {
+            this.args = args;
+            this.id = id;
+        }
+    }
+
+    /** A context of %push, with its number for %$ names. */
+    private record Context(String name, int id) { }
+
+    private final Deque<Context> contexts = new ArrayDeque<>();
+
+    /**
+     * A line of the listing as NASM writes it: every line the preprocessor looked at, with its
+     * line number, its depth in includes and expansions, its text (as written, or for a macro or
+     * %rep expansion without comment and with blanks collapsed) and the output lines it became.
+     */
+    static final class Listed {
+        final int line;
+        final int level;
+        String text;
+        final List<Integer> outputs = new ArrayList<>(1);
+        /** Warnings about the line, as the listing shows them under it. */
+        final List<String> messages = new ArrayList<>(0);
+
+        Listed(int line, int level, String text) {
+            this.line = line;
+            this.level = level;
+            this.text = text;
+        }
+    }
+
+    final List<Listed> listed = new ArrayList<>();
+    /** Whether to keep {@link #listed} (only a listing needs it). */
+    boolean listingWanted;
+    /** The entry of the line being processed: the lines it emits are its outputs. */
+    private Listed listing;
+
+    /**
+     * Processes a block of lines: a file, a %rep body or a macro expansion; {@code frame} holds
+     * the parameters of the macro expansion the lines belong to (null outside macros).
+     */
+    private void run(List<SourceLine> lines, Frame frame, int[] numbers) {
+        run(lines, frame, numbers, frame != null);
+    }
+
+    /**
+     * {@code numbers}, when not null, are the line numbers the listing gives the lines (a macro's
+     * body lines carry the call's line for messages); {@code expansion} says that the lines come
+     * from a macro or %rep rather than from a file.
+     */
+    private void run(List<SourceLine> lines, Frame frame, int[] numbers, boolean expansion) {
         if (tooLong) {
             return;
         }
+        Listed caller = listing;
+        try {
+            runListed(lines, frame, numbers, expansion);
+        } finally {
+            listing = caller;
+        }
+    }
+
+    private void runListed(List<SourceLine> lines, Frame frame, int[] numbers, boolean expansion) {
         if (++depth > MAX_DEPTH) {
             depth--;
             // Fatal: a macro that calls itself more than once would otherwise go on for 2^64 lines.
@@ -119,19 +194,39 @@ final class Preprocessor {
         int i = 0;
         while (i < lines.size() && !tooLong) {
             SourceLine line = lines.get(i);
+            if (listingWanted && listed.size() >= MAX_LINES) {
+                // the expansion may look at 20 times more lines than it keeps: the listing stops here
+                listingWanted = false;
+                listed.add(new Listed(line.line(), depth - 1, "; the listing stops here: more than " + MAX_LINES
+                    + " lines"));
+            }
+            listing = listingWanted ? new Listed(numbers != null ? numbers[i] : line.line(), depth - 1,
+                expansion ? collapse(line.text()) : line.text()) : null;
+            if (listing != null) {
+                listed.add(listing);
+            }
             if (++work > MAX_WORK) {
                 ranAway(line, "macro expansion ran away: more than " + MAX_WORK
                     + " lines expanded (a macro that calls itself?)");
                 break;
             }
-            String text = line.text().strip();
             boolean active = conds.isEmpty() || conds.peek().active;
             try {
+                if (frame != null || line.text().contains("%$")) {
+                    String t = line.text();
+                    if (frame != null) {
+                        t = substitute(t, frame.args, frame.id);
+                        grow(t.length());
+                    }
+                    line = new SourceLine(line.file(), line.line(), active ? contextLocal(t) : t);
+                }
+                String text = line.text().strip();
                 if (text.startsWith("%")) {
                     String word = directiveWord(text);
                     String rest = text.substring(word.length()).strip();
-                    switch (word) {
-                        case "%if": case "%ifdef": case "%ifndef": {
+                    String conditional = conditional(word);
+                    switch (conditional) {
+                        case "%if": {
                             boolean v;
                             try {
                                 v = active && condition(word, rest);
@@ -144,7 +239,7 @@ final class Preprocessor {
                             i++;
                             continue;
                         }
-                        case "%elif": case "%elifdef": case "%elifndef": {
+                        case "%elif": {
                             Cond c = top(conds, word);
                             boolean v = c.parentActive && !c.taken && condition(word.replace("%elif", "%if"), rest);
                             c.active = v;
@@ -168,21 +263,26 @@ final class Preprocessor {
                             break;
                     }
                     if (!active) {
-                        i = word.equals("%macro") || word.equals("%imacro") || word.equals("%rep")
+                        int next = word.equals("%macro") || word.equals("%imacro") || word.equals("%rep")
                             ? skipBlock(lines, i) : i + 1;
+                        listBlock(lines, i + 1, next, numbers, expansion);
+                        i = next;
                         continue;
                     }
                     switch (word) {
-                        case "%macro": case "%imacro":
-                            i = defineMacro(lines, i, rest);
+                        case "%macro": case "%imacro": {
+                            int next = defineMacro(lines, i, rest);
+                            listBlock(lines, i + 1, next, numbers, expansion);
+                            i = next;
                             continue;
+                        }
                         case "%rep":
-                            i = repeat(lines, i, rest);
+                            i = repeat(lines, i, rest, frame, numbers, expansion);
                             continue;
                         case "%endmacro": case "%endrep":
                             throw new AsmException("`" + word + "': no matching `" + word.replace("%end", "%") + "'");
                         default:
-                            directive(line, word, rest);
+                            directive(line, word, rest, frame);
                             i++;
                             continue;
                     }
@@ -217,6 +317,29 @@ final class Preprocessor {
         return text.substring(0, e).toLowerCase(Locale.ROOT);
     }
 
+    /** The tests %if and %elif may be followed by (with an n after the if: negated). */
+    private static final java.util.Set<String> TESTS = java.util.Set.of("", "def", "idn", "idni", "num", "str", "id",
+        "macro", "empty", "ctx");
+
+    /**
+     * {@code %if} for every form of %if ({@code %ifdef}, {@code %ifnidni}, ...), {@code %elif} for
+     * every form of %elif, else the word itself.
+     */
+    private static String conditional(String word) {
+        for (String start : new String[] {"%if", "%elif"}) {
+            if (word.startsWith(start)) {
+                String test = word.substring(start.length());
+                if (test.startsWith("n") && !test.equals("num")) {
+                    test = test.substring(1);
+                }
+                if (TESTS.contains(test)) {
+                    return start;
+                }
+            }
+        }
+        return word;
+    }
+
     private static Cond top(Deque<Cond> conds, String word) {
         if (conds.isEmpty()) {
             throw new AsmException("`" + word + "': no matching `%if'");
@@ -224,12 +347,58 @@ final class Preprocessor {
         return conds.peek();
     }
 
+    /** The truth of {@code %ifTEST rest} (or {@code %ifnTEST}). */
     private boolean condition(String word, String rest) {
-        switch (word) {
-            case "%ifdef": return defines.containsKey(firstWord(rest));
-            case "%ifndef": return !defines.containsKey(firstWord(rest));
-            default: return evaluate(rest) != 0;
+        String test = word.substring(3);
+        boolean negated = test.startsWith("n") && !test.equals("num");
+        if (negated) {
+            test = test.substring(1);
         }
+        rest = stripComment(rest).strip();
+        boolean v;
+        switch (test) {
+            case "def": v = defines.containsKey(firstWord(rest)); break;
+            case "macro": v = macros.containsKey(firstWord(rest).toLowerCase(Locale.ROOT)); break;
+            case "ctx": v = !contexts.isEmpty() && contexts.peek().name().equals(firstWord(rest)); break;
+            case "idn": case "idni": {
+                // split at the first comma, as NASM does: braces group nothing here
+                int comma = indexOutsideQuotes(rest, ',');
+                if (comma < 0) {
+                    throw new AsmException("`" + word + "' expects two comma-separated arguments");
+                }
+                String a = tokens(expandDefines(rest.substring(0, comma)));
+                String b = tokens(expandDefines(rest.substring(comma + 1)));
+                v = test.equals("idn") ? a.equals(b) : a.equalsIgnoreCase(b);
+                break;
+            }
+            case "num": case "str": case "id": case "empty": {
+                List<Token> t = Lexer.tokenize(expandDefines(rest));
+                Token.Type want = test.equals("num") ? Token.Type.NUMBER : test.equals("str") ? Token.Type.STRING
+                    : Token.Type.IDENT;
+                v = test.equals("empty") ? t.isEmpty() : t.size() == 1 && t.get(0).type() == want;
+                break;
+            }
+            default: v = evaluate(rest) != 0; break;
+        }
+        return v != negated;
+    }
+
+    /** The text as its tokens separated by single blanks, so that spacing does not matter. */
+    private static String tokens(String text) {
+        StringBuilder sb = new StringBuilder();
+        List<Token> all;
+        try {
+            all = Lexer.tokenize(text);
+        } catch (AsmException e) {
+            return text.strip().replaceAll("\\s+", " "); // characters no token takes: compared as written
+        }
+        for (Token t : all) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(t.text());
+        }
+        return sb.toString();
     }
 
     private static String firstWord(String s) {
@@ -264,6 +433,9 @@ final class Preprocessor {
     /** Adds a line to the expanded source, within the line and size budgets. */
     private void emit(SourceLine line) {
         grow(line.text().length());
+        if (listing != null) {
+            listing.outputs.add(out.size());
+        }
         out.add(line);
         if (out.size() > MAX_LINES) {
             throw new RanAway("macro expansion ran away: the expanded source would be longer than " + MAX_LINES
@@ -279,7 +451,11 @@ final class Preprocessor {
         Value v = Expr.eval(e, new Expr.Scope() {
             @Override
             public Value symbol(String name) {
-                throw new AsmException("symbol `" + name + "' not defined before use in a preprocessor expression");
+                Long v = constants.get(name);
+                if (v == null) {
+                    throw new AsmException("symbol `" + name + "' not defined before use in a preprocessor expression");
+                }
+                return Value.of(v);
             }
 
             @Override
@@ -304,7 +480,7 @@ final class Preprocessor {
         return e;
     }
 
-    private void directive(SourceLine line, String word, String rest) {
+    private void directive(SourceLine line, String word, String rest, Frame frame) {
         switch (word) {
             case "%define": case "%idefine": case "%xdefine": {
                 int e = 0;
@@ -353,19 +529,240 @@ final class Preprocessor {
             }
             case "%include": {
                 String name = unquote(stripComment(rest).strip());
-                byte[] bytes = InputFiles.read(find(name), name, "include file", 0, -1, InputFiles.MAX_SOURCE);
-                run(split(name, new String(bytes, StandardCharsets.ISO_8859_1)));
+                Path file = find(name);
+                byte[] bytes = InputFiles.read(file, name, "include file", 0, -1, InputFiles.MAX_SOURCE);
+                if (!included.contains(file)) {
+                    included.add(file);
+                }
+                run(split(name, new String(bytes, StandardCharsets.ISO_8859_1)), null, null, false);
                 break;
             }
+            case "%rotate": {
+                if (frame == null) {
+                    throw new AsmException("`%rotate' invoked outside a macro call");
+                }
+                int n = frame.args.size();
+                if (n > 0) {
+                    // a positive count moves the parameters left, as NASM's does
+                    java.util.Collections.rotate(frame.args, (int) -Math.floorMod(evaluate(rest), (long) n));
+                }
+                break;
+            }
+            case "%push": case "%repl": {
+                String name = firstWord(stripComment(rest).strip());
+                if (word.equals("%repl")) {
+                    if (contexts.isEmpty()) {
+                        throw new AsmException("`%repl': context stack is empty");
+                    }
+                    contexts.push(new Context(name, contexts.pop().id()));
+                } else {
+                    contexts.push(new Context(name, ++uniqueId));
+                }
+                break;
+            }
+            case "%stacksize": {
+                String model = firstWord(stripComment(rest).strip()).toLowerCase(Locale.ROOT);
+                switch (model) {
+                    case "flat": stackUnit = 4; framePointer = "ebp"; argOffset = 8; break;
+                    case "large": stackUnit = 2; framePointer = "bp"; argOffset = 4; break;
+                    case "small": stackUnit = 2; framePointer = "bp"; argOffset = 6; break;
+                    default: throw new AsmException("`%stacksize' invalid size type");
+                }
+                localOffset = 0;
+                break;
+            }
+            case "%local": case "%arg":
+                frameVariables(word, rest);
+                break;
+            case "%pop":
+                if (contexts.isEmpty()) {
+                    throw new AsmException("`%pop': context stack is empty");
+                }
+                contexts.pop();
+                break;
+            case "%strlen": case "%substr": case "%strcat": case "%defstr": case "%idefstr": case "%deftok":
+            case "%ideftok":
+                stringMacro(word, rest);
+                break;
             case "%error":
                 diagnostics.error(line, unquote(expandDefines(rest)));
                 break;
-            case "%warning":
-                diagnostics.warning(line, unquote(expandDefines(rest)));
+            case "%warning": {
+                Diagnostic d = diagnostics.warning(line, unquote(expandDefines(rest)), "user");
+                if (d != null && listing != null) {
+                    listing.messages.add(Diagnostics.listed(d, "user"));
+                }
                 break;
+            }
             default:
                 throw new AsmException("unknown preprocessor directive `" + word + "'");
         }
+    }
+
+    // the stack frame model of %stacksize, used by %arg and %local
+    private int stackUnit = 2;
+    private String framePointer = "bp";
+    private int argOffset = 4;
+    private int localOffset;
+
+    /**
+     * {@code %arg name:size, ...} and {@code %local name:size, ...}: each name becomes a
+     * single-line macro for its place in the stack frame, arguments above the frame pointer and
+     * locals below it, every one taking at least a stack slot; %local keeps the frame's size in
+     * {@code %$localsize}.
+     */
+    private void frameVariables(String word, String rest) {
+        for (String item : splitArguments(stripComment(rest))) {
+            int colon = item.indexOf(':');
+            if (colon <= 0) {
+                throw new AsmException("syntax error in `" + word + "' directive: expecting name:size");
+            }
+            String name = item.substring(0, colon).strip();
+            int size;
+            switch (item.substring(colon + 1).strip().toLowerCase(Locale.ROOT)) {
+                case "byte": size = 1; break;
+                case "word": size = 2; break;
+                case "dword": size = 4; break;
+                case "qword": size = 8; break;
+                case "tword": size = 10; break;
+                default: throw new AsmException("invalid size type in `" + word + "' directive");
+            }
+            int slot = (size + stackUnit - 1) / stackUnit * stackUnit;
+            if (word.equals("%arg")) {
+                defines.put(name, new Define(null, "(" + framePointer + "+" + argOffset + ")"));
+                argOffset += slot;
+            } else {
+                localOffset += slot;
+                defines.put(name, new Define(null, "(" + framePointer + "-" + localOffset + ")"));
+            }
+        }
+        if (word.equals("%local")) {
+            defines.put(contextLocal("%$localsize"), new Define(null, Integer.toString(localOffset)));
+        }
+    }
+
+    /** %strlen, %substr, %strcat, %defstr and %deftok: single-line macros made from strings. */
+    private void stringMacro(String word, String rest) {
+        rest = stripComment(rest).strip();
+        String name = firstWord(rest);
+        if (name.isEmpty()) {
+            throw new AsmException("`" + word + "' expects a macro identifier");
+        }
+        String arg = expandDefines(rest.substring(name.length()).strip());
+        String body;
+        switch (word) {
+            case "%defstr": case "%idefstr":
+                body = quote(arg.getBytes(StandardCharsets.ISO_8859_1));
+                break;
+            case "%deftok": case "%ideftok":
+                body = new String(string(word, arg), StandardCharsets.ISO_8859_1);
+                break;
+            case "%strlen":
+                body = Integer.toString(string(word, arg).length);
+                break;
+            case "%strcat": {
+                java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                for (String part : splitArguments(arg)) {
+                    all.writeBytes(string(word, part));
+                }
+                body = quote(all.toByteArray());
+                break;
+            }
+            default: { // %substr NAME string, start[, length]: start from 1, a length of -1 to the end
+                List<String> parts = splitArguments(arg);
+                if (parts.size() < 2 || parts.size() > 3) {
+                    throw new AsmException("`%substr' expects a string, a start and an optional length");
+                }
+                byte[] s = string(word, parts.get(0));
+                long start = evaluate(parts.get(1)) - 1;
+                long length = parts.size() > 2 ? evaluate(parts.get(2)) : 1;
+                if (length < 0) {
+                    length = s.length - start + length + 1;
+                }
+                start = Math.max(0, Math.min(start, s.length));
+                length = Math.max(0, Math.min(length, s.length - start));
+                body = quote(java.util.Arrays.copyOfRange(s, (int) start, (int) (start + length)));
+            }
+        }
+        grow(body.length());
+        defines.put(name, new Define(null, body));
+    }
+
+    /** The contents of a quoted string, as the assembler would store them. */
+    private static byte[] string(String word, String text) {
+        List<Token> t = Lexer.tokenize(text);
+        if (t.size() != 1 || t.get(0).type() != Token.Type.STRING) {
+            throw new AsmException("`" + word + "' requires string as second parameter");
+        }
+        return t.get(0).bytes();
+    }
+
+    /** A string as NASM quotes it: in single quotes, else double, else backquotes with escapes. */
+    static String quote(byte[] b) {
+        String s = new String(b, StandardCharsets.ISO_8859_1);
+        boolean plain = s.chars().allMatch(c -> c >= 0x20 && c < 0x7F);
+        if (plain && s.indexOf('\'') < 0) {
+            return "'" + s + "'";
+        }
+        if (plain && s.indexOf('"') < 0) {
+            return '"' + s + '"';
+        }
+        StringBuilder sb = new StringBuilder("`");
+        for (char c : s.toCharArray()) {
+            if (c == '`' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c >= 0x20 && c < 0x7F) {
+                sb.append(c);
+            } else {
+                sb.append(String.format("\\x%02x", (int) c));
+            }
+        }
+        return sb.append('`').toString();
+    }
+
+    /**
+     * {@code %$name} and {@code %$$name} (the context below) as the names of the context they
+     * belong to, {@code ..@N.name}, outside strings.
+     */
+    private String contextLocal(String text) {
+        if (!text.contains("%$")) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder();
+        char quote = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+            } else if (c == ';') {
+                sb.append(text, i, text.length());
+                break;
+            } else if (c == '%' && i + 1 < text.length() && text.charAt(i + 1) == '$') {
+                int depth = 0;
+                int j = i + 1;
+                while (j < text.length() && text.charAt(j) == '$') {
+                    depth++;
+                    j++;
+                }
+                if (depth > contexts.size()) {
+                    int end = j;
+                    while (end < text.length() && Lexer.isIdentPart(text.charAt(end))) {
+                        end++;
+                    }
+                    throw new AsmException(contexts.isEmpty() ? "`" + text.substring(i, end)
+                        + "': context stack is empty" : "`" + text.substring(i, end) + "': context stack is only "
+                        + contexts.size() + " level" + (contexts.size() == 1 ? "" : "s") + " deep");
+                }
+                Context ctx = new ArrayList<>(contexts).get(depth - 1);
+                sb.append("..@").append(ctx.id()).append('.');
+                i = j - 1;
+                continue;
+            }
+            sb.append(c);
+        }
+        return sb.toString();
     }
 
     private Path find(String name) {
@@ -451,16 +848,30 @@ final class Preprocessor {
         return end + 1;
     }
 
-    private int repeat(List<SourceLine> lines, int i, String rest) {
+    /** Lists the lines from {@code from} up to {@code to} (exclusive) that a block took in, as written. */
+    private void listBlock(List<SourceLine> lines, int from, int to, int[] numbers, boolean expansion) {
+        for (int k = from; k < to && listingWanted; k++) {
+            SourceLine l = lines.get(k);
+            listed.add(new Listed(numbers != null ? numbers[k] : l.line(), depth - 1,
+                expansion ? collapse(l.text()) : l.text()));
+        }
+    }
+
+    private int repeat(List<SourceLine> lines, int i, String rest, Frame frame, int[] numbers, boolean expansion) {
         int end = blockEnd(lines, i, "%rep", "%endrep", "expected `%endrep' before end of file");
+        listBlock(lines, i + 1, end + 1, numbers, expansion);
         long n = evaluate(rest);
         if (n > MAX_LINES) {
             diagnostics.error(lines.get(i), "`%rep' count " + n + " is too large");
             return end + 1;
         }
         List<SourceLine> body = new ArrayList<>(lines.subList(i + 1, end));
+        int[] bodyNumbers = new int[body.size()];
+        for (int k = 0; k < bodyNumbers.length; k++) {
+            bodyNumbers[k] = numbers != null ? numbers[i + 1 + k] : body.get(k).line();
+        }
         for (long k = 0; k < n && !tooLong; k++) {
-            run(body);
+            run(body, frame, bodyNumbers, true);
         }
         return end + 1;
     }
@@ -483,6 +894,7 @@ final class Preprocessor {
         List<Macro> candidates = e > 0 ? macros.get(call.substring(0, e).toLowerCase(Locale.ROOT)) : null;
         if (candidates == null) {
             emit(new SourceLine(line.file(), line.line(), text));
+            rememberConstant(trimmed);
             return;
         }
         List<String> args = call.substring(e).isBlank() ? new ArrayList<>() : splitArguments(call.substring(e));
@@ -504,20 +916,39 @@ final class Preprocessor {
             joined.add(String.join(", ", args.subList(last, args.size())));
             args = joined;
         }
-        if (label != null) {
+        if (label != null && listingWanted) {
+            // NASM lists the label as the first line of the expansion
+            Listed caller = listing;
+            listing = new Listed(line.line(), depth, label + " ");
+            listed.add(listing);
+            emit(new SourceLine(line.file(), line.line(), label));
+            listing = caller;
+        } else if (label != null) {
             emit(new SourceLine(line.file(), line.line(), label));
         }
         for (int k = args.size(); k < m.min() + m.defaults().size(); k++) {
             args.add(m.defaults().get(k - m.min()));
         }
-        int id = ++uniqueId;
         List<SourceLine> body = new ArrayList<>();
+        int[] numbers = new int[m.body().size()];
         for (SourceLine b : m.body()) {
-            String expanded = substitute(b.text(), args, id);
-            grow(expanded.length());
-            body.add(new SourceLine(line.file(), line.line(), expanded));
+            numbers[body.size()] = b.line();
+            body.add(new SourceLine(line.file(), line.line(), b.text()));
         }
-        run(body);
+        run(body, new Frame(args, ++uniqueId), numbers);
+    }
+
+    /** Notes {@code NAME equ EXPR} when EXPR is a number here already (no label, no {@code $}). */
+    private void rememberConstant(String line) {
+        java.util.regex.Matcher m = EQU.matcher(line);
+        if (!m.matches()) {
+            return;
+        }
+        try {
+            constants.put(m.group(1), evaluate(m.group(2)));
+        } catch (AsmException e) {
+            // a label or $ in it: only the assembler's passes know the value
+        }
     }
 
     private static int identEnd(String s, int from) {
@@ -541,6 +972,19 @@ final class Preprocessor {
             if (d == '%') {
                 sb.append("..@").append(id).append('.');
                 i++;
+            } else if ((d == '-' || d == '+') && i + 2 < text.length() && Character.isDigit(text.charAt(i + 2))) {
+                // %+1 a condition code parameter, %-1 its inverse (j%-1 after `if e' is jne)
+                int e = i + 2;
+                while (e < text.length() && Character.isDigit(text.charAt(e))) {
+                    e++;
+                }
+                int n = e - i > 8 ? Integer.MAX_VALUE : Integer.parseInt(text.substring(i + 2, e));
+                String cc = n >= 1 && n <= args.size() ? args.get(n - 1).strip().toLowerCase(Locale.ROOT) : "";
+                if (!CONDITIONS.contains(cc)) {
+                    throw new AsmException("macro parameter `%" + d + n + "' is not a condition code");
+                }
+                sb.append(d == '+' ? cc : inverse(cc));
+                i = e - 1;
             } else if (Character.isDigit(d) || (d == '{' && i + 2 < text.length() && Character.isDigit(text.charAt(i + 2)))) {
                 boolean braced = d == '{';
                 int from = braced ? i + 2 : i + 1;
@@ -561,6 +1005,18 @@ final class Preprocessor {
             }
         }
         return sb.toString();
+    }
+
+    private static final java.util.Set<String> CONDITIONS = java.util.Set.of("a", "ae", "b", "be", "c", "e", "g",
+        "ge", "l", "le", "na", "nae", "nb", "nbe", "nc", "ne", "ng", "nge", "nl", "nle", "no", "np", "ns", "nz",
+        "o", "p", "pe", "po", "s", "z");
+
+    private static String inverse(String cc) {
+        switch (cc) {
+            case "pe": return "po";
+            case "po": return "pe";
+            default: return cc.startsWith("n") ? cc.substring(1) : "n" + cc;
+        }
     }
 
     /** Splits macro arguments at top-level commas; braces group an argument that contains commas. */
@@ -604,22 +1060,33 @@ final class Preprocessor {
         return out;
     }
 
+    /** A line as NASM lists an expanded one: no comment, each run of blanks one space. */
+    private static String collapse(String text) {
+        return BRACED_PARAMETER.matcher(stripComment(text).replaceAll("\\s+", " ").stripTrailing()).replaceAll("%$1");
+    }
+
+    private static final java.util.regex.Pattern BRACED_PARAMETER = java.util.regex.Pattern.compile("%\\{(\\d+)\\}");
+
     /** The line without its comment (a ';' outside quotes). */
     static String stripComment(String s) {
+        int semicolon = indexOutsideQuotes(s, ';');
+        return semicolon < 0 ? s : s.substring(0, semicolon);
+    }
+
+    /** The first {@code target} of {@code s} that is not inside a quoted string, or -1. */
+    private static int indexOutsideQuotes(String s, char target) {
         char quote = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                }
+                quote = c == quote ? 0 : quote;
             } else if (c == '\'' || c == '"' || c == '`') {
                 quote = c;
-            } else if (c == ';') {
-                return s.substring(0, i);
+            } else if (c == target) {
+                return i;
             }
         }
-        return s;
+        return -1;
     }
 
     /** Replaces identifiers that name single-line macros, rescanning the result. */

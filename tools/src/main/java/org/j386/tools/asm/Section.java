@@ -16,6 +16,18 @@ public final class Section {
     long fixedStart = -1;
     /** The first SECTION line that named it (where a layout error is reported). */
     SourceLine definedAt;
+    /**
+     * When the section was first named by SECTION or, for the implicit .text, first given a label
+     * (-1: neither). An object file lists sections in this order, then the implicit .text if it
+     * only has contents, as NASM makes it only when it writes them.
+     */
+    int firstUse = -1;
+    /** Whether the directive gave {@code align=} (else an object file starts from the name's default). */
+    boolean alignGiven;
+    /** The ELF attribute words of its SECTION directives, in order. */
+    final java.util.List<String> flags = new java.util.ArrayList<>();
+    /** Fields whose values depend on placement, offsets from the start of the section. */
+    final java.util.List<Code.Fixup> fixups = new java.util.ArrayList<>();
 
     Section(String name, int index, boolean nobits, long align) {
         this.name = name;
@@ -34,6 +46,18 @@ public final class Section {
 
     public long align() {
         return align;
+    }
+
+    public int firstUse() {
+        return firstUse;
+    }
+
+    public boolean alignGiven() {
+        return alignGiven;
+    }
+
+    public java.util.List<String> flags() {
+        return java.util.List.copyOf(flags);
     }
 
     public long start() {

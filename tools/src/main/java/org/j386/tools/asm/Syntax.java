@@ -15,8 +15,13 @@ final class Syntax {
 
     record RegOperand(Register register) implements Operand { }
 
-    /** {@code [seg:address]}; size 0 when no size keyword was given. */
-    record MemOperand(int size, boolean far, Register segment, Expr address) implements Operand { }
+    /**
+     * {@code [seg:address]}; size 0 when no size keyword was given. {@code displacement} is the
+     * size keyword inside the brackets ({@code [byte ebp]}, {@code [dword 0x1234]}; 0 for none),
+     * {@code nosplit} asks for {@code [eax*2]} as an index without a base.
+     */
+    record MemOperand(int size, boolean far, Register segment, Expr address, int displacement, boolean nosplit)
+        implements Operand { }
 
     /** An immediate, branch target or {@code seg:offset} far pointer ({@code segment} non-null). */
     record ImmOperand(int size, boolean strict, Jump jump, Expr value, Expr segment) implements Operand { }
@@ -42,7 +47,8 @@ final class Syntax {
 
     record Org(Expr origin) implements Statement { }
 
-    record Section(String name, long align, Boolean nobits, long start) implements Statement { }
+    /** {@code flags}: the ELF attribute words written after the name (exec, nowrite, init_array, ...). */
+    record Section(String name, long align, Boolean nobits, long start, List<String> flags) implements Statement { }
 
     record Incbin(String file, Expr skip, Expr length) implements Statement { }
 
@@ -59,8 +65,11 @@ final class Syntax {
     /** GLOBAL: names exported in an ELF symbol table. */
     record Global(List<String> names) implements Statement { }
 
-    /** EXTERN: names another object would define; j386 links nothing, so using one is an error. */
+    /** EXTERN: names another object defines; only an object file can refer to them. */
     record Extern(List<String> names) implements Statement { }
+
+    /** COMMON: an uninitialised variable the linker allocates ({@code align} may be null). */
+    record Common(String name, Expr size, Expr align) implements Statement { }
 
     record Empty() implements Statement { }
 

@@ -12,28 +12,31 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A parsed ELF32 little-endian i386 executable. Parsing validates every field the loader and the
+ * A parsed ELF32 little-endian i386 executable (or, through {@link #parseAny}, relocatable object). Parsing validates every field the loader and the
  * debugger rely on and checks every offset and size against the file before reading, so a
  * truncated or corrupt file gives an {@link ImageFormatException} naming what is wrong.
  */
 public final class Elf32File {
     public static final int EHDR_SIZE = 52, PHDR_SIZE = 32, SHDR_SIZE = 40, SYM_SIZE = 16;
-    public static final int ET_EXEC = 2, EM_386 = 3, EV_CURRENT = 1;
+    public static final int ET_REL = 1, ET_EXEC = 2, EM_386 = 3, EV_CURRENT = 1;
     public static final int ELFCLASS32 = 1, ELFDATA2LSB = 1;
+    static final int SHT_REL = 9;
     static final byte[] MAGIC = {0x7F, 'E', 'L', 'F'};
 
     private final String name;
     private final byte[] data;
+    private final int type;
     private final int entry;
     private final int flags;
     private final List<ProgramHeader> programHeaders;
     private final List<SectionHeader> sections;
     private final List<Symbol> symbols;
 
-    private Elf32File(String name, byte[] data, int entry, int flags, List<ProgramHeader> programHeaders,
+    private Elf32File(String name, byte[] data, int type, int entry, int flags, List<ProgramHeader> programHeaders,
                       List<SectionHeader> sections, List<Symbol> symbols) {
         this.name = name;
         this.data = data;
+        this.type = type;
         this.entry = entry;
         this.flags = flags;
         this.programHeaders = programHeaders;
@@ -51,6 +54,15 @@ public final class Elf32File {
      * array is kept, not copied: callers must not change it afterwards.
      */
     public static Elf32File parse(String name, byte[] data) throws ImageFormatException {
+        return parse(name, data, false);
+    }
+
+    /** Parses an executable or a relocatable object (ET_REL), as a disassembler reads either. */
+    public static Elf32File parseAny(String name, byte[] data) throws ImageFormatException {
+        return parse(name, data, true);
+    }
+
+    private static Elf32File parse(String name, byte[] data, boolean relocatable) throws ImageFormatException {
         if (!looksLikeElf(data)) {
             throw ImageFormatException.of(name, "not an ELF file (no \\x7fELF magic at offset 0)");
         }
@@ -61,7 +73,10 @@ public final class Elf32File {
         expect(name, "EI_CLASS", u8(data, 4), ELFCLASS32, "32-bit", classDescription(u8(data, 4)));
         expect(name, "EI_DATA", u8(data, 5), ELFDATA2LSB, "little-endian", u8(data, 5) == 2 ? "big-endian" : null);
         expect(name, "EI_VERSION", u8(data, 6), EV_CURRENT, "current", null);
-        expect(name, "e_type", u16(data, 16), ET_EXEC, "executable", typeDescription(u16(data, 16)));
+        int type = u16(data, 16);
+        if (!(relocatable && type == ET_REL)) {
+            expect(name, "e_type", type, ET_EXEC, "executable", typeDescription(type));
+        }
         expect(name, "e_machine", u16(data, 18), EM_386, "i386", machineDescription(u16(data, 18)));
         expect(name, "e_version", i32(data, 20), EV_CURRENT, "current", null);
 
@@ -78,7 +93,7 @@ public final class Elf32File {
         List<ProgramHeader> phdrs = readProgramHeaders(name, data, phoff, phentsize, phnum);
         List<SectionHeader> sections = readSections(name, data, shoff, shentsize, shnum, shstrndx);
         List<Symbol> symbols = readSymbols(name, data, sections);
-        return new Elf32File(name, data, entry, flags, phdrs, sections, symbols);
+        return new Elf32File(name, data, type, entry, flags, phdrs, sections, symbols);
     }
 
     private static void expect(String file, String field, int actual, int expected, String expectedMeaning,
@@ -228,6 +243,59 @@ public final class Elf32File {
 
     public String name() {
         return name;
+    }
+
+    /** Whether this is a relocatable object (ET_REL): sections at 0, addresses left to a linker. */
+    public boolean relocatable() {
+        return type == ET_REL;
+    }
+
+    /** A REL entry: the field at {@code offset} of its section, relocated by {@code type} against {@code symbol}. */
+    public record Relocation(int offset, int type, Symbol symbol) {
+        /** The name readelf and objdump give the type. */
+        public String typeName() {
+            return switch (type) {
+                case 1 -> "R_386_32";
+                case 2 -> "R_386_PC32";
+                case 20 -> "R_386_16";
+                case 21 -> "R_386_PC16";
+                case 22 -> "R_386_8";
+                case 23 -> "R_386_PC8";
+                default -> "R_386_" + type;
+            };
+        }
+
+        /** The symbol's name, or for a SECTION symbol the section's. */
+        public String symbolName(List<SectionHeader> sections) {
+            if (symbol.type() == Symbol.STT_SECTION && symbol.sectionIndex() < sections.size()) {
+                return sections.get(symbol.sectionIndex()).name();
+            }
+            return symbol.name();
+        }
+    }
+
+    /**
+     * The REL entries that apply to {@code target}, by offset; an
+     * entry whose symbol index lies outside the symbol table is a format error.
+     */
+    public List<Relocation> relocations(SectionHeader target) throws ImageFormatException {
+        List<Relocation> out = new ArrayList<>();
+        for (SectionHeader rel : sections) {
+            if (rel.type() != SHT_REL || rel.info() != target.index()) {
+                continue;
+            }
+            for (int at = rel.offset(); at + 8 <= rel.offset() + rel.size(); at += 8) {
+                int info = i32(data, at + 4);
+                int symbol = info >>> 8;
+                if (symbol == 0 || symbol > symbols.size()) {
+                    throw ImageFormatException.of(name, "relocation in section %d names symbol %d, which does not exist",
+                            rel.index(), symbol);
+                }
+                out.add(new Relocation(i32(data, at), info & 0xFF, symbols.get(symbol - 1)));
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(r -> Integer.toUnsignedLong(r.offset())));
+        return out;
     }
 
     /** e_entry: a virtual address. */

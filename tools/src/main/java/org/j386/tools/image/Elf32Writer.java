@@ -154,7 +154,7 @@ public final class Elf32Writer {
         headers.forEach(out::write);
 
         byte[] file = out.toByteArray();
-        writeElfHeader(file, shoff, headers.size(), symtabIndex + 2);
+        writeElfHeader(file, Elf32File.ET_EXEC, entry, segments.size(), shoff, headers.size(), symtabIndex + 2);
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
             int at = Elf32File.EHDR_SIZE + i * Elf32File.PHDR_SIZE;
@@ -191,26 +191,27 @@ public final class Elf32Writer {
         return Symbol.SHN_ABS;
     }
 
-    private void writeElfHeader(byte[] file, int shoff, int shnum, int shstrndx) {
+    /** The ELF header at the start of {@code file}; program headers, if any, follow it directly. */
+    static void writeElfHeader(byte[] file, int type, int entry, int phnum, int shoff, int shnum, int shstrndx) {
         System.arraycopy(Elf32File.MAGIC, 0, file, 0, Elf32File.MAGIC.length);
         file[4] = Elf32File.ELFCLASS32;
         file[5] = Elf32File.ELFDATA2LSB;
         file[6] = Elf32File.EV_CURRENT;
-        put16(file, 16, Elf32File.ET_EXEC);
+        put16(file, 16, type);
         put16(file, 18, Elf32File.EM_386);
         put32(file, 20, Elf32File.EV_CURRENT);
         put32(file, 24, entry);
-        put32(file, 28, segments.isEmpty() ? 0 : Elf32File.EHDR_SIZE);
+        put32(file, 28, phnum == 0 ? 0 : Elf32File.EHDR_SIZE);
         put32(file, 32, shoff);
         put16(file, 40, Elf32File.EHDR_SIZE);
-        put16(file, 42, Elf32File.PHDR_SIZE);
-        put16(file, 44, segments.size());
+        put16(file, 42, type == Elf32File.ET_EXEC ? Elf32File.PHDR_SIZE : 0);
+        put16(file, 44, phnum);
         put16(file, 46, Elf32File.SHDR_SIZE);
         put16(file, 48, shnum);
         put16(file, 50, shstrndx);
     }
 
-    private static byte[] sectionHeader(int name, int type, int flags, int addr, int offset, int size, int link,
+    static byte[] sectionHeader(int name, int type, int flags, int addr, int offset, int size, int link,
                                         int info, int align, int entsize) {
         byte[] h = new byte[Elf32File.SHDR_SIZE];
         int[] fields = {name, type, flags, addr, offset, size, link, info, align, entsize};
@@ -221,7 +222,7 @@ public final class Elf32Writer {
     }
 
     /** A growing file image. */
-    private static final class Output extends ByteArrayOutputStream {
+    static final class Output extends ByteArrayOutputStream {
         void skip(int count) {
             write(new byte[count], 0, count);
         }
@@ -237,7 +238,7 @@ public final class Elf32Writer {
     }
 
     /** An ELF string table: starts with the empty string, each name NUL-terminated. */
-    private static final class StringTable {
+    static final class StringTable {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
         StringTable() {

@@ -27,6 +27,12 @@ class CorpusCoverageTest {
     }
 
     @Test
+    void theGeneratedDialectStressSourceIsUpToDateWithItsGenerator() throws Exception {
+        assertEquals(DialectStressGenerator.generate(15, 300), corpusFile("dialect-stress.asm"),
+            "regenerate dialect-stress.asm (DialectStressGenerator) and its golden (make golden)");
+    }
+
+    @Test
     void everyRowOfTheTableIsInTheCorpusInSixteenOrThirtyTwoBitCode() throws Exception {
         String all = corpusFile("forms16.asm") + corpusFile("forms32.asm");
         List<String> missing = new ArrayList<>();

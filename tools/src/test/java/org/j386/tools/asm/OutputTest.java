@@ -38,7 +38,7 @@ class OutputTest {
         "");
 
     private static Assembler.Result assemble(String source, OutputFormat format) {
-        Assembler.Result r = Assembler.assemble("k.asm", source, null, new Assembler.Options(List.of(), format));
+        Assembler.Result r = Assembler.assemble("k.asm", source, null, new Assembler.Options(List.of(), format).withListing());
         assertTrue(r.ok(), () -> r.diagnostics().toString());
         return r;
     }
@@ -109,17 +109,23 @@ class OutputTest {
     }
 
     @Test
-    void listingShowsLineNumberOffsetBytesAndSource() {
-        String listing = assemble("bits 32\nstart: mov eax, 1\n  db 1,2,3,4,5,6,7,8,9,10\n", new BinFormat()).listing();
-        List<String> rows = listing.lines().toList();
-        assertEquals("     2 00000000 B801000000         start: mov eax, 1", rows.get(1));
-        assertEquals("     3 00000005 0102030405060708-    db 1,2,3,4,5,6,7,8,9,10", rows.get(2));
-        assertEquals("     3 0000000D 090A", rows.get(3));
+    void listingShowsLineNumberOffsetBytesAndSourceInNasmsColumns() {
+        String listing = assemble("bits 32\nstart: mov eax, start\n  db 1,2,3,4,5,6,7,8,9,10\n", new BinFormat())
+            .listing();
+        assertEquals(List.of(
+            "     1                                  bits 32",
+            "     2 00000000 B8[00000000]            start: mov eax, start",
+            "     3 00000005 010203040506070809-       db 1,2,3,4,5,6,7,8,9,10",
+            "     3 0000000E 0A                 "), listing.lines().toList());
     }
 
     @Test
-    void listingSummarisesLongRepetitions() {
-        String listing = assemble("times 100 db 0\n", new BinFormat()).listing();
-        assertTrue(listing.contains("     1 00000020 <68 more bytes>"), listing);
+    void listingShowsTheFirstRoundOfARepetitionAndItsCount() {
+        String listing = assemble("times 100 db 0\nresb 300\n", new BinFormat()).listing();
+        assertEquals(List.of(
+            "     1 00000000 00<rep 64h>             times 100 db 0",
+            "     2 00000064 <res 12Ch>              resb 300",
+            "     2          ******************       warning: uninitialized space declared in .text section: zeroing"
+                + " [-w+zeroing]"), listing.lines().toList());
     }
 }
