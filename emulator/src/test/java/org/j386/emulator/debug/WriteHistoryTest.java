@@ -15,6 +15,7 @@ import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Vectors;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.MachineConfig;
+import org.j386.guest.GuestKernel;
 import org.junit.jupiter.api.Test;
 
 /** {@code last-write} and {@code history}, which replay the run from boot in a second machine. */
@@ -121,5 +122,35 @@ class WriteHistoryTest {
         load(MachineConfig.CpuTier.INTERP);
         debugger.step(1234);
         assertEquals("instruction 1234, virtual time 0.00001234 s\n", console("when"));
+    }
+
+    @Test
+    void onTheBundledKernelLastWriteFindsTheHandlerThatMappedThePageAndReverseContinueTheFaultBefore() throws Exception {
+        MachineConfig config = new MachineConfig();
+        machine = new Machine(config);
+        GuestKernel kernel = GuestKernel.MP4;
+        machine.boot(kernel.bootName, kernel.elf());
+        debugger = new Debugger(machine);
+        debugger.enableReplay(() -> {
+            Machine copy = new Machine(config.silentReplica());
+            try {
+                copy.boot(kernel.bootName, kernel.elf());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return copy;
+        });
+        s = machine.cpu().state;
+        stopAtPageFault(1);
+        long first = s.instructions;
+        int firstCr2 = s.cr2;
+        stopAtPageFault(1);
+        int pde = machine.ram().read32((s.cr3 & ~0xFFF) + (firstCr2 >>> 22) * 4);
+        int pte = (pde & ~0xFFF) + ((firstCr2 >>> 12) & 0x3FF) * 4;
+        String answer = console(String.format("last-write -p 0x%x", pte));
+        assertTrue(answer.matches("(?s)instruction \\d+ at 0x\\p{XDigit}{8} <pt_handle_fault[.+].*"), answer);
+        String back = console("reverse-continue");
+        assertTrue(back.contains("(back at instruction " + first + ")"), back);
+        assertEquals(first, s.instructions);
     }
 }
