@@ -155,8 +155,12 @@ public final class Debugger implements Expression.Context {
             return step(target - now);
         }
         needReplay();
-        if (target < now && !timeTravel.rewind(machine, target)) {
-            throw new DebugException("the replay ended before instruction " + target);
+        try {
+            if (target < now && !timeTravel.rewind(machine, target)) {
+                throw new DebugException("the replay ended before instruction " + target);
+            }
+        } catch (OutOfMemoryError e) {
+            throw tooLargeToReplay();
         }
         pending = null;
         pushedSlots.clear();
@@ -176,7 +180,12 @@ public final class Debugger implements Expression.Context {
     public Stop reverseContinue() throws DebugException {
         needReplay();
         long now = s.instructions;
-        Machine r = timeTravel.fresh();
+        Machine r;
+        try {
+            r = timeTravel.fresh();
+        } catch (OutOfMemoryError e) {
+            throw tooLargeToReplay();
+        }
         Debugger scout = new Debugger(r);
         for (Breakpoint b : breakpoints) {
             if (b.enabled) {
@@ -208,8 +217,18 @@ public final class Debugger implements Expression.Context {
     }
 
     /** The writes to the dword at {@code address} since the start; null when no replay is possible. */
-    WriteHistory.Result writesTo(int address, boolean physical) {
-        return history == null ? null : history.writes(machine, address, physical);
+    WriteHistory.Result writesTo(int address, boolean physical) throws DebugException {
+        try {
+            return history == null ? null : history.writes(machine, address, physical);
+        } catch (OutOfMemoryError e) {
+            throw tooLargeToReplay();
+        }
+    }
+
+    /** A replay needs a second machine as large as this one, which the JVM may not have room for. */
+    private DebugException tooLargeToReplay() {
+        return new DebugException("not enough memory for a replay: it needs a second machine of "
+                + (machine.ram().size() >> 20) + " MiB (give the JVM more with -Xmx, or the guest less with -m)");
     }
 
     /**
