@@ -93,7 +93,9 @@ final class EventChecking {
         }
         ReferenceChecker checker = null;
         if (check) {
-            checker = new ReferenceChecker(instructions, () -> machine.exit(0));
+            checker = new ReferenceChecker(instructions, () -> machine.exit(0))
+                    .compareStateWith(machine.ram())
+                    .locateWith(() -> where(machine));
             sink = sink.andThen(checker);
         }
         machine.ports().register(TracePort.PORT, 1, new TracePort(sink, problem -> {
@@ -101,6 +103,40 @@ final class EventChecking {
             err.flush();
         }));
         return new EventChecking(checker, log);
+    }
+
+    /** EIP with its symbol, the instruction count and the guest test under way (the harness's current_test). */
+    static String where(Machine machine) {
+        int eip = machine.cpu().state.eip;
+        String name = machine.symbols().nameFor(eip & 0xFFFFFFFFL);
+        String test = currentTest(machine);
+        return String.format("eip 0x%08x%s, instruction %d%s", eip, name == null ? "" : " <" + name + ">",
+                machine.cpu().state.instructions, test == null ? "" : ", in test " + test);
+    }
+
+    private static String currentTest(Machine machine) {
+        if (machine.kernel() == null) {
+            return null;
+        }
+        var symbol = machine.kernel().symbols().lookup("current_test");
+        if (symbol.isEmpty()) {
+            return null;
+        }
+        long slot = machine.mmu().peek(symbol.get().value());
+        int text = slot < 0 ? 0 : machine.ram().read32((int) slot);
+        if (text == 0) {
+            return null;
+        }
+        StringBuilder name = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            long at = machine.mmu().peek(text + i);
+            int c = at < 0 ? 0 : machine.ram().read8((int) at);
+            if (c < 0x20 || c > 0x7E) {
+                break;
+            }
+            name.append((char) c);
+        }
+        return name.length() == 0 ? null : name.toString();
     }
 
     /**
@@ -136,11 +172,25 @@ final class EventChecking {
             return false;
         }
         if (checker.divergence() != null) {
-            err.println("j386: " + checker.divergence().describe());
+            ReferenceChecker.Divergence d = checker.divergence();
+            err.println("j386: " + d.describe());
+            err.println("  to stop just before it: the same command as j386 debug (same image and options), then `step "
+                    + Math.max(0, d.instructions() - 1) + "` (it counts instructions from the kernel's entry; the"
+                    + " debugger has no run-to-instruction-count command, and `continue` runs into the divergence,"
+                    + " which ends the run)");
             err.flush();
             return true;
         }
-        err.println("j386: --check-reference: " + checker.checked() + " records agree with the reference");
+        String unfinished = checker.unfinished();
+        if (unfinished != null) {
+            err.println("j386: " + (checker.endedMidOperation() ? "" : "warning: ") + "--check-reference: " + unfinished);
+        }
+        if (checker.endedMidOperation()) {
+            err.flush();
+            return true;
+        }
+        err.println("j386: --check-reference: " + checker.checked() + " records agree with the reference"
+                + (checker.stateCompared() ? ", and the structures in memory after every operation" : ""));
         return false;
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.MachineConfig;
 import org.j386.emulator.machine.RunResult;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The differential test, for each bundled kernel: for every seed, the kernel runs a random
  * scenario (a Multiboot module) on j386 and its reference runs the same scenario on its own; the
- * two event streams must be identical. Seeds 1..N, N = {@code -Dj386.scenarios=N} (default 1000),
+ * two event streams must be identical, and after every operation the structures in the guest's
+ * memory must be the reference's. Seeds 1..N, N = {@code -Dj386.scenarios=N} (default 1000),
  * half of them under each CPU tier, within a time budget per kernel; a failure names the seed and the command that replays it.
  */
 class DifferentialScenarioTest {
@@ -63,7 +65,11 @@ class DifferentialScenarioTest {
         config.modules.add(MachineConfig.Module.parse(module.toString(), Path.of("")));
         Machine machine = new Machine(config);
         List<Event> guest = new ArrayList<>();
-        machine.ports().register(TracePort.PORT, 1, new TracePort(guest::add));
+        // The records are compared with the reference's own replay below; the checker beside them
+        // compares the structures in memory after every operation, which no record shows.
+        ReferenceChecker state = new ReferenceChecker(() -> machine.cpu().state.instructions, () -> { })
+                .compareStateWith(machine.ram());
+        machine.ports().register(TracePort.PORT, 1, new TracePort(((Consumer<Event>) guest::add).andThen(state)));
         machine.boot(kernel.bootName, kernel.elf());
         RunResult result = machine.run();
 
@@ -82,6 +88,9 @@ class DifferentialScenarioTest {
                 fail(replay + "\nrecord " + i + " differs:\n  guest:     " + guest.get(i)
                         + "\n  reference: " + reference.get(i) + referenceStop);
             }
+        }
+        if (state.divergence() != null) {
+            fail(replay + "\n" + state.divergence().describe());
         }
         assertEquals(reference.size(), guest.size(), () -> replay + ": the guest wrote " + guest.size()
                 + " records, the reference " + reference.size() + referenceStop + "\n"
