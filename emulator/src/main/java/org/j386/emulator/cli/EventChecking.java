@@ -183,11 +183,8 @@ final class EventChecking {
         }
         String unfinished = checker.unfinished();
         if (unfinished != null) {
-            err.println("j386: " + (checker.endedMidOperation() ? "" : "warning: ") + "--check-reference: " + unfinished);
-        }
-        if (checker.endedMidOperation()) {
-            err.flush();
-            return true;
+            // A warning, not a divergence: --max-instructions or --until may have cut the run short.
+            err.println("j386: warning: --check-reference: " + unfinished);
         }
         err.println("j386: --check-reference: " + checker.checked() + " records agree with the reference"
                 + (checker.stateCompared() ? ", and the structures in memory after every operation" : ""));
