@@ -4,7 +4,7 @@ JAR      := emulator/target/j386.jar
 KERNELS  := emulator/src/test/kernels
 DEMO     := $(KERNELS)/demo/demo.elf
 
-.PHONY: all build run run-demo guest-goldens scenario jit-fuzz test fuzz bench oracle kernels examples vectors conform transcripts gdb-test report-test clean
+.PHONY: all build run run-demo guest-goldens scenario mutants jit-fuzz test fuzz bench oracle kernels examples vectors conform transcripts gdb-test report-test clean
 
 all: build
 
@@ -82,6 +82,15 @@ scenario: build
 	  target/scenario-$(KERNEL)-$(SEED).bin
 	./j386 boot --guest $(KERNEL) --module target/scenario-$(KERNEL)-$(SEED).bin --check-reference --debugcon stdio \
 	  --serial none; s=$$?; [ $$s -eq 1 ] || exit $$s
+
+# The mutation score of the Java-side checks: each one-line bug of guest-kernel/mutants applied to
+# the guest sources alone, run through the kernel's tests with the state-comparing reference check
+# and the stale-TLB audit, then the differential scenarios (MUTANT_SEEDS per mutant); prints which
+# check killed each mutant and fails if one survives them all (make mutants MUTANT=pte_wrong_slot).
+MUTANT_SEEDS ?= 100
+mutants:
+	$(MVN) -q -pl emulator -am test -Dtest=MutationScoreTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dj386.mutants=true -Dj386.mutants.seeds=$(MUTANT_SEEDS) $(if $(MUTANT),-Dj386.mutant=$(MUTANT))
 
 # Differential fuzzing of the two CPU tiers past make test's slice: COUNT random sequences from
 # SEED, each run by the interpreter and by the bytecode tier (make jit-fuzz SEED=42 COUNT=100000).

@@ -1,6 +1,5 @@
 package org.j386.emulator.check;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
@@ -13,6 +12,7 @@ import java.util.function.Consumer;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.MachineConfig;
 import org.j386.emulator.machine.RunResult;
+import org.j386.emulator.memory.TlbAudit;
 import org.j386.guest.GuestKernel;
 import org.j386.guest.reference.Event;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +50,20 @@ class DifferentialScenarioTest {
     }
 
     private void check(GuestKernel kernel, long seed) throws Exception {
+        String disagreement = disagreement(kernel, kernel.elf(), seed, dir, false);
+        if (disagreement != null) {
+            fail(disagreement);
+        }
+    }
+
+    /**
+     * Runs the scenario of {@code seed} on {@code elf} (the kernel's image, or a mutant of it)
+     * and on the reference: null when the records, the structures in memory after every
+     * operation, and the exit status all agree, else what differs and how to replay it. With
+     * {@code auditTlb} the run is on the interpreter with {@code --check tlb}'s audit, and a
+     * stale translation in use is a disagreement too.
+     */
+    static String disagreement(GuestKernel kernel, byte[] elf, long seed, Path dir, boolean auditTlb) throws Exception {
         Path module = dir.resolve("scenario.bin");
         Files.write(module, kernel.scenario(seed, kernel.scenarioLength()));
 
@@ -70,7 +84,11 @@ class DifferentialScenarioTest {
         ReferenceChecker state = new ReferenceChecker(() -> machine.cpu().state.instructions, () -> { })
                 .compareStateWith(machine.ram());
         machine.ports().register(TracePort.PORT, 1, new TracePort(((Consumer<Event>) guest::add).andThen(state)));
-        machine.boot(kernel.bootName, kernel.elf());
+        List<TlbAudit.StaleUse> stale = new ArrayList<>();
+        if (auditTlb) {
+            machine.auditTlb(stale::add);
+        }
+        machine.boot(kernel.bootName, elf);
         RunResult result = machine.run();
 
         List<Event> reference = new ArrayList<>();
@@ -80,22 +98,28 @@ class DifferentialScenarioTest {
         } catch (RuntimeException e) {
             stop = " (the reference stopped: " + e.getMessage() + ")";
         }
-        String referenceStop = stop;
         String replay = kernel.guestName + " seed " + seed + ", replay with: make scenario KERNEL=" + kernel.guestName
                 + " SEED=" + seed;
+        String output = debugcon.toString(StandardCharsets.ISO_8859_1);
         for (int i = 0; i < Math.min(guest.size(), reference.size()); i++) {
             if (!guest.get(i).equals(reference.get(i))) {
-                fail(replay + "\nrecord " + i + " differs:\n  guest:     " + guest.get(i)
-                        + "\n  reference: " + reference.get(i) + referenceStop);
+                return replay + "\nrecord " + i + " differs:\n  guest:     " + guest.get(i)
+                        + "\n  reference: " + reference.get(i) + stop;
             }
         }
         if (state.divergence() != null) {
-            fail(replay + "\n" + state.divergence().describe());
+            return replay + "\n" + state.divergence().describe();
         }
-        assertEquals(reference.size(), guest.size(), () -> replay + ": the guest wrote " + guest.size()
-                + " records, the reference " + reference.size() + referenceStop + "\n"
-                + debugcon.toString(StandardCharsets.ISO_8859_1));
-        assertEquals(1, result.exitStatus(), () -> replay + ": the guest did not pass its scenario ("
-                + result.message() + ")\n" + debugcon.toString(StandardCharsets.ISO_8859_1));
+        if (reference.size() != guest.size()) {
+            return replay + ": the guest wrote " + guest.size() + " records, the reference " + reference.size() + stop
+                    + "\n" + output;
+        }
+        if (!stale.isEmpty()) {
+            return replay + ": the guest used a stale translation at linear 0x" + Integer.toHexString(stale.get(0).linear());
+        }
+        if (result.exitStatus() != 1) {
+            return replay + ": the guest did not pass its scenario (" + result.message() + ")\n" + output;
+        }
+        return null;
     }
 }
