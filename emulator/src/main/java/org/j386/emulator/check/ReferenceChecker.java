@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.j386.emulator.memory.PhysicalMemory;
@@ -103,9 +104,17 @@ public final class ReferenceChecker implements Consumer<Event> {
         return this;
     }
 
-    /** Compares the structures in the guest's RAM: plain reads, which set no bit and fault nothing. */
-    public ReferenceChecker compareStateWith(PhysicalMemory ram) {
+    /**
+     * Compares the structures in the guest's RAM (plain reads, which set no bit and fault nothing)
+     * and the directory its CR3 names.
+     */
+    public ReferenceChecker compareStateWith(PhysicalMemory ram, IntSupplier cr3) {
         return compareStateWith(new PhysicalView() {
+            @Override
+            public long cr3() {
+                return cr3.getAsInt() & 0xFFFFFFFFL;
+            }
+
             @Override
             public int read8(int physical) {
                 return ram.read8(physical);
@@ -223,9 +232,12 @@ public final class ReferenceChecker implements Consumer<Event> {
                         : expected.isEmpty() ? "" : "; the reference expected " + expected.peek() + " next");
     }
 
-    /** Whether the run ended inside an operation the reference had not stopped in: a divergence. */
+    /**
+     * Whether the guest stopped inside an operation where the reference goes on (it has records to
+     * come): a divergence when the guest ended the run itself, not when a limit cut it short.
+     */
     public boolean endedMidOperation() {
-        return divergence == null && !open.isEmpty() && referenceStopped == null;
+        return divergence == null && !expected.isEmpty();
     }
 
     /**

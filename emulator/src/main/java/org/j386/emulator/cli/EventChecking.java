@@ -94,7 +94,7 @@ final class EventChecking {
         ReferenceChecker checker = null;
         if (check) {
             checker = new ReferenceChecker(instructions, () -> machine.exit(0))
-                    .compareStateWith(machine.ram())
+                    .compareStateWith(machine.ram(), () -> machine.cpu().state.cr3)
                     .locateWith(() -> where(machine));
             sink = sink.andThen(checker);
         }
@@ -159,8 +159,12 @@ final class EventChecking {
         return checker;
     }
 
-    /** Closes the log; reports a divergence (true) or how many records agreed. */
-    boolean finish(PrintWriter err) throws IOException {
+    /**
+     * Closes the log; reports a divergence (true) or how many records agreed. {@code guestEnded}:
+     * the guest ended the run itself (no limit cut it short), so stopping inside an operation
+     * where the reference goes on is a divergence, not a warning.
+     */
+    boolean finish(PrintWriter err, boolean guestEnded) throws IOException {
         if (log != null) {
             try {
                 log.close();
@@ -182,8 +186,12 @@ final class EventChecking {
             return true;
         }
         String unfinished = checker.unfinished();
+        if (unfinished != null && guestEnded && checker.endedMidOperation()) {
+            err.println("j386: --check-reference: the guest ended the run where the reference goes on: " + unfinished);
+            err.flush();
+            return true;
+        }
         if (unfinished != null) {
-            // A warning, not a divergence: --max-instructions or --until may have cut the run short.
             err.println("j386: warning: --check-reference: " + unfinished);
         }
         err.println("j386: --check-reference: " + checker.checked() + " records agree with the reference"

@@ -66,7 +66,7 @@ class BundledGuestKernelTest {
         }
         Machine machine = new Machine(config);
         ReferenceChecker checker = new ReferenceChecker(() -> machine.cpu().state.instructions, () -> machine.exit(0))
-                .compareStateWith(machine.ram());
+                .compareStateWith(machine.ram(), () -> machine.cpu().state.cr3);
         machine.ports().register(TracePort.PORT, 1, new TracePort(checker));
         machine.boot(kernel.bootName, kernel.elf());
         RunResult result = machine.run();

@@ -82,7 +82,7 @@ class DifferentialScenarioTest {
         // The records are compared with the reference's own replay below; the checker beside them
         // compares the structures in memory after every operation, which no record shows.
         ReferenceChecker state = new ReferenceChecker(() -> machine.cpu().state.instructions, () -> { })
-                .compareStateWith(machine.ram());
+                .compareStateWith(machine.ram(), () -> machine.cpu().state.cr3);
         machine.ports().register(TracePort.PORT, 1, new TracePort(((Consumer<Event>) guest::add).andThen(state)));
         List<TlbAudit.StaleUse> stale = new ArrayList<>();
         if (auditTlb) {

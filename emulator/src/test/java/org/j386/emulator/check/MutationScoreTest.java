@@ -107,7 +107,7 @@ class MutationScoreTest {
         Machine machine = new Machine(config);
         // The checker does not stop the run, so the guest's own tests still report what they see.
         ReferenceChecker checker = new ReferenceChecker(() -> machine.cpu().state.instructions, () -> { })
-                .compareStateWith(machine.ram());
+                .compareStateWith(machine.ram(), () -> machine.cpu().state.cr3);
         machine.ports().register(TracePort.PORT, 1, new TracePort(checker));
         List<TlbAudit.StaleUse> stale = new ArrayList<>();
         machine.auditTlb(stale::add);
@@ -119,6 +119,7 @@ class MutationScoreTest {
                 scenario = "seed " + seed;
             }
         }
-        return new Outcome(m, result.exitStatus() != 1, checker.divergence() != null, !stale.isEmpty(), scenario);
+        return new Outcome(m, result.exitStatus() != 1, checker.divergence() != null || checker.endedMidOperation(),
+                !stale.isEmpty(), scenario);
     }
 }

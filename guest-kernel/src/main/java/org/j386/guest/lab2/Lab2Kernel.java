@@ -91,6 +91,7 @@ public final class Lab2Kernel implements Reference {
         if (!laidOut) {
             return c;
         }
+        c.loadedDirectory(vm.current() == 0 ? -1 : v2p(vm.current()) & 0xFFFFFFFFL);
         int position = 0;
         for (int page : compared.update(kmem.head(), p -> memory.read32(v2p(p)), phystop >>> 12)) {
             String name = String.format("free page %d (0x%08x)", position++, page);

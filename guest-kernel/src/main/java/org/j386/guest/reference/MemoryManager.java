@@ -268,6 +268,7 @@ public final class MemoryManager implements Reference {
     @Override
     public StateComparison compareState(PhysicalView guest) {
         StateComparison c = new StateComparison(guest, memory);
+        c.loadedDirectory(current == null ? -1 : (long) current.directoryFrame << 12);
         for (ContFramePool p = firstPool; p != null; p = p.next) {
             c.bytes(String.format("frame pool 0x%x: state of frame", p.baseFrame), p.infoFrame << 12, p.frameCount,
                     p.baseFrame);

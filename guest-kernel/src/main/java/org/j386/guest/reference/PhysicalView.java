@@ -9,4 +9,9 @@ public interface PhysicalView {
 
     /** Little-endian dword at a dword-aligned address. */
     int read32(int physical);
+
+    /** The directory the MMU walks (CR3), or -1 where there is no MMU (the reference's own memory). */
+    default long cr3() {
+        return -1;
+    }
 }

@@ -47,6 +47,13 @@ public final class StateComparison {
         }
     }
 
+    /** The guest's CR3 against the directory the reference loaded last (physical), when the guest has one. */
+    public void loadedDirectory(long referenceDirectory) {
+        if (guest.cr3() >= 0 && referenceDirectory >= 0) {
+            field("CR3 (the directory loaded)", guest.cr3() & 0xFFFFF000L, referenceDirectory);
+        }
+    }
+
     /** The dword at {@code physical} on both sides. */
     public void dword(String where, int physical) {
         field(where, guest.read32(physical) & 0xFFFFFFFFL, reference.read32(physical) & 0xFFFFFFFFL);
