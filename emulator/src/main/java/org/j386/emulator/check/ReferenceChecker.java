@@ -1,7 +1,6 @@
 package org.j386.emulator.check;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
@@ -40,9 +39,9 @@ public final class ReferenceChecker implements Consumer<Event> {
      * operation it belongs to, the records before it and where the guest was ({@code where}).
      */
     public record Divergence(Event guest, Event reference, long instructions, String reason, Event operation,
-            List<Event> recent, StateComparison state, String where) {
+            Event within, List<Event> recent, StateComparison state, String where) {
         public Divergence(Event guest, Event reference, long instructions) {
-            this(guest, reference, instructions, null, null, List.of(), null, null);
+            this(guest, reference, instructions, null, null, null, List.of(), null, null);
         }
 
         /** Several lines: what differs, field by field, then the context to find it again. */
@@ -53,7 +52,8 @@ public final class ReferenceChecker implements Consumer<Event> {
                 b.append("  at:        ").append(where).append('\n');
             }
             if (operation != null) {
-                b.append("  operation: ").append(operation).append('\n');
+                b.append("  operation: ").append(operation).append(within == null ? "" : " (inside " + within + ")")
+                        .append('\n');
             }
             if (state != null) {
                 b.append("  its records agreed, but afterwards ").append(state.count()).append(" field")
@@ -83,6 +83,8 @@ public final class ReferenceChecker implements Consumer<Event> {
     private final Deque<Event> recent = new ArrayDeque<>();
     /** The guest's operations begun and not yet ended, outermost first. */
     private final Deque<Event> open = new ArrayDeque<>();
+    /** The begin record of the last operation the guest began outside any other. */
+    private Event lastOperation;
     private Reference reference;
     private final LongSupplier instructions;
     private final Runnable onDivergence;
@@ -179,6 +181,9 @@ public final class ReferenceChecker implements Consumer<Event> {
         }
         recent.addLast(e);
         if (!e.end()) {
+            if (open.isEmpty()) {
+                lastOperation = e;
+            }
             open.addLast(e);
         } else if (!open.isEmpty()) {
             open.removeLast();
@@ -186,25 +191,11 @@ public final class ReferenceChecker implements Consumer<Event> {
     }
 
     private void diverge(Event guest, Event want, String reason, StateComparison state) {
-        Event operation = state != null ? beginOf(guest) : open.isEmpty() ? (guest.end() ? null : guest) : open.peekFirst();
-        divergence = new Divergence(guest, want, instructions.getAsLong(), reason, operation, List.copyOf(recent), state,
-                where.get());
+        Event operation = state != null ? lastOperation : open.isEmpty() ? (guest.end() ? null : guest) : open.peekLast();
+        Event within = state == null && open.size() > 1 ? open.peekFirst() : null;
+        divergence = new Divergence(guest, want, instructions.getAsLong(), reason, operation, within, List.copyOf(recent),
+                state, where.get());
         onDivergence.run();
-    }
-
-    /** The begin record of the operation that {@code end} (just followed) closed. */
-    private Event beginOf(Event end) {
-        int depth = 0;
-        List<Event> seen = new ArrayList<>(recent);
-        for (int i = seen.size() - 1; i >= 0; i--) {
-            Event e = seen.get(i);
-            if (e.end()) {
-                depth++;
-            } else if (--depth == 0) {
-                return e;
-            }
-        }
-        return null;
     }
 
     public Divergence divergence() {
@@ -226,10 +217,17 @@ public final class ReferenceChecker implements Consumer<Event> {
         if (open.isEmpty()) {
             return null;
         }
-        return "the guest began " + open.peekLast() + (open.size() > 1 ? " (inside " + open.peekFirst() + ")" : "")
-                + " and never ended it"
-                + (referenceStopped != null ? "; the reference stopped there too (" + referenceStopped + ")"
-                        : expected.isEmpty() ? "" : "; the reference expected " + expected.peek() + " next");
+        String operation = open.peekLast() + (open.size() > 1 ? " (inside " + open.peekFirst() + ")" : "");
+        if (stoppedWithReference()) {
+            return "the guest stopped inside " + operation + ", where the reference stopped too: " + referenceStopped;
+        }
+        return "the guest began " + operation + " and never ended it"
+                + (expected.isEmpty() ? "" : "; the reference expected " + expected.peek() + " next");
+    }
+
+    /** Whether the guest stopped inside an operation that the reference, too, stopped in (a kernel error both report). */
+    public boolean stoppedWithReference() {
+        return divergence == null && !open.isEmpty() && referenceStopped != null;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.j386.emulator.check.EventLog;
+import org.j386.emulator.check.GuestLocation;
 import org.j386.emulator.check.ReferenceChecker;
 import org.j386.emulator.check.StaleTranslationReport;
 import org.j386.emulator.check.TracePort;
@@ -95,7 +96,7 @@ final class EventChecking {
         if (check) {
             checker = new ReferenceChecker(instructions, () -> machine.exit(0))
                     .compareStateWith(machine.ram(), () -> machine.cpu().state.cr3)
-                    .locateWith(() -> where(machine));
+                    .locateWith(() -> GuestLocation.of(machine));
             sink = sink.andThen(checker);
         }
         machine.ports().register(TracePort.PORT, 1, new TracePort(sink, problem -> {
@@ -103,40 +104,6 @@ final class EventChecking {
             err.flush();
         }));
         return new EventChecking(checker, log);
-    }
-
-    /** EIP with its symbol, the instruction count and the guest test under way (the harness's current_test). */
-    static String where(Machine machine) {
-        int eip = machine.cpu().state.eip;
-        String name = machine.symbols().nameFor(eip & 0xFFFFFFFFL);
-        String test = currentTest(machine);
-        return String.format("eip 0x%08x%s, instruction %d%s", eip, name == null ? "" : " <" + name + ">",
-                machine.cpu().state.instructions, test == null ? "" : ", in test " + test);
-    }
-
-    private static String currentTest(Machine machine) {
-        if (machine.kernel() == null) {
-            return null;
-        }
-        var symbol = machine.kernel().symbols().lookup("current_test");
-        if (symbol.isEmpty()) {
-            return null;
-        }
-        long slot = machine.mmu().peek(symbol.get().value());
-        int text = slot < 0 ? 0 : machine.ram().read32((int) slot);
-        if (text == 0) {
-            return null;
-        }
-        StringBuilder name = new StringBuilder();
-        for (int i = 0; i < 40; i++) {
-            long at = machine.mmu().peek(text + i);
-            int c = at < 0 ? 0 : machine.ram().read8((int) at);
-            if (c < 0x20 || c > 0x7E) {
-                break;
-            }
-            name.append((char) c);
-        }
-        return name.length() == 0 ? null : name.toString();
     }
 
     /**
@@ -192,7 +159,7 @@ final class EventChecking {
             return true;
         }
         if (unfinished != null) {
-            err.println("j386: warning: --check-reference: " + unfinished);
+            err.println("j386: " + (checker.stoppedWithReference() ? "" : "warning: ") + "--check-reference: " + unfinished);
         }
         err.println("j386: --check-reference: " + checker.checked() + " records agree with the reference"
                 + (checker.stateCompared() ? ", and the structures in memory after every operation" : ""));

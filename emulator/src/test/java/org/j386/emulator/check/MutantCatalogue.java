@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.j386.guest.GuestKernel;
+import org.j386.tools.asm.Assembler;
+import org.j386.tools.asm.ElfFormat;
 
 /**
  * The one-line bugs of guest-kernel/mutants (format in its README): each names a source file, the
@@ -77,6 +80,26 @@ final class MutantCatalogue {
                         mutant != null && f.getFileName().toString().equals(mutant.file()) ? mutant.apply(text) : text);
             }
         }
+    }
+
+    /** The kernel's image assembled from the sources with {@code mutant} (null: none) applied, in a folder under {@code dir}. */
+    static byte[] assemble(GuestKernel kernel, Mutant mutant, Path dir) throws IOException {
+        Path sources = Files.createTempDirectory(dir, mutant == null ? "original" : mutant.name());
+        writeMutatedSources(mutant, sources);
+        String main = kernel == GuestKernel.MP4 ? "kernel.asm" : "lab2.asm";
+        Assembler.Result result = Assembler.assemble(sources.resolve(main),
+                new Assembler.Options(List.of(sources), new ElfFormat()));
+        if (!result.ok()) {
+            throw new IllegalStateException((mutant == null ? "the sources" : mutant.name()) + " do not assemble: "
+                    + result.diagnostics());
+        }
+        return result.output();
+    }
+
+    /** The mutant of {@code guestName} called {@code name}. */
+    static Mutant named(String guestName, String name) throws IOException {
+        return of(guestName).stream().filter(m -> m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no mutant " + name));
     }
 
     private MutantCatalogue() {

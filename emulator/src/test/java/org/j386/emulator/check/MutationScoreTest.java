@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +13,6 @@ import org.j386.emulator.machine.MachineConfig;
 import org.j386.emulator.machine.RunResult;
 import org.j386.emulator.memory.TlbAudit;
 import org.j386.guest.GuestKernel;
-import org.j386.tools.asm.Assembler;
-import org.j386.tools.asm.ElfFormat;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -90,14 +87,7 @@ class MutationScoreTest {
     }
 
     private byte[] assemble(GuestKernel kernel, MutantCatalogue.Mutant mutant) throws Exception {
-        Path sources = Files.createTempDirectory(dir, mutant == null ? "original" : mutant.name());
-        MutantCatalogue.writeMutatedSources(mutant, sources);
-        String main = kernel == GuestKernel.MP4 ? "kernel.asm" : "lab2.asm";
-        Assembler.Result result = Assembler.assemble(sources.resolve(main),
-                new Assembler.Options(List.of(sources), new ElfFormat()));
-        assertTrue(result.ok(), () -> (mutant == null ? "the sources" : mutant.name()) + " do not assemble: "
-                + result.diagnostics());
-        return result.output();
+        return MutantCatalogue.assemble(kernel, mutant, dir);
     }
 
     private Outcome run(GuestKernel kernel, MutantCatalogue.Mutant m, byte[] elf) throws Exception {

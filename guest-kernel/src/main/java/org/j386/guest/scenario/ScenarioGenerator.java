@@ -14,7 +14,9 @@ import org.j386.guest.scenario.Scenario.Operation;
  * anywhere above 4 MiB, legitimacy questions, frame-pool allocations, and frequent page-table
  * switches. One seed in eight fills a pool up to the {@value VmPool#MAX_REGIONS}-region limit,
  * one in eight squeezes the process pool until get_frames fails (with no page fault before it is
- * given back, since a fault with no frame left stops the kernel). Pool operations only name pools
+ * given back, since a fault with no frame left stops the kernel), and one in sixteen ends by
+ * releasing a frame inside a sequence, which the kernel must refuse by stopping (as the reference
+ * does). Releases of a slot never filled are skipped by both. Pool operations only name pools
  * of the page table loaded at that point (the kernel reads their metadata through it).
  */
 public final class ScenarioGenerator {
@@ -59,6 +61,7 @@ public final class ScenarioGenerator {
             sizes[0] = PAGE * (VmPool.MAX_REGIONS + 1 + r.nextInt(64));
         }
         int squeezeAt = r.nextInt(8) == 0 ? r.nextInt(length) : -1;
+        boolean endInsideSequence = r.nextInt(16) == 0;
         Model model = new Model();
         List<Operation> ops = new ArrayList<>();
         for (int i = 0; i < length; i++) {
@@ -114,6 +117,12 @@ public final class ScenarioGenerator {
             } else {
                 ops.add(new Operation(Kind.FREE_FRAMES, r.nextInt(Scenario.SLOTS), 0, 0));
             }
+        }
+        if (endInsideSequence) {
+            int slot = Scenario.SLOTS - 9;
+            int n = 2 + r.nextInt(7);
+            ops.add(new Operation(Kind.FRAMES, slot, n, 0));
+            ops.add(new Operation(Kind.FREE_INSIDE, slot, 1 + r.nextInt(n - 1), 0));
         }
         return new Scenario(seed, sizes, ops);
     }
