@@ -28,7 +28,7 @@ final class EventChecking {
     /** The options, shared by {@code j386 boot} and {@code j386 debug}. */
     static final class Options {
         @Option(names = "--check-reference",
-                description = "run the guest kernel's Java reference memory manager beside the guest and stop at the first divergence (exit status 12)")
+                description = "run the guest kernel's Java reference memory manager beside the guest, comparing its records and, after each operation, its structures in memory; stop at the first divergence (exit status 12)")
         boolean checkReference;
 
         @Option(names = "--check", paramLabel = "LIST", split = ",",
