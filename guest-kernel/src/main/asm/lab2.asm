@@ -179,6 +179,7 @@ spaces_size:    dd 0
 scn_count:      dd 0
 scn_phystop:    dd 0
 scn_current:    dd 0
+scn_step:       dd 0                    ; the scenario's operation running, from 1
 scn_pages:      times L2_PAGE_SLOTS dd 0
 scn_spaces:     times L2_SPACE_SLOTS dd 0
 scn_kernel:     times L2_SPACE_SLOTS dd 0

@@ -92,6 +92,7 @@ test_scenario:
         mov     edi, [scn_count]
 .next:  test    edi, edi
         jz      .end
+        inc     dword [scn_step]
         mov     eax, [esi]
         mov     ebx, [esi+4]                        ; ebx: a, the slot of most operations
         cmp     eax, L2_KALLOC

@@ -15,6 +15,8 @@ SCN_SWITCH      equ 6                   ; table: load page table 0 or 1
 SCN_LEGIT       equ 7                   ; pool, address: ask is_legitimate
 SCN_FRAMES      equ 8                   ; slot, n: frame slot := get_frames(process pool, n)
 SCN_FREE_FRAMES equ 9                   ; slot: release the frame slot's sequence, if any
+SCN_FREE_INSIDE equ 10                  ; slot, k: release frame k of the slot's sequence, which
+                                        ;   the kernel must refuse by stopping (a scenario's last)
 
 scn_pools:      dd vm_code, vm_heap, vm_second
 scn_bases:      dd CODE_POOL_BASE, HEAP_POOL_BASE, SECOND_POOL_BASE
@@ -22,6 +24,7 @@ scn_tables:     dd pt_main, pt_second
 scn_slots:      times SCN_SLOTS dd 0
 scn_frames:     times SCN_SLOTS dd 0
 scn_module:     dd 0
+scn_step:       dd 0                    ; the operation running, from 1 (what a checker names)
 
 ; segv_probe_write(address, value) -> 1 when writing it was a segmentation fault
 segv_probe_write:
@@ -63,6 +66,7 @@ test_scenario:
         mov     ecx, [esi+4]
         mov     edx, [esi+8]
         mov     edi, [esi+12]
+        inc     dword [scn_step]
         cmp     eax, SCN_ALLOC
         je      .alloc
         cmp     eax, SCN_RELEASE
@@ -81,6 +85,8 @@ test_scenario:
         je      .frames
         cmp     eax, SCN_FREE_FRAMES
         je      .free_frames
+        cmp     eax, SCN_FREE_INSIDE
+        je      .free_inside
         PRINT   "scenario: unknown operation "
         PUTDEC  [esi]
         NEWLINE
@@ -91,7 +97,14 @@ test_scenario:
         mov     [scn_slots+edx*4], eax
         jmp     .done
 .release:
+        cmp     dword [scn_slots+edx*4], 0
+        je      .empty
         POOL_CALL vm_release, dword [scn_slots+edx*4]
+        jmp     .done
+.empty: PRINT   "scenario: slot "
+        PUTDEC  [esi+8]
+        PRINT   " was never filled: nothing to release"
+        NEWLINE
         jmp     .done
 .release_at:
         POOL_CALL vm_release, edx
@@ -130,6 +143,17 @@ test_scenario:
         jz      .done
         mov     dword [scn_frames+ecx*4], 0
         push    eax
+        call    fp_release_frames
+        add     esp, 4
+        jmp     .done
+.free_inside:
+        mov     eax, [scn_frames+ecx*4]
+        test    eax, eax
+        jz      .done
+        add     eax, edx
+        push    eax
+        PRINT   "scenario: releasing a frame inside a sequence, which the kernel must refuse:"
+        NEWLINE
         call    fp_release_frames
         add     esp, 4
 .done:  add     esi, 16

@@ -112,7 +112,9 @@ final class BootCommand implements Callable<Integer> {
                 }
             }
             outputs.flush();
-            if (events.finish(err)) {
+            boolean guestEnded = result.outcome() != Outcome.INSTRUCTION_LIMIT && result.outcome() != Outcome.TIME_LIMIT
+                    && result.outcome() != Outcome.UNTIL_TEXT;
+            if (events.finish(err, guestEnded)) {
                 return DIVERGED;
             }
             if (vgaDump != null) {

@@ -80,7 +80,7 @@ final class DebugCommand implements Callable<Integer> {
                 status = session(console, debugger, ConsoleSession.plain(in, out), headline());
             }
             outputs.flush();
-            return events.finish(err) ? BootCommand.DIVERGED : events.statusAfterChecks(status, err);
+            return events.finish(err, false) ? BootCommand.DIVERGED : events.statusAfterChecks(status, err);
         } catch (ImageFormatException | UsageException | IOException e) {
             outputs.flush();
             err.println("j386: error: " + e.getMessage());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.j386.emulator.check.EventLog;
+import org.j386.emulator.check.GuestLocation;
 import org.j386.emulator.check.ReferenceChecker;
 import org.j386.emulator.check.StaleTranslationReport;
 import org.j386.emulator.check.TracePort;
@@ -27,7 +28,7 @@ final class EventChecking {
     /** The options, shared by {@code j386 boot} and {@code j386 debug}. */
     static final class Options {
         @Option(names = "--check-reference",
-                description = "run the guest kernel's Java reference memory manager beside the guest and stop at the first divergence (exit status 12)")
+                description = "run the guest kernel's Java reference memory manager beside the guest, comparing its records and, after each operation, its structures in memory; stop at the first divergence (exit status 12)")
         boolean checkReference;
 
         @Option(names = "--check", paramLabel = "LIST", split = ",",
@@ -93,7 +94,9 @@ final class EventChecking {
         }
         ReferenceChecker checker = null;
         if (check) {
-            checker = new ReferenceChecker(instructions, () -> machine.exit(0));
+            checker = new ReferenceChecker(instructions, () -> machine.exit(0))
+                    .compareStateWith(machine.ram(), () -> machine.cpu().state.cr3)
+                    .locateWith(() -> GuestLocation.of(machine));
             sink = sink.andThen(checker);
         }
         machine.ports().register(TracePort.PORT, 1, new TracePort(sink, problem -> {
@@ -123,8 +126,12 @@ final class EventChecking {
         return checker;
     }
 
-    /** Closes the log; reports a divergence (true) or how many records agreed. */
-    boolean finish(PrintWriter err) throws IOException {
+    /**
+     * Closes the log; reports a divergence (true) or how many records agreed. {@code guestEnded}:
+     * the guest ended the run itself (no limit cut it short), so stopping inside an operation
+     * where the reference goes on is a divergence, not a warning.
+     */
+    boolean finish(PrintWriter err, boolean guestEnded) throws IOException {
         if (log != null) {
             try {
                 log.close();
@@ -136,11 +143,26 @@ final class EventChecking {
             return false;
         }
         if (checker.divergence() != null) {
-            err.println("j386: " + checker.divergence().describe());
+            ReferenceChecker.Divergence d = checker.divergence();
+            err.println("j386: " + d.describe());
+            err.println("  to stop just before it: the same command as j386 debug (same image and options), then `step "
+                    + Math.max(0, d.instructions() - 1) + "` (it counts instructions from the kernel's entry; the"
+                    + " debugger has no run-to-instruction-count command, and `continue` runs into the divergence,"
+                    + " which ends the run)");
             err.flush();
             return true;
         }
-        err.println("j386: --check-reference: " + checker.checked() + " records agree with the reference");
+        String unfinished = checker.unfinished();
+        if (unfinished != null && guestEnded && checker.endedMidOperation()) {
+            err.println("j386: --check-reference: the guest ended the run where the reference goes on: " + unfinished);
+            err.flush();
+            return true;
+        }
+        if (unfinished != null) {
+            err.println("j386: " + (checker.stoppedWithReference() ? "" : "warning: ") + "--check-reference: " + unfinished);
+        }
+        err.println("j386: --check-reference: " + checker.checked() + " records agree with the reference"
+                + (checker.stateCompared() ? ", and the structures in memory after every operation" : ""));
         return false;
     }
 }

@@ -65,7 +65,8 @@ class BundledGuestKernelTest {
             config.modules.add(MachineConfig.Module.parse(module.toString(), Path.of("")));
         }
         Machine machine = new Machine(config);
-        ReferenceChecker checker = new ReferenceChecker(() -> machine.cpu().state.instructions, () -> machine.exit(0));
+        ReferenceChecker checker = new ReferenceChecker(() -> machine.cpu().state.instructions, () -> machine.exit(0))
+                .compareStateWith(machine.ram(), () -> machine.cpu().state.cr3);
         machine.ports().register(TracePort.PORT, 1, new TracePort(checker));
         machine.boot(kernel.bootName, kernel.elf());
         RunResult result = machine.run();

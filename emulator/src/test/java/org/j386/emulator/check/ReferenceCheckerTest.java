@@ -10,10 +10,13 @@ import java.util.List;
 import org.j386.guest.lab2.Lab2Kernel;
 import org.j386.guest.lab2.Lab2Scenario;
 import org.j386.guest.lab2.Lab2ScenarioRunner;
+import org.j386.guest.reference.ContFramePool;
 import org.j386.guest.reference.Event;
 import org.j386.guest.reference.MemoryManager;
 import org.j386.guest.reference.Op;
 import org.j386.guest.reference.PageTable;
+import org.j386.guest.reference.PhysicalView;
+import org.j386.guest.reference.SimulatedMemory;
 import org.j386.guest.reference.VmPool;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +26,13 @@ class ReferenceCheckerTest {
     /** The records of a short run: boot, a page table, a pool, an allocation and a touch. */
     private static List<Event> run() {
         List<Event> events = new ArrayList<>();
-        MemoryManager mm = MemoryManager.boot(32 << 20, events::add);
+        run(new MemoryManager(events::add));
+        return events;
+    }
+
+    /** The short run on {@code mm}, which writes its records as they come. */
+    private static void run(MemoryManager mm) {
+        mm.bootPools(32 << 20);
         PageTable pt = mm.createPageTable();
         pt.load();
         mm.enablePaging();
@@ -31,7 +40,96 @@ class ReferenceCheckerTest {
         int a = pool.allocate(3 * 4096);
         mm.write32(a + 4096, 1);
         pool.release(a);
-        return events;
+    }
+
+    /**
+     * A checker comparing state with a "guest" that is a second reference writing its records
+     * straight into it, so that its memory is compared as it stands at each record.
+     */
+    private ReferenceChecker stateChecker(SimulatedMemory[] guestMemory) {
+        return new ReferenceChecker(() -> 77, () -> stops++).compareStateWith(new PhysicalView() {
+            @Override
+            public int read8(int physical) {
+                return guestMemory[0].read8(physical);
+            }
+
+            @Override
+            public int read32(int physical) {
+                return guestMemory[0].read32(physical);
+            }
+        });
+    }
+
+    @Test
+    void structuresThatMatchTheReferencesAgreeAfterEveryOperationEvenWithAccessedAndDirtyBitsSet() {
+        SimulatedMemory[] memory = new SimulatedMemory[1];
+        ReferenceChecker checker = stateChecker(memory);
+        int[] directory = new int[1];
+        MemoryManager guest = new MemoryManager(e -> {
+            if (e.op() == Op.PT_INIT && e.end()) {
+                directory[0] = e.values()[0] << 12;
+            }
+            if (e.equals(Event.end(Op.PT_ENABLE))) {
+                memory[0].write32(directory[0], memory[0].read32(directory[0]) | 0x60);
+            }
+            checker.accept(e);
+        });
+        memory[0] = guest.memory();
+        run(guest);
+        assertNull(checker.divergence());
+        assertTrue(checker.stateCompared());
+    }
+
+    @Test
+    void aStateByteTheRecordsDoNotShowIsCaughtWhenItsOperationEndsWithBothValues() {
+        SimulatedMemory[] memory = new SimulatedMemory[1];
+        ReferenceChecker checker = stateChecker(memory);
+        MemoryManager guest = new MemoryManager(e -> {
+            if (e.op() == Op.PT_LOAD && !e.end()) {
+                memory[0].write8((2 << 20) + 0x30, ContFramePool.USED); // kernel pool's info frame, frame 0x230
+            }
+            checker.accept(e);
+        });
+        memory[0] = guest.memory();
+        guest.bootPools(32 << 20).createPageTable().load();
+        ReferenceChecker.Divergence d = checker.divergence();
+        assertNotNull(d);
+        assertEquals(1, stops);
+        String text = d.describe();
+        assertEquals(Op.PT_LOAD, d.operation().op(), text);
+        assertTrue(text.contains("frame pool 0x200: state of frame 0x230"), text);
+        assertTrue(text.contains("guest 0x00000001   reference 0x00000000"), text);
+        assertTrue(text.contains("the last " + ReferenceChecker.RECENT + " records that agreed"), text);
+    }
+
+    @Test
+    void aFreedPageWithoutItsJunkIsCaughtWhenTheLab2KfreeEnds() {
+        SimulatedMemory[] memory = new SimulatedMemory[1];
+        ReferenceChecker checker = stateChecker(memory);
+        Lab2Kernel guest = new Lab2Kernel(e -> {
+            if (e.equals(Event.end(Op.KFREE))) {
+                memory[0].write8(0x120000 + 0x10, 0); // the page just freed
+            }
+            checker.accept(e);
+        });
+        memory[0] = guest.memory();
+        guest.layout(Lab2Kernel.KERNBASE + 0x110000, Lab2Kernel.KERNBASE + 0x108000, 4 << 20);
+        guest.kmem().kfree(Lab2Kernel.KERNBASE + 0x120000);
+        assertNotNull(checker.divergence());
+        String text = checker.divergence().describe();
+        assertTrue(text.contains("free page 0 (0x80120000): junk at offset 0x10"), text);
+    }
+
+    @Test
+    void aRunWithNoRecordsOrEndingInsideAnOperationIsReported() {
+        ReferenceChecker silent = new ReferenceChecker(() -> 0, () -> stops++);
+        assertTrue(silent.unfinished().contains("no records at all"), silent.unfinished());
+        ReferenceChecker midway = new ReferenceChecker(() -> 0, () -> stops++);
+        List<Event> events = run();
+        events.subList(0, events.indexOf(Event.begin(Op.VM_ALLOCATE, 1 << 30, 3 * 4096)) + 1).forEach(midway);
+        assertTrue(midway.endedMidOperation());
+        assertTrue(midway.unfinished().contains("the guest began VM_ALLOCATE begin 0x40000000 0x3000 and never ended it"),
+                midway.unfinished());
     }
 
     @Test

@@ -304,6 +304,14 @@ class BootCommandTest {
     }
 
     @Test
+    void aKernelThatSendsNoRecordsUnderCheckReferenceGetsAWarningNotASilentPass() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernelRunning(new byte[] {(byte) 0xFA, (byte) 0xF4})); // cli; hlt
+        Run r = run("boot", "--check-reference", k.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("j386: warning: --check-reference: the guest sent no records at all"), r.err());
+    }
+
+    @Test
     void aTraceRecordTheReferenceCannotFollowIsADivergenceNotAnInternalError() throws IOException {
         Path k = file("k.elf", TestKernels.elfKernelRunning(MALFORMED_TRACE_RECORDS));
         Run r = run("boot", "--check-reference", k.toString());

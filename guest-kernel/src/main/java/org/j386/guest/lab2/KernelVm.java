@@ -4,7 +4,9 @@ import static org.j386.guest.lab2.Lab2Kernel.PGSIZE;
 import static org.j386.guest.lab2.Lab2Kernel.p2v;
 import static org.j386.guest.lab2.Lab2Kernel.v2p;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.j386.guest.reference.Event;
 import org.j386.guest.reference.Op;
 
@@ -28,6 +30,8 @@ public final class KernelVm {
     private final Lab2Kernel kernel;
     private final Kmem kmem;
     private int current;
+    /** Directories handed out by pgdirAlloc and not yet given back by vmFree. */
+    private final Set<Integer> directories = new LinkedHashSet<>();
 
     KernelVm(Lab2Kernel kernel, Kmem kmem) {
         this.kernel = kernel;
@@ -103,6 +107,7 @@ public final class KernelVm {
         int pgdir = kmem.kalloc();
         if (pgdir != 0) {
             kernel.memory.zeroFrame(v2p(pgdir) >>> 12);
+            directories.add(pgdir);
         }
         kernel.emit(Event.end(Op.PGDIR_ALLOC, pgdir));
         return pgdir;
@@ -131,6 +136,11 @@ public final class KernelVm {
         kernel.emit(Event.end(Op.SWITCH_VM));
     }
 
+    /** The live directories (kernel virtual), oldest first. */
+    public List<Integer> directories() {
+        return List.copyOf(directories);
+    }
+
     /** The directory loaded last (0: none yet). */
     public int current() {
         return current;
@@ -149,6 +159,7 @@ public final class KernelVm {
             }
         }
         kmem.kfree(pgdir);
+        directories.remove(pgdir);
         kernel.emit(Event.end(Op.VM_FREE));
     }
 

@@ -4,8 +4,10 @@ import java.util.function.Consumer;
 import org.j386.guest.reference.Event;
 import org.j386.guest.reference.MemoryManagerError;
 import org.j386.guest.reference.Op;
+import org.j386.guest.reference.PhysicalView;
 import org.j386.guest.reference.Reference;
 import org.j386.guest.reference.SimulatedMemory;
+import org.j386.guest.reference.StateComparison;
 
 /**
  * The reference of the Lab2 kernel (lab2.asm): a free-list page allocator ({@link Kmem}) and
@@ -29,6 +31,10 @@ public final class Lab2Kernel implements Reference {
     private final KernelVm vm = new KernelVm(this, kmem);
     int kernelEnd, dataStart, phystop;
     private boolean laidOut;
+    /** The free list as the last comparison found it in the guest's memory too. */
+    private final FreeListImage compared = new FreeListImage();
+    /** The operation under way, so that only operations on page tables compare the directories. */
+    private Op operation;
 
     public Lab2Kernel(Consumer<Event> sink) {
         this.sink = sink;
@@ -73,12 +79,40 @@ public final class Lab2Kernel implements Reference {
         return new MemoryManagerError("panic: " + what);
     }
 
+    /**
+     * The free list and every live directory with its page tables. The list is LIFO and a free
+     * page's link and junk change only when it is pushed, so the pages pushed since the last
+     * comparison are all that is read (a comparison costs the list's change, not its length); the
+     * directories are read after the operations that build or free them.
+     */
+    @Override
+    public StateComparison compareState(PhysicalView guest) {
+        StateComparison c = new StateComparison(guest, memory);
+        if (!laidOut) {
+            return c;
+        }
+        c.loadedDirectory(vm.current() == 0 ? -1 : v2p(vm.current()) & 0xFFFFFFFFL);
+        int position = 0;
+        for (int page : compared.update(kmem.head(), p -> memory.read32(v2p(p)), phystop >>> 12)) {
+            String name = String.format("free page %d (0x%08x)", position++, page);
+            c.dword(name + ": link", v2p(page));
+            c.bytes(name + ": junk at offset", v2p(page) + 4, PGSIZE - 4, 4);
+        }
+        if (operation == null || operation.code >= Op.PGDIR_WALK.code) {
+            for (int pgdir : vm.directories()) {
+                c.directory(String.format("directory 0x%08x", pgdir), v2p(pgdir), -1);
+            }
+        }
+        return c;
+    }
+
     @Override
     public void perform(Event begin) {
         int[] a = begin.values();
         if (begin.op() != Op.KERNEL_LAYOUT && !laidOut) {
             throw new IllegalStateException(begin.op() + " before the kernel's layout record");
         }
+        operation = begin.op();
         switch (begin.op()) {
             case KERNEL_LAYOUT -> layout(a[0], a[1], a[2]);
             case FREE_RANGE -> kmem.freeRange(a[0], a[1]);

@@ -44,7 +44,12 @@ public final class MemoryManager implements Reference {
      * the kernel pool, and the 15–16 MiB hole marked inaccessible when RAM reaches past it.
      */
     public static MemoryManager boot(int ramTop, Consumer<Event> sink) {
-        MemoryManager mm = new MemoryManager(sink);
+        return new MemoryManager(sink).bootPools(ramTop);
+    }
+
+    /** {@link #boot}'s pools, created in this manager (its memory is known before the first record). */
+    public MemoryManager bootPools(int ramTop) {
+        MemoryManager mm = this;
         mm.createFramePool(KERNEL_POOL_START >>> 12, (KERNEL_POOL_END - KERNEL_POOL_START) >>> 12, 0);
         int processFrames = (ramTop - PROCESS_POOL_START) >>> 12;
         int info = mm.kernelPool.getFrames(ContFramePool.neededInfoFrames(processFrames));
@@ -52,7 +57,7 @@ public final class MemoryManager implements Reference {
         if (ramTop > HOLE_END) {
             mm.processPool.markInaccessible(HOLE_START >>> 12, (HOLE_END - HOLE_START) >>> 12);
         }
-        return mm;
+        return this;
     }
 
     public SimulatedMemory memory() {
@@ -254,6 +259,52 @@ public final class MemoryManager implements Reference {
             vms.add(new PoolSnapshot.VmPool(v.base, v.size, v.framePool.baseFrame, table >= 0, count, allocated, regions));
         }
         return new PoolSnapshot(frames, current == null ? 0 : current.directoryFrame, vms);
+    }
+
+    /**
+     * The frame pools' state bytes, every page directory with its page tables, and every VM
+     * pool's region table (read where each side's own directory maps the pool's first page).
+     */
+    @Override
+    public StateComparison compareState(PhysicalView guest) {
+        StateComparison c = new StateComparison(guest, memory);
+        c.loadedDirectory(current == null ? -1 : (long) current.directoryFrame << 12);
+        for (ContFramePool p = firstPool; p != null; p = p.next) {
+            c.bytes(String.format("frame pool 0x%x: state of frame", p.baseFrame), p.infoFrame << 12, p.frameCount,
+                    p.baseFrame);
+        }
+        for (PageTable pt : pageTables.values()) {
+            c.directory(String.format("directory 0x%x", pt.directoryFrame), pt.directoryFrame << 12,
+                    PageTable.RECURSIVE_SLOT);
+        }
+        for (PageTable pt : pageTables.values()) {
+            for (VmPool v : pt.pools()) {
+                compareRegions(c, pt.directoryFrame << 12, v);
+            }
+        }
+        return c;
+    }
+
+    private static void compareRegions(StateComparison c, int directory, VmPool v) {
+        String name = String.format("VM pool 0x%x", v.base);
+        long g = StateComparison.translate(c.guest(), directory, v.base);
+        long r = StateComparison.translate(c.reference(), directory, v.base);
+        if (g < 0 || r < 0) {
+            c.field(name + ": region table mapped", g < 0 ? 0 : 1, r < 0 ? 0 : 1);
+            return;
+        }
+        int count = c.reference().read32((int) r);
+        c.field(name + ": region count", c.guest().read32((int) g) & 0xFFFFFFFFL, count & 0xFFFFFFFFL);
+        c.field(name + ": allocated count", c.guest().read32((int) g + 4) & 0xFFFFFFFFL,
+                c.reference().read32((int) r + 4) & 0xFFFFFFFFL);
+        for (int i = 0; i < Math.min(Integer.toUnsignedLong(count), VmPool.MAX_REGIONS); i++) {
+            for (int field = 0; field < 2; field++) {
+                int offset = 8 + i * 8 + field * 4;
+                c.field(name + ": region " + i + (field == 0 ? " start" : " pages|allocated"),
+                        c.guest().read32((int) g + offset) & 0xFFFFFFFFL,
+                        c.reference().read32((int) r + offset) & 0xFFFFFFFFL);
+            }
+        }
     }
 
     /** Every page table created so far, in creation order. */

@@ -9,4 +9,10 @@ package org.j386.guest.reference;
  */
 public interface Reference {
     void perform(Event begin);
+
+    /**
+     * Its structures now beside the guest's in {@code guest} (physical memory at the same
+     * addresses): meaningful between two operations, when the two agreed on every record.
+     */
+    StateComparison compareState(PhysicalView guest);
 }

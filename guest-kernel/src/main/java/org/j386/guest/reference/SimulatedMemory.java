@@ -4,7 +4,7 @@ package org.j386.guest.reference;
  * Physical memory for the reference: 4 KiB frames, allocated on first write, that read as zero
  * until written; a two-level array indexed by frame number covers the whole 32-bit space.
  */
-public final class SimulatedMemory {
+public final class SimulatedMemory implements PhysicalView {
     private final byte[][][] frames = new byte[1024][][];
 
     private byte[] frameOrNull(int physical) {
@@ -24,6 +24,7 @@ public final class SimulatedMemory {
         return f;
     }
 
+    @Override
     public int read8(int physical) {
         byte[] f = frameOrNull(physical);
         return f == null ? 0 : f[physical & 0xFFF] & 0xFF;
@@ -34,6 +35,7 @@ public final class SimulatedMemory {
     }
 
     /** Little-endian dword; {@code physical} is dword-aligned in every use. */
+    @Override
     public int read32(int physical) {
         byte[] f = frameOrNull(physical);
         if (f == null) {

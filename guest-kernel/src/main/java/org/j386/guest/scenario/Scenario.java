@@ -27,7 +27,8 @@ public record Scenario(long seed, int[] poolSizes, List<Operation> operations) {
         SWITCH(6),          // table: load page table 0 or 1
         LEGIT(7),           // pool, address: is_legitimate
         FRAMES(8),          // frame slot, n: get_frames(process pool, n)
-        FREE_FRAMES(9);     // frame slot: release its sequence, if any
+        FREE_FRAMES(9),     // frame slot: release its sequence, if any
+        FREE_INSIDE(10);    // frame slot, k: release frame k of its sequence, which stops the kernel
 
         public final int code;
 

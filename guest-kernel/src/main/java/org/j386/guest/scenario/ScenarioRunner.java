@@ -38,7 +38,11 @@ public final class ScenarioRunner {
         for (Operation op : scenario.operations()) {
             switch (op.kind()) {
                 case ALLOC -> slots[op.b()] = pools[op.a()].allocate(op.c());
-                case RELEASE -> pools[op.a()].release(slots[op.b()]);
+                case RELEASE -> {
+                    if (slots[op.b()] != 0) {
+                        pools[op.a()].release(slots[op.b()]);
+                    }
+                }
                 case RELEASE_AT -> pools[op.a()].release(op.b());
                 case WRITE -> {
                     if (slots[op.a()] != 0) {
@@ -53,6 +57,11 @@ public final class ScenarioRunner {
                     if (frames[op.a()] != 0) {
                         mm.releaseFrames(frames[op.a()]);
                         frames[op.a()] = 0;
+                    }
+                }
+                case FREE_INSIDE -> {
+                    if (frames[op.a()] != 0) {
+                        mm.releaseFrames(frames[op.a()] + op.b());
                     }
                 }
             }
