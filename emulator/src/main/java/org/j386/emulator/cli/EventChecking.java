@@ -145,10 +145,9 @@ final class EventChecking {
         if (checker.divergence() != null) {
             ReferenceChecker.Divergence d = checker.divergence();
             err.println("j386: " + d.describe());
-            err.println("  to stop just before it: the same command as j386 debug (same image and options), then `step "
-                    + Math.max(0, d.instructions() - 1) + "` (it counts instructions from the kernel's entry; the"
-                    + " debugger has no run-to-instruction-count command, and `continue` runs into the divergence,"
-                    + " which ends the run)");
+            err.println("  to stop just before it: the same command as j386 debug (same image and options), then `goto "
+                    + Math.max(0, d.instructions() - 1) + "` (an instruction count from the kernel's entry; `continue`"
+                    + " runs into the divergence, which ends the run, and `reverse-step` goes back from there)");
             err.flush();
             return true;
         }
