@@ -206,6 +206,10 @@ public final class Console {
                 a -> report(debugger.goTo(count(required(a, "an instruction count")))));
         add("reverse-step", "rs rsi reverse-stepi", "reverse-step [N]", "go back N instructions (default 1)",
                 a -> report(debugger.reverseStep(a.isEmpty() ? 1 : positive(a))));
+        add("reverse-next", "rn rni reverse-nexti", "reverse-next", "go back one instruction; over a whole call when it was the call's return",
+                a -> report(debugger.reverseNext()));
+        add("reverse-finish", "", "reverse-finish", "go back to the CALL that entered the current function",
+                a -> report(debugger.reverseFinish()));
         add("reverse-continue", "rc", "reverse-continue", "go back to the previous breakpoint, watchpoint or caught exception",
                 a -> report(debugger.reverseContinue()));
         add("last-write", "lw", "last-write [-p] ADDR", "the instruction that last wrote the dword at linear (-p: physical) ADDR, found by replaying the run",

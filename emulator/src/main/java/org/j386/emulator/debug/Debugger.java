@@ -167,6 +167,37 @@ public final class Debugger implements Expression.Context {
         return afterStop(Stop.simple(Stop.Kind.STEP, "Went back to instruction " + target + " at " + location(s.eip)));
     }
 
+    /**
+     * Back to just before the CALL that entered the current function (the stack pointer says
+     * which calls are still open, as for {@code finish}).
+     */
+    public Stop reverseFinish() throws DebugException {
+        CallHistory.Call call = callsNow().current();
+        if (call == null) {
+            throw new DebugException("no call is open here: the stack shows no CALL that has not returned");
+        }
+        Stop back = goTo(call.after() - 1);
+        return afterStop(Stop.simple(Stop.Kind.STEP, "Back at the call of the current function: " + back.headline()));
+    }
+
+    /** Back one instruction, or over a whole call when that instruction was its return. */
+    public Stop reverseNext() throws DebugException {
+        if (s.instructions == 0) {
+            return goTo(0);
+        }
+        CallHistory.Call returned = callsNow().justReturnedFrom();
+        return goTo(returned == null ? s.instructions - 1 : returned.after() - 1);
+    }
+
+    private CallHistory callsNow() throws DebugException {
+        needReplay();
+        try {
+            return CallHistory.replay(timeTravel.fresh(), s.instructions);
+        } catch (OutOfMemoryError e) {
+            throw tooLargeToReplay();
+        }
+    }
+
     /** Back {@code count} instructions (to the start at most). */
     public Stop reverseStep(long count) throws DebugException {
         return goTo(Math.max(0, s.instructions - count));

@@ -154,4 +154,27 @@ class TimeTravelTest {
         Stop reversed = session.debugger().reverseStep(1);
         assertEquals(third - 1, session.machine().cpu().state.instructions, reversed.headline());
     }
+
+    @ParameterizedTest(name = "under {0}")
+    @CsvSource({"INTERP", "JIT"})
+    void reverseNextGoesBackOverACallAndReverseFinishToTheCallOfTheCurrentFunction(MachineConfig.CpuTier tier) throws Exception {
+        Session session = session(KERNELS.resolve("paging_lazy/paging_lazy.elf"), "", tier);
+        Machine m = session.machine();
+        CpuState s = m.cpu().state;
+        Debugger d = session.debugger();
+        d.step(10_000); // well inside kmain's printing
+        while (m.ram().read8(s.eip) != 0xE8) { // a direct CALL
+            d.step(1);
+        }
+        long call = s.instructions;
+        int returnTo = s.eip + 5;
+        d.step(3); // inside the callee
+        Stop finished = d.reverseFinish();
+        assertEquals(call, s.instructions, finished.headline());
+        d.next(); // over the whole call
+        assertEquals(returnTo, s.eip);
+        Stop back = d.reverseNext();
+        assertEquals(call, s.instructions, back.headline());
+        assertEquals(state(forward(KERNELS.resolve("paging_lazy/paging_lazy.elf"), "", call)), state(m));
+    }
 }
