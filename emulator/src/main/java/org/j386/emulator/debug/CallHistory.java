@@ -42,7 +42,7 @@ final class CallHistory {
             return false;
         });
         try {
-            WriteHistory.runTo(m, target);
+            TimeTravel.runTo(m, target);
         } finally {
             m.cpu().setBoundaryHook(null);
         }

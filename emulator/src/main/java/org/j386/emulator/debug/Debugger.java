@@ -41,7 +41,6 @@ public final class Debugger implements Expression.Context {
     private Supplier<PoolSnapshot> referencePools;
     private Supplier<String> referenceCaveat;
     private ReportCollector reportHistory;
-    private WriteHistory history;
     private TimeTravel timeTravel;
     private OutputGate outputGate;
 
@@ -119,7 +118,6 @@ public final class Debugger implements Expression.Context {
      * machine as this one was booted.
      */
     public void enableReplay(Supplier<Machine> replica) {
-        this.history = new WriteHistory(replica);
         this.timeTravel = new TimeTravel(replica);
     }
 
@@ -250,7 +248,7 @@ public final class Debugger implements Expression.Context {
     /** The writes to the dword at {@code address} since the start; null when no replay is possible. */
     WriteHistory.Result writesTo(int address, boolean physical) throws DebugException {
         try {
-            return history == null ? null : history.writes(machine, address, physical);
+            return timeTravel == null ? null : WriteHistory.writes(timeTravel.fresh(), machine, address, physical);
         } catch (OutOfMemoryError e) {
             throw tooLargeToReplay();
         }

@@ -3,9 +3,7 @@ package org.j386.emulator.debug;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
 
-import org.j386.emulator.cpu.Cpu;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.memory.Mmu;
@@ -33,16 +31,14 @@ final class WriteHistory {
     record Result(List<Write> writes, boolean faithful, long upTo) {
     }
 
-    private final Supplier<Machine> replica;
-
-    /** {@code replica} boots a machine as the debugged one was booted, with no output. */
-    WriteHistory(Supplier<Machine> replica) {
-        this.replica = replica;
+    private WriteHistory() {
     }
 
-    /** The writes to the dword at {@code address} (physical when {@code physical}) up to {@code live}'s instruction count. */
-    Result writes(Machine live, int address, boolean physical) {
-        Machine m = replica.get();
+    /**
+     * The writes to the dword at {@code address} (physical when {@code physical}) up to {@code
+     * live}'s instruction count, found by running {@code m}, a fresh replica, that far.
+     */
+    static Result writes(Machine m, Machine live, int address, boolean physical) {
         CpuState s = m.cpu().state;
         s.trackInstructionEip = true;
         PhysicalMemory ram = m.ram();
@@ -63,7 +59,7 @@ final class WriteHistory {
         }
         Runnable completeLast = physical ? () -> { } : watchLinear(m, address, writes);
         long target = live.cpu().state.instructions;
-        runTo(m, target);
+        TimeTravel.runTo(m, target);
         completeLast.run();
         m.cpu().setBoundaryHook(null);
         return new Result(writes, sameState(m, live), target);
@@ -75,25 +71,7 @@ final class WriteHistory {
      * the last one when the replay stops.
      */
     private static Runnable watchLinear(Machine m, int address, List<Write> writes) {
-        CpuState s = m.cpu().state;
-        PhysicalMemory ram = m.ram();
-        int page = address & ~0xFFF;
-        long[] pending = {-1};
-        int[] pendingEip = new int[1];
-        int[] pendingPhysical = new int[1];
-        int[] pendingBefore = new int[1];
-        boolean[] pendingInside = new boolean[1];
-        Runnable complete = () -> {
-            if (pending[0] >= 0) {
-                int after = ram.read32(pendingPhysical[0]);
-                // A write that begins before the dword reaches into it only if it changed it: the
-                // MMU names an access by its first byte, not its size.
-                if (pendingInside[0] || after != pendingBefore[0]) {
-                    writes.add(new Write(pending[0], pendingEip[0], pendingPhysical[0], pendingBefore[0], after, false));
-                }
-                pending[0] = -1;
-            }
-        };
+        PendingWrite pending = new PendingWrite(m.cpu().state, m.ram(), writes);
         m.mmu().setAccessObserver(new Mmu.AccessObserver() {
             @Override
             public boolean watches(int linearPage, int physicalFrame) {
@@ -103,47 +81,56 @@ final class WriteHistory {
             @Override
             public void access(int linear, int physicalAddress, boolean write) {
                 int from = linear - address;
-                if (!write || from < -3 || from > 3) {
-                    return;
+                if (write && from >= -3 && from <= 3) {
+                    pending.complete();
+                    pending.begin(physicalAddress - from, from >= 0);
                 }
-                complete.run();
-                pending[0] = s.instructions;
-                pendingEip[0] = s.instructionEip;
-                pendingPhysical[0] = physicalAddress - from;
-                pendingBefore[0] = ram.read32(physicalAddress - from);
-                pendingInside[0] = from >= 0;
             }
         });
         m.cpu().setBoundaryHook(eip -> {
-            complete.run();
+            pending.complete();
             return false;
         });
-        return complete;
+        return pending::complete;
     }
 
-    /**
-     * Runs {@code m}, a replica, to instruction {@code target}. A debugger may hold an exception at
-     * its stop, before delivery: so does the replay when one is due there.
-     */
-    static void runTo(Machine m, long target) {
-        CpuState s = m.cpu().state;
-        Cpu.EventObserver previous = m.cpu().eventObserver();
-        m.cpu().setEventObserver(new Cpu.EventObserver() {
-            @Override
-            public boolean holdException(int vector, int errorCode, boolean hasErrorCode) {
-                if (s.instructions < target) {
-                    return false;
-                }
-                m.requestPause();
-                return true;
+    /** A linear write the MMU has allowed, waiting for the boundary after it to know what it wrote. */
+    private static final class PendingWrite {
+        private final CpuState s;
+        private final PhysicalMemory ram;
+        private final List<Write> writes;
+        private boolean open;
+        private long instruction;
+        private int eip, physical, before;
+        /** Whether the write begins inside the dword rather than reaching into it from below. */
+        private boolean inside;
+
+        PendingWrite(CpuState s, PhysicalMemory ram, List<Write> writes) {
+            this.s = s;
+            this.ram = ram;
+            this.writes = writes;
+        }
+
+        void begin(int physicalOfDword, boolean beginsInside) {
+            open = true;
+            instruction = s.instructions;
+            eip = s.instructionEip;
+            physical = physicalOfDword;
+            before = ram.read32(physicalOfDword);
+            inside = beginsInside;
+        }
+
+        void complete() {
+            if (!open) {
+                return;
             }
-        });
-        try {
-            if (s.instructions < target) {
-                m.resume(target - s.instructions);
+            open = false;
+            int after = ram.read32(physical);
+            // A write that begins before the dword reaches into it only if it changed it: the
+            // MMU names an access by its first byte, not its size.
+            if (inside || after != before) {
+                writes.add(new Write(instruction, eip, physical, before, after, false));
             }
-        } finally {
-            m.cpu().setEventObserver(previous);
         }
     }
 
