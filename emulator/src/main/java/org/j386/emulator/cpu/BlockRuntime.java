@@ -1,5 +1,11 @@
 package org.j386.emulator.cpu;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+import org.j386.emulator.memory.Mmu;
+
 /**
  * What compiled blocks call: operand access with the interpreter's segment and paging checks, the
  * lazy-flag record, and the interpreter's implementation of every operation the translator does
@@ -10,6 +16,17 @@ package org.j386.emulator.cpu;
 public final class BlockRuntime {
     public final CpuState state;
     public final int[] regs;
+    /**
+     * For compiled code's inline memory accesses (flat operands whose TLB entry allows them): the
+     * TLB, guest RAM and the per-frame write flags, read directly; see {@link Mmu#inlineReadNeed}.
+     */
+    public final int[] tlb;
+    public final byte[] ram;
+    public final byte[] frameFlags;
+    /** How compiled code reads and writes RAM: little-endian, unaligned, as the guest sees it. */
+    public static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    public static final VarHandle SHORT_LE =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private final Operands x;
     private final Flags flags;
     private final Executor executor;
@@ -24,6 +41,23 @@ public final class BlockRuntime {
         this.executor = executor;
         this.cache = cache;
         this.shifts = new Shifts(x, state);
+        this.tlb = x.mmu.tlbEntries();
+        this.ram = x.mmu.physical().array();
+        this.frameFlags = x.mmu.physical().frameFlags();
+    }
+
+    // ---- what an inline access needs of a TLB entry; its hits ----
+
+    public int inlineReadNeed() {
+        return x.mmu.inlineReadNeed();
+    }
+
+    public int inlineWriteNeed() {
+        return x.mmu.inlineWriteNeed();
+    }
+
+    public void countTlbHits(long hits) {
+        x.mmu.countHits(hits);
     }
 
     // ---- memory, by segment and offset ----
@@ -89,21 +123,6 @@ public final class BlockRuntime {
 
     public int pop(boolean operand32) {
         return x.pop(operand32);
-    }
-
-    /** PUSH of a dword on a flat 32-bit stack: the store first, so a fault changes nothing. */
-    public void pushFlat(int v) {
-        int sp = regs[CpuState.ESP] - 4;
-        x.mmu.write32(sp, v);
-        regs[CpuState.ESP] = sp;
-    }
-
-    /** POP of a dword from a flat 32-bit stack. */
-    public int popFlat() {
-        int sp = regs[CpuState.ESP];
-        int v = x.mmu.read32(sp);
-        regs[CpuState.ESP] = sp + 4;
-        return v;
     }
 
     // ---- the lazy flags ----

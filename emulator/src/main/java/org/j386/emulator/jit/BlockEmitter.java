@@ -37,6 +37,9 @@ import org.objectweb.asm.Opcodes;
  * interpreter's. Instructions therefore commit nothing to locals before their last possible
  * fault.
  *
+ * <p><b>Memory</b> operands of flat segments, and the stack, go straight to the RAM array when the
+ * TLB already holds a translation that allows the access: see "the inline memory path" below.
+ *
  * <p><b>Everything else</b> goes to the interpreter's implementation ({@code BlockRuntime.execute})
  * with the state written back first: both tiers share one implementation of every operation.
  */
@@ -52,7 +55,14 @@ final class BlockEmitter implements Opcodes {
     // JVM locals of run(long limit)
     private static final int THIS = 0, LIMIT = 1, L_RT = 3, L_S = 4, L_REGS = 5, R0 = 6, BASE = 14,
             FA = 16, FB = 17, FR = 18, FC = 19, T1 = 20, T2 = 21, LIN = 22, SAVED_ESP = 23, EXC = 24, T3 = 25,
-            TA = 26, TB = 27, TR = 28, TC = 29, FK = 30, FS = 31;
+            TA = 26, TB = 27, TR = 28, TC = 29, FK = 30, FS = 31,
+            // the inline memory path: the TLB, RAM, frame flags, the needs, the hits so far (a
+            // long), and its scratch: address, entry, value, physical address, the pushed ESP
+            TLB = 32, RAM = 33, FRAME_FLAGS = 34, READ_NEED = 35, WRITE_NEED = 36, HITS = 37, MA = 39, ME = 40,
+            MV = 41, MP = 42, MSP = 43,
+            /** Whether a store that took the call wrote a frame holding cached code. */
+            CODE_WRITTEN = 44;
+    private static final String VAR_HANDLE = "java/lang/invoke/VarHandle";
     private static final int ESP = 4;
     /** Every register kept in a local: all but ESP. */
     private static final int LOCAL_REGS = 0xEF;
@@ -289,10 +299,12 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ALOAD, L_S);
         mv.visitFieldInsn(GETFIELD, STATE, "instructions", "J");
         mv.visitVarInsn(LSTORE, BASE);
-        for (int local : new int[] {FA, FB, FR, FC, T1, T2, LIN, SAVED_ESP, T3, TA, TB, TR, TC, FK, FS}) {
+        for (int local : new int[] {FA, FB, FR, FC, T1, T2, LIN, SAVED_ESP, T3, TA, TB, TR, TC, FK, FS, MA, ME, MV,
+                MP, MSP, CODE_WRITTEN}) {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, local);
         }
+        loadInlineMemoryState();
         mv.visitInsn(ACONST_NULL);
         mv.visitVarInsn(ASTORE, EXC);
         boolean open = true;
@@ -445,7 +457,6 @@ final class BlockEmitter implements Opcodes {
 
             case Op.PUSH_R:
                 beginFaultable();
-                mv.visitVarInsn(ALOAD, L_RT);
                 readReg(d.reg(), d.size());
                 pushCall(d);
                 endFaultable();
@@ -453,7 +464,6 @@ final class BlockEmitter implements Opcodes {
                 return true;
             case Op.PUSH_I:
                 beginFaultable();
-                mv.visitVarInsn(ALOAD, L_RT);
                 push(d.imm());
                 pushCall(d);
                 endFaultable();
@@ -461,10 +471,10 @@ final class BlockEmitter implements Opcodes {
                 return true;
             case Op.POP_R:
                 beginFaultable();
-                mv.visitVarInsn(ALOAD, L_RT);
                 if (flatData && d.operand32()) {
-                    mv.visitMethodInsn(INVOKEVIRTUAL, RT, "popFlat", "()I", false);
+                    popFlat();
                 } else {
+                    mv.visitVarInsn(ALOAD, L_RT);
                     push(d.operand32() ? 1 : 0);
                     mv.visitMethodInsn(INVOKEVIRTUAL, RT, "pop", "(Z)I", false);
                 }
@@ -512,7 +522,6 @@ final class BlockEmitter implements Opcodes {
                 readRm(d, d.size());
                 truncateTarget(d);
                 mv.visitVarInsn(ISTORE, T1);
-                mv.visitVarInsn(ALOAD, L_RT);
                 push(next());
                 pushCall(d);
                 endFaultable();
@@ -542,7 +551,6 @@ final class BlockEmitter implements Opcodes {
             case Op.CALL_REL: {
                 int target = branchTarget(d, eip());
                 beginFaultable();
-                mv.visitVarInsn(ALOAD, L_RT);
                 push(next());
                 pushCall(d);
                 endFaultable();
@@ -655,10 +663,8 @@ final class BlockEmitter implements Opcodes {
             mv.visitMethodInsn(INVOKEVIRTUAL, RT, store ? "linearForWrite" : "linearForRead", "(III)I", false);
         }
         mv.visitVarInsn(ISTORE, LIN);
-        mv.visitVarInsn(ALOAD, L_RT);
         mv.visitVarInsn(ILOAD, LIN);
-        push(size);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "readLinear", "(II)I", false);
+        load(size);
         mv.visitVarInsn(ISTORE, TA);
     }
 
@@ -676,11 +682,9 @@ final class BlockEmitter implements Opcodes {
             return;
         }
         if (store) {
-            mv.visitVarInsn(ALOAD, L_RT);
             mv.visitVarInsn(ILOAD, LIN);
-            push(size);
             mv.visitVarInsn(ILOAD, TR);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "writeLinear", "(III)V", false);
+            store(size);
         }
         endFaultable();
     }
@@ -1116,6 +1120,7 @@ final class BlockEmitter implements Opcodes {
             Label stub = new Label();
             handlers.add(() -> {
                 mv.visitLabel(stub);
+                countTlbHits();
                 storeRegisters(registers);
                 materialize(kind, size);
                 setStateFromT1AndT2();
@@ -1149,11 +1154,17 @@ final class BlockEmitter implements Opcodes {
     /** As {@link #checkCodeWritten()}, for an instruction that continues at {@code resume}. */
     private void checkCodeWritten(int resume) {
         Label fine = new Label();
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "codeWritten", "()Z", false);
+        mv.visitVarInsn(ILOAD, CODE_WRITTEN);
         mv.visitJumpInsn(IFEQ, fine);
         exit(resume, k + 1);
         mv.visitLabel(fine);
+    }
+
+    /** After a store that took the call: whether it wrote a frame holding cached code. */
+    private void noteCodeWritten() {
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "codeWritten", "()Z", false);
+        mv.visitVarInsn(ISTORE, CODE_WRITTEN);
     }
 
     /**
@@ -1174,6 +1185,7 @@ final class BlockEmitter implements Opcodes {
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();
+        countTlbHits(); // the instruction may end the block, return or throw
         mv.visitLabel(start);
         mv.visitVarInsn(ALOAD, L_RT);
         mv.visitVarInsn(ALOAD, THIS);
@@ -1254,6 +1266,7 @@ final class BlockEmitter implements Opcodes {
             Label shared = new Label();
             handlers.add(() -> {
                 mv.visitLabel(shared);
+                countTlbHits();
                 storeRegisters(LOCAL_REGS);
                 materialize(kind, size);
                 setStateFromT1AndT2();
@@ -1275,10 +1288,14 @@ final class BlockEmitter implements Opcodes {
     /** The push of the value on the stack (the runtime below it), by the instruction's operand size. */
     private void pushCall(Insn d) {
         if (flatData && d.operand32()) {
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "pushFlat", "(I)V", false);
+            pushFlat();
         } else {
+            mv.visitVarInsn(ISTORE, MV);
+            mv.visitVarInsn(ALOAD, L_RT);
+            mv.visitVarInsn(ILOAD, MV);
             push(d.operand32() ? 1 : 0);
             mv.visitMethodInsn(INVOKEVIRTUAL, RT, "push", "(IZ)V", false);
+            noteCodeWritten();
         }
     }
 
@@ -1313,13 +1330,12 @@ final class BlockEmitter implements Opcodes {
 
     /** Pushes the memory operand; the caller has opened the fault range. */
     private void readMemory(Insn d, int size) {
-        mv.visitVarInsn(ALOAD, L_RT);
         if (flatOperand(d)) {
             effectiveAddress(d);
-            push(size);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "readLinear", "(II)I", false);
+            load(size);
             return;
         }
+        mv.visitVarInsn(ALOAD, L_RT);
         push(d.seg());
         effectiveAddress(d);
         mv.visitMethodInsn(INVOKEVIRTUAL, RT, READ[size], "(II)I", false);
@@ -1329,20 +1345,204 @@ final class BlockEmitter implements Opcodes {
     private void writeMemory(Insn d, int size) {
         mv.visitVarInsn(ISTORE, T1);
         beginFaultable();
-        mv.visitVarInsn(ALOAD, L_RT);
         if (flatOperand(d)) {
             effectiveAddress(d);
-            push(size);
             mv.visitVarInsn(ILOAD, T1);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "writeLinear", "(III)V", false);
+            store(size);
         } else {
+            mv.visitVarInsn(ALOAD, L_RT);
             push(d.seg());
             effectiveAddress(d);
             mv.visitVarInsn(ILOAD, T1);
             mv.visitMethodInsn(INVOKEVIRTUAL, RT, WRITE[size], "(III)V", false);
+            noteCodeWritten();
         }
         endFaultable();
         checkCodeWritten();
+    }
+
+    // ---- the inline memory path ----
+    //
+    // An access at a linear address whose TLB entry allows it at the current privilege, within one
+    // page, to a frame of installed RAM (and, for a store, a frame no one must hear of: no cached
+    // code, no watch, no ROM copy) reads or writes the RAM array right here, as Mmu.read32 and
+    // PhysicalMemory.write32 would. Anything else (a miss, a page crossing, a frame beyond RAM)
+    // calls the runtime, the interpreter's own path. Hits are counted in a local and added to the
+    // MMU's count when the block exits or calls out, so --stats is the interpreter's.
+
+    private void loadInlineMemoryState() {
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitFieldInsn(GETFIELD, RT, "tlb", "[I");
+        mv.visitVarInsn(ASTORE, TLB);
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitFieldInsn(GETFIELD, RT, "ram", "[B");
+        mv.visitVarInsn(ASTORE, RAM);
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitFieldInsn(GETFIELD, RT, "frameFlags", "[B");
+        mv.visitVarInsn(ASTORE, FRAME_FLAGS);
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "inlineReadNeed", "()I", false);
+        mv.visitVarInsn(ISTORE, READ_NEED);
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "inlineWriteNeed", "()I", false);
+        mv.visitVarInsn(ISTORE, WRITE_NEED);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, HITS);
+    }
+
+    /** Adds the hits counted so far to the MMU's and starts again from zero. */
+    private void countTlbHits() {
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitVarInsn(LLOAD, HITS);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "countTlbHits", "(J)V", false);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, HITS);
+    }
+
+    /** ME = the TLB entry of MA; to {@code slow} unless it has {@code need} and the access stays in its page. */
+    private void inlineEntry(int need, int size, Label slow) {
+        mv.visitVarInsn(ALOAD, TLB);
+        mv.visitVarInsn(ILOAD, MA);
+        push(12);
+        mv.visitInsn(IUSHR);
+        mv.visitInsn(IALOAD);
+        mv.visitVarInsn(ISTORE, ME);
+        mv.visitVarInsn(ILOAD, ME);
+        mv.visitVarInsn(ILOAD, need);
+        mv.visitInsn(IAND);
+        mv.visitVarInsn(ILOAD, need);
+        mv.visitJumpInsn(IF_ICMPNE, slow);
+        if (size > 0) {
+            mv.visitVarInsn(ILOAD, MA);
+            push(0xFFF);
+            mv.visitInsn(IAND);
+            push(0x1000 - (1 << size));
+            mv.visitJumpInsn(IF_ICMPGT, slow);
+        }
+    }
+
+    private void countHit() {
+        mv.visitVarInsn(LLOAD, HITS);
+        mv.visitInsn(LCONST_1);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LSTORE, HITS);
+    }
+
+    /** Pushes the physical address of MA through its entry ME. */
+    private void inlinePhysical() {
+        mv.visitVarInsn(ILOAD, ME);
+        push(0xFFFFF000);
+        mv.visitInsn(IAND);
+        mv.visitVarInsn(ILOAD, MA);
+        push(0xFFF);
+        mv.visitInsn(IAND);
+        mv.visitInsn(IOR);
+    }
+
+    /** [linear] to [value of {@code size}], zero-extended; MA keeps the address. */
+    private void load(int size) {
+        mv.visitVarInsn(ISTORE, MA);
+        Label slow = new Label();
+        Label done = new Label();
+        inlineEntry(READ_NEED, size, slow);
+        countHit();
+        if (size == 0) {
+            mv.visitVarInsn(ALOAD, RAM);
+            inlinePhysical();
+            mv.visitInsn(BALOAD);
+            push(0xFF);
+            mv.visitInsn(IAND);
+        } else {
+            mv.visitFieldInsn(GETSTATIC, RT, size == 2 ? "INT_LE" : "SHORT_LE", "L" + VAR_HANDLE + ";");
+            mv.visitVarInsn(ALOAD, RAM);
+            inlinePhysical();
+            mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "get", size == 2 ? "([BI)I" : "([BI)S", false);
+            if (size == 1) {
+                push(0xFFFF);
+                mv.visitInsn(IAND);
+            }
+        }
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(slow);
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitVarInsn(ILOAD, MA);
+        push(size);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "readLinear", "(II)I", false);
+        mv.visitLabel(done);
+    }
+
+    /** [linear, value] to []: stores the low {@code size} of the value; MA keeps the address. */
+    private void store(int size) {
+        mv.visitVarInsn(ISTORE, MV);
+        mv.visitVarInsn(ISTORE, MA);
+        Label slow = new Label();
+        Label done = new Label();
+        inlineEntry(WRITE_NEED, size, slow);
+        inlinePhysical();
+        mv.visitVarInsn(ISTORE, MP);
+        mv.visitVarInsn(ALOAD, FRAME_FLAGS);
+        mv.visitVarInsn(ILOAD, MP);
+        push(12);
+        mv.visitInsn(IUSHR);
+        mv.visitInsn(BALOAD);
+        mv.visitJumpInsn(IFNE, slow); // a frame that must hear of the write: the call tells it
+        countHit();
+        if (size == 0) {
+            mv.visitVarInsn(ALOAD, RAM);
+            mv.visitVarInsn(ILOAD, MP);
+            mv.visitVarInsn(ILOAD, MV);
+            mv.visitInsn(BASTORE);
+        } else {
+            mv.visitFieldInsn(GETSTATIC, RT, size == 2 ? "INT_LE" : "SHORT_LE", "L" + VAR_HANDLE + ";");
+            mv.visitVarInsn(ALOAD, RAM);
+            mv.visitVarInsn(ILOAD, MP);
+            mv.visitVarInsn(ILOAD, MV);
+            if (size == 1) {
+                mv.visitInsn(I2S);
+            }
+            mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "set", size == 2 ? "([BII)V" : "([BIS)V", false);
+        }
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(slow);
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitVarInsn(ILOAD, MA);
+        push(size);
+        mv.visitVarInsn(ILOAD, MV);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "writeLinear", "(III)V", false);
+        noteCodeWritten();
+        mv.visitLabel(done);
+    }
+
+    /** PUSH of the dword on the stack to a flat 32-bit stack: the store first, so a fault changes nothing. */
+    private void pushFlat() {
+        mv.visitVarInsn(ISTORE, MV);
+        mv.visitVarInsn(ALOAD, L_REGS);
+        push(ESP);
+        mv.visitInsn(IALOAD);
+        push(4);
+        mv.visitInsn(ISUB);
+        mv.visitVarInsn(ISTORE, MSP);
+        mv.visitVarInsn(ILOAD, MSP);
+        mv.visitVarInsn(ILOAD, MV);
+        store(2);
+        mv.visitVarInsn(ALOAD, L_REGS);
+        push(ESP);
+        mv.visitVarInsn(ILOAD, MSP);
+        mv.visitInsn(IASTORE);
+    }
+
+    /** POP of a dword from a flat 32-bit stack, pushed; ESP moves after the read. */
+    private void popFlat() {
+        mv.visitVarInsn(ALOAD, L_REGS);
+        push(ESP);
+        mv.visitInsn(IALOAD);
+        load(2);
+        mv.visitVarInsn(ALOAD, L_REGS);
+        push(ESP);
+        mv.visitVarInsn(ILOAD, MA);
+        push(4);
+        mv.visitInsn(IADD);
+        mv.visitInsn(IASTORE);
     }
 
     /** Pushes the r/m operand; for memory, opens the fault range, which the caller closes. */

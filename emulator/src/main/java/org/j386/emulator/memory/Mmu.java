@@ -19,6 +19,13 @@ public final class Mmu {
     private static final int VALID = 1, SUP_WRITE = 2, USER_READ = 4, USER_WRITE = 8, DIRTY = 16, GLOBAL = 32;
     private static final int NEED_READ = VALID, NEED_WRITE = VALID | SUP_WRITE | DIRTY;
     private static final int NEED_USER_READ = VALID | USER_READ, NEED_USER_WRITE = VALID | USER_WRITE | DIRTY;
+    /**
+     * The frame is installed RAM: compiled code's inline accesses ({@link #inlineReadNeed}) may go
+     * straight to the RAM array. Frames beyond it (the empty bus, a firmware ROM) take the call.
+     */
+    private static final int IN_RAM = 64;
+    /** A bit no entry has: the need of an inline access that must always take the call. */
+    private static final int NEVER = 1 << 11;
 
     // Page-table entry bits.
 
@@ -413,7 +420,8 @@ public final class Mmu {
             }
             filled[filledCount++] = page;
         }
-        tlb[page] = frame | rights | (dirty ? DIRTY : 0) | (global && globalPages ? GLOBAL : 0);
+        tlb[page] = frame | rights | (dirty ? DIRTY : 0) | (global && globalPages ? GLOBAL : 0)
+                | (Integer.compareUnsigned(frame, ram.size()) < 0 ? IN_RAM : 0);
     }
 
     private PageFault raise(int linear, boolean write, boolean user, int present) {
@@ -585,6 +593,39 @@ public final class Mmu {
     }
 
     // ---- statistics ----
+
+    // ---- what compiled code's inline accesses use (see the JIT's BlockEmitter) ----
+
+    /**
+     * The TLB itself, indexed by linear page: an entry is the frame address with the rights bits
+     * below it. Compiled code reads it for its inline fast path and never writes it.
+     */
+    public int[] tlbEntries() {
+        return tlb;
+    }
+
+    /**
+     * The bits an entry needs for an inline read at the current privilege to take the RAM array
+     * directly: those of {@link #read32}'s hit, and the frame in RAM. Fixed while a block runs, as
+     * only block-ending instructions change the privilege.
+     */
+    public int inlineReadNeed() {
+        return readNeed | IN_RAM;
+    }
+
+    /**
+     * As {@link #inlineReadNeed} for a write, which must also find its frame's write flags clear
+     * ({@link PhysicalMemory#frameFlags}). While something records every write (the JIT check's
+     * journal) no entry qualifies and every write takes the call.
+     */
+    public int inlineWriteNeed() {
+        return ram.journaling() ? NEVER : writeNeed | IN_RAM;
+    }
+
+    /** Hits counted by compiled code's inline accesses, which count them in a local meanwhile. */
+    public void countHits(long hits) {
+        tlbHits += hits;
+    }
 
     public long tlbHits() {
         return tlbHits;

@@ -60,6 +60,19 @@ public final class PhysicalMemory {
         return ram;
     }
 
+    /**
+     * Per 4 KiB frame, zero when a write to it needs no notice: compiled code's inline stores
+     * write the RAM array directly only then. Read it, never write it.
+     */
+    public byte[] frameFlags() {
+        return frameFlags;
+    }
+
+    /** Whether a journal records every write (then no store may bypass these methods). */
+    boolean journaling() {
+        return journal != null;
+    }
+
     public boolean contains(long address, long length) {
         return address >= 0 && length >= 0 && address + length <= size;
     }

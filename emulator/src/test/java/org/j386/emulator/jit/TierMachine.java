@@ -234,7 +234,7 @@ final class TierMachine {
     /** The state now, kept: later runs do not change it. */
     Snapshot snapshot() {
         return new Snapshot(s.regs.clone(), s.eip, s.flags.get(), s.instructions, s.cr2, s.halted, cpu.stop(),
-                segments(), List.copyOf(events), ram.array().clone());
+                segments(), tlbCounts(), List.copyOf(events), ram.array().clone());
     }
 
     /** Compares with {@code reference} as they stand, without copying memory; empty when they agree. */
@@ -244,7 +244,7 @@ final class TierMachine {
 
     private Snapshot live() {
         return new Snapshot(s.regs, s.eip, s.flags.get(), s.instructions, s.cr2, s.halted, cpu.stop(),
-                segments(), events, ram.array());
+                segments(), tlbCounts(), events, ram.array());
     }
 
     /** Selectors, bases and limits of the segment registers, and the CPL. */
@@ -257,9 +257,14 @@ final class TierMachine {
         return b.toString();
     }
 
+    /** The TLB's statistics, which --stats prints: the same under either tier. */
+    private String tlbCounts() {
+        return "hits " + mmu.tlbHits() + ", misses " + mmu.tlbMisses() + ", page faults " + mmu.pageFaults();
+    }
+
     /** Everything the two tiers must agree on. */
     record Snapshot(int[] regs, int eip, int eflags, long instructions, int cr2, boolean halted, Cpu.Stop stop,
-            String segments, List<String> events, byte[] ram) {
+            String segments, String tlbCounts, List<String> events, byte[] ram) {
         /** The differences from {@code other} (the reference), one per line; empty when none. */
         String differencesFrom(Snapshot other) {
             StringBuilder d = new StringBuilder();
@@ -278,6 +283,9 @@ final class TierMachine {
             diff(d, "cr2", other.cr2, cr2);
             if (!other.segments.equals(segments)) {
                 d.append("segments: expected ").append(other.segments).append(" but were ").append(segments).append('\n');
+            }
+            if (!other.tlbCounts.equals(tlbCounts)) {
+                d.append("TLB: expected ").append(other.tlbCounts).append(" but was ").append(tlbCounts).append('\n');
             }
             if (other.halted != halted || other.stop != stop) {
                 d.append("halted/stop: expected ").append(other.halted).append('/').append(other.stop)

@@ -1,0 +1,147 @@
+package org.j386.emulator.jit;
+
+import static org.j386.emulator.cpu.CpuState.EAX;
+import static org.j386.emulator.cpu.CpuState.EBX;
+import static org.j386.emulator.cpu.CpuState.ECX;
+import static org.j386.emulator.cpu.CpuState.EDX;
+import static org.j386.emulator.cpu.CpuState.ESI;
+import static org.j386.emulator.jit.TierMachine.CODE;
+import static org.j386.emulator.jit.TierMachine.DATA;
+import static org.j386.emulator.jit.TierMachine.SCRATCH;
+import static org.j386.emulator.jit.TierMachine.hex32;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compiled code reads and writes guest RAM itself when the TLB already allows the access; every
+ * other case takes the interpreter's path. These are the cases at the edge of that shortcut: an
+ * access across a page boundary, a fault on the second page of one, a page mapped beyond installed
+ * RAM, rights that the current privilege or CR0.WP deny, a first write to a page that is not yet
+ * dirty, and the TLB statistics, which must come out as the interpreter counts them.
+ */
+class InlineMemoryAccessTest {
+
+    /** Runs {@code code} at {@link TierMachine#CODE} on both tiers; returns the compiled one after checking they agree. */
+    private static TierMachine bothTiers(Consumer<TierMachine> setup, String code) {
+        TierMachine reference = new TierMachine();
+        setup.accept(reference);
+        reference.code(CODE, code);
+        reference.run(10_000);
+        TierMachine jit = new TierMachine();
+        setup.accept(jit);
+        jit.code(CODE, code);
+        jit.jit();
+        jit.run(10_000);
+        assertEquals("", jit.differencesFrom(reference), "the bytecode tier disagrees with the interpreter");
+        assertTrue(jit.s.halted, "the code ran to its HLT");
+        return jit;
+    }
+
+    private static int patternAt(int address) {
+        return address * 0x9E3779B1;
+    }
+
+    private static void pattern(TierMachine t) {
+        for (int a = DATA; a < DATA + 0x3000; a += 4) {
+            t.ram.write32(a, patternAt(a));
+        }
+        t.s.regs[EAX] = 0x11223344;
+        t.s.regs[EBX] = 0xA1B2C3D4;
+        t.s.regs[ECX] = 0x00000101;
+    }
+
+    @Test
+    void accessesAcrossAPageBoundaryReadAndWriteBothPages() {
+        TierMachine t = bothTiers(m -> {
+            m.paging(false);
+            pattern(m);
+        }, "8B 05" + hex32(DATA + 0xFFE) // mov eax, [page end - 2]
+                + "89 1D" + hex32(DATA + 0x1FFD) // mov [next page end - 3], ebx
+                + "66 01 0D" + hex32(DATA + 0xFFF) // add [page end - 1], cx
+                + "BC" + hex32(DATA + 0x3002) // mov esp, just above a page boundary
+                + "50 5A" // push eax; pop edx
+                + "8B 35" + hex32(DATA + 0x1FFF) // mov esi, [next page end - 1]
+                + "F4");
+        int expectedEax = patternAt(DATA + 0xFFC) >>> 16 | patternAt(DATA + 0x1000) << 16;
+        assertEquals(expectedEax, t.s.regs[EAX]);
+        assertEquals((expectedEax >>> 8 & 0xFFFF) + 0x101, t.ram.read16(DATA + 0xFFF), "the word added to across the boundary");
+        assertEquals(0xA1B2C3D4, t.ram.read32(DATA + 0x1FFD));
+        assertEquals(expectedEax, t.s.regs[EDX]);
+        assertEquals(0xA1B2 | (patternAt(DATA + 0x2000) >>> 8 & 0xFFFF) << 16, t.s.regs[ESI]);
+    }
+
+    @Test
+    void aStoreWhoseSecondPageIsMissingFaultsFirstAndWritesBothHalvesOnlyWhenRetried() {
+        TierMachine t = bothTiers(m -> {
+            m.paging(false);
+            pattern(m);
+            m.ram.write32(TierMachine.PAGE_TABLE + 4 * ((DATA + 0x1000) >>> 12), 0);
+        }, "89 05" + hex32(DATA + 0xFFE) + "F4"); // mov [page end - 2], eax
+        assertTrue(t.events.get(0).startsWith(String.format("exception 14 error 2 at %08x cr2 %08x", CODE, DATA + 0x1000)),
+                t.events.get(0));
+        assertEquals(0x3344, t.ram.read16(DATA + 0xFFE));
+        assertEquals(0x1122, t.ram.read16(SCRATCH), "the retried store's upper half, through the page the handler mapped");
+    }
+
+    @Test
+    void aPageMappedBeyondInstalledRamReadsAllOnesAndDropsWrites() {
+        int beyond = 0x60000;
+        TierMachine t = bothTiers(m -> {
+            m.paging(false);
+            pattern(m);
+            m.map(beyond, TierMachine.RAM + 0x10000);
+        }, "89 05" + hex32(beyond + 0x10) // mov [beyond], eax
+                + "8B 1D" + hex32(beyond + 0x10) // mov ebx, [beyond]
+                + "8A 15" + hex32(beyond + 0x20) // mov dl, [beyond]
+                + "F4");
+        assertEquals(-1, t.s.regs[EBX]);
+        assertEquals(0xFF, t.s.regs[EDX] & 0xFF);
+    }
+
+    @Test
+    void aRingThreeStoreToASupervisorPageFaultsWithTheUserWriteErrorCode() {
+        TierMachine t = bothTiers(m -> {
+            m.paging(false);
+            pattern(m);
+            m.ring3();
+            m.supervisorOnly(DATA);
+        }, "8B 1D" + hex32(DATA + 0x1000) // mov ebx, [a user page]: allowed
+                + "89 05" + hex32(DATA + 0x10) // mov [a supervisor page], eax
+                + "CD 81"); // the way ring 3 stops
+        assertTrue(t.events.get(0).startsWith("exception 14 error 7"), t.events.get(0));
+    }
+
+    @Test
+    void aRingZeroStoreToAReadOnlyPageFaultsUnderWriteProtect() {
+        TierMachine t = bothTiers(m -> {
+            m.paging(true);
+            pattern(m);
+        }, "8B 1D" + hex32(DATA + 0x1000) // mov ebx, [the read-only page]: allowed
+                + "89 05" + hex32(DATA + 0x1010) // mov [the read-only page], eax
+                + "F4");
+        assertTrue(t.events.get(0).startsWith("exception 14 error 3"), t.events.get(0));
+    }
+
+    @Test
+    void aHotLoopCountsTlbHitsAndSetsDirtyBitsAsTheInterpreterDoes() {
+        // Reads fill entries that are not yet dirty; the first write to each of those pages then
+        // takes the walk that sets the PTE's D bit. The comparison covers the page table in RAM
+        // and the TLB's hit and miss counts.
+        TierMachine t = bothTiers(m -> {
+            m.paging(false);
+            pattern(m);
+            m.s.regs[ECX] = 1500;
+            m.code(CODE + 0x100, "F4");
+        }, "8B 04 8D" + hex32(DATA) // L: mov eax, [DATA + ecx*4]
+                + "01 04 8D" + hex32(DATA + 0x1000) // add [DATA + 0x1000 + ecx*4], eax
+                + "50 5B 49 75 ED" // push eax; pop ebx; dec ecx; jnz L
+                + "BA" + hex32(CODE + 0x100) + "FF E2"); // leave the block by a jump: mov edx, the HLT; jmp edx
+        assertEquals(0, t.s.regs[ECX]);
+        assertTrue(t.mmu.tlbHits() > 4 * 1500, "hits: " + t.mmu.tlbHits());
+        int pte = t.ram.read32(TierMachine.PAGE_TABLE + 4 * ((DATA + 0x1000 + 4 * 1500) >>> 12));
+        assertEquals(0x40, pte & 0x40, "dirty bit of a page the loop wrote");
+    }
+}
