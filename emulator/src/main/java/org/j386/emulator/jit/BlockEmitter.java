@@ -44,7 +44,15 @@ import org.objectweb.asm.Opcodes;
  * with the state written back first: both tiers share one implementation of every operation.
  */
 final class BlockEmitter implements Opcodes {
-    private static final String NAME = "org/j386/emulator/jit/Block";
+    /**
+     * A block's class is named after its entry EIP ({@code BlockAt00100c03}), so that profilers
+     * (JFR, perf maps) and the JVM's own diagnostics tell which guest code a compiled method runs.
+     */
+    private static String className(int entryEip) {
+        return String.format("org/j386/emulator/jit/BlockAt%08x", entryEip);
+    }
+
+    private final String name;
     private static final String SUPER = "org/j386/emulator/cpu/CompiledBlock";
     private static final String RT = "org/j386/emulator/cpu/BlockRuntime";
     private static final String STATE = "org/j386/emulator/cpu/CpuState";
@@ -110,6 +118,7 @@ final class BlockEmitter implements Opcodes {
             boolean flatData, MethodVisitor mv) {
         this.flatData = flatData;
         this.entryEip = entryEip;
+        this.name = className(entryEip);
         this.insns = insns;
         this.eips = eips;
         this.mv = mv;
@@ -248,7 +257,8 @@ final class BlockEmitter implements Opcodes {
                 return "java/lang/RuntimeException";
             }
         };
-        cw.visit(V17, ACC_FINAL | ACC_SUPER, NAME, null, SUPER, null);
+        String name = className(entryEip);
+        cw.visit(V17, ACC_FINAL | ACC_SUPER, name, null, SUPER, null);
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "rt", "L" + RT + ";", null, null).visitEnd();
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "insns", "[L" + INSN + ";", null, null).visitEnd();
 
@@ -260,10 +270,10 @@ final class BlockEmitter implements Opcodes {
         init.visitMethodInsn(INVOKESPECIAL, SUPER, "<init>", "(II)V", false);
         init.visitVarInsn(ALOAD, 0);
         init.visitVarInsn(ALOAD, 1);
-        init.visitFieldInsn(PUTFIELD, NAME, "rt", "L" + RT + ";");
+        init.visitFieldInsn(PUTFIELD, name, "rt", "L" + RT + ";");
         init.visitVarInsn(ALOAD, 0);
         init.visitVarInsn(ALOAD, 2);
-        init.visitFieldInsn(PUTFIELD, NAME, "insns", "[L" + INSN + ";");
+        init.visitFieldInsn(PUTFIELD, name, "insns", "[L" + INSN + ";");
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
@@ -287,7 +297,7 @@ final class BlockEmitter implements Opcodes {
     private void body() {
         mv.visitCode();
         mv.visitVarInsn(ALOAD, THIS);
-        mv.visitFieldInsn(GETFIELD, NAME, "rt", "L" + RT + ";");
+        mv.visitFieldInsn(GETFIELD, name, "rt", "L" + RT + ";");
         mv.visitVarInsn(ASTORE, L_RT);
         mv.visitVarInsn(ALOAD, L_RT);
         mv.visitFieldInsn(GETFIELD, RT, "state", "L" + STATE + ";");
@@ -1189,7 +1199,7 @@ final class BlockEmitter implements Opcodes {
         mv.visitLabel(start);
         mv.visitVarInsn(ALOAD, L_RT);
         mv.visitVarInsn(ALOAD, THIS);
-        mv.visitFieldInsn(GETFIELD, NAME, "insns", "[L" + INSN + ";");
+        mv.visitFieldInsn(GETFIELD, name, "insns", "[L" + INSN + ";");
         push(k);
         mv.visitInsn(AALOAD);
         mv.visitMethodInsn(INVOKEVIRTUAL, RT, "execute", "(L" + INSN + ";)V", false);
