@@ -56,8 +56,30 @@ public final class BlockRuntime {
         return x.mmu.inlineWriteNeed();
     }
 
-    public void countTlbHits(long hits) {
+    public void countTlbHits(int hits) {
         x.mmu.countHits(hits);
+    }
+
+    /**
+     * The RAM index of an access of the span ending at {@code lastOffset} + 1 within the page at
+     * {@code linear}, when its TLB entry has {@code need} (see {@link Mmu#inlineReadNeed}) and the
+     * access stays in the page; -1 otherwise, when the access takes the interpreter's path.
+     */
+    public static int inlineIndex(int[] tlb, int need, int linear, int lastOffset) {
+        int e = tlb[linear >>> 12];
+        if ((e & need) != need || (linear & 0xFFF) > lastOffset) {
+            return -1;
+        }
+        return (e & 0xFFFFF000) | (linear & 0xFFF);
+    }
+
+    /** As {@link #inlineIndex} for a store, which also needs its frame's write flags clear. */
+    public static int inlineStoreIndex(int[] tlb, byte[] frameFlags, int need, int linear, int lastOffset) {
+        int e = tlb[linear >>> 12];
+        if ((e & need) != need || (linear & 0xFFF) > lastOffset || frameFlags[e >>> 12] != 0) {
+            return -1;
+        }
+        return (e & 0xFFFFF000) | (linear & 0xFFF);
     }
 
     // ---- memory, by segment and offset ----

@@ -64,12 +64,14 @@ final class BlockEmitter implements Opcodes {
     private static final int THIS = 0, LIMIT = 1, L_RT = 3, L_S = 4, L_REGS = 5, R0 = 6, BASE = 14,
             FA = 16, FB = 17, FR = 18, FC = 19, T1 = 20, T2 = 21, LIN = 22, SAVED_ESP = 23, EXC = 24, T3 = 25,
             TA = 26, TB = 27, TR = 28, TC = 29, FK = 30, FS = 31,
-            // the inline memory path: the TLB, RAM, frame flags, the needs, the hits so far (a
-            // long), and its scratch: address, entry, value, physical address, the pushed ESP
-            TLB = 32, RAM = 33, FRAME_FLAGS = 34, READ_NEED = 35, WRITE_NEED = 36, HITS = 37, MA = 39, ME = 40,
-            MV = 41, MP = 42, MSP = 43,
+            // the inline memory path: the TLB, RAM, frame flags, the needs, the hits so far, and
+            // its scratch: address, value, RAM index, the pushed ESP
+            TLB = 32, RAM = 33, FRAME_FLAGS = 34, READ_NEED = 35, WRITE_NEED = 36, HITS = 37, MA = 38,
+            MV = 39, MP = 40, MSP = 41,
             /** Whether a store that took the call wrote a frame holding cached code. */
-            CODE_WRITTEN = 44;
+            CODE_WRITTEN = 42;
+    /** Hits a loop may count before its back edge adds them to the MMU's, well before an int overflows. */
+    private static final int HITS_FLUSH = 1 << 30;
     private static final String VAR_HANDLE = "java/lang/invoke/VarHandle";
     private static final int ESP = 4;
     /** Every register kept in a local: all but ESP. */
@@ -309,7 +311,7 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ALOAD, L_S);
         mv.visitFieldInsn(GETFIELD, STATE, "instructions", "J");
         mv.visitVarInsn(LSTORE, BASE);
-        for (int local : new int[] {FA, FB, FR, FC, T1, T2, LIN, SAVED_ESP, T3, TA, TB, TR, TC, FK, FS, MA, ME, MV,
+        for (int local : new int[] {FA, FB, FR, FC, T1, T2, LIN, SAVED_ESP, T3, TA, TB, TR, TC, FK, FS, HITS, MA, MV,
                 MP, MSP, CODE_WRITTEN}) {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, local);
@@ -1089,6 +1091,12 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(LLOAD, LIMIT);
         mv.visitInsn(LCMP);
         mv.visitJumpInsn(IFGT, leave);
+        Label loop = new Label();
+        mv.visitVarInsn(ILOAD, HITS);
+        push(HITS_FLUSH);
+        mv.visitJumpInsn(IF_ICMPLT, loop);
+        countTlbHits();
+        mv.visitLabel(loop);
         mv.visitJumpInsn(GOTO, labels[j]);
         mv.visitLabel(leave);
         push(target);
@@ -1396,57 +1404,35 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ALOAD, L_RT);
         mv.visitMethodInsn(INVOKEVIRTUAL, RT, "inlineWriteNeed", "()I", false);
         mv.visitVarInsn(ISTORE, WRITE_NEED);
-        mv.visitInsn(LCONST_0);
-        mv.visitVarInsn(LSTORE, HITS);
     }
 
     /** Adds the hits counted so far to the MMU's and starts again from zero. */
     private void countTlbHits() {
         mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitVarInsn(LLOAD, HITS);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "countTlbHits", "(J)V", false);
-        mv.visitInsn(LCONST_0);
-        mv.visitVarInsn(LSTORE, HITS);
+        mv.visitVarInsn(ILOAD, HITS);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "countTlbHits", "(I)V", false);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, HITS);
     }
 
-    /** ME = the TLB entry of MA; to {@code slow} unless it has {@code need} and the access stays in its page. */
-    private void inlineEntry(int need, int size, Label slow) {
+    /**
+     * Leaves on the stack whether the access at MA goes inline (MP then holds its RAM index) and
+     * counts it as a hit if so: BlockRuntime's inlineIndex, which the JVM inlines.
+     */
+    private void inlineIndex(boolean write, int size, Label slow) {
         mv.visitVarInsn(ALOAD, TLB);
-        mv.visitVarInsn(ILOAD, MA);
-        push(12);
-        mv.visitInsn(IUSHR);
-        mv.visitInsn(IALOAD);
-        mv.visitVarInsn(ISTORE, ME);
-        mv.visitVarInsn(ILOAD, ME);
-        mv.visitVarInsn(ILOAD, need);
-        mv.visitInsn(IAND);
-        mv.visitVarInsn(ILOAD, need);
-        mv.visitJumpInsn(IF_ICMPNE, slow);
-        if (size > 0) {
-            mv.visitVarInsn(ILOAD, MA);
-            push(0xFFF);
-            mv.visitInsn(IAND);
-            push(0x1000 - (1 << size));
-            mv.visitJumpInsn(IF_ICMPGT, slow);
+        if (write) {
+            mv.visitVarInsn(ALOAD, FRAME_FLAGS);
         }
-    }
-
-    private void countHit() {
-        mv.visitVarInsn(LLOAD, HITS);
-        mv.visitInsn(LCONST_1);
-        mv.visitInsn(LADD);
-        mv.visitVarInsn(LSTORE, HITS);
-    }
-
-    /** Pushes the physical address of MA through its entry ME. */
-    private void inlinePhysical() {
-        mv.visitVarInsn(ILOAD, ME);
-        push(0xFFFFF000);
-        mv.visitInsn(IAND);
+        mv.visitVarInsn(ILOAD, write ? WRITE_NEED : READ_NEED);
         mv.visitVarInsn(ILOAD, MA);
-        push(0xFFF);
-        mv.visitInsn(IAND);
-        mv.visitInsn(IOR);
+        push(0x1000 - (1 << size));
+        mv.visitMethodInsn(INVOKESTATIC, RT, write ? "inlineStoreIndex" : "inlineIndex", write ? "([I[BIII)I" : "([IIII)I",
+                false);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, MP);
+        mv.visitJumpInsn(IFLT, slow);
+        mv.visitIincInsn(HITS, 1);
     }
 
     /** [linear] to [value of {@code size}], zero-extended; MA keeps the address. */
@@ -1454,18 +1440,17 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ISTORE, MA);
         Label slow = new Label();
         Label done = new Label();
-        inlineEntry(READ_NEED, size, slow);
-        countHit();
+        inlineIndex(false, size, slow);
         if (size == 0) {
             mv.visitVarInsn(ALOAD, RAM);
-            inlinePhysical();
+            mv.visitVarInsn(ILOAD, MP);
             mv.visitInsn(BALOAD);
             push(0xFF);
             mv.visitInsn(IAND);
         } else {
             mv.visitFieldInsn(GETSTATIC, RT, size == 2 ? "INT_LE" : "SHORT_LE", "L" + VAR_HANDLE + ";");
             mv.visitVarInsn(ALOAD, RAM);
-            inlinePhysical();
+            mv.visitVarInsn(ILOAD, MP);
             mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "get", size == 2 ? "([BI)I" : "([BI)S", false);
             if (size == 1) {
                 push(0xFFFF);
@@ -1487,16 +1472,7 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ISTORE, MA);
         Label slow = new Label();
         Label done = new Label();
-        inlineEntry(WRITE_NEED, size, slow);
-        inlinePhysical();
-        mv.visitVarInsn(ISTORE, MP);
-        mv.visitVarInsn(ALOAD, FRAME_FLAGS);
-        mv.visitVarInsn(ILOAD, MP);
-        push(12);
-        mv.visitInsn(IUSHR);
-        mv.visitInsn(BALOAD);
-        mv.visitJumpInsn(IFNE, slow); // a frame that must hear of the write: the call tells it
-        countHit();
+        inlineIndex(true, size, slow);
         if (size == 0) {
             mv.visitVarInsn(ALOAD, RAM);
             mv.visitVarInsn(ILOAD, MP);
