@@ -79,14 +79,6 @@ class SystemUnitsTest {
         assertEquals(eip, s.eip);
     }
 
-    @Test
-    void aTaskSwitchToA16BitTssStopsTheMachineAsUnsupported() {
-        m.descriptor(7, TSS, 0x2B, 0x81, 0x0);
-        m.cpu.segmentation.farJump(7 * 8, 0);
-        assertEquals(Cpu.Stop.UNSUPPORTED, m.cpu.stop());
-        assertTrue(m.cpu.stopDetail().contains("16-bit task switches are not emulated"), m.cpu.stopDetail());
-    }
-
     /** IRETD from ring 0 to a V86 frame: IP 0x1234 at 2000, SP 0x0800 at 3000, ES/DS/FS/GS 4000-7000. */
     private void iretIntoV86(int eflags) {
         int sp = s.regs[ESP] - 36;
