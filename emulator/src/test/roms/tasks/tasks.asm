@@ -22,17 +22,6 @@
 %define SEL_TINY 0x40               ; a TSS with limit 0x40
 %define SEL_LDT  0x48
 
-; TASK tss, entry, esp: a fresh task at CODE16:entry on a 4 GiB stack, IF clear.
-%macro TASK 3
-    mov dword [%1 + 0x20], %2
-    mov dword [%1 + 0x24], 0x00000002
-    mov dword [%1 + 0x38], %3
-    mov word [%1 + 0x4C], CODE16
-    mov word [%1 + 0x50], DATA4G
-    mov word [%1 + 0x48], DATA4G
-    mov word [%1 + 0x54], DATA4G
-%endmacro
-
 start:
     PROTECTED_START 0x7000
     cld
@@ -195,28 +184,7 @@ show_task:
     pop eax
     ret
 
-busy_bit:
-    shr al, 1
-    and al, 1
-    add al, '0'
-    out DEBUGCON, al
-    ret
-
-unexpected:
-    PRINT "unexpected interrupt", 10
-    EXIT 2
-
-idtr:
-    dw 256 * 8 - 1
-    dd IDT
-
-align 8
-task_gdt:
-    dq 0
-    dw 0xFFFF, 0x0000
-    db 0x0F, 0x9B, 0x00, 0x00       ; 0x08 CODE16: base 0xF0000, limit 0xFFFF
-    dw 0xFFFF, 0x0000
-    db 0x00, 0x93, 0xCF, 0x00       ; 0x10 DATA4G
+%include "tasks.inc"
     dw 0x0067, TSS_A
     db 0x00, 0x89, 0x00, 0x00       ; 0x18 TSS A
     dw 0x0067, TSS_B
