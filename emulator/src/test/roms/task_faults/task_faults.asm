@@ -48,16 +48,7 @@
 
 start:
     PROTECTED_START 0x7000
-    cld
-    mov esi, ROM_BASE + task_gdt
-    mov edi, GDT
-    mov ecx, task_gdt_end - task_gdt
-    a32 rep movsb
-    xor eax, eax
-    mov edi, TSS_A
-    mov ecx, 0x500 / 4
-    a32 rep stosd
-    o32 lgdt [cs:task_gdtr]
+    TASK_TABLES TSS_A, 0x500
     TASK TSS_TS, task_ts, 0x5000
     TASK TSS_NP, task_np, 0x5800
     TASK TSS_SS, task_ss, 0x6000
@@ -197,28 +188,19 @@ show_busy:
     ret
 
 %include "tasks.inc"
-    dw 0x0067, TSS_A
-    db 0x00, 0x89, 0x00, 0x00       ; 0x18 TSS A
-    dw 0x0067, TSS_X
-    db 0x00, 0x89, 0x00, 0x00       ; 0x20 TSS X
-    dw 0x0067, TSS_TS
-    db 0x00, 0x89, 0x00, 0x00       ; 0x28 TSS of the #TS handler
-    dw 0x0067, TSS_NP
-    db 0x00, 0x89, 0x00, 0x00       ; 0x30 TSS of the #NP handler
-    dw 0x0067, TSS_SS
-    db 0x00, 0x89, 0x00, 0x00       ; 0x38 TSS of the #SS handler
+    SYSTEM_DESCRIPTOR TSS_A, 0x0067, 0x89       ; 0x18 TSS A
+    SYSTEM_DESCRIPTOR TSS_X, 0x0067, 0x89       ; 0x20 TSS X
+    SYSTEM_DESCRIPTOR TSS_TS, 0x0067, 0x89      ; 0x28 TSS of the #TS handler
+    SYSTEM_DESCRIPTOR TSS_NP, 0x0067, 0x89      ; 0x30 TSS of the #NP handler
+    SYSTEM_DESCRIPTOR TSS_SS, 0x0067, 0x89      ; 0x38 TSS of the #SS handler
     dw 0xFFFF, 0x0000
     db 0x00, 0x91, 0xCF, 0x00       ; 0x40 read-only data
     dw 0xFFFF, 0x0000
     db 0x00, 0x13, 0xCF, 0x00       ; 0x48 writable data, not present
-    dw 0x000F, LDT
-    db 0x00, 0x82, 0x00, 0x00       ; 0x50 LDT
-    dw 0x000F, LDT
-    db 0x00, 0x02, 0x00, 0x00       ; 0x58 LDT, not present
-    dw 0x0066, TSS_X
-    db 0x00, 0x89, 0x00, 0x00       ; 0x60 32-bit TSS, limit 0x66
-    dw 0x002A, TSS_X
-    db 0x00, 0x81, 0x00, 0x00       ; 0x68 16-bit TSS, limit 0x2A
+    SYSTEM_DESCRIPTOR LDT, 0x000F, 0x82         ; 0x50 LDT
+    SYSTEM_DESCRIPTOR LDT, 0x000F, 0x02         ; 0x58 LDT, not present
+    SYSTEM_DESCRIPTOR TSS_X, 0x0066, 0x89       ; 0x60 32-bit TSS, limit 0x66
+    SYSTEM_DESCRIPTOR TSS_X, 0x002A, 0x81       ; 0x68 16-bit TSS, limit 0x2A
 task_gdt_end:
 task_gdtr:
     dw task_gdt_end - task_gdt - 1

@@ -24,18 +24,9 @@
 
 start:
     PROTECTED_START 0x7000
-    cld
 
     ; The GDT in RAM, the TSSs zeroed, tasks B, C and D ready to run.
-    mov esi, ROM_BASE + task_gdt
-    mov edi, GDT
-    mov ecx, task_gdt_end - task_gdt
-    a32 rep movsb
-    xor eax, eax
-    mov edi, TSS_A
-    mov ecx, 0x400 / 4
-    a32 rep stosd
-    o32 lgdt [cs:task_gdtr]
+    TASK_TABLES TSS_A, 0x400
     TASK TSS_B, task_b, 0x6000
     TASK TSS_C, task_c, 0x5800
     TASK TSS_D, task_d, 0x5000
@@ -185,20 +176,14 @@ show_task:
     ret
 
 %include "tasks.inc"
-    dw 0x0067, TSS_A
-    db 0x00, 0x89, 0x00, 0x00       ; 0x18 TSS A
-    dw 0x0067, TSS_B
-    db 0x00, 0x89, 0x00, 0x00       ; 0x20 TSS B
-    dw 0x0067, TSS_C
-    db 0x00, 0x89, 0x00, 0x00       ; 0x28 TSS C
-    dw 0x0067, TSS_D
-    db 0x00, 0x89, 0x00, 0x00       ; 0x30 TSS D
+    SYSTEM_DESCRIPTOR TSS_A, 0x0067, 0x89       ; 0x18 TSS A
+    SYSTEM_DESCRIPTOR TSS_B, 0x0067, 0x89       ; 0x20 TSS B
+    SYSTEM_DESCRIPTOR TSS_C, 0x0067, 0x89       ; 0x28 TSS C
+    SYSTEM_DESCRIPTOR TSS_D, 0x0067, 0x89       ; 0x30 TSS D
     dw 0x0000, SEL_B
     db 0x00, 0x85, 0x00, 0x00       ; 0x38 task gate to B
-    dw 0x0040, TSS_D + 0x80
-    db 0x00, 0x89, 0x00, 0x00       ; 0x40 a TSS below the minimum limit
-    dw 0x000F, LDT
-    db 0x00, 0x82, 0x00, 0x00       ; 0x48 LDT: two slots
+    SYSTEM_DESCRIPTOR TSS_D + 0x80, 0x0040, 0x89 ; 0x40 a TSS below the minimum limit
+    SYSTEM_DESCRIPTOR LDT, 0x000F, 0x82         ; 0x48 LDT: two slots
 task_gdt_end:
 task_gdtr:
     dw task_gdt_end - task_gdt - 1
