@@ -177,14 +177,7 @@ report:
     ret
 
 show_busy:
-    push ax
-    PRINT "  busy a,x="
-    mov al, [GDT + SEL_A + 5]
-    call busy_bit
-    mov al, [GDT + SEL_X + 5]
-    call busy_bit
-    PRINT 10
-    pop ax
+    SHOW_BUSY2 "  busy a,x=", SEL_A, SEL_X
     ret
 
 %include "tasks.inc"

@@ -137,18 +137,12 @@ on_ts:
 
 ; TR, the back link of the current TSS, NT, CR0.TS and the busy bits of A, B, C and D.
 show_task:
+    call show_tr_link
     push eax
     push ebx
     push ds
     push word DATA4G
     pop ds
-    str ax
-    SHOW16 "  tr=", ax
-    movzx ebx, ax
-    add ebx, GDT
-    mov eax, [ebx + 2]              ; the TSS base, bits 0-23 (all these TSSs lie below 16 MiB)
-    and eax, 0x00FFFFFF
-    SHOW16 "  back link=", word [eax]
     sldt ax
     SHOW16 "  ldtr=", ax
     pushfd
