@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.MachineConfig;
 import org.j386.emulator.machine.MachineConfig.CpuTier;
@@ -25,10 +23,8 @@ import org.j386.tools.image.ImageFormatException;
  * copies them here); the test ROMs, booted from the reset vector as QEMU's {@code -bios} boots
  * them, with theirs ({@code emulator/src/test/roms}, listed in {@code roms.txt}).
  *
- * <p>Where QEMU departs from the Intel manual, a ROM's {@code departs.tsv} names the line, QEMU's
- * text, the manual's text and why; that line is compared with the manual's text instead, and a
- * departure whose QEMU text is no longer the recorded line fails, so a new recording cannot
- * silently shift it onto another line.
+ * <p>Where QEMU departs from the Intel manual, j386's line is compared with the manual's text
+ * ({@link QemuDepartures}).
  */
 public final class ProbeSuite implements ConformanceSuite {
     private final CpuTier tier;
@@ -86,14 +82,13 @@ public final class ProbeSuite implements ConformanceSuite {
     @Override
     public void run(Listener listener) {
         for (String kernel : kernels()) {
-            List<String> expected = expectedLines(kernel);
-            Map<Integer, String> manual = departures(kernel, expected);
+            List<String> expected = manualExpectation(kernel, expectedLines(kernel));
             int expectedStatus = Integer.parseInt(text(DIRECTORY + kernel + ".status").strip());
             ByteArrayOutputStream console = new ByteArrayOutputStream();
             RunResult result = boot(kernel, console, tier);
             List<String> got = lines(console.toString(StandardCharsets.ISO_8859_1));
             for (int i = 0; i < expected.size(); i++) {
-                String e = manual.getOrDefault(i + 1, expected.get(i));
+                String e = expected.get(i);
                 String g = i < got.size() ? got.get(i) : null;
                 listener.result(kernel, "line " + (i + 1), e.equals(g) ? null
                         : "expected '" + e + "', got " + (g == null ? "nothing (" + result.message() + ")" : "'" + g + "'"));
@@ -142,28 +137,13 @@ public final class ProbeSuite implements ConformanceSuite {
         return lines(new String(bytes(DIRECTORY + kernel + ".out"), StandardCharsets.ISO_8859_1));
     }
 
-    /**
-     * The manual's text by line number, from the ROM's departures from QEMU (tab-separated: line,
-     * QEMU's text, the manual's text, the reason); none for most.
-     */
-    static Map<Integer, String> departures(String kernel, List<String> expected) {
-        Map<Integer, String> manual = new HashMap<>();
-        if (ProbeSuite.class.getResource(DIRECTORY + kernel + ".departs") == null) {
-            return manual;
+    /** QEMU's recorded lines, put right where the ROM's departs.tsv says QEMU departs from the manual. */
+    static List<String> manualExpectation(String kernel, List<String> recorded) {
+        String departures = DIRECTORY + kernel + ".departs";
+        if (ProbeSuite.class.getResource(departures) == null) {
+            return recorded;
         }
-        for (String row : lines(text(DIRECTORY + kernel + ".departs"))) {
-            if (row.isBlank() || row.startsWith("#")) {
-                continue;
-            }
-            String[] f = row.split("\t");
-            int line = Integer.parseInt(f[0]);
-            if (f.length != 4 || line < 1 || line > expected.size() || !expected.get(line - 1).equals(f[1])) {
-                throw new IllegalStateException(kernel + ": departure from QEMU at line " + f[0]
-                        + " does not match the recorded output");
-            }
-            manual.put(line, f[2]);
-        }
-        return manual;
+        return QemuDepartures.manualExpectation(kernel, recorded, text(departures));
     }
 
     private static List<String> lines(String text) {
