@@ -154,6 +154,14 @@ class GdbStubTest {
     }
 
     @Test
+    void inProtectedModeTheDescriptionNamesI386AndInVirtual8086ModeI8086() throws Exception {
+        connect("paging_lazy");
+        assertTrue(targetDescription().contains("<architecture>i386</architecture>"));
+        s.flags.setVm(true); // as a V86 task would find it: the stub answers from the state alone
+        assertTrue(targetDescription().contains("<architecture>i8086</architecture>"));
+    }
+
+    @Test
     void registerWritesChangeTheMachine() throws Exception {
         connect("paging_lazy");
         assertEquals("OK", ask("P0=" + le32(0x12345678)));
