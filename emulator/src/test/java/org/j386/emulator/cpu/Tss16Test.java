@@ -72,6 +72,26 @@ class Tss16Test {
     }
 
     @Test
+    void aSwitchTo16BitTssLoadsTheLdtItNamesButNeverCr3WhichItHasNot() {
+        prepare16BitTask(0x2B);
+        int ldt = 0x5000;
+        m.descriptor(6, ldt, 0x0F, 0x82, 0x0); // slot 6 (data, not present) becomes an LDT
+        m.ram.write16(TSS16 + 0x2A, 6 * 8);
+        int directory = 0x10000, table = 0x11000;
+        m.ram.write32(directory, table | 3);
+        for (int i = 0; i < 1024; i++) {
+            m.ram.write32(table + 4 * i, (i << 12) | 3);
+        }
+        m.cpu.system.writeControl(3, directory);
+        m.cpu.system.writeControl(0, s.cr0 | CR0_PG);
+        // At 0x1C, where a 32-bit TSS holds CR3, this one holds BP and SI: 0x66665555 read as one.
+        m.cpu.segmentation.farJump(TSS16_SEL, 0);
+        assertEquals(6 * 8, s.ldtr.selector);
+        assertEquals(ldt, s.ldtr.base);
+        assertEquals(directory, s.cr3);
+    }
+
+    @Test
     void a16BitTssNeedsALimitOf0x2b() {
         prepare16BitTask(0x2A);
         CpuFault tooSmall = assertThrows(CpuFault.class, () -> m.cpu.segmentation.farJump(TSS16_SEL, 0));
