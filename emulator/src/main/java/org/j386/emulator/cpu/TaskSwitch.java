@@ -3,11 +3,10 @@ package org.j386.emulator.cpu;
 import static org.j386.emulator.cpu.CpuState.*;
 
 /**
- * Hardware task switches: far JMP or CALL to a TSS or a task gate, an
- * interrupt or exception through a task gate, and IRET with NT set. The old task's registers go
- * to its TSS, the new task's come from its TSS together with LDTR (and CR3 while paging is on, as
- * QEMU loads it); the busy bits, the back link and NT follow the source of the switch, and CR0.TS
- * is set.
+ * Hardware task switches: far JMP or CALL to a TSS or a task gate, an interrupt or exception
+ * through a task gate, and IRET with NT set. The old task's registers go to its TSS, the new
+ * task's come from its TSS together with LDTR (and CR3 while paging is on, as QEMU loads it); the
+ * busy bits, the back link and NT follow the source of the switch, and CR0.TS is set.
  *
  * <p>The checks that decide whether the switch happens at all fault in the old task. Once the new
  * task's registers are in place, a bad segment selector among them is delivered here as a fault

@@ -33,8 +33,10 @@ import org.j386.emulator.memory.PageFault;
  * virtual-8086 mode, where breakpoints, {@code x/i $pc} and the stop address then all agree (the
  * debugger's breakpoints are linear too). A target description read while the CPU runs 16-bit
  * real or virtual-8086 code names the {@code i8086} architecture, so that gdb disassembles it as
- * 16-bit code; after a switch of mode the user tells gdb with {@code set architecture}. One connection is served at a time, on the thread that owns the machine; a reader
- * thread passes packets in and turns gdb's interrupt byte into {@link Debugger#interrupt()} at once.
+ * 16-bit code; after a switch of mode the user tells gdb with {@code set architecture}.
+ *
+ * <p>One connection is served at a time, on the thread that owns the machine; a reader thread
+ * passes packets in and turns gdb's interrupt byte into {@link Debugger#interrupt()} at once.
  */
 public final class GdbStub {
     /** How serving a connection ended. */
