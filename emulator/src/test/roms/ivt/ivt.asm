@@ -93,22 +93,7 @@ start:
 
     ; The timer: the 8259 at vector 0x20, the 8254 counting down from 0x1000, then HLT.
     VECTOR 0x20, timer_handler
-    mov al, 0x11
-    out 0x20, al
-    mov al, 0x20
-    out 0x21, al
-    mov al, 0x04
-    out 0x21, al
-    mov al, 0x01
-    out 0x21, al
-    mov al, 0xFE                    ; only IRQ 0
-    out 0x21, al
-    mov al, 0x34
-    out 0x43, al
-    mov al, 0x00
-    out 0x40, al
-    mov al, 0x10
-    out 0x40, al
+    TIMER_IRQ0
     mov word [0x0620], 0
     sti
 .wait:

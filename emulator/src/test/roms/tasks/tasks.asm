@@ -22,31 +22,11 @@
 %define SEL_TINY 0x40               ; a TSS with limit 0x40
 %define SEL_LDT  0x48
 
-; TASK tss, entry, esp: a fresh task at CODE16:entry on a 4 GiB stack, IF clear.
-%macro TASK 3
-    mov dword [%1 + 0x20], %2
-    mov dword [%1 + 0x24], 0x00000002
-    mov dword [%1 + 0x38], %3
-    mov word [%1 + 0x4C], CODE16
-    mov word [%1 + 0x50], DATA4G
-    mov word [%1 + 0x48], DATA4G
-    mov word [%1 + 0x54], DATA4G
-%endmacro
-
 start:
     PROTECTED_START 0x7000
-    cld
 
     ; The GDT in RAM, the TSSs zeroed, tasks B, C and D ready to run.
-    mov esi, ROM_BASE + task_gdt
-    mov edi, GDT
-    mov ecx, task_gdt_end - task_gdt
-    a32 rep movsb
-    xor eax, eax
-    mov edi, TSS_A
-    mov ecx, 0x400 / 4
-    a32 rep stosd
-    o32 lgdt [cs:task_gdtr]
+    TASK_TABLES TSS_A, 0x400
     TASK TSS_B, task_b, 0x6000
     TASK TSS_C, task_c, 0x5800
     TASK TSS_D, task_d, 0x5000
@@ -157,18 +137,12 @@ on_ts:
 
 ; TR, the back link of the current TSS, NT, CR0.TS and the busy bits of A, B, C and D.
 show_task:
+    call show_tr_link
     push eax
     push ebx
     push ds
     push word DATA4G
     pop ds
-    str ax
-    SHOW16 "  tr=", ax
-    movzx ebx, ax
-    add ebx, GDT
-    mov eax, [ebx + 2]              ; the TSS base, bits 0-23 (all these TSSs lie below 16 MiB)
-    and eax, 0x00FFFFFF
-    SHOW16 "  back link=", word [eax]
     sldt ax
     SHOW16 "  ldtr=", ax
     pushfd
@@ -195,42 +169,15 @@ show_task:
     pop eax
     ret
 
-busy_bit:
-    shr al, 1
-    and al, 1
-    add al, '0'
-    out DEBUGCON, al
-    ret
-
-unexpected:
-    PRINT "unexpected interrupt", 10
-    EXIT 2
-
-idtr:
-    dw 256 * 8 - 1
-    dd IDT
-
-align 8
-task_gdt:
-    dq 0
-    dw 0xFFFF, 0x0000
-    db 0x0F, 0x9B, 0x00, 0x00       ; 0x08 CODE16: base 0xF0000, limit 0xFFFF
-    dw 0xFFFF, 0x0000
-    db 0x00, 0x93, 0xCF, 0x00       ; 0x10 DATA4G
-    dw 0x0067, TSS_A
-    db 0x00, 0x89, 0x00, 0x00       ; 0x18 TSS A
-    dw 0x0067, TSS_B
-    db 0x00, 0x89, 0x00, 0x00       ; 0x20 TSS B
-    dw 0x0067, TSS_C
-    db 0x00, 0x89, 0x00, 0x00       ; 0x28 TSS C
-    dw 0x0067, TSS_D
-    db 0x00, 0x89, 0x00, 0x00       ; 0x30 TSS D
+%include "tasks.inc"
+    SYSTEM_DESCRIPTOR TSS_A, 0x0067, 0x89       ; 0x18 TSS A
+    SYSTEM_DESCRIPTOR TSS_B, 0x0067, 0x89       ; 0x20 TSS B
+    SYSTEM_DESCRIPTOR TSS_C, 0x0067, 0x89       ; 0x28 TSS C
+    SYSTEM_DESCRIPTOR TSS_D, 0x0067, 0x89       ; 0x30 TSS D
     dw 0x0000, SEL_B
     db 0x00, 0x85, 0x00, 0x00       ; 0x38 task gate to B
-    dw 0x0040, TSS_D + 0x80
-    db 0x00, 0x89, 0x00, 0x00       ; 0x40 a TSS below the minimum limit
-    dw 0x000F, LDT
-    db 0x00, 0x82, 0x00, 0x00       ; 0x48 LDT: two slots
+    SYSTEM_DESCRIPTOR TSS_D + 0x80, 0x0040, 0x89 ; 0x40 a TSS below the minimum limit
+    SYSTEM_DESCRIPTOR LDT, 0x000F, 0x82         ; 0x48 LDT: two slots
 task_gdt_end:
 task_gdtr:
     dw task_gdt_end - task_gdt - 1

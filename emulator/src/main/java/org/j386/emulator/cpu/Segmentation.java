@@ -7,14 +7,16 @@ import static org.j386.emulator.cpu.CpuState.*;
  * checks, and the far transfers that reload CS. In real-address mode a selector is a paragraph
  * number and only the selector and base change (see {@link #loadReal}).
  *
- * <p>Call gates are not emulated: a far transfer through one raises #GP(selector). A far JMP or
- * CALL to a TSS or task gate switches tasks ({@link TaskSwitch}).
+ * <p>Call gates are not emulated: a far JMP or CALL through one stops the machine as unsupported
+ * (exit status 8) rather than raising a #GP no 386 would raise. A far JMP or CALL to a TSS or task
+ * gate switches tasks ({@link TaskSwitch}).
  */
 public final class Segmentation {
     // Bits of a descriptor's high dword.
     static final int D_ACCESSED = 0x100, D_RW = 0x200, D_CONFORMING = 0x400, D_CODE = 0x800, D_S = 0x1000,
             D_PRESENT = 0x8000;
     private static final int[] DATA_SEGMENTS = {ES, DS, FS, GS};
+    private static final int CALL_GATE16 = 4, CALL_GATE32 = 12;
 
     private final Cpu cpu;
     private final CpuState s;
@@ -210,13 +212,27 @@ public final class Segmentation {
         s.eip = offset;
     }
 
+    /** True, with the machine stopped as unsupported, when {@code selector} names a call gate. */
+    private boolean throughCallGate(int selector, String transfer) {
+        if ((selector & 0xFFFC) == 0) {
+            return false;
+        }
+        int type = (int) (readDescriptor(selector, 0) >>> 40) & 0x1F; // with S: segments are never gates
+        if (type != CALL_GATE16 && type != CALL_GATE32) {
+            return false;
+        }
+        cpu.stopFor(Cpu.Stop.UNSUPPORTED, String.format(
+                "far %s through the call gate 0x%04x: call gates are not emulated", transfer, selector));
+        return true;
+    }
+
     /** JMP ptr16:32 / JMP m16:32. */
     public void farJump(int selector, int offset) {
         if (s.realAddressing()) {
             enterRealCode(selector, offset);
             return;
         }
-        if (cpu.tasks.farTransfer(selector, false)) {
+        if (cpu.tasks.farTransfer(selector, false) || throughCallGate(selector, "JMP")) {
             return;
         }
         long d = checkCodeTarget(selector, s.cpl, false);
@@ -227,7 +243,7 @@ public final class Segmentation {
     public void farCall(int selector, int offset, boolean operand32, int returnOffset) {
         boolean real = s.realAddressing();
         long d = 0;
-        if (!real && cpu.tasks.farTransfer(selector, true)) {
+        if (!real && (cpu.tasks.farTransfer(selector, true) || throughCallGate(selector, "CALL"))) {
             return;
         }
         if (real) {

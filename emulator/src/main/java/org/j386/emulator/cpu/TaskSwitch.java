@@ -3,27 +3,26 @@ package org.j386.emulator.cpu;
 import static org.j386.emulator.cpu.CpuState.*;
 
 /**
- * Hardware task switches through a 32-bit TSS: far JMP or CALL to a TSS or a task gate, an
- * interrupt or exception through a task gate, and IRET with NT set. The old task's registers go
- * to its TSS, the new task's come from its TSS together with LDTR (and CR3 while paging is on, as
- * QEMU loads it); the busy bits, the back link and NT follow the source of the switch, and CR0.TS
- * is set.
+ * Hardware task switches: far JMP or CALL to a TSS or a task gate, an interrupt or exception
+ * through a task gate, and IRET with NT set. The old task's registers go to its TSS, the new
+ * task's come from its TSS together with LDTR (and CR3 while paging is on, as QEMU loads it); the
+ * busy bits, the back link and NT follow the source of the switch, and CR0.TS is set.
  *
  * <p>The checks that decide whether the switch happens at all fault in the old task. Once the new
  * task's registers are in place, a bad segment selector among them is delivered here as a fault
  * of the new task (#TS, #NP or #SS naming it) rather than thrown, since the run loop would
  * otherwise put back the old task's EIP and ESP.
  *
- * <p>16-bit TSSs (types 1 and 3) are not emulated: a switch to one stops the machine.
+ * <p>Either kind of TSS may be on either side of a switch: the 386's 32-bit one (types 9 and 11)
+ * or the 286's 16-bit one (types 1 and 3, {@link Layout#TSS16}).
  */
 final class TaskSwitch {
     enum Source { JMP, CALL, INTERRUPT, IRET }
 
     private static final int TYPE_TSS16 = 1, TYPE_TSS16_BUSY = 3, TYPE_TASK_GATE = 5, TYPE_TSS32 = 9,
             TYPE_TSS32_BUSY = 11, BUSY = 0x200;
-    /** Offsets in a 32-bit TSS. */
-    private static final int LINK = 0, CR3_SLOT = 0x1C, EIP_SLOT = 0x20, EFLAGS_SLOT = 0x24, REGS = 0x28,
-            SEGS = 0x48, LDT_SLOT = 0x60, MIN_LIMIT = 0x67;
+    /** The back link: the first word of either kind of TSS. */
+    private static final int LINK = 0;
 
     private final Cpu cpu;
     private final CpuState s;
@@ -119,30 +118,23 @@ final class TaskSwitch {
             boolean hasErrorCode) {
         int low = (int) descriptor;
         int high = (int) (descriptor >>> 32);
-        int type = (high >>> 8) & 0xF;
-        if ((type & 8) == 0) {
-            cpu.stopFor(Cpu.Stop.UNSUPPORTED, String.format(
-                    "task switch to selector 0x%04x, a 16-bit TSS: 16-bit task switches are not emulated", selector));
-            return;
-        }
+        Layout to = Layout.of((high >>> 8) & 0xF);
         int base = (low >>> 16) | ((high & 0xFF) << 16) | (high & 0xFF000000);
-        if (Integer.compareUnsigned(Segment.byteLimit(low, high), MIN_LIMIT) < 0) {
+        if (Integer.compareUnsigned(Segment.byteLimit(low, high), to.minLimit) < 0) {
             throw s.fault.invalidTss(selector & 0xFFFC);
         }
         Segment old = s.tr;
-        if (old.usable && Integer.compareUnsigned(old.limit, MIN_LIMIT) < 0) {
+        Layout from = Layout.of(old.systemType());
+        if (old.usable && Integer.compareUnsigned(old.limit, from.minLimit) < 0) {
             throw s.fault.invalidTss(old.selector & 0xFFFC);
         }
         // Read the whole new state before writing anything, so a page fault leaves both tasks as they were.
-        int[] image = new int[(LDT_SLOT - CR3_SLOT) / 4 + 1];
-        for (int i = 0; i < image.length; i++) {
-            image[i] = read32(base + CR3_SLOT + 4 * i);
-        }
+        TaskImage image = readImage(to, base);
         int eflags = s.flags.get();
         if (source == Source.IRET) {
             eflags &= ~Flags.NT;
         }
-        saveState(old.base, returnEip, eflags);
+        saveState(from, old.base, returnEip, eflags);
         if (source == Source.JMP || source == Source.IRET) {
             setBusy(old.selector, false);
         }
@@ -154,13 +146,13 @@ final class TaskSwitch {
         }
         s.tr.load(selector, low, high | BUSY);
         s.cr0 |= CR0_TS;
-        loadState(image, source == Source.CALL || source == Source.INTERRUPT);
+        loadState(to, image, source == Source.CALL || source == Source.INTERRUPT);
         try {
             loadSegments(image);
             if (hasErrorCode) {
                 SystemStack stack = new SystemStack(cpu);
                 stack.current();
-                stack.push(4, errorCode);
+                stack.push(to.width, errorCode);
                 s.regs[ESP] = stack.espFor(s.regs[ESP]);
             }
         } catch (CpuFault inNewTask) {
@@ -168,18 +160,69 @@ final class TaskSwitch {
         }
     }
 
+    /**
+     * Where a TSS keeps each field: the 386's 32-bit layout, or the 286's 16-bit one, which has no
+     * CR3, FS or GS and holds the low halves of EIP, EFLAGS and the general registers. Fields are
+     * {@code width} bytes apart; the segment selectors are ES, CS, SS, DS (then FS, GS) in the
+     * order of {@link CpuState#ES}.
+     */
+    private record Layout(int width, int minLimit, int cr3, int eip, int eflags, int regs, int segs, int segCount,
+            int ldt) {
+        static final Layout TSS32 = new Layout(4, 0x67, 0x1C, 0x20, 0x24, 0x28, 0x48, 6, 0x60);
+        static final Layout TSS16 = new Layout(2, 0x2B, -1, 0x0E, 0x10, 0x12, 0x22, 4, 0x2A);
+
+        /** The layout of a TSS of descriptor type {@code type}; a TR never loaded (type 0) saves as 32-bit. */
+        static Layout of(int type) {
+            return type == TYPE_TSS16 || type == TYPE_TSS16_BUSY ? TSS16 : TSS32;
+        }
+
+        boolean wide() {
+            return width == 4;
+        }
+    }
+
+    /** The new task's fields, read from its TSS before the switch writes anything. */
+    private static final class TaskImage {
+        int cr3, eip, eflags, ldt;
+        final int[] regs = new int[8];
+        /** Null selectors for the segment registers a 16-bit TSS does not hold. */
+        final int[] selectors = new int[6];
+    }
+
+    private TaskImage readImage(Layout layout, int base) {
+        TaskImage image = new TaskImage();
+        image.cr3 = layout.cr3 < 0 ? 0 : read(layout, base + layout.cr3);
+        image.eip = read(layout, base + layout.eip);
+        image.eflags = read(layout, base + layout.eflags);
+        for (int r = 0; r < 8; r++) {
+            image.regs[r] = read(layout, base + layout.regs + layout.width * r);
+        }
+        for (int sreg = 0; sreg < layout.segCount; sreg++) {
+            image.selectors[sreg] = read(layout, base + layout.segs + layout.width * sreg) & 0xFFFF;
+        }
+        image.ldt = read(layout, base + layout.ldt) & 0xFFFF;
+        return image;
+    }
+
+    /** One field of {@code layout}'s width, zero-extended. */
+    private int read(Layout layout, int linear) {
+        int value = cpu.mmu.readAs(linear, layout.width, false);
+        return layout.wide() ? value : value & 0xFFFF;
+    }
+
     private int read32(int linear) {
         return cpu.mmu.readAs(linear, 4, false);
     }
 
-    private void saveState(int base, int eip, int eflags) {
-        cpu.mmu.writeAs(base + EIP_SLOT, 4, eip, false);
-        cpu.mmu.writeAs(base + EFLAGS_SLOT, 4, eflags, false);
+    /** The old task's dynamic fields; a 16-bit TSS keeps only their low halves, and no FS or GS. */
+    private void saveState(Layout layout, int base, int eip, int eflags) {
+        cpu.mmu.writeAs(base + layout.eip, layout.width, eip, false);
+        cpu.mmu.writeAs(base + layout.eflags, layout.width, eflags, false);
         for (int r = 0; r < 8; r++) {
-            cpu.mmu.writeAs(base + REGS + 4 * r, 4, s.regs[r], false);
+            cpu.mmu.writeAs(base + layout.regs + layout.width * r, layout.width, s.regs[r], false);
         }
-        for (int sreg = 0; sreg < 6; sreg++) {
-            cpu.mmu.writeAs(base + SEGS + 4 * sreg, 2, s.segs[sreg].selector, false);
+        for (int sreg = 0; sreg < layout.segCount; sreg++) {
+            cpu.mmu.writeAs(base + layout.segs + layout.width * sreg, 2, s.segs[sreg].selector, false);
         }
     }
 
@@ -193,35 +236,36 @@ final class TaskSwitch {
         cpu.mmu.writeAs(address, 4, busy ? high | BUSY : high & ~BUSY, false);
     }
 
-    /** EIP, EFLAGS, the general registers and CR3 from the new TSS image (which starts at CR3). */
-    private void loadState(int[] image, boolean nested) {
-        if ((s.cr0 & CR0_PG) != 0) {
-            s.cr3 = image[0];
+    /**
+     * EIP, EFLAGS, the general registers and (from a 32-bit TSS, while paging is on) CR3. From a
+     * 16-bit TSS the upper halves of the general registers stay as they were (the manual leaves
+     * them undefined; QEMU keeps them too) and those of EIP and EFLAGS are zero, so a 16-bit task
+     * never runs in virtual-8086 mode.
+     */
+    private void loadState(Layout layout, TaskImage image, boolean nested) {
+        if (layout.cr3 >= 0 && (s.cr0 & CR0_PG) != 0) {
+            s.cr3 = image.cr3;
             cpu.mmu.setCr3(s.cr3);
         }
-        s.eip = image[(EIP_SLOT - CR3_SLOT) / 4];
-        int eflags = image[(EFLAGS_SLOT - CR3_SLOT) / 4] | (nested ? Flags.NT : 0);
+        s.eip = image.eip;
+        int eflags = image.eflags | (nested ? Flags.NT : 0);
         s.flags.set(eflags);
         s.flags.setVm((eflags & Flags.VM) != 0);
         for (int r = 0; r < 8; r++) {
-            s.regs[r] = image[(REGS - CR3_SLOT) / 4 + r];
+            s.regs[r] = layout.wide() ? image.regs[r] : (s.regs[r] & 0xFFFF0000) | image.regs[r];
         }
         // The selectors first, so that a fault while checking them shows the new task's.
         for (int sreg = 0; sreg < 6; sreg++) {
-            s.segs[sreg].selector = image[(SEGS - CR3_SLOT) / 4 + sreg] & 0xFFFF;
+            s.segs[sreg].selector = image.selectors[sreg];
         }
         cpu.codeSegmentLoaded();
         s.attention = true;
     }
 
     /** LDTR, then the segment registers, each checked as a task switch checks them. */
-    private void loadSegments(int[] image) {
-        int ldt = image[(LDT_SLOT - CR3_SLOT) / 4] & 0xFFFF;
-        loadLdt(ldt);
-        int[] selectors = new int[6];
-        for (int sreg = 0; sreg < 6; sreg++) {
-            selectors[sreg] = image[(SEGS - CR3_SLOT) / 4 + sreg] & 0xFFFF;
-        }
+    private void loadSegments(TaskImage image) {
+        loadLdt(image.ldt);
+        int[] selectors = image.selectors;
         if (s.flags.vm()) {
             for (int sreg = 0; sreg < 6; sreg++) {
                 cpu.segmentation.loadV86(sreg, selectors[sreg]);

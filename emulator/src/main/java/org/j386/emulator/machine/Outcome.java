@@ -17,7 +17,7 @@ public enum Outcome {
     TIME_LIMIT(4),
     /** A fault while delivering a double fault. */
     TRIPLE_FAULT(6),
-    /** The guest used something j386 does not emulate (a task switch to a 16-bit TSS). */
+    /** The guest used something j386 does not emulate (a far JMP or CALL through a call gate). */
     UNSUPPORTED(8),
     /** A defect in j386 itself; the diagnostic says where the guest was. */
     INTERNAL_ERROR(10),

@@ -3,9 +3,11 @@ package org.j386.emulator.conform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ class ProbeSuiteTest {
     @Test
     void bundledProbesAreTheRecordedTestKernelsAndRoms() throws IOException {
         List<String> kernels = ProbeSuite.kernels();
-        List<String> roms = List.of("reset_state", "real_mode", "ivt", "unreal", "a20", "v86", "tasks");
+        List<String> roms = List.of("reset_state", "real_mode", "ivt", "unreal", "a20", "v86", "tasks", "task_faults", "task_kinds");
         List<String> expected = new ArrayList<>(List.of("rings", "paging_matrix", "selectors", "system_forms", "single_step"));
         expected.addAll(roms);
         assertEquals(expected, kernels);
@@ -37,7 +39,22 @@ class ProbeSuiteTest {
             assertArrayEquals(Files.readAllBytes(dir.resolve(k + (rom ? ".bin" : ".elf"))), resource(k + (rom ? ".rom" : ".elf")), k);
             assertArrayEquals(Files.readAllBytes(dir.resolve("expected.out")), resource(k + ".out"), k);
             assertArrayEquals(Files.readAllBytes(dir.resolve("expected.status")), resource(k + ".status"), k);
+            Path departures = dir.resolve("departs.tsv");
+            if (Files.exists(departures)) {
+                assertArrayEquals(Files.readAllBytes(departures), resource(k + ".departs"), k);
+            }
         }
+    }
+
+    @Test
+    void aDepartureFromQemuReplacesItsLineAndOneThatNoLongerMatchesTheRecordingIsRefused() throws IOException {
+        List<String> recorded = List.of(new String(resource("task_faults.out"), StandardCharsets.ISO_8859_1).split("\n"));
+        List<String> expected = ProbeSuite.manualExpectation("task_faults", recorded);
+        assertEquals(recorded.size(), expected.size());
+        assertFalse(expected.equals(recorded), "task_faults has departures");
+        List<String> shifted = new ArrayList<>(recorded);
+        shifted.add(0, "a line recorded before the others");
+        assertThrows(IllegalStateException.class, () -> ProbeSuite.manualExpectation("task_faults", shifted));
     }
 
     @ParameterizedTest

@@ -26,8 +26,17 @@ import org.j386.emulator.memory.PageFault;
 /**
  * The GDB remote serial protocol over a {@link Debugger}: registers with an i386 target
  * description, memory, continue and step, breakpoints and watchpoints, monitor commands, detach
- * and kill. One connection is served at a time, on the thread that owns the machine; a reader
- * thread passes packets in and turns gdb's interrupt byte into {@link Debugger#interrupt()} at once.
+ * and kill.
+ *
+ * <p>gdb knows one program counter and no segments, so {@code eip} is the linear address of the
+ * next instruction, CS base + EIP: EIP itself under a flat code segment, CS * 16 + IP in real and
+ * virtual-8086 mode, where breakpoints, {@code x/i $pc} and the stop address then all agree (the
+ * debugger's breakpoints are linear too). A target description read while the CPU runs 16-bit
+ * real or virtual-8086 code names the {@code i8086} architecture, so that gdb disassembles it as
+ * 16-bit code; after a switch of mode the user tells gdb with {@code set architecture}.
+ *
+ * <p>One connection is served at a time, on the thread that owns the machine; a reader thread
+ * passes packets in and turns gdb's interrupt byte into {@link Debugger#interrupt()} at once.
  */
 public final class GdbStub {
     /** How serving a connection ended. */
@@ -37,11 +46,12 @@ public final class GdbStub {
     private static final int GPRS = 16, X87_STACK = 8, X87_CONTROL = 8;
     private static final int[] SEGMENT_ORDER = {CpuState.CS, CpuState.SS, CpuState.DS, CpuState.ES, CpuState.FS, CpuState.GS};
 
+    /** The target description; {@link #targetXml()} fills in the architecture. */
     static final String TARGET_XML = """
             <?xml version="1.0"?>
             <!DOCTYPE target SYSTEM "gdb-target.dtd">
             <target version="1.0">
-              <architecture>i386</architecture>
+              <architecture>%s</architecture>
               <feature name="org.gnu.gdb.i386.core">
                 <reg name="eax" bitsize="32" type="int32" regnum="0"/>
                 <reg name="ecx" bitsize="32" type="int32"/>
@@ -257,12 +267,22 @@ public final class GdbStub {
             return s.regs[n];
         }
         if (n == 8) {
-            return s.eip;
+            return (int) debugger.linear(s.eip);
         }
         if (n == 9) {
             return s.flags.get();
         }
         return s.segs[SEGMENT_ORDER[n - 10]].selector;
+    }
+
+    /** gdb's program counter is linear (see the class comment): EIP is its offset in CS. */
+    private void setPc(int linear) {
+        s.eip = linear - s.segs[CpuState.CS].base;
+    }
+
+    /** The target description, naming i8086 while the CPU runs real-mode or virtual-8086 code. */
+    String targetXml() {
+        return String.format(TARGET_XML, s.protectedMode() && !s.v86() ? "i386" : "i8086");
     }
 
     private static void le32(StringBuilder b, int v) {
@@ -308,7 +328,7 @@ public final class GdbStub {
         if (n < 8) {
             s.regs[n] = v;
         } else if (n == 8) {
-            s.eip = v;
+            setPc(v);
         } else if (n == 9) {
             s.flags.set(v);
         } else if (n < GPRS) {
@@ -389,7 +409,7 @@ public final class GdbStub {
 
     private String resume(String address, boolean step) {
         if (!address.isEmpty()) {
-            s.eip = (int) parseHex(address);
+            setPc((int) parseHex(address));
         }
         running = true;
         try {
@@ -532,14 +552,15 @@ public final class GdbStub {
                 return "E00";
             }
             String[] range = f[1].split(",");
+            String xml = targetXml();
             int offset = (int) parseHex(range[0]);
             int length = (int) parseHex(range[1]);
-            if (offset >= TARGET_XML.length()) {
+            if (offset >= xml.length()) {
                 return "l";
             }
-            int end = (int) Math.min((long) offset + length, TARGET_XML.length());
-            String chunk = GdbPackets.escape(TARGET_XML.substring(offset, end));
-            return (end == TARGET_XML.length() ? "l" : "m") + chunk;
+            int end = (int) Math.min((long) offset + length, xml.length());
+            String chunk = GdbPackets.escape(xml.substring(offset, end));
+            return (end == xml.length() ? "l" : "m") + chunk;
         }
         if (p.startsWith("qRcmd,")) {
             byte[] command = GdbPackets.unhex(p.substring(6));

@@ -47,6 +47,17 @@ class GdbStubTest {
         if (symbols != null) {
             machine.useSymbols(symbols);
         }
+        serve(machine);
+    }
+
+    /** A test ROM at its reset vector, as {@code j386 boot --bios ROM --gdb} starts it. */
+    private void connectRom(String rom) throws Exception {
+        Machine machine = new Machine(new MachineConfig());
+        machine.bootRom(Path.of("src/test/roms").resolve(rom).resolve(rom + ".bin"));
+        serve(machine);
+    }
+
+    private void serve(Machine machine) throws IOException {
         debugger = new Debugger(machine);
         s = machine.cpu().state;
         PipedInputStream toStub = new PipedInputStream(1 << 16);
@@ -95,20 +106,25 @@ class GdbStubTest {
         assertTrue(reply.contains("qXfer:features:read+"), reply);
     }
 
-    @Test
-    void theTargetDescriptionIsServedInChunksAndNamesTheI386CoreRegisters() throws Exception {
-        connect("paging_lazy");
+    /** The target description, read in chunks of 200 characters as gdb reads it. */
+    private String targetDescription() throws IOException {
         StringBuilder xml = new StringBuilder();
         while (true) {
             String chunk = ask(String.format("qXfer:features:read:target.xml:%x,%x", xml.length(), 200));
             xml.append(chunk.substring(1));
             if (chunk.startsWith("l")) {
-                break;
+                return xml.toString();
             }
             assertTrue(chunk.startsWith("m"), chunk);
         }
-        assertEquals(GdbStub.TARGET_XML, xml.toString());
-        assertTrue(xml.toString().contains("<architecture>i386</architecture>"));
+    }
+
+    @Test
+    void theTargetDescriptionIsServedInChunksAndNamesTheI386CoreRegisters() throws Exception {
+        connect("paging_lazy");
+        String xml = targetDescription();
+        assertEquals(String.format(GdbStub.TARGET_XML, "i386"), xml);
+        assertTrue(xml.contains("org.gnu.gdb.i386.core"));
         assertTrue(xml.toString().contains("org.gnu.gdb.i386.core"));
         assertEquals("E00", ask("qXfer:features:read:other.xml:0,100"));
     }
@@ -124,6 +140,25 @@ class GdbStubTest {
         assertEquals(le32(s.eip), ask("p8"));
         assertEquals("00000000000000000000", ask("p10"), "st0");
         assertEquals("E00", ask("p99"));
+    }
+
+    @Test
+    void atTheResetVectorTheDescriptionNamesI8086AndThePcIsTheLinearAddressOfCsIp() throws Exception {
+        connectRom("reset_state");
+        assertTrue(targetDescription().contains("<architecture>i8086</architecture>"));
+        assertEquals(0xFFF0, s.eip);
+        assertEquals(le32(0xFFFFFFF0), ask("p8"), "CS base FFFF0000 + IP FFF0");
+        assertEquals(le32(0xF000), ask("pa"), "CS");
+        assertEquals("OK", ask("P8=" + le32(0xFFFFFFF5)));
+        assertEquals(0xFFF5, s.eip, "a PC written is taken back to an offset in CS");
+    }
+
+    @Test
+    void inProtectedModeTheDescriptionNamesI386AndInVirtual8086ModeI8086() throws Exception {
+        connect("paging_lazy");
+        assertTrue(targetDescription().contains("<architecture>i386</architecture>"));
+        s.flags.setVm(true); // as a V86 task would find it: the stub answers from the state alone
+        assertTrue(targetDescription().contains("<architecture>i8086</architecture>"));
     }
 
     @Test

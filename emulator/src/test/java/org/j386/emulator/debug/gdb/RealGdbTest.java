@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,10 +26,12 @@ import org.junit.jupiter.api.Timeout;
  * The real gdb (Debian's, installed by {@code make gdb-test}) attached to {@code j386 boot --gdb
  * PORT --wait-gdb}: a breakpoint on a symbol, registers, memory, a single step, register and
  * memory writes, a monitor command and a watchpoint, checked against what the kernel is known to
- * do. Skipped where no gdb is installed, so {@code make test} needs only a JDK.
+ * do; and a test ROM from the reset vector, in real mode, as 16-bit code at linear addresses.
+ * Skipped where no gdb is installed, so {@code make test} needs only a JDK.
  */
 class RealGdbTest {
     private static final Path KERNEL = Path.of("src/test/kernels/paging_lazy/paging_lazy.elf");
+    private static final Path RESET_STATE_ROM = Path.of("src/test/roms/reset_state/reset_state.bin");
 
     private static boolean gdbInstalled() {
         try {
@@ -86,20 +90,49 @@ class RealGdbTest {
         assertTrue(after(output, "stepped back").startsWith("isr_dispatch + "), "one instruction before pf_handler:\n" + output);
     }
 
+    @Test
+    @Timeout(120)
+    void gdbDebugsRealModeCodeFromTheResetVectorAtLinearAddresses() throws Exception {
+        assumeTrue(gdbInstalled(), "gdb is not installed (make gdb-test installs it)");
+        String output = runGdb("src/test/gdb/reset_vector.gdb", null, "--bios", RESET_STATE_ROM.toString())[0];
+        assertEquals("The target architecture is set to \"auto\" (currently \"i8086\").", after(output, "architecture"), output);
+        assertEquals("$1 = 0xfffffff0\n$2 = 0xf000\n=> 0xfffffff0:\tljmp   $0xf000,$0x0\nBreakpoint 1 at 0xf0000",
+                after(output, "reset vector").lines().filter(l -> !l.isBlank() && !l.startsWith("Breakpoint 1,"))
+                        .reduce((a, b) -> a + "\n" + b).orElse(""),
+                "CS base FFFF0000 + IP FFF0, and the far jump decoded as 16-bit code:\n" + output);
+        assertTrue(after(output, "breakpoint").startsWith("$3 = 0xf0000\n$4 = 0xf000\n=> 0xf0000:\tmov    %edx,%ebp\n"),
+                "MOV EBP, EDX is 66 89 D5 in 16-bit code:\n" + output);
+        assertTrue(after(output, "stepped").endsWith("$5 = 0xf0003\n$6 = 0x1"), output);
+        assertTrue(after(output, "monitor").contains("real-address mode, cs:ip f000:0003 = 0x000f0003"), output);
+    }
+
     /** Runs gdb on {@code script} against j386 boot --gdb --wait-gdb on paging_lazy: gdb's output, j386's stderr and exit status. */
     private static String[] runGdb(String script) throws Exception {
+        return runGdb(script, KERNEL, KERNEL.toString());
+    }
+
+    /**
+     * Runs gdb on {@code script}, with {@code gdbFile} (or none) as its program, against j386 boot
+     * {@code image...} --gdb --wait-gdb: gdb's output, j386's stderr and exit status.
+     */
+    private static String[] runGdb(String script, Path gdbFile, String... image) throws Exception {
         int port = freePort();
         ExecutorService j386 = Executors.newSingleThreadExecutor();
         StringWriter err = new StringWriter();
-        Future<Integer> boot = j386.submit(() -> Main.execute(new String[] {"boot", KERNEL.toString(), "--gdb",
-            String.valueOf(port), "--wait-gdb", "--debugcon", "none", "--serial", "none"},
+        List<String> args = new ArrayList<>(List.of("boot"));
+        args.addAll(List.of(image));
+        args.addAll(List.of("--gdb", String.valueOf(port), "--wait-gdb", "--debugcon", "none", "--serial", "none"));
+        Future<Integer> boot = j386.submit(() -> Main.execute(args.toArray(new String[0]),
                 new PrintWriter(new StringWriter()), new PrintWriter(err, true)));
         Thread.sleep(300); // listening
         String text = Files.readString(Path.of(script)).replace("${PORT}", String.valueOf(port));
         Path scriptFile = Files.createTempFile("j386-gdb", ".gdb");
         Files.writeString(scriptFile, text);
-        Process gdb = new ProcessBuilder("gdb", "-batch", "-nx", "-x", scriptFile.toString(), KERNEL.toString())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of("gdb", "-batch", "-nx", "-x", scriptFile.toString()));
+        if (gdbFile != null) {
+            command.add(gdbFile.toString());
+        }
+        Process gdb = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(gdb.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(gdb.waitFor(60, TimeUnit.SECONDS));
         Files.deleteIfExists(scriptFile);
