@@ -61,6 +61,14 @@ final class CodeCache {
     /** Set when a frame holding cached code is written; compiled code polls and clears it. */
     boolean codeWritten;
 
+    /**
+     * Counts the events that may change which block an EIP leads to: the fetch shortcut's drops (a
+     * CS load, a change of translation or privilege, a write to code, each entry to the run loop)
+     * and every drop of compiled blocks. A block's successor slots hold only under the generation
+     * they were filled in, so one increment unchains every block.
+     */
+    long linkGeneration;
+
     private BlockCompiler compiler;
     /** Upper bound on the bytes of compiled code kept; past it every block is dropped. */
     private long codeLimit = Long.MAX_VALUE;
@@ -124,9 +132,11 @@ final class CodeCache {
             }
         }
         codeBytes = 0;
+        linkGeneration++;
     }
 
     private void dropBlocksOf(CodePage page) {
+        linkGeneration++;
         for (CompiledBlock b : page.blocks) {
             if (b != null) {
                 codeBytes -= b.codeBytes;
@@ -137,6 +147,7 @@ final class CodeCache {
 
     /** Called when CS, the translation of code addresses or the privilege level may have changed. */
     void forgetFetchPage() {
+        linkGeneration++;
         fetchPageLinear = 1;
         fetchPage = null;
         fetchInsns = null;
@@ -216,6 +227,39 @@ final class CodeCache {
     }
 
     // ---- compiled blocks ----
+
+    /**
+     * The block entered at CS:eip after {@code previous}: from one of its successor slots when they
+     * hold, else through {@link #blockAt}, and then kept in a slot. A slot is only a shortcut for
+     * the lookup, as valid as the fetch shortcut: translating EIP again would find the same frame
+     * through a TLB hit, which changes nothing.
+     */
+    CompiledBlock successor(CompiledBlock previous, int eip) {
+        if (previous.linkGeneration == linkGeneration) {
+            CompiledBlock b = previous.link0;
+            if (b != null && b.eip == eip) {
+                stats.linksFollowed++;
+                return b;
+            }
+            b = previous.link1;
+            if (b != null && b.eip == eip) {
+                stats.linksFollowed++;
+                return b;
+            }
+        } else {
+            previous.link0 = null;
+            previous.link1 = null;
+        }
+        CompiledBlock b = blockAt(eip);
+        if (b != null) {
+            // The newest link in the first slot, the one before it in the second.
+            previous.link1 = previous.link0;
+            previous.link0 = b;
+            previous.linkGeneration = linkGeneration;
+            stats.linksMade++;
+        }
+        return b;
+    }
 
     /**
      * The compiled block entered at CS:eip, compiling it when it has become hot; null when there is

@@ -27,6 +27,13 @@ public abstract class CompiledBlock {
      * deciding whether the block can be run twice, and for the diagnostic when it goes wrong.
      */
     public Listing listing;
+    /**
+     * The two blocks last entered right after this one (its successor slots), valid while the
+     * code cache's {@code linkGeneration} is {@link #linkGeneration}: the run loop follows them
+     * instead of translating EIP and looking the block up again.
+     */
+    CompiledBlock link0, link1;
+    long linkGeneration = -1;
 
     /** The guest instructions of a block, in block order with their EIPs, and its class file. */
     public record Listing(int[] eips, Insn[] insns, byte[] classFile) {

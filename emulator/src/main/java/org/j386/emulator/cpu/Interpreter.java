@@ -110,7 +110,7 @@ final class Interpreter {
                                 // The budget first: looking a block up translates its address, which
                                 // may set an accessed bit or fault for an instruction not yet due.
                             } while (!s.attention && s.instructions < end && compiledCodeAllowed()
-                                    && (b = cache.blockAt(s.eip)) != null && b.length <= end - s.instructions
+                                    && (b = cache.successor(b, s.eip)) != null && b.length <= end - s.instructions
                                     && (!b.flatData || runtime.flatData()));
                             inBlock = false;
                             cache.stats.blockEntries += entries;

@@ -10,6 +10,8 @@ public final class JitStatistics {
     long evictions;
     long blockEntries;
     long compiledInstructions;
+    long linksMade;
+    long linksFollowed;
 
     public long blocksCompiled() {
         return blocksCompiled;
@@ -42,6 +44,16 @@ public final class JitStatistics {
 
     public long blockEntries() {
         return blockEntries;
+    }
+
+    /** Times a block's successor slot was filled with the block entered after it. */
+    public long linksMade() {
+        return linksMade;
+    }
+
+    /** Block entries that followed a successor slot instead of looking the block up. */
+    public long linksFollowed() {
+        return linksFollowed;
     }
 
     /** Instructions retired inside compiled blocks. */

@@ -445,6 +445,7 @@ public final class Machine implements MachineControl {
                     s.instructions > 0 ? 100.0 * jit.compiledInstructions() / s.instructions : 0.0, jit.blockEntries());
             out.printf("jit invalidated  %d pages by guest writes, %d by loader or debugger writes; %d cache evictions%n",
                     jit.invalidatedBySelfModification(), jit.invalidatedByFlush(), jit.evictions());
+            out.printf("jit chain links  %d made, %d block entries through a link%n", jit.linksMade(), jit.linksFollowed());
             if (config.jitCheck) {
                 long[] checked = cpu.jitCheckCounts();
                 out.printf("jit check        %d block entries compared with the interpreter, %d run unchecked"

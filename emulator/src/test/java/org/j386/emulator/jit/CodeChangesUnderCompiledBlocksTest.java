@@ -93,6 +93,27 @@ class CodeChangesUnderCompiledBlocksTest {
     }
 
     @Test
+    void blocksEnteredOneAfterAnotherFollowTheirLinksAndDropThemWhenTheCalledPageIsRemapped() {
+        TierMachine m = agree(t -> {
+            t.paging(false);
+            t.code(0x60000, "83 C3 01 C3"); // add ebx, 1; ret
+            t.code(0x61000, "83 C3 02 C3"); // add ebx, 2; ret
+            t.map(0x50000, 0x60000);
+            t.s.regs[EBX] = 0;
+            t.code(CODE, "B9 C8 00 00 00" // mov ecx, 200
+                    + "E8 F6 FF 03 00" // again: call 0x50000
+                    + "83 F9 64 75 11" // cmp ecx, 100; jne skip
+                    + "C7 05" + hex32(TierMachine.PAGE_TABLE + 4 * 0x50) + hex32(0x61003) // remap the called page
+                    + "0F 01 3D" + hex32(0x50000) // invlpg [0x50000]
+                    + "49 75 E2" // skip: dec ecx; jnz again
+                    + "F4");
+        }, 10_000);
+        assertEquals(101 * 1 + 99 * 2, m.s.regs[EBX], "after the remap every call ran the new frame's function");
+        assertTrue(m.cpu.jitStatistics().linksFollowed() > 150,
+                "block entries through a link: " + m.cpu.jitStatistics().linksFollowed());
+    }
+
+    @Test
     void switchingCr3RunsTheOtherAddressSpacesCodeAtTheSameEip() {
         TierMachine m = agree(t -> {
             twoFramesAtOneAddress(t, "E8 FB 00 00 00 01 C3" // call 0x50100; add ebx, eax
