@@ -305,6 +305,9 @@ public final class GdbStub {
     }
 
     private boolean setRegister(int n, int v) {
+        if (n < 10 && v != register(n)) {
+            debugger.changedByUser();
+        }
         if (n < 8) {
             s.regs[n] = v;
         } else if (n == 8) {
@@ -320,6 +323,7 @@ public final class GdbStub {
                 return false; // CS changes only with a far transfer
             }
             try {
+                debugger.changedByUser();
                 debugger.machine().cpu().segmentation.loadSegment(sreg, v & 0xFFFF);
             } catch (CpuFault | PageFault refused) {
                 return false;
@@ -376,6 +380,7 @@ public final class GdbStub {
         if (bytes == null || bytes.length != length) {
             return "E01";
         }
+        debugger.changedByUser();
         int n = memory.write(address, false, bytes, bytes.length);
         return n == bytes.length ? "OK" : "E14";
     }
@@ -388,7 +393,8 @@ public final class GdbStub {
     }
 
     private String resume(String address, boolean step) {
-        if (!address.isEmpty()) {
+        if (!address.isEmpty() && (int) parseHex(address) != s.eip) {
+            debugger.changedByUser();
             s.eip = (int) parseHex(address);
         }
         running = true;

@@ -1,0 +1,395 @@
+package org.j386.emulator.debug;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import org.j386.emulator.machine.Machine;
+import org.j386.emulator.machine.MachineState;
+import org.j386.emulator.memory.PhysicalMemory;
+
+/**
+ * Snapshots of the debugged machine while it runs, so that going back restores the newest one
+ * before the instruction wanted and replays only from there.
+ *
+ * <p>A snapshot holds the processor, MMU and device state ({@link MachineState}) and the 4 KiB
+ * RAM frames written since the snapshot before it (the oldest: every frame that is not all zero).
+ * The frames written are known from {@link PhysicalMemory}'s change tracking, which costs a
+ * write nothing but the test it already makes for frames holding code: only the first write to a
+ * frame after a snapshot takes the slow path. The RAM at a snapshot is then, frame by frame, the
+ * copy in the newest snapshot up to it that holds the frame, or zero.
+ *
+ * <p>Snapshots are taken every {@link #interval()} instructions, an interval that doubles when
+ * taking them costs more than {@link Spacing#SHARE} of the run time between them and halves when
+ * they cost far less. Their memory stays within a limit: the oldest is folded into the next one
+ * (which takes the frames only it had) until they fit.
+ *
+ * <p>While the run passes a count that already has a snapshot (after going back), none is taken
+ * again; the tracking just starts over there, since the run is the recorded one.
+ */
+final class Recording implements Machine.Checkpoints {
+    static final long DEFAULT_LIMIT = 256L << 20;
+    static final long FIRST_INTERVAL = 1 << 16;
+    private static final int FRAME = 4096;
+
+    private final Machine live;
+    private final PhysicalMemory ram;
+    private final long limitBytes;
+    private final LongSupplier clock;
+    private final List<Snapshot> snapshots = new ArrayList<>();
+    /** Every frame any snapshot ever held: a full snapshot must hold them all again, zero or not. */
+    private final BitSet framesKept = new BitSet();
+    private long interval;
+    private long bytes;
+    /** The instruction count of the last checkpoint taken, passed or gone back to. */
+    private long settledAt = -1;
+    /**
+     * Whether the live RAM differs from the recorded run's at {@link #settledAt} only in the frames
+     * its change tracking names; false after a replay from boot, which tracked nothing.
+     */
+    private boolean tracked;
+    private long due;
+    /** Nanoseconds spent running since the last snapshot, and when the current run began (or -1). */
+    private long runNanos, runningSince = -1;
+    private long snapshotsTaken, snapshotNanos, bytesTaken;
+    /** How many times a replay started from a snapshot. */
+    private int restores;
+    /** The instruction count recording began at. */
+    private final long began;
+    /** Why recording stopped for good, or null while it records. */
+    private String stopped;
+
+    /** One snapshot: the state at {@link #instructions} and the frames written since the one before. */
+    static final class Snapshot {
+        final long instructions;
+        final MachineState state;
+        /** Frame numbers in increasing order, with their contents (null: all zero). */
+        int[] frames;
+        byte[][] pages;
+        long bytes;
+
+        Snapshot(MachineState state, int[] frames, byte[][] pages) {
+            this.instructions = state.instructions();
+            this.state = state;
+            this.frames = frames;
+            this.pages = pages;
+            measure();
+        }
+
+        private void measure() {
+            long b = state.bytes() + 12L * frames.length;
+            for (byte[] page : pages) {
+                b += page == null ? 0 : FRAME;
+            }
+            bytes = b;
+        }
+    }
+
+    Recording(Machine live, long limitBytes) {
+        this(live, limitBytes, FIRST_INTERVAL, System::nanoTime);
+    }
+
+    /** With the first interval and the clock that measures costs given (tests). */
+    Recording(Machine live, long limitBytes, long firstInterval, LongSupplier clock) {
+        this.live = live;
+        this.ram = live.ram();
+        this.limitBytes = limitBytes;
+        this.interval = firstInterval;
+        this.clock = clock;
+        due = live.cpu().state.instructions;
+        began = due;
+        live.setCheckpoints(this);
+    }
+
+    @Override
+    public long nextCheckpoint() {
+        return due;
+    }
+
+    @Override
+    public void running(boolean running) {
+        long now = clock.getAsLong();
+        if (running) {
+            runningSince = now;
+        } else if (runningSince >= 0) {
+            runNanos += now - runningSince;
+            runningSince = -1;
+        }
+    }
+
+    @Override
+    public void reached(Machine machine) {
+        if (machine.cpu().interrupts.hasHeldException()) {
+            return; // a debugger's stop before delivery is no state of the run: the next boundary is
+        }
+        long now = machine.cpu().state.instructions;
+        Snapshot here = at(now);
+        if (here != null) {
+            passed();
+        } else if (snapshots.isEmpty() || now > newest().instructions) {
+            take(machine, now);
+        }
+        settledAt = now;
+        planNext();
+    }
+
+    /** The run passes a snapshot already taken: what it tracks starts over from there. */
+    private void passed() {
+        if (tracked) {
+            ram.takeChangedFrames();
+        } else {
+            ram.trackChanges();
+            tracked = true;
+        }
+    }
+
+    private void take(Machine machine, long now) {
+        long began = clock.getAsLong();
+        long ranFor = runNanos + (runningSince >= 0 ? began - runningSince : 0);
+        int[] frames;
+        if (tracked && !snapshots.isEmpty()) {
+            frames = ram.takeChangedFrames();
+        } else {
+            frames = everyFrameThatMatters();
+            ram.trackChanges();
+            tracked = true;
+        }
+        byte[][] pages = new byte[frames.length][];
+        for (int i = 0; i < frames.length; i++) {
+            pages[i] = ram.frameCopy(frames[i]);
+            framesKept.set(frames[i]);
+        }
+        Snapshot s = new Snapshot(machine.saveState(), frames, pages);
+        snapshots.add(s);
+        bytes += s.bytes;
+        bytesTaken += s.bytes;
+        keepWithinLimit();
+        long ended = clock.getAsLong();
+        snapshotsTaken++;
+        snapshotNanos += ended - began;
+        interval = Spacing.next(interval, ended - began, ranFor);
+        runNanos = 0;
+        if (runningSince >= 0) {
+            runningSince = ended;
+        }
+    }
+
+    /** For a snapshot that cannot build on the one before: every frame not all zero, and every one ever kept. */
+    private int[] everyFrameThatMatters() {
+        BitSet frames = (BitSet) framesKept.clone();
+        byte[] all = ram.array();
+        for (int frame = 0; frame < ram.frameCount(); frame++) {
+            if (!frames.get(frame) && !zero(all, frame)) {
+                frames.set(frame);
+            }
+        }
+        return frames.stream().toArray();
+    }
+
+    private static boolean zero(byte[] all, int frame) {
+        for (int i = frame * FRAME; i < (frame + 1) * FRAME; i++) {
+            if (all[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Drops the oldest snapshots until the rest fit; when not even one fits, recording stops. */
+    private void keepWithinLimit() {
+        while (bytes > limitBytes && snapshots.size() > 1) {
+            Snapshot oldest = snapshots.remove(0);
+            Snapshot next = snapshots.get(0);
+            bytes -= oldest.bytes + next.bytes;
+            foldInto(oldest, next);
+            bytes += next.bytes;
+        }
+        if (bytes > limitBytes) {
+            stopped = "one snapshot of this machine needs " + mib(bytes) + ", more than the limit of " + mib(limitBytes);
+            snapshots.clear();
+            bytes = 0;
+            live.setCheckpoints(null);
+        }
+    }
+
+    /** {@code next} becomes the oldest snapshot: it takes the frames that only {@code oldest} held. */
+    private static void foldInto(Snapshot oldest, Snapshot next) {
+        int[] frames = new int[oldest.frames.length + next.frames.length];
+        byte[][] pages = new byte[frames.length][];
+        int i = 0, j = 0, n = 0;
+        while (i < oldest.frames.length || j < next.frames.length) {
+            boolean fromNext = i == oldest.frames.length
+                    || j < next.frames.length && next.frames[j] <= oldest.frames[i];
+            if (fromNext) {
+                if (i < oldest.frames.length && next.frames[j] == oldest.frames[i]) {
+                    i++; // the newer copy wins
+                }
+                frames[n] = next.frames[j];
+                pages[n++] = next.pages[j++];
+            } else {
+                frames[n] = oldest.frames[i];
+                pages[n++] = oldest.pages[i++];
+            }
+        }
+        next.frames = Arrays.copyOf(frames, n);
+        next.pages = Arrays.copyOf(pages, n);
+        next.measure();
+    }
+
+    /** Sets {@link #due}: the next snapshot to pass, or the next one to take. */
+    private void planNext() {
+        if (stopped != null) {
+            due = Long.MAX_VALUE;
+            return;
+        }
+        for (Snapshot s : snapshots) {
+            if (s.instructions > settledAt) {
+                due = s.instructions;
+                return;
+            }
+        }
+        due = snapshots.isEmpty() ? settledAt : newest().instructions + interval;
+    }
+
+    private Snapshot newest() {
+        return snapshots.get(snapshots.size() - 1);
+    }
+
+    private Snapshot at(long instructions) {
+        for (int i = snapshots.size() - 1; i >= 0; i--) {
+            if (snapshots.get(i).instructions == instructions) {
+                return snapshots.get(i);
+            }
+            if (snapshots.get(i).instructions < instructions) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    // ---- going back ----
+
+    /**
+     * The newest snapshot before instruction {@code target}, or null (none that early). One at the
+     * target itself is not taken: a debugger stops there before an exception is delivered, which
+     * only a replay of the instruction before recreates.
+     */
+    Snapshot latestBefore(long target) {
+        for (int i = snapshots.size() - 1; i >= 0; i--) {
+            if (snapshots.get(i).instructions < target) {
+                return snapshots.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** Makes {@code m}, a silent machine booted as the live one, what the live one was at {@code s}. */
+    void restoreInto(Machine m, Snapshot s) {
+        PhysicalMemory target = m.ram();
+        byte[][] contents = new byte[target.frameCount()][];
+        BitSet found = new BitSet();
+        for (int k = snapshots.indexOf(s); k >= 0; k--) {
+            Snapshot older = snapshots.get(k);
+            for (int i = 0; i < older.frames.length; i++) {
+                if (!found.get(older.frames[i])) {
+                    found.set(older.frames[i]);
+                    contents[older.frames[i]] = older.pages[i];
+                }
+            }
+        }
+        for (int frame = 0; frame < contents.length; frame++) {
+            target.restoreFrame(frame, contents[frame]);
+        }
+        m.restoreState(s.state);
+        target.trackChanges();
+        restores++;
+    }
+
+    /**
+     * The live machine went back to {@code instructions}, taking the state of a replay that
+     * started from a snapshot (its RAM tracks the frames written since) or from boot (it does not).
+     */
+    void wentBack(long instructions, boolean fromSnapshot) {
+        settledAt = instructions;
+        tracked = fromSnapshot;
+        planNext();
+    }
+
+    /**
+     * The debugger changed the machine (a register or memory from gdb): the snapshots from here on
+     * describe a run that will no longer happen, so they go.
+     */
+    void forgetFrom(long instructions) {
+        while (!snapshots.isEmpty() && newest().instructions >= instructions) {
+            bytes -= snapshots.remove(snapshots.size() - 1).bytes;
+        }
+        settledAt = Math.min(settledAt, instructions);
+        planNext();
+    }
+
+    // ---- what it holds, for "info record" and tests ----
+
+    int snapshotCount() {
+        return snapshots.size();
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    long interval() {
+        return interval;
+    }
+
+    int restores() {
+        return restores;
+    }
+
+    List<Long> snapshotCounts() {
+        return snapshots.stream().map(s -> s.instructions).toList();
+    }
+
+    /** A few lines: the window the snapshots cover, their memory, their spacing and cost. */
+    String describe() {
+        if (stopped != null) {
+            return "recording stopped: " + stopped + "; going back replays from boot";
+        }
+        if (snapshots.isEmpty()) {
+            return "recording, no snapshot yet; going back replays from boot";
+        }
+        long ran = live.cpu().state.instructions - began;
+        return String.format("%d snapshots from instruction %d to %d, %s of %s; every %d instructions now%n"
+                + "%d taken in %.1f ms, %s in all (%.1f KiB per million instructions)%n"
+                + "going back before instruction %d replays from boot",
+                snapshots.size(), snapshots.get(0).instructions, newest().instructions, mib(bytes), mib(limitBytes),
+                interval, snapshotsTaken, snapshotNanos / 1e6, mib(bytesTaken),
+                ran > 0 ? bytesTaken / 1024.0 / (ran / 1e6) : 0.0, snapshots.get(0).instructions);
+    }
+
+    private static String mib(long bytes) {
+        return String.format("%.1f MiB", bytes / (double) (1 << 20));
+    }
+
+    /** How far apart snapshots are: far enough that taking them costs a small share of the run. */
+    static final class Spacing {
+        /** Taking snapshots may cost this share of the run time between them (the rest of 1.3x is the tracking). */
+        static final double SHARE = 0.1;
+        static final long MIN = 1 << 12, MAX = 1L << 34;
+
+        private Spacing() {
+        }
+
+        /** The interval after a snapshot that cost {@code costNanos} after {@code runNanos} of running. */
+        static long next(long interval, long costNanos, long runNanos) {
+            if (costNanos > runNanos * SHARE) {
+                return Math.min(MAX, interval * 2);
+            }
+            if (costNanos * 4 < runNanos * SHARE) {
+                return Math.max(MIN, interval / 2);
+            }
+            return interval;
+        }
+    }
+}
