@@ -56,8 +56,9 @@ final class Recording implements Machine.Checkpoints {
     private long snapshotsTaken, snapshotNanos, bytesTaken;
     /** How many times a replay started from a snapshot. */
     private int restores;
-    /** The instruction count recording began at. */
+    /** The instruction count recording began at, and the furthest any run has been. */
     private final long began;
+    private long furthest;
     /** Why recording stopped for good, or null while it records. */
     private String stopped;
 
@@ -117,6 +118,7 @@ final class Recording implements Machine.Checkpoints {
             runNanos += now - runningSince;
             runningSince = -1;
         }
+        furthest = Math.max(furthest, live.cpu().state.instructions);
     }
 
     @Override
@@ -359,7 +361,7 @@ final class Recording implements Machine.Checkpoints {
         if (snapshots.isEmpty()) {
             return "recording, no snapshot yet; going back replays from boot";
         }
-        long ran = live.cpu().state.instructions - began;
+        long ran = furthest - began;
         return String.format("%d snapshots from instruction %d to %d, %s of %s; every %d instructions now%n"
                 + "%d taken in %.1f ms, %s in all (%.1f KiB per million instructions)%n"
                 + "going back before instruction %d replays from boot",
