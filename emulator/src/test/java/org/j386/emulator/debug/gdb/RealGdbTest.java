@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -77,22 +79,29 @@ class RealGdbTest {
     @Timeout(120)
     void gdbGoesBackToThePreviousBreakpointAndStepsBack() throws Exception {
         assumeTrue(gdbInstalled(), "gdb is not installed (make gdb-test installs it)");
-        String output = runGdb("src/test/gdb/paging_lazy_reverse.gdb")[0];
+        String output = runGdb("src/test/gdb/paging_lazy_reverse.gdb", "--record")[0];
         String first = after(output, "first").lines().findFirst().orElseThrow();
         String second = after(output, "second").lines().findFirst().orElseThrow();
         assertTrue(first.startsWith("instruction ") && !first.equals(second), output);
         assertTrue(after(output, "back").startsWith(first + "\n$1 = 0x100010"),
                 "back at the first stop in pf_handler, at its instruction count:\n" + output);
         assertTrue(after(output, "stepped back").startsWith("isr_dispatch + "), "one instruction before pf_handler:\n" + output);
+        assertTrue(after(output, "record").matches("(?s)\\d+ snapshots from instruction 0 to .*"),
+                "the run was recorded, so going back started from a snapshot:\n" + output);
     }
 
-    /** Runs gdb on {@code script} against j386 boot --gdb --wait-gdb on paging_lazy: gdb's output, j386's stderr and exit status. */
-    private static String[] runGdb(String script) throws Exception {
+    /**
+     * Runs gdb on {@code script} against j386 boot --gdb --wait-gdb on paging_lazy (with {@code
+     * options} added): gdb's output, j386's stderr and exit status.
+     */
+    private static String[] runGdb(String script, String... options) throws Exception {
         int port = freePort();
         ExecutorService j386 = Executors.newSingleThreadExecutor();
         StringWriter err = new StringWriter();
-        Future<Integer> boot = j386.submit(() -> Main.execute(new String[] {"boot", KERNEL.toString(), "--gdb",
-            String.valueOf(port), "--wait-gdb", "--debugcon", "none", "--serial", "none"},
+        List<String> args = new ArrayList<>(List.of("boot", KERNEL.toString(), "--gdb", String.valueOf(port), "--wait-gdb",
+                "--debugcon", "none", "--serial", "none"));
+        args.addAll(List.of(options));
+        Future<Integer> boot = j386.submit(() -> Main.execute(args.toArray(String[]::new),
                 new PrintWriter(new StringWriter()), new PrintWriter(err, true)));
         Thread.sleep(300); // listening
         String text = Files.readString(Path.of(script)).replace("${PORT}", String.valueOf(port));
