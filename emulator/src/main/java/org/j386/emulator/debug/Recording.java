@@ -31,7 +31,7 @@ import org.j386.emulator.memory.PhysicalMemory;
  */
 final class Recording implements Machine.Checkpoints {
     static final long DEFAULT_LIMIT = 256L << 20;
-    static final long FIRST_INTERVAL = 1 << 16;
+    static final long FIRST_INTERVAL = Spacing.MIN;
     private static final int FRAME = 4096;
 
     private final Machine live;
@@ -246,29 +246,42 @@ final class Recording implements Machine.Checkpoints {
             due = Long.MAX_VALUE;
             return;
         }
-        for (Snapshot s : snapshots) {
-            if (s.instructions > settledAt) {
-                due = s.instructions;
-                return;
-            }
+        if (snapshots.isEmpty()) {
+            due = settledAt;
+        } else if (newest().instructions <= settledAt) {
+            due = newest().instructions + interval;
+        } else {
+            due = firstAfter(settledAt).instructions;
         }
-        due = snapshots.isEmpty() ? settledAt : newest().instructions + interval;
     }
 
     private Snapshot newest() {
         return snapshots.get(snapshots.size() - 1);
     }
 
+    /** The snapshot taken at {@code instructions}, or null. */
     private Snapshot at(long instructions) {
-        for (int i = snapshots.size() - 1; i >= 0; i--) {
-            if (snapshots.get(i).instructions == instructions) {
-                return snapshots.get(i);
-            }
-            if (snapshots.get(i).instructions < instructions) {
-                return null;
+        int i = indexAfter(instructions - 1);
+        return i < snapshots.size() && snapshots.get(i).instructions == instructions ? snapshots.get(i) : null;
+    }
+
+    private Snapshot firstAfter(long instructions) {
+        int i = indexAfter(instructions);
+        return i < snapshots.size() ? snapshots.get(i) : null;
+    }
+
+    /** Where the oldest snapshot taken after {@code instructions} is (a binary search: there may be thousands). */
+    private int indexAfter(long instructions) {
+        int low = 0, high = snapshots.size();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (snapshots.get(mid).instructions > instructions) {
+                high = mid;
+            } else {
+                low = mid + 1;
             }
         }
-        return null;
+        return low;
     }
 
     // ---- going back ----
@@ -279,12 +292,8 @@ final class Recording implements Machine.Checkpoints {
      * only a replay of the instruction before recreates.
      */
     Snapshot latestBefore(long target) {
-        for (int i = snapshots.size() - 1; i >= 0; i--) {
-            if (snapshots.get(i).instructions < target) {
-                return snapshots.get(i);
-            }
-        }
-        return null;
+        int i = indexAfter(target - 1);
+        return i == 0 ? null : snapshots.get(i - 1);
     }
 
     /** Makes {@code m}, a silent machine booted as the live one, what the live one was at {@code s}. */
@@ -378,7 +387,11 @@ final class Recording implements Machine.Checkpoints {
     static final class Spacing {
         /** Taking snapshots may cost this share of the run time between them (the rest of 1.3x is the tracking). */
         static final double SHARE = 0.1;
-        static final long MIN = 1 << 12, MAX = 1L << 34;
+        /**
+         * Closer than this, stopping the run (leaving a compiled block, the loop's bookkeeping) would
+         * cost more than the snapshot, which is all that is measured.
+         */
+        static final long MIN = 1 << 18, MAX = 1L << 34;
 
         private Spacing() {
         }

@@ -15,8 +15,13 @@ import org.j386.emulator.memory.PortBus;
  * RAM pages themselves, only those written since the snapshot before.
  */
 public final class MachineState {
-    /** Device state is held in a set of devices of its own, wired to nothing. */
+    /**
+     * Device state is held in a set of devices of its own, wired to nothing: one bus and one page of
+     * memory that no CPU uses serve every such set (a bus of its own would cost 64K entries a snapshot).
+     */
     private static final MachineControl NOWHERE = status -> { };
+    private static final PortBus NO_BUS = new PortBus();
+    private static final PhysicalMemory NO_MEMORY = new PhysicalMemory(4096);
 
     final Cpu.Saved cpu;
     final Mmu.Saved mmu;
@@ -26,8 +31,8 @@ public final class MachineState {
     MachineState(Machine m) {
         cpu = m.cpu().save();
         mmu = m.mmu().save();
-        devices = new PcDevices(new PortBus(), new PhysicalMemory(4096), () -> 0, () -> { }, NOWHERE,
-                OutputStream.nullOutputStream(), OutputStream.nullOutputStream());
+        devices = new PcDevices(NO_BUS, NO_MEMORY, () -> 0, () -> { }, NOWHERE, OutputStream.nullOutputStream(),
+                OutputStream.nullOutputStream());
         devices.copyStateFrom(m.devices());
         instructions = m.cpu().state.instructions;
     }
@@ -39,6 +44,6 @@ public final class MachineState {
 
     /** Roughly the bytes it occupies: the cached translations and a small fixed part. */
     public long bytes() {
-        return mmu.bytes() + 4096;
+        return mmu.bytes() + 3072; // the processor and device objects, measured roughly
     }
 }

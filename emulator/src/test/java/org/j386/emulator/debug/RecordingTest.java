@@ -93,11 +93,14 @@ class RecordingTest {
     void theIntervalShrinksWhenSnapshotsCostNextToNothing() throws Exception {
         // Time passes only with instructions (a microsecond each): taking a snapshot seems free.
         Machine[] machine = new Machine[1];
-        Session session = recorded(KERNELS.resolve("paging_matrix/paging_matrix.elf"), MachineConfig.CpuTier.JIT,
-                Recording.DEFAULT_LIMIT, 1 << 16, () -> machine[0] == null ? 0 : machine[0].cpu().state.instructions * 1000);
+        long first = 8 * Recording.Spacing.MIN;
+        Session session = recorded(KERNELS.resolve("bench/bench_alu.elf"), MachineConfig.CpuTier.JIT,
+                Recording.DEFAULT_LIMIT, first, () -> machine[0] == null ? 0 : machine[0].cpu().state.instructions * 1000);
         machine[0] = session.machine();
-        session.debugger().step(1_000_000);
-        assertEquals(Recording.Spacing.MIN, session.recording().interval());
+        session.debugger().step(3 * first);
+        List<Long> at = session.recording().snapshotCounts();
+        assertEquals(List.of(0L, first, first + first / 2, first + first / 2 + first / 4), at.subList(0, 4), "gaps halve");
+        assertEquals(Recording.Spacing.MIN, session.recording().interval(), "down to the least interval");
     }
 
     @Test
