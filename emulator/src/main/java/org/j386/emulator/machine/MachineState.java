@@ -44,6 +44,6 @@ public final class MachineState {
 
     /** Roughly the bytes it occupies: the cached translations and a small fixed part. */
     public long bytes() {
-        return mmu.bytes() + 3072; // the processor and device objects, measured roughly
+        return mmu.bytes() + 3072; // the processor and device objects: an estimate
     }
 }
