@@ -21,8 +21,8 @@ import org.j386.emulator.memory.PhysicalMemory;
  * frame after a snapshot takes the slow path. The RAM at a snapshot is then, frame by frame, the
  * copy in the newest snapshot up to it that holds the frame, or zero.
  *
- * <p>Snapshots are taken every {@link #interval()} instructions, an interval that doubles when
- * taking them costs more than {@link Spacing#SHARE} of the run time between them and halves when
+ * <p>Snapshots are taken every {@link #interval()} instructions, an interval that doubles while
+ * taking them costs more than {@link Spacing#SHARE} of the run time between them and halves while
  * they cost far less. Their memory stays within a limit: the oldest is folded into the next one
  * (which takes the frames only it had) until they fit.
  *
@@ -41,7 +41,7 @@ final class Recording implements Machine.Checkpoints {
     private final List<Snapshot> snapshots = new ArrayList<>();
     /** Every frame any snapshot ever held: a full snapshot must hold them all again, zero or not. */
     private final BitSet framesKept = new BitSet();
-    private long interval;
+    private final Spacing spacing;
     private long bytes;
     /** The instruction count of the last checkpoint taken, passed or gone back to. */
     private long settledAt = -1;
@@ -97,7 +97,7 @@ final class Recording implements Machine.Checkpoints {
         this.live = live;
         this.ram = live.ram();
         this.limitBytes = limitBytes;
-        this.interval = firstInterval;
+        this.spacing = new Spacing(firstInterval);
         this.clock = clock;
         due = live.cpu().state.instructions;
         began = due;
@@ -151,7 +151,8 @@ final class Recording implements Machine.Checkpoints {
         long began = clock.getAsLong();
         long ranFor = runNanos + (runningSince >= 0 ? began - runningSince : 0);
         int[] frames;
-        if (tracked && !snapshots.isEmpty()) {
+        boolean incremental = tracked && !snapshots.isEmpty();
+        if (incremental) {
             frames = ram.takeChangedFrames();
         } else {
             frames = everyFrameThatMatters();
@@ -171,7 +172,9 @@ final class Recording implements Machine.Checkpoints {
         long ended = clock.getAsLong();
         snapshotsTaken++;
         snapshotNanos += ended - began;
-        interval = Spacing.next(interval, ended - began, ranFor);
+        if (incremental) { // a full snapshot (the first, mostly) is rare and costs what it costs
+            spacing.taken(ended - began, ranFor);
+        }
         runNanos = 0;
         if (runningSince >= 0) {
             runningSince = ended;
@@ -249,7 +252,7 @@ final class Recording implements Machine.Checkpoints {
         if (snapshots.isEmpty()) {
             due = settledAt;
         } else if (newest().instructions <= settledAt) {
-            due = newest().instructions + interval;
+            due = newest().instructions + spacing.interval();
         } else {
             due = firstAfter(settledAt).instructions;
         }
@@ -351,7 +354,7 @@ final class Recording implements Machine.Checkpoints {
     }
 
     long interval() {
-        return interval;
+        return spacing.interval();
     }
 
     int restores() {
@@ -375,7 +378,7 @@ final class Recording implements Machine.Checkpoints {
                 + "%d taken in %.1f ms, %s in all (%.1f KiB per million instructions)%n"
                 + "going back before instruction %d replays from boot",
                 snapshots.size(), snapshots.get(0).instructions, newest().instructions, mib(bytes), mib(limitBytes),
-                interval, snapshotsTaken, snapshotNanos / 1e6, mib(bytesTaken),
+                spacing.interval(), snapshotsTaken, snapshotNanos / 1e6, mib(bytesTaken),
                 ran > 0 ? bytesTaken / 1024.0 / (ran / 1e6) : 0.0, snapshots.get(0).instructions);
     }
 
@@ -383,28 +386,49 @@ final class Recording implements Machine.Checkpoints {
         return String.format("%.1f MiB", bytes / (double) (1 << 20));
     }
 
-    /** How far apart snapshots are: far enough that taking them costs a small share of the run. */
+    /**
+     * How far apart snapshots are: far enough that taking them costs a small share of the run. The
+     * share is smoothed over the last few snapshots, so that one slowed by a garbage collection,
+     * or one that happened to be quick, does not move the interval alone.
+     */
     static final class Spacing {
-        /** Taking snapshots may cost this share of the run time between them (the rest of 1.3x is the tracking). */
-        static final double SHARE = 0.1;
+        /**
+         * Taking snapshots may cost this share of the run time between them. Only the taking is
+         * measured; stopping the run for it and the first write to each page after it cost too,
+         * so the share is kept well below the 0.3 that recording may add in all.
+         */
+        static final double SHARE = 0.05;
         /**
          * Closer than this, stopping the run (leaving a compiled block, the loop's bookkeeping) would
          * cost more than the snapshot, which is all that is measured.
          */
         static final long MIN = 1 << 18, MAX = 1L << 34;
+        /** How much the newest snapshot counts in the smoothed share. */
+        private static final double WEIGHT = 0.25;
 
-        private Spacing() {
+        private long interval;
+        /** The share of the run time snapshots cost lately, or -1 before the first. */
+        private double share = -1;
+
+        Spacing(long first) {
+            interval = first;
         }
 
-        /** The interval after a snapshot that cost {@code costNanos} after {@code runNanos} of running. */
-        static long next(long interval, long costNanos, long runNanos) {
-            if (costNanos > runNanos * SHARE) {
-                return Math.min(MAX, interval * 2);
-            }
-            if (costNanos * 4 < runNanos * SHARE) {
-                return Math.max(MIN, interval / 2);
-            }
+        long interval() {
             return interval;
+        }
+
+        /** A snapshot cost {@code costNanos} after {@code runNanos} of running: the interval may change. */
+        void taken(long costNanos, long runNanos) {
+            double now = costNanos / (double) Math.max(1, runNanos);
+            share = share < 0 ? now : share + WEIGHT * (now - share);
+            if (share > SHARE && interval < MAX) {
+                interval = Math.min(MAX, interval * 2);
+                share = -1; // the new interval is judged by its own snapshots
+            } else if (share < SHARE / 4 && interval > MIN) {
+                interval = Math.max(MIN, interval / 2);
+                share = -1;
+            }
         }
     }
 }

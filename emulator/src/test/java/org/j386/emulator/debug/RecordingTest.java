@@ -104,14 +104,38 @@ class RecordingTest {
     }
 
     @Test
-    void theSpacingDoublesAboveItsShareOfTheRunHalvesFarBelowItAndKeepsItsBounds() {
+    void theSpacingDoublesWhileSnapshotsCostMoreThanTheirShareAndNeverPassesItsBounds() {
         long run = 1_000_000;
-        long interval = 1 << 20;
-        assertEquals(2 * interval, Recording.Spacing.next(interval, (long) (run * Recording.Spacing.SHARE) + 1, run));
-        assertEquals(interval, Recording.Spacing.next(interval, (long) (run * Recording.Spacing.SHARE), run));
-        assertEquals(interval / 2, Recording.Spacing.next(interval, 0, run));
-        assertEquals(Recording.Spacing.MIN, Recording.Spacing.next(Recording.Spacing.MIN, 0, run));
-        assertEquals(Recording.Spacing.MAX, Recording.Spacing.next(Recording.Spacing.MAX, run, run));
+        long costly = (long) (2 * run * Recording.Spacing.SHARE);
+        Recording.Spacing spacing = new Recording.Spacing(1 << 20);
+        spacing.taken(costly, run);
+        assertEquals(1 << 21, spacing.interval());
+        Recording.Spacing atMost = new Recording.Spacing(Recording.Spacing.MAX);
+        atMost.taken(run, run);
+        assertEquals(Recording.Spacing.MAX, atMost.interval());
+    }
+
+    @Test
+    void oneQuickSnapshotAmongOnesOnTheirShareLeavesTheSpacingAsItWas() {
+        long run = 1_000_000;
+        long onShare = (long) (run * Recording.Spacing.SHARE / 2);
+        Recording.Spacing spacing = new Recording.Spacing(1 << 20);
+        for (int i = 0; i < 5; i++) {
+            spacing.taken(onShare, run);
+        }
+        spacing.taken(0, run);
+        assertEquals(1 << 20, spacing.interval());
+    }
+
+    @Test
+    void theSpacingHalvesWhileSnapshotsCostNextToNothingDownToItsLeast() {
+        Recording.Spacing spacing = new Recording.Spacing(4 * Recording.Spacing.MIN);
+        spacing.taken(0, 1_000_000);
+        assertEquals(2 * Recording.Spacing.MIN, spacing.interval());
+        for (int i = 0; i < 10; i++) {
+            spacing.taken(0, 1_000_000);
+        }
+        assertEquals(Recording.Spacing.MIN, spacing.interval());
     }
 
     /**
