@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -20,6 +21,8 @@ import org.j386.emulator.devices.PcDevices;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.MachineConfig;
 import org.j386.emulator.machine.RunResult;
+import org.j386.guest.GuestKernel;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -30,6 +33,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class TimeTravelTest {
     static final Path KERNELS = Path.of("src/test/kernels");
+
+    @TempDir
+    Path dir;
 
     /** A debugged machine, its recording (null: none) and the guest's output behind the debugger's gate. */
     record Session(Machine machine, Debugger debugger, Recording recording, ByteArrayOutputStream output) {
@@ -150,10 +156,13 @@ class TimeTravelTest {
      */
     @ParameterizedTest(name = "{0} under {1}, snapshots: {2}")
     @CsvSource({"paging_lazy, INTERP, true", "paging_lazy, JIT, true", "timer, JIT, true", "paging_matrix, INTERP, true",
-            "paging_matrix, JIT, true", "paging_lazy, JIT, false"})
+            "paging_matrix, JIT, true", "paging_lazy, JIT, false", "mp4, JIT, true"})
     void aRandomWalkThroughTheRunLandsWhereAForwardRunIsAndEndsAlike(String kernel, MachineConfig.CpuTier tier,
             boolean snapshots) throws Exception {
         Path image = KERNELS.resolve(kernel).resolve(kernel + ".elf");
+        if (kernel.equals("mp4")) { // the bundled guest kernel, all its tests
+            image = Files.write(dir.resolve("mp4.elf"), GuestKernel.MP4.elf());
+        }
         ByteArrayOutputStream plainOutput = new ByteArrayOutputStream();
         MachineConfig plainConfig = new MachineConfig();
         plainConfig.debugcon = plainOutput;
