@@ -131,7 +131,7 @@ final class Recording implements Machine.Checkpoints {
         if (here != null) {
             passed();
         } else if (snapshots.isEmpty() || now > newest().instructions) {
-            take(machine, now);
+            take(machine);
         }
         settledAt = now;
         planNext();
@@ -147,9 +147,9 @@ final class Recording implements Machine.Checkpoints {
         }
     }
 
-    private void take(Machine machine, long now) {
-        long began = clock.getAsLong();
-        long ranFor = runNanos + (runningSince >= 0 ? began - runningSince : 0);
+    private void take(Machine machine) {
+        long start = clock.getAsLong();
+        long ranFor = runNanos + (runningSince >= 0 ? start - runningSince : 0);
         int[] frames;
         boolean incremental = tracked && !snapshots.isEmpty();
         if (incremental) {
@@ -171,9 +171,9 @@ final class Recording implements Machine.Checkpoints {
         keepWithinLimit();
         long ended = clock.getAsLong();
         snapshotsTaken++;
-        snapshotNanos += ended - began;
+        snapshotNanos += ended - start;
         if (incremental) { // a full snapshot (the first, mostly) is rare and costs what it costs
-            spacing.taken(ended - began, ranFor);
+            spacing.taken(ended - start, ranFor);
         }
         runNanos = 0;
         if (runningSince >= 0) {
@@ -184,22 +184,12 @@ final class Recording implements Machine.Checkpoints {
     /** For a snapshot that cannot build on the one before: every frame not all zero, and every one ever kept. */
     private int[] everyFrameThatMatters() {
         BitSet frames = (BitSet) framesKept.clone();
-        byte[] all = ram.array();
         for (int frame = 0; frame < ram.frameCount(); frame++) {
-            if (!frames.get(frame) && !zero(all, frame)) {
+            if (!frames.get(frame) && !ram.frameIsZero(frame)) {
                 frames.set(frame);
             }
         }
         return frames.stream().toArray();
-    }
-
-    private static boolean zero(byte[] all, int frame) {
-        for (int i = frame * FRAME; i < (frame + 1) * FRAME; i++) {
-            if (all[i] != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Drops the oldest snapshots until the rest fit; when not even one fits, recording stops. */

@@ -336,15 +336,19 @@ public final class PhysicalMemory {
         return frames;
     }
 
-    /** A copy of one frame's 4 KiB, or null when all of them are zero (which need not be kept). */
-    public byte[] frameCopy(int frame) {
-        int from = frame << 12;
-        for (int i = from; i < from + 4096; i++) {
+    /** Whether all 4 KiB of a frame are zero. */
+    public boolean frameIsZero(int frame) {
+        for (int i = frame << 12; i < (frame + 1) << 12; i++) {
             if (ram[i] != 0) {
-                return Arrays.copyOfRange(ram, from, from + 4096);
+                return false;
             }
         }
-        return null;
+        return true;
+    }
+
+    /** A copy of one frame's 4 KiB, or null when all of them are zero (which need not be kept). */
+    public byte[] frameCopy(int frame) {
+        return frameIsZero(frame) ? null : Arrays.copyOfRange(ram, frame << 12, (frame + 1) << 12);
     }
 
     /**
