@@ -28,7 +28,9 @@ public final class PhysicalMemory {
      * cached, {@link #WATCHED} while an observer follows writes to it (a TLB audit, the debugger's
      * write history), {@link #TRACKED} until its first change since {@link #trackChanges} or
      * {@link #takeChangedFrames} (the debugger's snapshots). Zero, the common case, is all a
-     * write pays; every write path that honours {@link #CODE} honours the others too.
+     * write pays. A write path of its own (a compiled fast path storing into {@link #array()})
+     * must test the whole byte for zero, not the {@link #CODE} bit alone, and call {@link
+     * #frameWritten} otherwise: then it honours every reason at once.
      */
     private final byte[] frameFlags;
     private static final byte CODE = 1, WATCHED = 2, ROM = 4, TRACKED = 8;
