@@ -75,6 +75,25 @@ class RecordingTest {
     }
 
     @Test
+    void aChangeFromTheDebuggerDropsTheSnapshotsFromThereOnAndRecordingGoesOnFromIt() throws Exception {
+        Path image = KERNELS.resolve("paging_matrix/paging_matrix.elf");
+        Session session = recorded(image, MachineConfig.CpuTier.JIT, Recording.DEFAULT_LIMIT, 5000, STILL);
+        session.debugger().step(100_000);
+        session.debugger().goTo(50_000);
+        assertTrue(session.recording().snapshotCounts().contains(60_000L));
+        session.machine().cpu().state.regs[0] ^= 1; // as gdb's P packet would
+        session.debugger().changedByUser();
+        List<Long> kept = session.recording().snapshotCounts();
+        assertTrue(kept.get(kept.size() - 1) < 50_000, "none at or after the change: " + kept);
+        session.debugger().step(20_000);
+        assertTrue(session.recording().snapshotCounts().contains(65_000L), "new snapshots of the changed run");
+        String changed = state(session.machine());
+        session.debugger().goTo(62_000);
+        session.debugger().step(8_000);
+        assertEquals(changed, state(session.machine()), "going back within the changed run repeats it");
+    }
+
+    @Test
     void theIntervalGrowsWhenSnapshotsCostAsMuchAsTheRun() throws Exception {
         // Each reading of this clock is a millisecond later: a snapshot seems to cost as long as the run before it.
         AtomicLong ticks = new AtomicLong();
