@@ -51,6 +51,7 @@ fuzz:
 bench: build
 	bash bench/run.sh
 	bash bench/guest-faults.sh
+	bash bench/recording.sh
 
 # Re-runs every test kernel and test ROM, and the bundled guest kernels for each case of
 # $(GUEST_CASES), in QEMU and fails if QEMU disagrees with the committed expected output;

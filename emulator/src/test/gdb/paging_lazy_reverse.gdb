@@ -1,4 +1,4 @@
-# Driven by RealGdbTest (make gdb-test): gdb goes back in a run of paging_lazy under j386 boot --gdb.
+# Driven by RealGdbTest (make gdb-test): gdb goes back in a run of paging_lazy under j386 boot --gdb --record.
 set pagination off
 set confirm off
 target remote :${PORT}
@@ -16,5 +16,7 @@ print/x $eip
 reverse-stepi
 echo CHECK stepped back\n
 info symbol $eip
+echo CHECK record\n
+monitor info record
 delete
 detach

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.j386.emulator.debug.Debugger;
 import org.j386.emulator.debug.OutputGate;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.Outcome;
@@ -64,6 +65,19 @@ final class BootCommand implements Callable<Integer> {
             description = "accept debugger consoles on 127.0.0.1:PORT (j386 attach PORT)")
     Integer debugPort;
 
+    @Option(names = "--record",
+            description = "with --gdb or --debug-port: keep snapshots of the run, so that going back (reverse-stepi,"
+                    + " goto, ...) replays from the newest one before instead of from boot; costs up to 1.3x the run time")
+    boolean record;
+
+    @Option(names = "--record-limit", paramLabel = "SIZE", converter = MemorySize.RecordLimit.class,
+            description = "with --record: the most memory the snapshots may take, the oldest going first (default 256M)")
+    Long recordLimit;
+
+    /** For make bench: records the whole run with no debugger, to measure what recording costs. */
+    @Option(names = "--bench-recording", hidden = true)
+    boolean benchRecording;
+
     @Mixin
     EventChecking.Options eventOptions;
 
@@ -86,6 +100,13 @@ final class BootCommand implements Callable<Integer> {
             if (waitGdb && gdbPort == null) {
                 throw new UsageException("--wait-gdb needs --gdb PORT");
             }
+            if (record && gdbPort == null && debugPort == null) {
+                throw new UsageException("--record needs --gdb PORT or --debug-port PORT: only a debugger can go back");
+            }
+            if (recordLimit != null && !record && !benchRecording) {
+                throw new UsageException("--record-limit needs --record");
+            }
+            long limit = recordLimit == null ? Debugger.DEFAULT_RECORD_LIMIT : recordLimit;
             boolean supervised = gdbPort != null || debugPort != null || System.console() != null;
             // A debugger may go back in time and replay output the terminal has shown: the gate drops it.
             OutputGate gate = new OutputGate();
@@ -97,11 +118,17 @@ final class BootCommand implements Callable<Integer> {
             EventChecking events = eventOptions.attach(machine, collector == null ? null : collector.poolRecords(), err);
             machineOptions.load(machine);
             RunResult result;
+            Debugger benchRecorder = null;
+            if (!supervised && benchRecording) {
+                benchRecorder = new Debugger(machine);
+                benchRecorder.enableReplay(machineOptions.replica(machine));
+                benchRecorder.enableRecording(limit);
+            }
             if (!supervised) {
                 result = machine.run();
             } else {
                 result = Supervised.run(machine, collector, machineOptions.replica(machine), gate, gdbPort, waitGdb,
-                        debugPort, err);
+                        debugPort, record ? limit : null, err);
                 if (result == null) {
                     outputs.flush();
                     err.println("j386: stopped from the debugger");
@@ -127,6 +154,9 @@ final class BootCommand implements Callable<Integer> {
             }
             if (stats) {
                 machine.printStats(result, err);
+                if (benchRecorder != null) {
+                    err.printf("recording        %s%n", benchRecorder.recordingSummary().replace("\n", "\n                 "));
+                }
             }
             if (collector != null) {
                 writeReport(machine, collector, result);

@@ -20,6 +20,7 @@ import org.j386.tools.image.ImageFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code j386 debug IMAGE}: the machine stopped at the kernel's first instruction, with a console. */
@@ -28,7 +29,17 @@ import picocli.CommandLine.Spec;
             "debugger console.",
             "On a terminal the console edits lines and completes commands and symbols; otherwise it",
             "reads plain lines (j386 debug IMAGE < commands.txt) and echoes each after the prompt.",
-            "Type 'help' in the console for the commands."},
+            "Type 'help' in the console for the commands.",
+            "",
+            "The run is recorded: snapshots of the whole machine (registers, devices,",
+            "the RAM pages written since the one before) are kept every N instructions,",
+            "N adapting so that taking them costs a twentieth of the run time (recording",
+            "costs at most about 1.3x in all), within --record-limit, the oldest going",
+            "first. Going back (goto, reverse-step) restores the newest snapshot before",
+            "the instruction wanted and replays from there; before the oldest one it",
+            "replays from boot, as last-write, history, reverse-next, reverse-finish and",
+            "reverse-continue always do (their window is the whole run). 'info record'",
+            "shows what is kept."},
         footerHeading = "%nExit status:%n",
         footer = {
             "  0    the console quit while the machine could still run",
@@ -43,6 +54,14 @@ final class DebugCommand implements Callable<Integer> {
     @Mixin
     EventChecking.Options eventOptions;
 
+    @Option(names = "--no-record",
+            description = "keep no snapshots: going back then replays the run from boot")
+    boolean noRecord;
+
+    @Option(names = "--record-limit", paramLabel = "SIZE", converter = MemorySize.RecordLimit.class,
+            description = "the most memory the snapshots may take (default 256M; K, M or G suffix)")
+    Long recordLimit;
+
     @Spec
     CommandSpec spec;
 
@@ -54,6 +73,9 @@ final class DebugCommand implements Callable<Integer> {
         OutputGate gate = new OutputGate();
         outputs.wrapEach(gate::wrap);
         try {
+            if (noRecord && recordLimit != null) {
+                throw new UsageException("--record-limit limits the recording, which --no-record turns off: give one of them");
+            }
             Machine machine = machineOptions.create(outputs, err);
             // The console's report draws the run's history, so a debugging session keeps one from the start.
             ReportCollector report = ReportCollector.attach(machine);
@@ -63,6 +85,9 @@ final class DebugCommand implements Callable<Integer> {
             debugger.keepReportHistory(report);
             debugger.enableReplay(machineOptions.replica(machine));
             debugger.gateOutput(gate);
+            if (!noRecord) {
+                debugger.enableRecording(recordLimit == null ? Debugger.DEFAULT_RECORD_LIMIT : recordLimit);
+            }
             if (events.checker() != null) {
                 debugger.comparePoolsWith(events.checker()::pools, events.checker()::caveat);
             }

@@ -43,6 +43,14 @@ final class MemorySize implements CommandLine.ITypeConverter<Long> {
         return (bytes + 0xFFF) & ~0xFFFL;
     }
 
+    /** {@code --record-limit}: the bound on the memory the debugger's snapshots take, 1M..1024G. */
+    static final class RecordLimit implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            return parse(text, 1L << 20, 1L << 40, "1M..1024G");
+        }
+    }
+
     /** {@code --jit-cache}: the bound on compiled code kept, 64K..1G. */
     static final class CodeCacheSize implements CommandLine.ITypeConverter<Long> {
         @Override

@@ -19,13 +19,16 @@ final class Supervised {
     private Supervised() {
     }
 
-    /** The machine's result, or null when a debugger ended j386. */
+    /** The machine's result, or null when a debugger ended j386. A null {@code recordLimit}: no recording. */
     static RunResult run(Machine machine, ReportCollector report, Supplier<Machine> replica, OutputGate gate,
-            Integer gdbPort, boolean waitGdb, Integer debugPort, PrintWriter err) throws IOException {
+            Integer gdbPort, boolean waitGdb, Integer debugPort, Long recordLimit, PrintWriter err) throws IOException {
         Debugger debugger = new Debugger(machine);
         debugger.keepReportHistory(report);
         debugger.enableReplay(replica);
         debugger.gateOutput(gate);
+        if (recordLimit != null) {
+            debugger.enableRecording(recordLimit);
+        }
         try (Supervisor supervisor = new Supervisor(debugger)) {
             TerminalLines terminal = null;
             if (System.console() != null) {

@@ -176,10 +176,35 @@ public final class Cpu {
      * and compiled code is dropped, to be made again from the memory as it is now.
      */
     public void copyStateFrom(Cpu other) {
-        state.copyStateFrom(other.state);
-        interrupts.copyStateFrom(other.interrupts);
-        stop = other.stop;
-        stopDetail = other.stopDetail;
+        restore(other.save());
+    }
+
+    /** The processor state as {@link #restore} takes it back (the debugger's snapshots keep it). */
+    public static final class Saved {
+        private final CpuState state = new CpuState();
+        private InterruptDelivery.Saved interrupts;
+        private Stop stop;
+        private String stopDetail;
+
+        private Saved() {
+        }
+    }
+
+    public Saved save() {
+        Saved saved = new Saved();
+        saved.state.copyStateFrom(state);
+        saved.interrupts = interrupts.save();
+        saved.stop = stop;
+        saved.stopDetail = stopDetail;
+        return saved;
+    }
+
+    /** Takes back a {@link #save}d state; decoded and compiled code is dropped, to be made again from memory. */
+    public void restore(Saved saved) {
+        state.copyStateFrom(saved.state);
+        interrupts.restore(saved.interrupts);
+        stop = saved.stop;
+        stopDetail = saved.stopDetail;
         flushDecodedCode();
     }
 }

@@ -506,14 +506,28 @@ public final class InterruptDelivery {
 
     /** Takes {@code other}'s state: one machine's copied into another of the same configuration. */
     void copyStateFrom(InterruptDelivery other) {
-        System.arraycopy(other.recentVector, 0, recentVector, 0, RECENT);
-        System.arraycopy(other.recentCode, 0, recentCode, 0, RECENT);
-        System.arraycopy(other.recentEip, 0, recentEip, 0, RECENT);
-        recentCount = other.recentCount;
-        System.arraycopy(other.countByVector, 0, countByVector, 0, countByVector.length);
-        held = other.held;
-        heldVector = other.heldVector;
-        heldErrorCode = other.heldErrorCode;
-        heldHasErrorCode = other.heldHasErrorCode;
+        restore(other.save());
+    }
+
+    /** What {@link #restore} takes back: the recent exceptions, the counts per vector, a held exception. */
+    record Saved(int[] recentVector, int[] recentCode, int[] recentEip, long recentCount, long[] countByVector,
+            boolean held, int heldVector, int heldErrorCode, boolean heldHasErrorCode) {
+    }
+
+    Saved save() {
+        return new Saved(recentVector.clone(), recentCode.clone(), recentEip.clone(), recentCount,
+                countByVector.clone(), held, heldVector, heldErrorCode, heldHasErrorCode);
+    }
+
+    void restore(Saved saved) {
+        System.arraycopy(saved.recentVector(), 0, recentVector, 0, RECENT);
+        System.arraycopy(saved.recentCode(), 0, recentCode, 0, RECENT);
+        System.arraycopy(saved.recentEip(), 0, recentEip, 0, RECENT);
+        recentCount = saved.recentCount();
+        System.arraycopy(saved.countByVector(), 0, countByVector, 0, countByVector.length);
+        held = saved.held();
+        heldVector = saved.heldVector();
+        heldErrorCode = saved.heldErrorCode();
+        heldHasErrorCode = saved.heldHasErrorCode();
     }
 }

@@ -216,7 +216,7 @@ public final class Console {
                 a -> writes(a, true));
         add("history", "", "history [-p] ADDR", "every write to the dword at linear (-p: physical) ADDR since the start, by replaying the run",
                 a -> writes(a, false));
-        add("info", "i", "info breakpoints|watchpoints|catch|stats|registers", "list breakpoints, catches, statistics",
+        add("info", "i", "info breakpoints|watchpoints|catch|stats|registers|record", "list breakpoints, catches, statistics, snapshots kept",
                 this::info);
         add("regs", "r registers", "regs", "general registers, EIP and EFLAGS", a -> regs());
         add("sregs", "", "sregs", "segment registers with their descriptor caches, GDTR, IDTR, LDTR, TR", a -> sregs());
@@ -406,7 +406,7 @@ public final class Console {
     }
 
     private Next info(String args) throws DebugException {
-        String what = required(args, "what to show (breakpoints, watchpoints, catch, stats, registers)");
+        String what = required(args, "what to show (breakpoints, watchpoints, catch, stats, registers, record)");
         switch (what) {
             case "b": case "break": case "breakpoints": case "w": case "watch": case "watchpoints":
                 listBreakpoints();
@@ -419,8 +419,11 @@ public final class Console {
                 return Next.READ;
             case "r": case "registers":
                 return regs();
+            case "record":
+                out.println(debugger.recordingSummary());
+                return Next.READ;
             default:
-                throw new DebugException("info " + what + ": unknown (breakpoints, watchpoints, catch, stats, registers)");
+                throw new DebugException("info " + what + ": unknown (breakpoints, watchpoints, catch, stats, registers, record)");
         }
     }
 

@@ -121,6 +121,47 @@ public final class Debugger implements Expression.Context {
         this.timeTravel = new TimeTravel(replica);
     }
 
+    /** The memory snapshots may take unless told otherwise ({@code --record-limit}). */
+    public static final long DEFAULT_RECORD_LIMIT = Recording.DEFAULT_LIMIT;
+
+    /**
+     * Keeps snapshots of the machine while it runs, within {@code limitBytes}, so that going back
+     * replays from the newest one before the instruction wanted instead of from boot. Needs
+     * {@link #enableReplay} first.
+     */
+    public void enableRecording(long limitBytes) {
+        if (timeTravel == null) {
+            throw new IllegalStateException("recording without a replica to restore snapshots into");
+        }
+        timeTravel.useSnapshots(new Recording(machine, limitBytes));
+    }
+
+    /** The replays of this session, or null when it cannot replay. */
+    TimeTravel timeTravel() {
+        return timeTravel;
+    }
+
+    /** What the recording holds (for {@code info record}). */
+    public String recordingSummary() {
+        Recording r = timeTravel == null ? null : timeTravel.recording();
+        if (r == null) {
+            return timeTravel == null ? "not recording: this session cannot go back"
+                    : "not recording: going back replays the run from boot";
+        }
+        return r.describe();
+    }
+
+    /**
+     * The debugger changed a register or memory (gdb's G, P, M, or a resume at another address):
+     * the run from here differs from the recorded one, whose later snapshots are dropped.
+     */
+    public void changedByUser() {
+        Recording r = timeTravel == null ? null : timeTravel.recording();
+        if (r != null) {
+            r.forgetFrom(s.instructions);
+        }
+    }
+
     /**
      * Keeps the guest's output from being written twice after going back: {@code gate} must be
      * what the machine's outputs were built behind.
@@ -153,8 +194,11 @@ public final class Debugger implements Expression.Context {
             return step(target - now);
         }
         needReplay();
+        // A run that ended (a triple fault) ended inside an instruction that never retired: going
+        // to its count means going back to before that instruction's fault was delivered.
+        boolean back = target < now || ended();
         try {
-            if (target < now && !timeTravel.rewind(machine, target)) {
+            if (back && !timeTravel.rewind(machine, target)) {
                 throw new DebugException("the replay ended before instruction " + target);
             }
         } catch (OutOfMemoryError e) {
@@ -231,7 +275,9 @@ public final class Debugger implements Expression.Context {
         String headline = null;
         while (true) {
             Stop st = scout.continueRun();
-            if (st.kind() == Stop.Kind.ENDED || r.cpu().state.instructions >= now) {
+            long at = r.cpu().state.instructions;
+            // A stop at this very count lies before here only when the run ended inside its instruction.
+            if (st.kind() == Stop.Kind.ENDED || at > now || at == now && !ended()) {
                 break;
             }
             last = r.cpu().state.instructions;

@@ -8,16 +8,30 @@ import org.j386.emulator.machine.Machine;
 
 /**
  * Replays of the run, for going back and for the questions about the past ({@link WriteHistory},
- * {@link CallHistory}). Going back: the run is replayed from boot in a silent replica up to the
- * instruction wanted, and the debugged machine takes the replica's state (memory, processor,
- * cached translations, devices). Virtual time makes the replay exact; no snapshots are kept yet,
- * so going back costs a replay of the run up to there.
+ * {@link CallHistory}). Going back: a silent replica starts from the newest snapshot before the
+ * instruction wanted when a {@link Recording} has one, else from boot, and runs up to that
+ * instruction; the debugged machine then takes the replica's state (memory, processor, cached
+ * translations, devices). Virtual time makes the replay exact. The replay runs in the replica
+ * rather than in the debugged machine so that the debugged machine's breakpoints, watchpoints and
+ * caught exceptions cannot stop it and its output cannot be written again.
  */
 final class TimeTravel {
     private final Supplier<Machine> replica;
+    private Recording recording;
+    /** The replica that snapshots are restored into, built once. */
+    private Machine scratch;
 
     TimeTravel(Supplier<Machine> replica) {
         this.replica = replica;
+    }
+
+    /** Starts from {@code recording}'s snapshots when going back. */
+    void useSnapshots(Recording recording) {
+        this.recording = recording;
+    }
+
+    Recording recording() {
+        return recording;
     }
 
     /** A silent machine booted as the debugged one was, not yet run. */
@@ -27,12 +41,25 @@ final class TimeTravel {
 
     /** Makes {@code live} what it was at instruction {@code target}; false when the replay could not get there. */
     boolean rewind(Machine live, long target) {
-        Machine m = replica.get();
+        Recording.Snapshot from = recording == null ? null : recording.latestBefore(target);
+        Machine m;
+        if (from == null) {
+            m = replica.get();
+        } else {
+            if (scratch == null) {
+                scratch = replica.get();
+            }
+            m = scratch;
+            recording.restoreInto(m, from);
+        }
         runTo(m, target);
         if (m.cpu().state.instructions != target) {
             return false;
         }
         live.copyStateFrom(m);
+        if (recording != null) {
+            recording.wentBack(target, from != null);
+        }
         return true;
     }
 

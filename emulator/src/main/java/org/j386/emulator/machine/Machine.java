@@ -59,6 +59,30 @@ public final class Machine implements MachineControl {
     private RunResult ended;
     /** {@code --until}'s watcher; null without that option. */
     private final UntilText until;
+    /** The debugger's recording, told at the instruction counts it asks for; null while nobody records. */
+    private Checkpoints checkpoints;
+
+    /**
+     * Called between two instructions at the counts it names: the debugger takes its snapshots
+     * there. A run never steps over such a count, and stopping at one changes nothing the guest
+     * sees; the time spent running is reported, so that snapshots can be spaced by their cost.
+     */
+    public interface Checkpoints {
+        /** The instruction count at which {@link #reached} is due next (Long.MAX_VALUE: none). */
+        long nextCheckpoint();
+
+        /** The run is at (or past) {@link #nextCheckpoint()}, at an instruction boundary. */
+        void reached(Machine machine);
+
+        /** A run of the machine begins ({@code true}) or ends ({@code false}). */
+        default void running(boolean running) {
+        }
+    }
+
+    /** Installs (or with null removes) the checkpoints; see {@link Checkpoints}. */
+    public void setCheckpoints(Checkpoints checkpoints) {
+        this.checkpoints = checkpoints;
+    }
 
     public Machine(MachineConfig config) {
         this.config = config;
@@ -128,6 +152,23 @@ public final class Machine implements MachineControl {
         exitRequested = other.exitRequested;
         exitStatus = other.exitStatus;
         ended = other.ended;
+    }
+
+    /** Everything but the RAM, as {@link #restoreState} takes it back; only between two instructions of a run. */
+    public MachineState saveState() {
+        return new MachineState(this);
+    }
+
+    /**
+     * Takes back a {@link #saveState}d state of this machine or of one of the same configuration
+     * booted from the same image; the RAM is the caller's to put back. Decoded code is dropped.
+     */
+    public void restoreState(MachineState state) {
+        mmu.restore(state.mmu);
+        cpu.restore(state.cpu);
+        devices.copyStateFrom(state.devices);
+        exitRequested = false;
+        ended = null;
     }
 
     /** Names for guest addresses, from the loaded kernel's symbols (none before a kernel is loaded). */
@@ -296,10 +337,18 @@ public final class Machine implements MachineControl {
         CpuState s = cpu.state;
         long start = System.nanoTime();
         RunResult result;
+        Checkpoints told = checkpoints;
+        if (told != null) {
+            told.running(true);
+        }
         try {
             result = loop(s, start, pausable, stopAt);
         } catch (RuntimeException | StackOverflowError defect) {
             result = end(Outcome.INTERNAL_ERROR, "internal error: " + defect + " at eip=" + hex(s.eip), start, true);
+        } finally {
+            if (told != null) {
+                told.running(false);
+            }
         }
         config.traceOut.flush();
         return result;
@@ -332,6 +381,9 @@ public final class Machine implements MachineControl {
             if (pausable && s.instructions >= stopAt) {
                 return null;
             }
+            if (checkpoints != null && s.instructions >= checkpoints.nextCheckpoint()) {
+                checkpoints.reached(this);
+            }
             s.stopRequested = false;
             if (s.instructions >= limit) {
                 return end(Outcome.INSTRUCTION_LIMIT, "stopped after " + s.instructions + " instructions (--max-instructions)",
@@ -362,6 +414,9 @@ public final class Machine implements MachineControl {
             long budget = Math.min(Math.min(next, timeLimit) - s.cycles(), limit - s.instructions);
             if (pausable) {
                 budget = Math.min(budget, Math.min(stopAt - s.instructions, PAUSE_SLICE));
+            }
+            if (checkpoints != null) {
+                budget = Math.min(budget, checkpoints.nextCheckpoint() - s.instructions);
             }
             cpu.run(Math.max(1, budget));
             advanceDevices(s.cycles());

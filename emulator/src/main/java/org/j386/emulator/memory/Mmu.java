@@ -644,30 +644,68 @@ public final class Mmu {
      * as they are: a TLB may hold stale entries a guest still uses, so they are copied too.
      */
     public void copyStateFrom(Mmu other) {
+        restore(other.save());
+    }
+
+    /**
+     * The MMU's state as {@link #restore} takes it back: the paging configuration, the cached
+     * translations (stale ones included, which a guest can observe) and the statistics. Kept by
+     * the debugger's snapshots, so it holds only the filled TLB entries, not the whole map.
+     */
+    public record Saved(boolean paging, boolean writeProtect, boolean pageSizeExtensions, boolean globalPages,
+            int a20Mask, int cr3, boolean userMode, int[] pages, int[] entries, boolean[] largeRegion,
+            long tlbHits, long tlbMisses, long pageFaults) {
+        /** Roughly the bytes this state occupies. */
+        public long bytes() {
+            return 64 + 8L * pages.length + largeRegion.length;
+        }
+    }
+
+    public Saved save() {
+        int[] pages = new int[filledCount];
+        int[] entries = new int[filledCount];
+        int n = 0;
+        for (int i = 0; i < filledCount; i++) {
+            if (tlb[filled[i]] != 0) {
+                pages[n] = filled[i];
+                entries[n++] = tlb[filled[i]];
+            }
+        }
+        return new Saved(paging, writeProtect, pageSizeExtensions, globalPages, a20Mask, cr3, userMode,
+                java.util.Arrays.copyOf(pages, n), java.util.Arrays.copyOf(entries, n), largeRegion.clone(),
+                tlbHits, tlbMisses, pageFaults);
+    }
+
+    /**
+     * Takes back a {@link #save}d state. Pages that the access observer watches get no entry, as
+     * they never do here.
+     */
+    public void restore(Saved saved) {
         flushAll();
-        paging = other.paging;
-        writeProtect = other.writeProtect;
-        pageSizeExtensions = other.pageSizeExtensions;
-        globalPages = other.globalPages;
-        a20Mask = other.a20Mask;
+        paging = saved.paging();
+        writeProtect = saved.writeProtect();
+        pageSizeExtensions = saved.pageSizeExtensions();
+        globalPages = saved.globalPages();
+        a20Mask = saved.a20Mask();
         updateIdentity();
-        cr3 = other.cr3;
-        setPrivilege(other.userMode);
-        for (int i = 0; i < other.filledCount; i++) {
-            int page = other.filled[i];
-            boolean watched = watcher != null && watcher.watches(page << 12, other.tlb[page] & 0xFFFFF000);
-            if (other.tlb[page] != 0 && tlb[page] == 0 && !watched) {
+        cr3 = saved.cr3();
+        setPrivilege(saved.userMode());
+        for (int i = 0; i < saved.pages().length; i++) {
+            int page = saved.pages()[i];
+            int entry = saved.entries()[i];
+            boolean watched = watcher != null && watcher.watches(page << 12, entry & 0xFFFFF000);
+            if (tlb[page] == 0 && !watched) {
                 if (filledCount == filled.length) {
                     filled = java.util.Arrays.copyOf(filled, filledCount * 2);
                 }
                 filled[filledCount++] = page;
-                tlb[page] = other.tlb[page];
+                tlb[page] = entry;
             }
         }
-        System.arraycopy(other.largeRegion, 0, largeRegion, 0, largeRegion.length);
-        tlbHits = other.tlbHits;
-        tlbMisses = other.tlbMisses;
-        pageFaults = other.pageFaults;
+        System.arraycopy(saved.largeRegion(), 0, largeRegion, 0, largeRegion.length);
+        tlbHits = saved.tlbHits();
+        tlbMisses = saved.tlbMisses();
+        pageFaults = saved.pageFaults();
         translationsChanged();
     }
 }

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.function.IntConsumer;
 
 /**
@@ -25,10 +26,16 @@ public final class PhysicalMemory {
     /**
      * Per 4 KiB frame, why a write to it must be heard: {@link #CODE} while decoded code from it is
      * cached, {@link #WATCHED} while an observer follows writes to it (a TLB audit, the debugger's
-     * write history). Zero, the common case, is all a write pays.
+     * write history), {@link #TRACKED} until its first change since {@link #trackChanges} or
+     * {@link #takeChangedFrames} (the debugger's snapshots). Zero, the common case, is all a
+     * write pays. A write path of its own (a compiled fast path storing into {@link #array()})
+     * must test the whole byte for zero, not the {@link #CODE} bit alone, and call {@link
+     * #frameWritten} otherwise: then it honours every reason at once.
      */
     private final byte[] frameFlags;
-    private static final byte CODE = 1, WATCHED = 2, ROM = 4;
+    private static final byte CODE = 1, WATCHED = 2, ROM = 4, TRACKED = 8;
+    /** Frames written since change tracking last started or was taken; see {@link #takeChangedFrames}. */
+    private final BitSet changedFrames = new BitSet();
     /** The largest firmware image, and the part of it that also appears below 1 MiB. */
     public static final int ROM_MAX = 256 << 10, ROM_LOW_WINDOW = 128 << 10;
     /** The firmware image mapped at the top of the address space, or null. */
@@ -303,19 +310,86 @@ public final class PhysicalMemory {
         if ((flags & WATCHED) != 0 && frameWrites != null) {
             frameWrites.written(address, length);
         }
+        if ((flags & TRACKED) != 0) {
+            // Only the first write after a snapshot is noted: the flag goes, and with it the cost.
+            frameFlags[frame] = (byte) (frameFlags[frame] & ~TRACKED);
+            changedFrames.set(frame);
+        }
         if ((flags & CODE) != 0) {
-            frameFlags[frame] = (byte) (flags & ~CODE);
+            frameFlags[frame] = (byte) (frameFlags[frame] & ~CODE);
             for (IntConsumer listener : codeWriteListeners) {
                 listener.accept(frame);
             }
         }
     }
 
+    // ---- change tracking, for snapshots of the whole machine ----
+
+    /** The number of 4 KiB frames of RAM. */
+    public int frameCount() {
+        return frameFlags.length;
+    }
+
+    /** Starts noting which frames are written from now on (every frame counts as unchanged). */
+    public void trackChanges() {
+        for (int frame = 0; frame < frameFlags.length; frame++) {
+            frameFlags[frame] |= TRACKED;
+        }
+        changedFrames.clear();
+    }
+
+    /**
+     * The frames written since tracking started or since the last call, in increasing order; from
+     * now on they count as unchanged again.
+     */
+    public int[] takeChangedFrames() {
+        int[] frames = changedFrames.stream().toArray();
+        for (int frame : frames) {
+            frameFlags[frame] |= TRACKED;
+        }
+        changedFrames.clear();
+        return frames;
+    }
+
+    /** Whether all 4 KiB of a frame are zero. */
+    public boolean frameIsZero(int frame) {
+        for (int i = frame << 12; i < (frame + 1) << 12; i++) {
+            if (ram[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A copy of one frame's 4 KiB, or null when all of them are zero (which need not be kept). */
+    public byte[] frameCopy(int frame) {
+        return frameIsZero(frame) ? null : Arrays.copyOfRange(ram, frame << 12, (frame + 1) << 12);
+    }
+
+    /**
+     * Puts back one frame's contents as a snapshot kept them (null: all zero), not as a CPU write:
+     * nobody is told, so whoever caches code must be flushed by the caller.
+     */
+    public void restoreFrame(int frame, byte[] contents) {
+        if (contents == null) {
+            Arrays.fill(ram, frame << 12, (frame + 1) << 12, (byte) 0);
+        } else {
+            System.arraycopy(contents, 0, ram, frame << 12, 4096);
+        }
+    }
+
     /**
      * Takes the contents of {@code other}, a memory of the same size, as they are: not as CPU
      * writes, so nobody is told (whoever caches code or watches frames starts again from here).
+     * Which frames {@code other} has seen written since its snapshot comes along: this memory now
+     * differs from that snapshot in the same frames.
      */
     public void copyContentsFrom(PhysicalMemory other) {
         System.arraycopy(other.ram, 0, ram, 0, size);
+        for (int frame = 0; frame < frameFlags.length; frame++) {
+            frameFlags[frame] = (byte) ((frameFlags[frame] & ~TRACKED) | (other.frameFlags[frame] & TRACKED));
+        }
+        changedFrames.clear();
+        changedFrames.or(other.changedFrames);
     }
 }

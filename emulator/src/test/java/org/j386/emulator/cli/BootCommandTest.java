@@ -60,6 +60,21 @@ class BootCommandTest {
     }
 
     @Test
+    void recordWithoutADebuggerToGoBackIsRefusedInOneLine() throws IOException {
+        Path k = file("k.elf", TestKernels.elfKernel());
+        assertRefusedInOneLine(run("boot", "--record", k.toString()), "--record");
+        assertRefusedInOneLine(run("boot", "--record-limit", "64M", k.toString()), "--record");
+        assertRefusedInOneLine(run("boot", "--debug-port", "0", "--record", "--record-limit", "64Q", k.toString()),
+                "--record-limit");
+    }
+
+    @Test
+    void helpDescribesRecordingAndItsCost() {
+        Run r = run("boot", "--help");
+        assertTrue(r.out().contains("--record") && r.out().contains("--record-limit") && r.out().contains("1.3x"), r.out());
+    }
+
+    @Test
     void missingKernelFileIsRefusedNamingIt() {
         assertRefusedInOneLine(run("boot", dir.resolve("nope.elf").toString()), "nope.elf");
     }

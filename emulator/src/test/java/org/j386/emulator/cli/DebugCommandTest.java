@@ -47,6 +47,39 @@ class DebugCommandTest {
     }
 
     @Test
+    void debugRecordsSnapshotsByDefaultAndInfoRecordSaysWhichWindowTheyCover() {
+        Run r = run("continue\ninfo record\ngoto 100000\nregs\n", "debug", "--record-limit", "8M", KERNEL);
+        String info = r.out().substring(r.out().indexOf("(j386) info record\n"));
+        assertTrue(info.matches("(?s)\\(j386\\) info record\n\\d+ snapshots from instruction 0 to \\d+, [0-9.]+ MiB of 8\\.0 MiB;.*"),
+                info);
+        assertTrue(r.out().contains("Went back to instruction 100000"), r.out());
+    }
+
+    @Test
+    void withoutRecordingGoingBackReplaysFromBootAndInfoRecordSaysSo() {
+        Run r = run("continue\ninfo record\ngoto 100000\n", "debug", "--no-record", KERNEL);
+        assertTrue(r.out().contains("not recording: going back replays the run from boot"), r.out());
+        assertTrue(r.out().contains("Went back to instruction 100000"), r.out());
+    }
+
+    @Test
+    void aRecordLimitThatIsNoSizeOrGoesWithNoRecordIsRefusedInOneLine() {
+        for (String[] args : new String[][] {{"debug", "--record-limit", "lots", KERNEL},
+                {"debug", "--record-limit", "512K", KERNEL}, {"debug", "--no-record", "--record-limit", "8M", KERNEL}}) {
+            Run r = run("", args);
+            assertEquals(2, r.status(), r.err());
+            assertEquals(1, r.err().strip().split("\n").length, r.err());
+            assertTrue(r.err().startsWith("j386: error: ") && r.err().contains("--record-limit"), r.err());
+        }
+    }
+
+    @Test
+    void helpDescribesRecordingItsLimitAndItsCost() {
+        Run r = run("", "debug", "--help");
+        assertTrue(r.out().contains("--no-record") && r.out().contains("--record-limit") && r.out().contains("1.3x"), r.out());
+    }
+
+    @Test
     void theExitStatusIsTheMachinesOnceItHasEnded() {
         Run r = run("continue\n", "debug", KERNEL);
         assertEquals(1, r.status(), r.out());

@@ -4,16 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Random;
+import java.util.function.LongSupplier;
 
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Vectors;
+import org.j386.emulator.devices.PcDevices;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.MachineConfig;
 import org.j386.emulator.machine.RunResult;
+import org.j386.guest.GuestKernel;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,12 +32,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  * tier, and the run then goes on to the same end with the guest's output written once.
  */
 class TimeTravelTest {
-    private static final Path KERNELS = Path.of("src/test/kernels");
+    static final Path KERNELS = Path.of("src/test/kernels");
 
-    private record Session(Machine machine, Debugger debugger, ByteArrayOutputStream output) {
+    @TempDir
+    Path dir;
+
+    /** A debugged machine, its recording (null: none) and the guest's output behind the debugger's gate. */
+    record Session(Machine machine, Debugger debugger, Recording recording, ByteArrayOutputStream output) {
     }
 
-    private static Session session(Path image, String commandLine, MachineConfig.CpuTier tier) throws Exception {
+    /** A machine booted under a debugger that can go back by replaying from boot. */
+    static Session session(Path image, String commandLine, MachineConfig.CpuTier tier) throws Exception {
         MachineConfig config = new MachineConfig();
         config.cpuTier = tier;
         config.jitThreshold = 0;
@@ -49,11 +63,26 @@ class TimeTravelTest {
             return copy;
         });
         debugger.gateOutput(gate);
-        return new Session(machine, debugger, output);
+        return new Session(machine, debugger, null, output);
     }
 
+    /**
+     * As {@link #session}, recording snapshots within {@code limit} bytes, the first {@code
+     * interval} instructions apart; {@code clock} measures what they cost.
+     */
+    static Session recorded(Path image, MachineConfig.CpuTier tier, long limit, long interval, LongSupplier clock)
+            throws Exception {
+        Session s = session(image, "", tier);
+        Recording recording = new Recording(s.machine(), limit, interval, clock);
+        s.debugger().timeTravel().useSnapshots(recording);
+        return new Session(s.machine(), s.debugger(), recording, s.output());
+    }
+
+    /** A clock that never moves: snapshots then seem free and their interval stays as it was set. */
+    static final LongSupplier STILL = () -> 0;
+
     /** A machine run forward, plainly, to {@code count} (or its end). */
-    private static Machine forward(Path image, String commandLine, long count) throws Exception {
+    static Machine forward(Path image, String commandLine, long count) throws Exception {
         MachineConfig config = new MachineConfig();
         config.cpuTier = MachineConfig.CpuTier.INTERP;
         config.commandLine = commandLine;
@@ -65,35 +94,98 @@ class TimeTravelTest {
         return m;
     }
 
-    private static String state(Machine m) {
+    /** Registers, control registers, a hash of RAM and one of every device's fields. */
+    static String state(Machine m) {
         CpuState s = m.cpu().state;
-        return String.format("insns=%d eip=%08x flags=%08x regs=%s cr0=%08x cr2=%08x cr3=%08x cpl=%d ram=%d",
+        return String.format("insns=%d eip=%08x flags=%08x regs=%s cr0=%08x cr2=%08x cr3=%08x cpl=%d ram=%d devices=%d",
                 s.instructions, s.eip, s.flags.get(), Arrays.toString(s.regs), s.cr0, s.cr2, s.cr3, s.cpl,
-                Arrays.hashCode(m.ram().array()));
+                Arrays.hashCode(m.ram().array()), devices(m.devices()).hashCode());
     }
 
-    @ParameterizedTest(name = "{0} under {2}")
-    @CsvSource({"paging_lazy, '', INTERP", "paging_lazy, '', JIT", "timer, '', JIT", "paging_matrix, '', JIT"})
-    void aRandomWalkThroughTheRunLandsWhereAForwardRunIsAndEndsAlike(String kernel, String commandLine,
-            MachineConfig.CpuTier tier) throws Exception {
+    /**
+     * Every field of every device, read reflectively so that a field added later is compared too
+     * (its state must then be copied by the device's copyStateFrom, or this differs).
+     */
+    static String devices(PcDevices d) {
+        StringBuilder b = new StringBuilder();
+        for (Object device : List.of(d.pic, d.pit, d.com1, d.vga, d.keyboard, d.postCode, d.systemControlA)) {
+            fields(device, b, 0);
+        }
+        return b.toString();
+    }
+
+    private static void fields(Object o, StringBuilder b, int depth) {
+        b.append(o.getClass().getSimpleName()).append('{');
+        for (Class<?> c = o.getClass(); c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers())) {
+                    continue;
+                }
+                f.setAccessible(true);
+                try {
+                    b.append(f.getName()).append('=');
+                    value(f.get(o), b, depth);
+                    b.append(' ');
+                } catch (IllegalAccessException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        b.append('}');
+    }
+
+    /** A device field's value: numbers and arrays as they are, nested device parts field by field, nothing of the wiring. */
+    private static void value(Object v, StringBuilder b, int depth) {
+        if (v == null || v instanceof Number || v instanceof Boolean || v instanceof Character || v instanceof String
+                || v instanceof Enum) {
+            b.append(v);
+        } else if (v.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(v); i++) {
+                value(Array.get(v, i), b, depth);
+                b.append(',');
+            }
+        } else if (depth < 3 && !v.getClass().isSynthetic() && !v.getClass().isHidden()
+                && v.getClass().getPackageName().equals(PcDevices.class.getPackageName())) {
+            fields(v, b, depth + 1);
+        }
+    }
+
+    /**
+     * With snapshots (as {@code j386 debug} records by default) every step back starts from the
+     * newest snapshot before its target; without, from boot.
+     */
+    @ParameterizedTest(name = "{0} under {1}, snapshots: {2}")
+    @CsvSource({"paging_lazy, INTERP, true", "paging_lazy, JIT, true", "timer, JIT, true", "paging_matrix, INTERP, true",
+            "paging_matrix, JIT, true", "paging_lazy, JIT, false", "mp4, JIT, true"})
+    void aRandomWalkThroughTheRunLandsWhereAForwardRunIsAndEndsAlike(String kernel, MachineConfig.CpuTier tier,
+            boolean snapshots) throws Exception {
         Path image = KERNELS.resolve(kernel).resolve(kernel + ".elf");
+        if (kernel.equals("mp4")) { // the bundled guest kernel, all its tests
+            image = Files.write(dir.resolve("mp4.elf"), GuestKernel.MP4.elf());
+        }
         ByteArrayOutputStream plainOutput = new ByteArrayOutputStream();
         MachineConfig plainConfig = new MachineConfig();
         plainConfig.debugcon = plainOutput;
-        plainConfig.commandLine = commandLine;
         Machine plain = new Machine(plainConfig);
         plain.boot(image);
         RunResult end = plain.run();
         long total = plain.cpu().state.instructions;
 
-        Session session = session(image, commandLine, tier);
+        Session session = snapshots ? recorded(image, tier, Recording.DEFAULT_LIMIT, Math.max(1000, total / 40), STILL)
+                : session(image, "", tier);
         Random random = new Random(kernel.hashCode() ^ tier.ordinal());
-        for (int i = 0; i < 8; i++) {
-            long target = (long) (random.nextDouble() * (total - 1));
+        int backwards = 0;
+        for (int i = 0; i < 10; i++) {
+            long target = 1 + (long) (random.nextDouble() * (total - 2));
+            backwards += target < session.machine().cpu().state.instructions ? 1 : 0;
             Stop stop = session.debugger().goTo(target);
             assertEquals(target, session.machine().cpu().state.instructions, stop.headline());
-            assertEquals(state(forward(image, commandLine, target)), state(session.machine()),
-                    kernel + ": at instruction " + target + " after going " + (i == 0 ? "forward" : "there"));
+            assertEquals(state(forward(image, "", target)), state(session.machine()),
+                    kernel + ": at instruction " + target + ", step " + i + " of the walk");
+        }
+        if (snapshots) {
+            assertTrue(backwards > 0 && session.recording().snapshotCount() > 10, session.recording().describe());
+            assertEquals(backwards, session.recording().restores(), "every step back started from a snapshot");
         }
         Stop last = session.debugger().continueRun();
         assertEquals(Stop.Kind.ENDED, last.kind(), last.headline());

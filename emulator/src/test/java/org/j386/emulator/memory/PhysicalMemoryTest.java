@@ -1,6 +1,8 @@
 package org.j386.emulator.memory;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,42 @@ class PhysicalMemoryTest {
         m.write8(0x0000, 1);
         assertEquals(0, calls[0]);
         assertEquals(1, calls[1]);
+    }
+
+    @Test
+    void everyWritePathMarksTheFramesItChangesSinceTrackingStartedAndNoOthers() {
+        PhysicalMemory m = new PhysicalMemory(8 * 4096);
+        m.write8(0x0000, 1); // before tracking: not a change
+        m.trackChanges();
+        m.write8(0x1000, 1);
+        m.write16(0x2FFF, 0xABCD); // across frames 2 and 3
+        m.write32(0x4000, 5);
+        m.fill(0x5000, 2, 4, 7);
+        m.copy(0x1000, 0x6000, 4, 1, false);
+        m.restoreFrame(7, new byte[4096]); // put back from a snapshot: not a change
+        assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6}, m.takeChangedFrames());
+        m.write8(0x1001, 2);
+        assertArrayEquals(new int[] {1}, m.takeChangedFrames(), "taking them starts over");
+    }
+
+    @Test
+    void trackingAndCodeFramesAreHeardTogetherOnTheFirstWrite() {
+        PhysicalMemory m = new PhysicalMemory(8192);
+        int[] calls = new int[2];
+        m.addCodeWriteListener(frame -> calls[frame]++);
+        m.trackChanges();
+        m.markCodeFrame(1);
+        m.write8(0x1000, 1);
+        assertEquals(1, calls[1]);
+        assertArrayEquals(new int[] {1}, m.takeChangedFrames());
+    }
+
+    @Test
+    void aFrameCopyOfZerosIsNothingAndOtherwiseItsBytes() {
+        PhysicalMemory m = new PhysicalMemory(8192);
+        m.write8(0x1FFF, 9);
+        assertNull(m.frameCopy(0));
+        assertEquals(9, m.frameCopy(1)[0xFFF]);
     }
 
     private static byte[] romImage(int size) {

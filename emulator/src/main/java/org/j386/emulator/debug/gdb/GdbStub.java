@@ -325,6 +325,9 @@ public final class GdbStub {
     }
 
     private boolean setRegister(int n, int v) {
+        if (n < 10 && v != register(n)) {
+            debugger.changedByUser();
+        }
         if (n < 8) {
             s.regs[n] = v;
         } else if (n == 8) {
@@ -340,6 +343,7 @@ public final class GdbStub {
                 return false; // CS changes only with a far transfer
             }
             try {
+                debugger.changedByUser();
                 debugger.machine().cpu().segmentation.loadSegment(sreg, v & 0xFFFF);
             } catch (CpuFault | PageFault refused) {
                 return false;
@@ -396,6 +400,7 @@ public final class GdbStub {
         if (bytes == null || bytes.length != length) {
             return "E01";
         }
+        debugger.changedByUser();
         int n = memory.write(address, false, bytes, bytes.length);
         return n == bytes.length ? "OK" : "E14";
     }
@@ -408,7 +413,8 @@ public final class GdbStub {
     }
 
     private String resume(String address, boolean step) {
-        if (!address.isEmpty()) {
+        if (!address.isEmpty() && (int) parseHex(address) != register(8)) {
+            debugger.changedByUser();
             setPc((int) parseHex(address));
         }
         running = true;

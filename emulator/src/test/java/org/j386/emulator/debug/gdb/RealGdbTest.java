@@ -81,13 +81,15 @@ class RealGdbTest {
     @Timeout(120)
     void gdbGoesBackToThePreviousBreakpointAndStepsBack() throws Exception {
         assumeTrue(gdbInstalled(), "gdb is not installed (make gdb-test installs it)");
-        String output = runGdb("src/test/gdb/paging_lazy_reverse.gdb")[0];
+        String output = runGdb("src/test/gdb/paging_lazy_reverse.gdb", "--record")[0];
         String first = after(output, "first").lines().findFirst().orElseThrow();
         String second = after(output, "second").lines().findFirst().orElseThrow();
         assertTrue(first.startsWith("instruction ") && !first.equals(second), output);
         assertTrue(after(output, "back").startsWith(first + "\n$1 = 0x100010"),
                 "back at the first stop in pf_handler, at its instruction count:\n" + output);
         assertTrue(after(output, "stepped back").startsWith("isr_dispatch + "), "one instruction before pf_handler:\n" + output);
+        assertTrue(after(output, "record").matches("(?s)\\d+ snapshots from instruction 0 to .*"),
+                "the run was recorded, so going back started from a snapshot:\n" + output);
     }
 
     @Test
@@ -106,9 +108,14 @@ class RealGdbTest {
         assertTrue(after(output, "monitor").contains("real-address mode, cs:ip f000:0003 = 0x000f0003"), output);
     }
 
-    /** Runs gdb on {@code script} against j386 boot --gdb --wait-gdb on paging_lazy: gdb's output, j386's stderr and exit status. */
-    private static String[] runGdb(String script) throws Exception {
-        return runGdb(script, KERNEL, KERNEL.toString());
+    /**
+     * Runs gdb on {@code script} against j386 boot --gdb --wait-gdb on paging_lazy (with {@code
+     * options} added): gdb's output, j386's stderr and exit status.
+     */
+    private static String[] runGdb(String script, String... options) throws Exception {
+        List<String> image = new ArrayList<>(List.of(KERNEL.toString()));
+        image.addAll(List.of(options));
+        return runGdb(script, KERNEL, image.toArray(String[]::new));
     }
 
     /**
