@@ -96,7 +96,7 @@ class RealGdbTest {
     @Timeout(120)
     void gdbDebugsRealModeCodeFromTheResetVectorAtLinearAddresses() throws Exception {
         assumeTrue(gdbInstalled(), "gdb is not installed (make gdb-test installs it)");
-        String output = runGdb("src/test/gdb/reset_vector.gdb", null, "--bios", RESET_STATE_ROM.toString())[0];
+        String output = runGdb("src/test/gdb/reset_vector.gdb", (Path) null, "--bios", RESET_STATE_ROM.toString())[0];
         assertEquals("The target architecture is set to \"auto\" (currently \"i8086\").", after(output, "architecture"), output);
         assertEquals("$1 = 0xfffffff0\n$2 = 0xf000\n=> 0xfffffff0:\tljmp   $0xf000,$0x0\nBreakpoint 1 at 0xf0000",
                 after(output, "reset vector").lines().filter(l -> !l.isBlank() && !l.startsWith("Breakpoint 1,"))
