@@ -247,6 +247,42 @@ class TimeTravelTest {
         assertEquals(third - 1, session.machine().cpu().state.instructions, reversed.headline());
     }
 
+    /**
+     * A watchpoint on the page-table entry the first page fault's handler fills: continuing stops
+     * where the handler writes it; from further on, reverse-continue comes back to that write.
+     */
+    @ParameterizedTest(name = "under {0}")
+    @CsvSource({"INTERP", "JIT"})
+    void reverseContinueGoesBackToTheWriteOfAWatchedPageTableEntry(MachineConfig.CpuTier tier) throws Exception {
+        Path image = KERNELS.resolve("paging_lazy/paging_lazy.elf");
+        Session session = session(image, "", tier);
+        Machine m = session.machine();
+        CpuState s = m.cpu().state;
+        Debugger d = session.debugger();
+        BitSet pf = new BitSet();
+        pf.set(Vectors.PF);
+        d.catchVectors(pf, true);
+        // The kernel's second fault finds its page table present and only the PTE missing.
+        d.continueRun();
+        d.continueRun();
+        d.catchVectors(new BitSet(), true);
+        d.step(1); // the delivery, which sets CR2
+        int pde = m.ram().read32((s.cr3 & 0xFFFFF000) + 4 * (s.cr2 >>> 22));
+        assertEquals(1, pde & 1, "the faulting page's table is present: its entry is what the handler fills");
+        int pte = (pde & 0xFFFFF000) + 4 * ((s.cr2 >>> 12) & 0x3FF);
+        assertEquals(0, m.ram().read32(pte) & 1, "the entry is not present before the handler runs");
+        d.addWatchpoint(pte, 4, true, Watchpoint.Kind.WRITE, "*" + pte);
+        Stop written = d.continueRun();
+        long write = s.instructions;
+        assertEquals(1, m.ram().read32(pte) & 1, written.headline());
+        String atWrite = state(m);
+        d.step(5_000);
+        Stop back = d.reverseContinue();
+        assertEquals(write, s.instructions, back.headline());
+        assertEquals(atWrite, state(m));
+        assertEquals(state(forward(image, "", write)), state(m), "where a forward run is at that count");
+    }
+
     @ParameterizedTest(name = "under {0}")
     @CsvSource({"INTERP", "JIT"})
     void reverseNextGoesBackOverACallAndReverseFinishToTheCallOfTheCurrentFunction(MachineConfig.CpuTier tier) throws Exception {
