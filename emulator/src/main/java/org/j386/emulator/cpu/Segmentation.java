@@ -294,7 +294,7 @@ public final class Segmentation {
         // Return to an outer ring: the caller's SS:ESP sits above the parameters.
         int newEsp = stack.read(2 * size + immediate, size);
         int newSs = stack.read(3 * size + immediate, size) & 0xFFFF;
-        returnToOuterRing(selector, d, offset, newSs, newEsp + immediate, operand32);
+        returnToOuterRing(selector, d, offset, newSs, newEsp + immediate);
     }
 
     /**
@@ -302,7 +302,7 @@ public final class Segmentation {
      * the outer stack segment, loads CS:EIP and SS:ESP, and nulls data segment registers the outer
      * ring may not use.
      */
-    void returnToOuterRing(int csSelector, long csDescriptor, int offset, int ssSelector, int esp, boolean operand32) {
+    void returnToOuterRing(int csSelector, long csDescriptor, int offset, int ssSelector, int esp) {
         int rpl = csSelector & 3;
         int ssCode = ssSelector & 0xFFFC;
         if (ssCode == 0) {
@@ -316,6 +316,9 @@ public final class Segmentation {
         }
         if ((high & D_PRESENT) == 0) {
             throw s.fault.stackFault(ssCode);
+        }
+        if (Integer.compareUnsigned(offset, candidate.limit) > 0) {
+            throw s.fault.generalProtection(0); // before either descriptor is marked accessed
         }
         markAccessed(ssSelector, sd);
         enterCode(csSelector, csDescriptor, offset);
