@@ -15,7 +15,8 @@ import static org.j386.emulator.cpu.Segmentation.D_S;
  * the new ring, copies the gate's parameter count of words (16-bit gate) or dwords (32-bit gate)
  * from the caller's stack, and pushes the caller's SS:ESP and CS:EIP with the gate's size;
  * RET to the outer ring undoes it ({@link Segmentation#farReturn}). Any other CALL, and every JMP,
- * stays at the current privilege level (a conforming segment keeps the caller's CPL).
+ * stays at the current privilege level: a more privileged conforming segment runs at the caller's
+ * CPL, which is also the RPL CS gets.
  *
  * <p>Every check and every stack write happens before anything is committed, so a fault leaves
  * the registers as they were (bytes written below the new stack's ESP are not state).
@@ -168,7 +169,10 @@ final class CallGates {
         return ((int) gate >>> 16) & 0xFFFF;
     }
 
-    /** The descriptor of the gate's code segment: #GP(0) for a null selector, #GP naming it otherwise. */
+    /**
+     * The descriptor of the gate's code segment: #GP(0) for a null selector, #GP naming it when it
+     * lies beyond its table or is no code segment.
+     */
     private long readTargetCode(int selector) {
         if ((selector & 0xFFFC) == 0) {
             throw s.fault.generalProtection(0);
