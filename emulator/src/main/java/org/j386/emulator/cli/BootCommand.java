@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
             "  2    bad command line, or an image or file that cannot be used",
             "  4    --max-instructions or --max-time reached (the default --max-time is 600 virtual seconds)",
             "  6    triple fault (a fault while delivering a double fault)",
-            "  8    the guest used something j386 does not emulate (a far JMP or CALL through a call gate)",
+            "  8    the guest used something j386 does not emulate (nothing known reaches it today)",
             "  10   internal error in j386",
             "  12   --check-reference: the guest's memory manager diverged from the reference",
             "       (or sent a record the reference cannot follow; malformed records are only warned about)",

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
             "  4    --max-instructions or --max-time reached (every run stops after --max-time, default",
             "       600 virtual seconds)",
             "  6    triple fault (a fault while delivering a double fault)",
-            "  8    the guest used something j386 does not emulate (a far JMP or CALL through a call gate)",
+            "  8    the guest used something j386 does not emulate (nothing known reaches it today)",
             "  10   internal error in j386",
             "  12   --check-reference: the guest's memory manager diverged from the reference",
             "  14   --jit-check: a compiled block and the interpreter disagreed",

@@ -13,7 +13,9 @@ import org.j386.emulator.memory.PortBus;
 public final class Cpu {
     /** Why the CPU stopped for good. */
     public enum Stop {
-        NONE, TRIPLE_FAULT, HALTED_WITH_INTERRUPTS_DISABLED, UNSUPPORTED,
+        NONE, TRIPLE_FAULT, HALTED_WITH_INTERRUPTS_DISABLED,
+        /** Something j386 does not emulate; nothing stops for it today (exit status 8 stays reserved). */
+        UNSUPPORTED,
         /** {@code --jit-check}: a compiled block and the interpreter disagreed ({@link #jitCheckReport()}). */
         JIT_MISMATCH
     }

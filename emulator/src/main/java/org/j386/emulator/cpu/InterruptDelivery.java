@@ -25,7 +25,7 @@ public final class InterruptDelivery {
     private final Cpu cpu;
     private final CpuState s;
     private final SystemStack stack;
-    private final Segment newStackSegment = new Segment();
+    private final InnerStack innerStack;
     private final Segment newCodeSegment = new Segment();
 
     /** The last exceptions delivered (or attempted), oldest first once the ring wraps: for diagnostics. */
@@ -37,6 +37,7 @@ public final class InterruptDelivery {
         this.cpu = cpu;
         this.s = cpu.state;
         this.stack = new SystemStack(cpu);
+        this.innerStack = new InnerStack(cpu);
     }
 
     /**
@@ -259,10 +260,10 @@ public final class InterruptDelivery {
         int oldCs = s.segs[CS].selector;
         boolean stackSwitch = newCpl < s.cpl;
         if (stackSwitch) {
-            int ssSelector = innerStack(newCpl, ext);
+            innerStack.load(newCpl, ext);
             int oldSs = s.segs[SS].selector;
             int oldEsp = s.regs[ESP];
-            stack.begin(newStackSegment, innerEsp, newCpl == 3, (ssSelector & 0xFFFC) | ext);
+            stack.begin(innerStack.segment, innerStack.esp, newCpl == 3, (innerStack.segment.selector & 0xFFFC) | ext);
             if (fromV86) {
                 for (int sreg : V86_SAVED) {
                     stack.push(size, s.segs[sreg].selector);
@@ -281,7 +282,7 @@ public final class InterruptDelivery {
         }
         // Every check passed and the frame is written: commit.
         if (stackSwitch) {
-            s.segs[SS].copyFrom(newStackSegment);
+            s.segs[SS].copyFrom(innerStack.segment);
             s.regs[ESP] = stack.esp();
         } else {
             s.regs[ESP] = stack.espFor(s.regs[ESP]);
@@ -330,50 +331,6 @@ public final class InterruptDelivery {
         s.halted = false;
     }
 
-    private int innerEsp;
-
-    /** Reads SS:ESP for ring {@code cpl} from the TSS and checks the stack segment (#TS otherwise). */
-    private int innerStack(int cpl, int ext) {
-        Segment tss = s.tr;
-        int trCode = (tss.selector & 0xFFFC) | ext;
-        boolean tss32 = tss.systemType() == 9 || tss.systemType() == 11;
-        int entry = tss32 ? 4 + cpl * 8 : 2 + cpl * 4;
-        int entrySize = tss32 ? 8 : 4;
-        if (!tss.usable || Integer.compareUnsigned(entry + entrySize - 1, tss.limit) > 0) {
-            throw s.fault.invalidTss(trCode);
-        }
-        int ss, esp;
-        if (tss32) {
-            esp = cpu.mmu.readAs(tss.base + entry, 4, false);
-            ss = cpu.mmu.readAs(tss.base + entry + 4, 2, false);
-        } else {
-            esp = cpu.mmu.readAs(tss.base + entry, 2, false);
-            ss = cpu.mmu.readAs(tss.base + entry + 2, 2, false);
-        }
-        int ssCode = (ss & 0xFFFC) | ext;
-        if ((ss & 0xFFFC) == 0) {
-            throw s.fault.invalidTss(ext);
-        }
-        long d;
-        try {
-            d = cpu.segmentation.readDescriptor(ss, ext);
-        } catch (CpuFault outsideTable) {
-            throw s.fault.invalidTss(ssCode);
-        }
-        int high = (int) (d >>> 32);
-        boolean writableData = (high & (Segmentation.D_S | Segmentation.D_CODE | Segmentation.D_RW))
-                == (Segmentation.D_S | Segmentation.D_RW);
-        if ((ss & 3) != cpl || ((high >>> 13) & 3) != cpl || !writableData) {
-            throw s.fault.invalidTss(ssCode);
-        }
-        if ((high & Segmentation.D_PRESENT) == 0) {
-            throw s.fault.stackFault(ssCode);
-        }
-        newStackSegment.load(ss, (int) d, high | Segmentation.D_ACCESSED);
-        innerEsp = esp;
-        return ss;
-    }
-
     /** IRET / IRETD in every mode: real, virtual-8086, protected, a task return, a return into V86 mode. */
     public void iret(boolean operand32) {
         if (!s.protectedMode()) {
@@ -414,7 +371,7 @@ public final class InterruptDelivery {
         } else {
             int esp = stack.read(3 * size, size);
             int ss = stack.read(4 * size, size) & 0xFFFF;
-            cpu.segmentation.returnToOuterRing(cs, d, eip, ss, esp, operand32);
+            cpu.segmentation.returnToOuterRing(cs, d, eip, ss, esp);
         }
         int mask = Flags.CF | Flags.PF | Flags.AF | Flags.ZF | Flags.SF | Flags.TF | Flags.DF | Flags.OF | Flags.NT;
         if (operand32) {

@@ -7,20 +7,19 @@ import static org.j386.emulator.cpu.CpuState.*;
  * checks, and the far transfers that reload CS. In real-address mode a selector is a paragraph
  * number and only the selector and base change (see {@link #loadReal}).
  *
- * <p>Call gates are not emulated: a far JMP or CALL through one stops the machine as unsupported
- * (exit status 8) rather than raising a #GP no 386 would raise. A far JMP or CALL to a TSS or task
- * gate switches tasks ({@link TaskSwitch}).
+ * <p>A far JMP or CALL through a call gate goes on in {@link CallGates}; one to a TSS or task gate
+ * switches tasks ({@link TaskSwitch}).
  */
 public final class Segmentation {
     // Bits of a descriptor's high dword.
     static final int D_ACCESSED = 0x100, D_RW = 0x200, D_CONFORMING = 0x400, D_CODE = 0x800, D_S = 0x1000,
             D_PRESENT = 0x8000;
     private static final int[] DATA_SEGMENTS = {ES, DS, FS, GS};
-    private static final int CALL_GATE16 = 4, CALL_GATE32 = 12;
 
     private final Cpu cpu;
     private final CpuState s;
     private final SystemStack stack;
+    private final CallGates callGates;
     /** Scratch descriptor cache, filled before a load is committed. */
     private final Segment candidate = new Segment();
 
@@ -28,6 +27,7 @@ public final class Segmentation {
         this.cpu = cpu;
         this.s = cpu.state;
         this.stack = new SystemStack(cpu);
+        this.callGates = new CallGates(cpu, this);
     }
 
     /** Whether {@code size} bytes at {@code offset} lie inside the segment (expand-down aware). */
@@ -87,7 +87,7 @@ public final class Segmentation {
     }
 
     /** Sets the descriptor's accessed bit in memory, as the processor does on a segment load. */
-    private void markAccessed(int selector, long descriptor) {
+    void markAccessed(int selector, long descriptor) {
         int high = (int) (descriptor >>> 32);
         if ((high & D_ACCESSED) != 0) {
             return;
@@ -190,11 +190,20 @@ public final class Segmentation {
 
     /** Commits CS:EIP to the code segment last checked by {@link #checkCodeTarget} (#GP(0) beyond its limit). */
     void enterCode(int selector, long descriptor, int offset) {
-        if (Integer.compareUnsigned(offset, candidate.limit) > 0) {
+        enterCode(candidate, selector, descriptor, offset);
+    }
+
+    /**
+     * Commits CS:EIP: {@code code} (a checked copy of the descriptor of {@code selector}, its RPL
+     * the new CPL) becomes CS and its descriptor is marked accessed; #GP(0) with nothing changed
+     * when {@code offset} lies beyond its limit.
+     */
+    void enterCode(Segment code, int selector, long descriptor, int offset) {
+        if (Integer.compareUnsigned(offset, code.limit) > 0) {
             throw s.fault.generalProtection(0);
         }
         markAccessed(selector, descriptor);
-        s.segs[CS].copyFrom(candidate);
+        s.segs[CS].copyFrom(code);
         cpu.codeSegmentLoaded();
         s.eip = offset;
     }
@@ -212,27 +221,13 @@ public final class Segmentation {
         s.eip = offset;
     }
 
-    /** True, with the machine stopped as unsupported, when {@code selector} names a call gate. */
-    private boolean throughCallGate(int selector, String transfer) {
-        if ((selector & 0xFFFC) == 0) {
-            return false;
-        }
-        int type = (int) (readDescriptor(selector, 0) >>> 40) & 0x1F; // with S: segments are never gates
-        if (type != CALL_GATE16 && type != CALL_GATE32) {
-            return false;
-        }
-        cpu.stopFor(Cpu.Stop.UNSUPPORTED, String.format(
-                "far %s through the call gate 0x%04x: call gates are not emulated", transfer, selector));
-        return true;
-    }
-
     /** JMP ptr16:32 / JMP m16:32. */
     public void farJump(int selector, int offset) {
         if (s.realAddressing()) {
             enterRealCode(selector, offset);
             return;
         }
-        if (cpu.tasks.farTransfer(selector, false) || throughCallGate(selector, "JMP")) {
+        if (cpu.tasks.farTransfer(selector, false) || callGates.jump(selector)) {
             return;
         }
         long d = checkCodeTarget(selector, s.cpl, false);
@@ -243,7 +238,7 @@ public final class Segmentation {
     public void farCall(int selector, int offset, boolean operand32, int returnOffset) {
         boolean real = s.realAddressing();
         long d = 0;
-        if (!real && (cpu.tasks.farTransfer(selector, true) || throughCallGate(selector, "CALL"))) {
+        if (!real && (cpu.tasks.farTransfer(selector, true) || callGates.call(selector, returnOffset))) {
             return;
         }
         if (real) {
@@ -294,7 +289,7 @@ public final class Segmentation {
         // Return to an outer ring: the caller's SS:ESP sits above the parameters.
         int newEsp = stack.read(2 * size + immediate, size);
         int newSs = stack.read(3 * size + immediate, size) & 0xFFFF;
-        returnToOuterRing(selector, d, offset, newSs, newEsp + immediate, operand32);
+        returnToOuterRing(selector, d, offset, newSs, newEsp + immediate);
     }
 
     /**
@@ -302,7 +297,7 @@ public final class Segmentation {
      * the outer stack segment, loads CS:EIP and SS:ESP, and nulls data segment registers the outer
      * ring may not use.
      */
-    void returnToOuterRing(int csSelector, long csDescriptor, int offset, int ssSelector, int esp, boolean operand32) {
+    void returnToOuterRing(int csSelector, long csDescriptor, int offset, int ssSelector, int esp) {
         int rpl = csSelector & 3;
         int ssCode = ssSelector & 0xFFFC;
         if (ssCode == 0) {
@@ -316,6 +311,9 @@ public final class Segmentation {
         }
         if ((high & D_PRESENT) == 0) {
             throw s.fault.stackFault(ssCode);
+        }
+        if (Integer.compareUnsigned(offset, candidate.limit) > 0) {
+            throw s.fault.generalProtection(0); // before either descriptor is marked accessed
         }
         markAccessed(ssSelector, sd);
         enterCode(csSelector, csDescriptor, offset);

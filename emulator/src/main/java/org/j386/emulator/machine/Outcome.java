@@ -17,7 +17,10 @@ public enum Outcome {
     TIME_LIMIT(4),
     /** A fault while delivering a double fault. */
     TRIPLE_FAULT(6),
-    /** The guest used something j386 does not emulate (a far JMP or CALL through a call gate). */
+    /**
+     * The guest used something j386 does not emulate. Nothing known reaches it today (call gates,
+     * the last, are emulated); the status stays reserved for what a future feature may leave out.
+     */
     UNSUPPORTED(8),
     /** A defect in j386 itself; the diagnostic says where the guest was. */
     INTERNAL_ERROR(10),

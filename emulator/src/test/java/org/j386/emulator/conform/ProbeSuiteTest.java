@@ -28,7 +28,8 @@ class ProbeSuiteTest {
     @Test
     void bundledProbesAreTheRecordedTestKernelsAndRoms() throws IOException {
         List<String> kernels = ProbeSuite.kernels();
-        List<String> roms = List.of("reset_state", "real_mode", "ivt", "unreal", "a20", "v86", "tasks", "task_faults", "task_kinds");
+        List<String> roms = List.of("reset_state", "real_mode", "ivt", "unreal", "a20", "v86", "tasks", "task_faults", "task_kinds",
+                "call_gates");
         List<String> expected = new ArrayList<>(List.of("rings", "paging_matrix", "selectors", "system_forms", "single_step"));
         expected.addAll(roms);
         assertEquals(expected, kernels);

@@ -79,17 +79,6 @@ class SystemUnitsTest {
         assertEquals(eip, s.eip);
     }
 
-    @Test
-    void aFarCallThroughACallGateStopsTheMachineAsUnsupported() {
-        m.ram.write32(GDT + 7 * 8, (KERNEL_CODE << 16) | 0x1000);
-        m.ram.write32(GDT + 7 * 8 + 4, 0x8C00); // a present 32-bit call gate, DPL 0
-        int esp = s.regs[ESP];
-        m.cpu.segmentation.farCall(7 * 8, 0, true, s.eip);
-        assertEquals(Cpu.Stop.UNSUPPORTED, m.cpu.stop());
-        assertTrue(m.cpu.stopDetail().contains("call gates are not emulated"), m.cpu.stopDetail());
-        assertEquals(esp, s.regs[ESP], "nothing pushed");
-    }
-
     /** IRETD from ring 0 to a V86 frame: IP 0x1234 at 2000, SP 0x0800 at 3000, ES/DS/FS/GS 4000-7000. */
     private void iretIntoV86(int eflags) {
         int sp = s.regs[ESP] - 36;
