@@ -1,10 +1,7 @@
 package org.j386.emulator.cpu;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 import org.j386.emulator.memory.Mmu;
+import org.j386.emulator.memory.RamWords;
 
 /**
  * What compiled blocks call: operand access with the interpreter's segment and paging checks, the
@@ -23,10 +20,6 @@ public final class BlockRuntime {
     public final int[] tlb;
     public final byte[] ram;
     public final byte[] frameFlags;
-    /** How compiled code reads and writes RAM: little-endian, unaligned, as the guest sees it. */
-    public static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    public static final VarHandle SHORT_LE =
-            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private final Operands x;
     private final Flags flags;
     private final Executor executor;
@@ -49,11 +42,11 @@ public final class BlockRuntime {
     // ---- what an inline access needs of a TLB entry; its hits ----
 
     public int inlineReadNeed() {
-        return x.mmu.inlineReadNeed();
+        return RamWords.AVAILABLE ? x.mmu.inlineReadNeed() : Mmu.NO_INLINE_ACCESS;
     }
 
     public int inlineWriteNeed() {
-        return x.mmu.inlineWriteNeed();
+        return RamWords.AVAILABLE ? x.mmu.inlineWriteNeed() : Mmu.NO_INLINE_ACCESS;
     }
 
     public void countTlbHits(int hits) {

@@ -72,7 +72,7 @@ final class BlockEmitter implements Opcodes {
             CODE_WRITTEN = 42;
     /** Hits a loop may count before its back edge adds them to the MMU's, well before an int overflows. */
     private static final int HITS_FLUSH = 1 << 30;
-    private static final String VAR_HANDLE = "java/lang/invoke/VarHandle";
+    private static final String RAM_WORDS = "org/j386/emulator/memory/RamWords";
     private static final int ESP = 4;
     /** Every register kept in a local: all but ESP. */
     private static final int LOCAL_REGS = 0xEF;
@@ -1448,14 +1448,9 @@ final class BlockEmitter implements Opcodes {
             push(0xFF);
             mv.visitInsn(IAND);
         } else {
-            mv.visitFieldInsn(GETSTATIC, RT, size == 2 ? "INT_LE" : "SHORT_LE", "L" + VAR_HANDLE + ";");
             mv.visitVarInsn(ALOAD, RAM);
             mv.visitVarInsn(ILOAD, MP);
-            mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "get", size == 2 ? "([BI)I" : "([BI)S", false);
-            if (size == 1) {
-                push(0xFFFF);
-                mv.visitInsn(IAND);
-            }
+            mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "dword" : "word", "([BI)I", false);
         }
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(slow);
@@ -1479,14 +1474,10 @@ final class BlockEmitter implements Opcodes {
             mv.visitVarInsn(ILOAD, MV);
             mv.visitInsn(BASTORE);
         } else {
-            mv.visitFieldInsn(GETSTATIC, RT, size == 2 ? "INT_LE" : "SHORT_LE", "L" + VAR_HANDLE + ";");
             mv.visitVarInsn(ALOAD, RAM);
             mv.visitVarInsn(ILOAD, MP);
             mv.visitVarInsn(ILOAD, MV);
-            if (size == 1) {
-                mv.visitInsn(I2S);
-            }
-            mv.visitMethodInsn(INVOKEVIRTUAL, VAR_HANDLE, "set", size == 2 ? "([BII)V" : "([BIS)V", false);
+            mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "setDword" : "setWord", "([BII)V", false);
         }
         mv.visitJumpInsn(GOTO, done);
         mv.visitLabel(slow);

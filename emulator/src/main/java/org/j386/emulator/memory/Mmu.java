@@ -25,7 +25,7 @@ public final class Mmu {
      */
     private static final int IN_RAM = 64;
     /** A bit no entry has: the need of an inline access that must always take the call. */
-    private static final int NEVER = 1 << 11;
+    public static final int NO_INLINE_ACCESS = 1 << 11;
 
     // Page-table entry bits.
 
@@ -619,7 +619,7 @@ public final class Mmu {
      * journal) no entry qualifies and every write takes the call.
      */
     public int inlineWriteNeed() {
-        return ram.journaling() ? NEVER : writeNeed | IN_RAM;
+        return ram.journaling() ? NO_INLINE_ACCESS : writeNeed | IN_RAM;
     }
 
     /** Hits counted by compiled code's inline accesses, which count them in a local meanwhile. */

@@ -1,0 +1,66 @@
+package org.j386.emulator.memory;
+
+import java.lang.reflect.Field;
+import java.nio.ByteOrder;
+
+import sun.misc.Unsafe;
+
+/**
+ * Little-endian words and dwords of guest RAM for compiled code's inline accesses, read and
+ * written in one host access each. A VarHandle does the same but brings some 200 bytes of its own
+ * code into every access the JVM inlines, which in a block of many accesses exhausts what the JVM
+ * inlines into one method and makes each block several times costlier to compile; bytes
+ * assembled one by one compile small but run slower.
+ *
+ * <p>Every access is bounds-checked here (one unsigned comparison), so no index, however wrong,
+ * reaches outside the array: a mistake elsewhere ends in an exception, never in corrupt host
+ * memory. The host must be little-endian, as the guest is; elsewhere {@link #AVAILABLE} is false
+ * and compiled code takes the interpreter's path for every access.
+ */
+public final class RamWords {
+    private static final Unsafe UNSAFE = unsafe();
+    private static final long BASE = UNSAFE == null ? 0 : UNSAFE.arrayBaseOffset(byte[].class);
+
+    /** Whether this host can use these methods. */
+    public static final boolean AVAILABLE = UNSAFE != null && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+            && UNSAFE.arrayIndexScale(byte[].class) == 1;
+
+    private RamWords() {
+    }
+
+    private static Unsafe unsafe() {
+        try {
+            Field f = Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return (Unsafe) f.get(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    public static int dword(byte[] ram, int i) {
+        check(ram, i, 4);
+        return UNSAFE.getInt(ram, BASE + i);
+    }
+
+    public static int word(byte[] ram, int i) {
+        check(ram, i, 2);
+        return UNSAFE.getShort(ram, BASE + i) & 0xFFFF;
+    }
+
+    public static void setDword(byte[] ram, int i, int v) {
+        check(ram, i, 4);
+        UNSAFE.putInt(ram, BASE + i, v);
+    }
+
+    public static void setWord(byte[] ram, int i, int v) {
+        check(ram, i, 2);
+        UNSAFE.putShort(ram, BASE + i, (short) v);
+    }
+
+    private static void check(byte[] ram, int i, int bytes) {
+        if (i < 0 || i > ram.length - bytes) {
+            throw new ArrayIndexOutOfBoundsException("RAM index " + Integer.toHexString(i) + " of " + bytes + " bytes");
+        }
+    }
+}
