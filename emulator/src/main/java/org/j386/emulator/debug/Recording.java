@@ -88,13 +88,37 @@ final class Recording implements Machine.Checkpoints {
         }
     }
 
-    Recording(Machine live, long limitBytes) {
-        this(live, limitBytes, FIRST_INTERVAL, System::nanoTime);
+    private final LongSupplier collector;
+    /** The collector's time at the last snapshot. */
+    private long collectedBefore;
+
+    private static long collectorNanos() {
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+                .getGarbageCollectorMXBeans()) {
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return millis * 1_000_000;
     }
 
-    /** With the first interval and the clock that measures costs given (tests). */
+    Recording(Machine live, long limitBytes) {
+        this(live, limitBytes, FIRST_INTERVAL, System::nanoTime, Recording::collectorNanos);
+    }
+
+    /** With the first interval and the clock that measures costs given, and no collector time (tests). */
     Recording(Machine live, long limitBytes, long firstInterval, LongSupplier clock) {
+        this(live, limitBytes, firstInterval, clock, () -> 0);
+    }
+
+    /**
+     * {@code collector} gives the JVM's garbage-collection time so far, in nanoseconds: the
+     * snapshots' pages outlive every young collection and must be copied, a cost of recording
+     * that taking the snapshot itself does not show.
+     */
+    private Recording(Machine live, long limitBytes, long firstInterval, LongSupplier clock, LongSupplier collector) {
         this.live = live;
+        this.collector = collector;
+        this.collectedBefore = collector.getAsLong();
         this.ram = live.ram();
         this.limitBytes = limitBytes;
         this.spacing = new Spacing(firstInterval);
@@ -172,9 +196,11 @@ final class Recording implements Machine.Checkpoints {
         long ended = clock.getAsLong();
         snapshotsTaken++;
         snapshotNanos += ended - start;
+        long collected = collector.getAsLong();
         if (incremental) { // a full snapshot (the first, mostly) is rare and costs what it costs
-            spacing.taken(ended - start, ranFor);
+            spacing.taken(ended - start + collected - collectedBefore, ranFor);
         }
+        collectedBefore = collected;
         runNanos = 0;
         if (runningSince >= 0) {
             runningSince = ended;
@@ -383,9 +409,10 @@ final class Recording implements Machine.Checkpoints {
      */
     static final class Spacing {
         /**
-         * Taking snapshots may cost this share of the run time between them. Only the taking is
-         * measured; stopping the run for it and the first write to each page after it cost too,
-         * so the share is kept well below the 0.3 that recording may add in all.
+         * Taking snapshots may cost this share of the run time between them. The taking and the
+         * garbage collector's time since the last one (copying the pages kept) are measured;
+         * stopping the run and the first write to each page after it cost too, so the share is
+         * kept well below the 0.3 that recording may add in all.
          */
         static final double SHARE = 0.05;
         /**
