@@ -17,7 +17,6 @@ public final class BlockRuntime {
      * For compiled code's inline memory accesses (flat operands whose TLB entry allows them): the
      * TLB, guest RAM and the per-frame write flags, read directly; see {@link Mmu#inlineReadNeed}.
      */
-    public final int[] tlb;
     public final byte[] ram;
     public final byte[] frameFlags;
     private final Operands x;
@@ -34,12 +33,16 @@ public final class BlockRuntime {
         this.executor = executor;
         this.cache = cache;
         this.shifts = new Shifts(x, state);
-        this.tlb = x.mmu.tlbEntries();
         this.ram = x.mmu.physical().array();
         this.frameFlags = x.mmu.physical().frameFlags();
     }
 
     // ---- what an inline access needs of a TLB entry; its hits ----
+
+    /** The table a block's inline accesses look pages up in (see Mmu#inlineEntries), fixed while it runs. */
+    public int[] inlineEntries() {
+        return x.mmu.inlineEntries();
+    }
 
     public int inlineReadNeed() {
         return RamWords.AVAILABLE ? x.mmu.inlineReadNeed() : Mmu.NO_INLINE_ACCESS;

@@ -98,8 +98,10 @@ final class Interpreter {
                             // Block after block while nothing else needs the loop.
                             long before = s.instructions;
                             long entries = 0;
+                            long entered;
                             inBlock = true;
                             do {
+                                entered = s.instructions;
                                 cache.codeWritten = false;
                                 if (check == null) {
                                     b.run(end);
@@ -109,13 +111,19 @@ final class Interpreter {
                                 entries++;
                                 // The budget first: looking a block up translates its address, which
                                 // may set an accessed bit or fault for an instruction not yet due.
-                            } while (!s.attention && s.instructions < end && compiledCodeAllowed()
-                                    && (b = cache.successor(b, s.eip)) != null && b.length <= end - s.instructions
-                                    && (!b.flatData || runtime.flatData()));
+                            } while (s.instructions != entered && !s.attention && s.instructions < end
+                                    && compiledCodeAllowed() && (b = cache.successor(b, s.eip)) != null
+                                    && b.length <= end - s.instructions && (!b.flatData || runtime.flatData()));
                             inBlock = false;
                             cache.stats.blockEntries += entries;
                             cache.stats.compiledInstructions += s.instructions - before;
-                            continue;
+                            if (s.instructions != entered || s.attention) {
+                                continue; // (a JIT check's stop, for one, leaves with nothing run)
+                            }
+                            // The block left before its first instruction, whose memory access the
+                            // inline path does not take: that instruction is the interpreter's.
+                            eip = s.eip;
+                            esp = s.regs[CpuState.ESP];
                         }
                     }
                     if (tracking) {

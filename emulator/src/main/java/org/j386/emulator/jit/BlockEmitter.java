@@ -53,6 +53,8 @@ final class BlockEmitter implements Opcodes {
     }
 
     private final String name;
+    /** For the JIT check: accesses the inline path does not take call the interpreter's instead of leaving. */
+    private final boolean checked;
     private static final String SUPER = "org/j386/emulator/cpu/CompiledBlock";
     private static final String RT = "org/j386/emulator/cpu/BlockRuntime";
     private static final String STATE = "org/j386/emulator/cpu/CpuState";
@@ -113,12 +115,15 @@ final class BlockEmitter implements Opcodes {
     // The instruction being generated, and its state at the start (for its fault handler).
     private int k;
     private Label faultStart;
+    /** Inline accesses generated so far for the current instruction. */
+    private int accessesInInstruction;
     private int startKind;
     private int startSize;
 
     private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts,
-            boolean flatData, MethodVisitor mv) {
+            boolean flatData, boolean checked, MethodVisitor mv) {
         this.flatData = flatData;
+        this.checked = checked;
         this.entryEip = entryEip;
         this.name = className(entryEip);
         this.insns = insns;
@@ -250,8 +255,13 @@ final class BlockEmitter implements Opcodes {
      * {@code flatData}: DS, ES and SS are flat (the block is entered only while they are), so
      * accesses through them skip the segment check.
      */
+    /**
+     * {@code checked}: the block is for the JIT check, which journals every write and so lets no
+     * access go inline; its accesses then call the interpreter's path and go on, rather than leave
+     * the block before each one, so that it runs whole as the block it checks would.
+     */
     static byte[] emit(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts,
-            boolean flatData) {
+            boolean flatData, boolean checked) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -281,7 +291,7 @@ final class BlockEmitter implements Opcodes {
         init.visitEnd();
 
         MethodVisitor run = cw.visitMethod(ACC_PUBLIC, "run", "(J)V", null, null);
-        new BlockEmitter(entryEip, insns, eips, segmentStarts, flatData, run).body();
+        new BlockEmitter(entryEip, insns, eips, segmentStarts, flatData, checked, run).body();
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -337,6 +347,7 @@ final class BlockEmitter implements Opcodes {
                 continue; // reached only by jumps, and none targets it: never runs
             }
             Insn d = insns.get(k);
+            accessesInInstruction = 0;
             open = instruction(d);
             int successor = successor(k);
             if (open && (k + 1 == insns.size() || eips.get(k + 1) != successor)) {
@@ -1134,7 +1145,12 @@ final class BlockEmitter implements Opcodes {
     private void leave(int count, int registers, int kind, int size) {
         push(count);
         mv.visitVarInsn(ISTORE, T2);
-        Label shared = sharedExits.computeIfAbsent(List.of(registers, kind, size), key -> {
+        mv.visitJumpInsn(GOTO, exitStub(registers, kind, size));
+    }
+
+    /** The exit shared by every exit that writes back these registers and this kind of flag record. */
+    private Label exitStub(int registers, int kind, int size) {
+        return sharedExits.computeIfAbsent(List.of(registers, kind, size), key -> {
             Label stub = new Label();
             handlers.add(() -> {
                 mv.visitLabel(stub);
@@ -1146,7 +1162,6 @@ final class BlockEmitter implements Opcodes {
             });
             return stub;
         });
-        mv.visitJumpInsn(GOTO, shared);
     }
 
     private final java.util.Map<List<Integer>, Label> sharedExits = new java.util.HashMap<>();
@@ -1390,7 +1405,7 @@ final class BlockEmitter implements Opcodes {
 
     private void loadInlineMemoryState() {
         mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitFieldInsn(GETFIELD, RT, "tlb", "[I");
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "inlineEntries", "()[I", false);
         mv.visitVarInsn(ASTORE, TLB);
         mv.visitVarInsn(ALOAD, L_RT);
         mv.visitFieldInsn(GETFIELD, RT, "ram", "[B");
@@ -1435,11 +1450,46 @@ final class BlockEmitter implements Opcodes {
         mv.visitIincInsn(HITS, 1);
     }
 
+    /**
+     * Where an access the inline path does not take leaves the block: before the instruction, with
+     * the registers and flag record of its start (nothing is committed before an access), so that
+     * the run loop's interpreter runs it, as it would have run it without this block. Leaving
+     * rather than calling the interpreter's access keeps the rare case out of the loop the JVM
+     * compiles: it then has no call in it to keep registers across.
+     */
+    private Label leaveBeforeAccess() {
+        Label slow = new Label();
+        Label stub = exitStub(LOCAL_REGS, startKind, startSize);
+        int eip = eip();
+        int count = k;
+        // The instruction's earlier accesses went inline and were counted; the interpreter makes
+        // them again and counts them itself.
+        int counted = accessesInInstruction++;
+        handlers.add(() -> {
+            mv.visitLabel(slow);
+            if (counted > 0) {
+                mv.visitIincInsn(HITS, -counted);
+            }
+            push(eip);
+            mv.visitVarInsn(ISTORE, T1);
+            push(count);
+            mv.visitVarInsn(ISTORE, T2);
+            mv.visitJumpInsn(GOTO, stub);
+        });
+        return slow;
+    }
+
     /** [linear] to [value of {@code size}], zero-extended; MA keeps the address. */
     private void load(int size) {
         mv.visitVarInsn(ISTORE, MA);
-        Label slow = new Label();
-        Label done = new Label();
+        if (checked) {
+            mv.visitVarInsn(ALOAD, L_RT);
+            mv.visitVarInsn(ILOAD, MA);
+            push(size);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "readLinear", "(II)I", false);
+            return;
+        }
+        Label slow = leaveBeforeAccess();
         inlineIndex(false, size, slow);
         if (size == 0) {
             mv.visitVarInsn(ALOAD, RAM);
@@ -1452,21 +1502,22 @@ final class BlockEmitter implements Opcodes {
             mv.visitVarInsn(ILOAD, MP);
             mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "dword" : "word", "([BI)I", false);
         }
-        mv.visitJumpInsn(GOTO, done);
-        mv.visitLabel(slow);
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitVarInsn(ILOAD, MA);
-        push(size);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "readLinear", "(II)I", false);
-        mv.visitLabel(done);
     }
 
     /** [linear, value] to []: stores the low {@code size} of the value; MA keeps the address. */
     private void store(int size) {
         mv.visitVarInsn(ISTORE, MV);
         mv.visitVarInsn(ISTORE, MA);
-        Label slow = new Label();
-        Label done = new Label();
+        if (checked) {
+            mv.visitVarInsn(ALOAD, L_RT);
+            mv.visitVarInsn(ILOAD, MA);
+            push(size);
+            mv.visitVarInsn(ILOAD, MV);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "writeLinear", "(III)V", false);
+            noteCodeWritten();
+            return;
+        }
+        Label slow = leaveBeforeAccess();
         inlineIndex(true, size, slow);
         if (size == 0) {
             mv.visitVarInsn(ALOAD, RAM);
@@ -1479,15 +1530,6 @@ final class BlockEmitter implements Opcodes {
             mv.visitVarInsn(ILOAD, MV);
             mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "setDword" : "setWord", "([BII)V", false);
         }
-        mv.visitJumpInsn(GOTO, done);
-        mv.visitLabel(slow);
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitVarInsn(ILOAD, MA);
-        push(size);
-        mv.visitVarInsn(ILOAD, MV);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "writeLinear", "(III)V", false);
-        noteCodeWritten();
-        mv.visitLabel(done);
     }
 
     /** PUSH of the dword on the stack to a flat 32-bit stack: the store first, so a fault changes nothing. */

@@ -117,7 +117,8 @@ public final class BlockTranslator implements BlockCompiler {
         // Compiled for the data segments as they are now: flat ones (the usual case) skip their checks.
         boolean flatData = runtime.flatData();
         for (int n = insns.size(); n > 0; n = n / 2) {
-            byte[] code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n), segmentStarts, flatData);
+            byte[] code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n), segmentStarts, flatData,
+                    keepListings);
             if (code.length <= HUGE_METHOD || n == 1) {
                 return define(code, insns.subList(0, n), eips.subList(0, n), flatData);
             }

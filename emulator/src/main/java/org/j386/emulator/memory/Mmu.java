@@ -597,12 +597,28 @@ public final class Mmu {
     // ---- what compiled code's inline accesses use (see the JIT's BlockEmitter) ----
 
     /**
-     * The TLB itself, indexed by linear page: an entry is the frame address with the rights bits
-     * below it. Compiled code reads it for its inline fast path and never writes it.
+     * What compiled code's inline accesses look their linear page up in, as they enter: an entry
+     * is the frame address with the rights bits below it. With paging on, the TLB itself. With
+     * paging off (and A20 on, nobody watching), a fixed table that maps each page of RAM to itself
+     * with every right, for the TLB is not used then; its hits are no TLB hits ({@link
+     * #countHits}). Paging changes end compiled blocks, so a block never runs with the wrong one.
+     * Read it, never write it.
      */
-    public int[] tlbEntries() {
-        return tlb;
+    public int[] inlineEntries() {
+        if (!identity) {
+            return tlb;
+        }
+        if (identityEntries == null) {
+            identityEntries = new int[tlb.length];
+            for (int page = 0; page < ram.size() >>> 12; page++) {
+                identityEntries[page] = page << 12 | VALID | SUP_WRITE | USER_READ | USER_WRITE | DIRTY | IN_RAM;
+            }
+        }
+        return identityEntries;
     }
+
+    /** The identity table of {@link #inlineEntries}, made on first use. */
+    private int[] identityEntries;
 
     /**
      * The bits an entry needs for an inline read at the current privilege to take the RAM array
@@ -624,7 +640,9 @@ public final class Mmu {
 
     /** Hits counted by compiled code's inline accesses, which count them in a local meanwhile. */
     public void countHits(long hits) {
-        tlbHits += hits;
+        if (!identity) {
+            tlbHits += hits;
+        }
     }
 
     public long tlbHits() {

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Compiled code must never outlive the bytes or the mapping it was compiled from: stores into
  * the running block, into a later instruction of it, into another block of the same page, and a
- * page remapped under a compiled block. Each case runs on the interpreter too, and the bytecode
+ * page remapped under a compiled block. (A block leaves before a store into a frame holding code,
+ * which the interpreter then runs; a store by an instruction the block calls the interpreter for
+ * stops the block after it.) Each case runs on the interpreter too, and the bytecode
  * tier must leave exactly its state; the values checked are those only the new code produces.
  */
 class CodeChangesUnderCompiledBlocksTest {
@@ -32,9 +34,10 @@ class CodeChangesUnderCompiledBlocksTest {
     }
 
     @Test
-    void storeIntoTheRunningBlockStopsItAfterTheStore() {
+    void storeIntoTheRunningBlockLeavesItBeforeTheStoreAndTheNewBytesRun() {
         TierMachine m = agree(t -> {
-            t.code(CODE, "C6 05" + hex32(CODE + 7) + "40" // mov byte [next], 0x40: dec eax becomes inc eax
+            t.code(CODE, "41" // inc ecx: compiled code runs first
+                    + "C6 05" + hex32(CODE + 8) + "40" // mov byte [next], 0x40: dec eax becomes inc eax
                     + "48 F4"); // dec eax; hlt
             t.s.regs[EAX] = 5;
         }, 100);
@@ -45,7 +48,8 @@ class CodeChangesUnderCompiledBlocksTest {
     @Test
     void storeIntoALaterInstructionOfTheSameBlockRunsTheNewBytes() {
         TierMachine m = agree(t -> {
-            t.code(CODE, "C7 05" + hex32(CODE + 0x11) + hex32(0x12345678) // the immediate of mov ebx below
+            t.code(CODE, "41" // inc ecx: compiled code runs first
+                    + "C7 05" + hex32(CODE + 0x12) + hex32(0x12345678) // the immediate of mov ebx below
                     + "83 C0 01 83 C0 02" // add eax, 1; add eax, 2
                     + "BB 11 11 11 11 F4"); // mov ebx, 0x11111111; hlt
             t.s.regs[EAX] = 10;
@@ -145,11 +149,12 @@ class CodeChangesUnderCompiledBlocksTest {
     }
 
     @Test
-    void storeThroughAnotherMappingOfTheRunningBlocksFrameStopsIt() {
+    void storeThroughAnotherMappingOfTheRunningBlocksFrameIsSeen() {
         TierMachine m = agree(t -> {
             t.paging(false);
             t.map(0x58000, CODE); // a second, writable view of the code's frame
-            t.code(CODE, "C6 05" + hex32(0x58000 + 7) + "40" // through the alias: dec eax becomes inc eax
+            t.code(CODE, "41" // inc ecx: compiled code runs first
+                    + "C6 05" + hex32(0x58000 + 8) + "40" // through the alias: dec eax becomes inc eax
                     + "48 F4"); // dec eax; hlt
             t.s.regs[EAX] = 5;
         }, 100);
