@@ -102,6 +102,23 @@ class InlineMemoryAccessTest {
     }
 
     @Test
+    void withPagingOffAccessesGoInlineToRamAndBeyondItReadAllOnesWithoutCountingTlbHits() {
+        TierMachine t = bothTiers(m -> {
+            pattern(m);
+            m.s.regs[ECX] = 300;
+        }, "8B 04 8D" + hex32(DATA) // L: mov eax, [DATA + ecx*4]
+                + "01 04 8D" + hex32(DATA + 0x1000) // add [DATA + 0x1000 + ecx*4], eax
+                + "49 75 EF" // dec ecx; jnz L
+                + "89 05" + hex32(TierMachine.RAM + 0x10) // mov [beyond RAM], eax
+                + "8B 1D" + hex32(TierMachine.RAM + 0x10) // mov ebx, [beyond RAM]
+                + "F4");
+        assertEquals(-1, t.s.regs[EBX]);
+        assertEquals(patternAt(DATA + 0x1000 + 4) + patternAt(DATA + 4), t.ram.read32(DATA + 0x1000 + 4));
+        assertEquals(0, t.mmu.tlbHits(), "without paging the TLB is not used");
+        assertTrue(t.cpu.jitStatistics().compiledInstructions() > 3 * 300, "the loop ran compiled");
+    }
+
+    @Test
     void aRingThreeStoreToASupervisorPageFaultsWithTheUserWriteErrorCode() {
         TierMachine t = bothTiers(m -> {
             m.paging(false);
