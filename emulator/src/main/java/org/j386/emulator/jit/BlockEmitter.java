@@ -11,6 +11,7 @@ import org.j386.emulator.cpu.Flags;
 import org.j386.emulator.cpu.Insn;
 import org.j386.emulator.cpu.Op;
 import org.j386.emulator.cpu.OpInfo;
+import org.j386.emulator.memory.RamWords;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -53,8 +54,12 @@ final class BlockEmitter implements Opcodes {
     }
 
     private final String name;
-    /** For the JIT check: accesses the inline path does not take call the interpreter's instead of leaving. */
-    private final boolean checked;
+    /**
+     * Memory accesses call the interpreter's path and go on, instead of taking the inline path and
+     * leaving the block for what it does not take: for the JIT check, which journals every write,
+     * and on a host without {@link RamWords}.
+     */
+    private final boolean callAccesses;
     private static final String SUPER = "org/j386/emulator/cpu/CompiledBlock";
     private static final String RT = "org/j386/emulator/cpu/BlockRuntime";
     private static final String STATE = "org/j386/emulator/cpu/CpuState";
@@ -123,7 +128,9 @@ final class BlockEmitter implements Opcodes {
     private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts,
             boolean flatData, boolean checked, MethodVisitor mv) {
         this.flatData = flatData;
-        this.checked = checked;
+        // Where RAM words cannot be read directly, no access goes inline: calling the interpreter's
+        // path keeps blocks running whole, where leaving before each access would end them there.
+        this.callAccesses = checked || !RamWords.AVAILABLE;
         this.entryEip = entryEip;
         this.name = className(entryEip);
         this.insns = insns;
@@ -1482,7 +1489,7 @@ final class BlockEmitter implements Opcodes {
     /** [linear] to [value of {@code size}], zero-extended; MA keeps the address. */
     private void load(int size) {
         mv.visitVarInsn(ISTORE, MA);
-        if (checked) {
+        if (callAccesses) {
             mv.visitVarInsn(ALOAD, L_RT);
             mv.visitVarInsn(ILOAD, MA);
             push(size);
@@ -1508,7 +1515,7 @@ final class BlockEmitter implements Opcodes {
     private void store(int size) {
         mv.visitVarInsn(ISTORE, MV);
         mv.visitVarInsn(ISTORE, MA);
-        if (checked) {
+        if (callAccesses) {
             mv.visitVarInsn(ALOAD, L_RT);
             mv.visitVarInsn(ILOAD, MA);
             push(size);
