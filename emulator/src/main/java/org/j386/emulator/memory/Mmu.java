@@ -609,16 +609,21 @@ public final class Mmu {
             return tlb;
         }
         if (identityEntries == null) {
-            identityEntries = new int[tlb.length];
-            for (int page = 0; page < ram.size() >>> 12; page++) {
-                identityEntries[page] = page << 12 | VALID | SUP_WRITE | USER_READ | USER_WRITE | DIRTY | IN_RAM;
-            }
+            identityEntries = IDENTITY_ENTRIES.computeIfAbsent(ram.size(), size -> {
+                int[] entries = new int[1 << 20];
+                for (int page = 0; page < size >>> 12; page++) {
+                    entries[page] = page << 12 | VALID | SUP_WRITE | USER_READ | USER_WRITE | DIRTY | IN_RAM;
+                }
+                return entries;
+            });
         }
         return identityEntries;
     }
 
-    /** The identity table of {@link #inlineEntries}, made on first use. */
     private int[] identityEntries;
+
+    /** The identity tables of {@link #inlineEntries} by RAM size: read only, so machines share them. */
+    private static final java.util.Map<Integer, int[]> IDENTITY_ENTRIES = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The bits an entry needs for an inline read at the current privilege to take the RAM array
