@@ -1498,15 +1498,13 @@ final class BlockEmitter implements Opcodes {
         }
         Label slow = leaveBeforeAccess();
         inlineIndex(false, size, slow);
+        mv.visitVarInsn(ALOAD, RAM);
+        mv.visitVarInsn(ILOAD, MP);
         if (size == 0) {
-            mv.visitVarInsn(ALOAD, RAM);
-            mv.visitVarInsn(ILOAD, MP);
             mv.visitInsn(BALOAD);
             push(0xFF);
             mv.visitInsn(IAND);
         } else {
-            mv.visitVarInsn(ALOAD, RAM);
-            mv.visitVarInsn(ILOAD, MP);
             mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "dword" : "word", "([BI)I", false);
         }
     }
@@ -1526,15 +1524,12 @@ final class BlockEmitter implements Opcodes {
         }
         Label slow = leaveBeforeAccess();
         inlineIndex(true, size, slow);
+        mv.visitVarInsn(ALOAD, RAM);
+        mv.visitVarInsn(ILOAD, MP);
+        mv.visitVarInsn(ILOAD, MV);
         if (size == 0) {
-            mv.visitVarInsn(ALOAD, RAM);
-            mv.visitVarInsn(ILOAD, MP);
-            mv.visitVarInsn(ILOAD, MV);
             mv.visitInsn(BASTORE);
         } else {
-            mv.visitVarInsn(ALOAD, RAM);
-            mv.visitVarInsn(ILOAD, MP);
-            mv.visitVarInsn(ILOAD, MV);
             mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "setDword" : "setWord", "([BII)V", false);
         }
     }
