@@ -118,6 +118,23 @@ class CodeChangesUnderCompiledBlocksTest {
     }
 
     @Test
+    void aStoreIntoALinkedSuccessorDropsTheLinkSoTheRewrittenCodeRuns() {
+        TierMachine m = agree(t -> {
+            t.paging(false);
+            t.code(0x60000, "B8 11 11 11 11 01 C3 C3"); // mov eax, 0x11111111; add ebx, eax; ret
+            t.map(0x50000, 0x60000);
+            t.s.regs[EBX] = 0;
+            t.code(CODE, "B9 03 00 00 00" // mov ecx, 3
+                    + "E8 F6 FF 03 00" // again: call 0x50000 (its block is linked from this one)
+                    + "81 05" + hex32(0x50001) + hex32(0x11111111) // the called function's immediate grows
+                    + "49 75 EE" // dec ecx; jnz again
+                    + "F4");
+        }, 10_000);
+        assertEquals(0x11111111 + 0x22222222 + 0x33333333, m.s.regs[EBX], "each call ran the function as rewritten");
+        assertTrue(m.cpu.jitStatistics().linksMade() > 0);
+    }
+
+    @Test
     void switchingCr3RunsTheOtherAddressSpacesCodeAtTheSameEip() {
         TierMachine m = agree(t -> {
             twoFramesAtOneAddress(t, "E8 FB 00 00 00 01 C3" // call 0x50100; add ebx, eax
