@@ -1,7 +1,6 @@
 package org.j386.emulator.cpu;
 
 import org.j386.emulator.memory.Mmu;
-import org.j386.emulator.memory.RamWords;
 
 /**
  * What compiled blocks call: operand access with the interpreter's segment and paging checks, the
@@ -14,8 +13,8 @@ public final class BlockRuntime {
     public final CpuState state;
     public final int[] regs;
     /**
-     * For compiled code's inline memory accesses (flat operands whose TLB entry allows them): the
-     * TLB, guest RAM and the per-frame write flags, read directly; see {@link Mmu#inlineReadNeed}.
+     * For compiled code's inline memory accesses (flat operands whose entry in {@link
+     * #inlineEntries} allows them): guest RAM and the per-frame write flags, read directly.
      */
     public final byte[] ram;
     public final byte[] frameFlags;
@@ -45,11 +44,11 @@ public final class BlockRuntime {
     }
 
     public int inlineReadNeed() {
-        return RamWords.AVAILABLE ? x.mmu.inlineReadNeed() : Mmu.NO_INLINE_ACCESS;
+        return x.mmu.inlineReadNeed();
     }
 
     public int inlineWriteNeed() {
-        return RamWords.AVAILABLE ? x.mmu.inlineWriteNeed() : Mmu.NO_INLINE_ACCESS;
+        return x.mmu.inlineWriteNeed();
     }
 
     public void countTlbHits(int hits) {

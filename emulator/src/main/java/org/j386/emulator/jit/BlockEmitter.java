@@ -1403,12 +1403,13 @@ final class BlockEmitter implements Opcodes {
 
     // ---- the inline memory path ----
     //
-    // An access at a linear address whose TLB entry allows it at the current privilege, within one
-    // page, to a frame of installed RAM (and, for a store, a frame no one must hear of: no cached
-    // code, no watch, no ROM copy) reads or writes the RAM array right here, as Mmu.read32 and
-    // PhysicalMemory.write32 would. Anything else (a miss, a page crossing, a frame beyond RAM)
-    // calls the runtime, the interpreter's own path. Hits are counted in a local and added to the
-    // MMU's count when the block exits or calls out, so --stats is the interpreter's.
+    // An access at a linear address whose entry (Mmu.inlineEntries: the TLB, or with paging off an
+    // identity table) allows it at the current privilege, within one page, to a frame of installed
+    // RAM (and, for a store, a frame no one must hear of: no cached code, no watch, no ROM copy, no
+    // snapshot tracking) reads or writes the RAM array right here, as Mmu.read32 and
+    // PhysicalMemory.write32 would. Anything else leaves the block before the instruction
+    // (leaveBeforeAccess). Hits are counted in a local and added to the MMU's count when the block
+    // exits or calls out, so --stats is the interpreter's.
 
     private void loadInlineMemoryState() {
         mv.visitVarInsn(ALOAD, L_RT);

@@ -25,7 +25,7 @@ public final class Mmu {
      */
     private static final int IN_RAM = 64;
     /** A bit no entry has: the need of an inline access that must always take the call. */
-    public static final int NO_INLINE_ACCESS = 1 << 11;
+    private static final int NO_INLINE_ACCESS = 1 << 11;
 
     // Page-table entry bits.
 
