@@ -5,7 +5,7 @@ KERNELS  := emulator/src/test/kernels
 ROMS     := emulator/src/test/roms
 DEMO     := $(KERNELS)/demo/demo.elf
 
-.PHONY: all build run run-demo guest-goldens scenario mutants jit-fuzz test fuzz bench oracle kernels roms examples vectors conform transcripts gdb-test report-test clean
+.PHONY: all build run run-demo guest-goldens scenario mutants jit-fuzz test fuzz bench bench-phases oracle kernels roms examples vectors conform transcripts gdb-test report-test clean
 
 all: build
 
@@ -59,6 +59,11 @@ bench: build
 	bash bench/run.sh
 	bash bench/guest-faults.sh
 	bash bench/recording.sh
+	bash bench/phases.sh
+
+# bench_c part by part, under the JIT and QEMU: warm-up and full speed apart (bench/phases.sh).
+bench-phases: build
+	bash bench/phases.sh
 
 # Re-runs every test kernel and test ROM, and the bundled guest kernels for each case of
 # $(GUEST_CASES), in QEMU and fails if QEMU disagrees with the committed expected output;

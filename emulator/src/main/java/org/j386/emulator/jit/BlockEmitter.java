@@ -231,6 +231,8 @@ final class BlockEmitter implements Opcodes {
             case Op.IMUL_R_RM:
             case Op.IMUL_R_RM_I:
                 return d.size() == 2;
+            case Op.SHIFT_CL:
+                return d.size() == 2 && d.rm() >= 0 && d.sub() != Op.RCL && d.sub() != Op.RCR;
             case Op.NOP: case Op.MOV32_RR: case Op.MOV32_RI: case Op.MOV32_LOAD: case Op.MOV32_STORE:
             case Op.MOV_RM_R: case Op.MOV_R_RM: case Op.MOV_RM_I: case Op.MOVZX: case Op.MOVSX: case Op.LEA:
             case Op.CBW: case Op.CWD: case Op.ALU_RM_R: case Op.ALU_RM_I: case Op.ALU_R_RM: case Op.TEST_RM_R:
@@ -257,15 +259,13 @@ final class BlockEmitter implements Opcodes {
         }
     }
 
-    /** {@code segmentStarts}: the indices where a new trace of the block begins. */
     /**
-     * {@code flatData}: DS, ES and SS are flat (the block is entered only while they are), so
-     * accesses through them skip the segment check.
-     */
-    /**
-     * {@code checked}: the block is for the JIT check, which journals every write and so lets no
-     * access go inline; its accesses then call the interpreter's path and go on, rather than leave
-     * the block before each one, so that it runs whole as the block it checks would.
+     * The class file of a block. {@code segmentStarts}: the indices where a new trace of the block
+     * begins. {@code flatData}: DS, ES and SS are flat (the block is entered only while they are),
+     * so accesses through them skip the segment check. {@code checked}: the block is for the JIT
+     * check, which journals every write and so lets no access go inline; its accesses then call the
+     * interpreter's path and go on, rather than leave the block before each one, so that it runs
+     * whole as the block it checks would.
      */
     static byte[] emit(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts,
             boolean flatData, boolean checked) {
@@ -559,10 +559,24 @@ final class BlockEmitter implements Opcodes {
                 return false;
             case Op.RET: {
                 beginFaultable();
-                mv.visitVarInsn(ALOAD, L_RT);
-                push(d.operand32() ? 1 : 0);
-                push(d.imm());
-                mv.visitMethodInsn(INVOKEVIRTUAL, RT, "ret", "(ZI)I", false);
+                if (flatData && d.operand32()) {
+                    // CS is flat in compiled code: any return address is within its limit.
+                    popFlat();
+                    if (d.imm() != 0) {
+                        mv.visitVarInsn(ALOAD, L_REGS);
+                        push(ESP);
+                        mv.visitInsn(DUP2);
+                        mv.visitInsn(IALOAD);
+                        push(d.imm());
+                        mv.visitInsn(IADD);
+                        mv.visitInsn(IASTORE);
+                    }
+                } else {
+                    mv.visitVarInsn(ALOAD, L_RT);
+                    push(d.operand32() ? 1 : 0);
+                    push(d.imm());
+                    mv.visitMethodInsn(INVOKEVIRTUAL, RT, "ret", "(ZI)I", false);
+                }
                 endFaultable();
                 mv.visitVarInsn(ISTORE, T1);
                 int predicted = predictedReturn[k];
@@ -590,6 +604,8 @@ final class BlockEmitter implements Opcodes {
 
             case Op.SHIFT32_RI:
                 return shiftByImmediate(d);
+            case Op.SHIFT_CL:
+                return inline(d) ? shiftByCl(d) : callOut(d);
             case Op.IMUL_R_RM:
             case Op.IMUL_R_RM_I:
                 return multiply(d);
@@ -618,13 +634,7 @@ final class BlockEmitter implements Opcodes {
         if (!flagsSeen && sub != Op.RCL && sub != Op.RCR) {
             loadReg32(d.rm());
             push(d.imm());
-            switch (sub) {
-                case Op.ROL: mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false); break;
-                case Op.ROR: mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateRight", "(II)I", false); break;
-                case Op.SHR: mv.visitInsn(IUSHR); break;
-                case Op.SAR: mv.visitInsn(ISHR); break;
-                default: mv.visitInsn(ISHL); break; // SHL, SAL
-            }
+            shiftWithoutFlags(sub);
             storeReg32(d.rm());
             return true;
         }
@@ -639,6 +649,56 @@ final class BlockEmitter implements Opcodes {
         mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shiftFlags", "()I", false);
         mv.visitVarInsn(ISTORE, FR);
         flagKind = EAGER;
+        return true;
+    }
+
+    /**
+     * [value, count] to [value shifted]: SHL, SHR, SAR, ROL or ROR of a dword. The JVM's shifts and
+     * rotations take the count modulo 32, as the processor does.
+     */
+    private void shiftWithoutFlags(int sub) {
+        switch (sub) {
+            case Op.ROL: mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false); break;
+            case Op.ROR: mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateRight", "(II)I", false); break;
+            case Op.SHR: mv.visitInsn(IUSHR); break;
+            case Op.SAR: mv.visitInsn(ISHR); break;
+            default: mv.visitInsn(ISHL); break; // SHL, SAL
+        }
+    }
+
+    /**
+     * SHL, SHR, SAR, ROL, ROR of a 32-bit register by CL. A count of 0 (CL & 31) changes nothing,
+     * flags included: where the flags are seen, the record goes to memory first and only a shift
+     * by a nonzero count writes its own there.
+     */
+    private boolean shiftByCl(Insn d) {
+        int sub = d.sub();
+        if ((liveAfter[k] & OpInfo.flagsWritten(d)) == 0) {
+            loadReg32(d.rm());
+            loadReg32(CpuState.ECX);
+            shiftWithoutFlags(sub);
+            storeReg32(d.rm());
+            return true;
+        }
+        flagsToMemory();
+        Label unchanged = new Label();
+        loadReg32(CpuState.ECX);
+        push(31);
+        mv.visitInsn(IAND);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, T1);
+        mv.visitJumpInsn(IFEQ, unchanged);
+        mv.visitVarInsn(ALOAD, L_RT);
+        push(sub);
+        loadReg32(d.rm());
+        mv.visitVarInsn(ILOAD, T1);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shift32", "(III)I", false);
+        storeReg32(d.rm());
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shiftFlags", "()I", false);
+        mv.visitVarInsn(ISTORE, FR);
+        materialize(EAGER, 0);
+        mv.visitLabel(unchanged);
         return true;
     }
 

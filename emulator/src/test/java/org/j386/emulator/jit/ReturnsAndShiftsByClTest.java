@@ -1,0 +1,89 @@
+package org.j386.emulator.jit;
+
+import static org.j386.emulator.cpu.CpuState.EBX;
+import static org.j386.emulator.cpu.CpuState.ECX;
+import static org.j386.emulator.cpu.CpuState.ESP;
+import static org.j386.emulator.jit.CodeChangesUnderCompiledBlocksTest.agree;
+import static org.j386.emulator.jit.TierMachine.CODE;
+import static org.j386.emulator.jit.TierMachine.INITIAL_ESP;
+import static org.j386.emulator.jit.TierMachine.hex32;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * RET on a flat 32-bit stack and the shifts and rotations of a dword register by CL are generated
+ * in the block rather than called in the interpreter. Each case runs on the interpreter too, and
+ * the bytecode tier must leave exactly its state, flags included.
+ */
+class ReturnsAndShiftsByClTest {
+    /** Functions live on the page after the caller's, so that each is a block of its own. */
+    private static final int FUNCTIONS = CODE + 0x1000;
+
+    private static String callRel(int from, int target) {
+        return "E8" + hex32(target - (from + 5));
+    }
+
+    @Test
+    void retWithAnImmediateReleasesTheArgumentsAsTheInterpreterDoes() {
+        TierMachine m = agree(t -> {
+            t.code(FUNCTIONS, "8B 44 24 04 03 44 24 08 C2 08 00"); // eax = [esp+4] + [esp+8]; ret 8
+            t.code(CODE, "B9 64 00 00 00" // mov ecx, 100
+                    + "51 6A 03" // again: push ecx; push 3
+                    + callRel(CODE + 8, FUNCTIONS)
+                    + "01 C3 49 75 F3 F4"); // add ebx, eax; dec ecx; jnz again; hlt
+        }, 100_000);
+        assertEquals(5050 + 3 * 100, m.s.regs[EBX]);
+        assertEquals(INITIAL_ESP, m.s.regs[ESP], "every argument was released");
+    }
+
+    @Test
+    void retOfAReturnAddressAcrossTwoPagesGoesThroughTheInterpreter() {
+        TierMachine m = agree(t -> {
+            t.code(FUNCTIONS, "C3"); // ret
+            t.code(CODE, "B9 32 00 00 00" // mov ecx, 50
+                    + "BC 02 F0 02 00" // again: mov esp, 0x2F002: the return address straddles two pages
+                    + callRel(CODE + 10, FUNCTIONS)
+                    + "43 49 75 F2 F4"); // inc ebx; dec ecx; jnz again; hlt
+        }, 100_000);
+        assertEquals(50, m.s.regs[EBX]);
+    }
+
+    @Test
+    void aShiftByAZeroCountKeepsTheFlagsOfTheInstructionBefore() {
+        // CL runs from 40 down to 1: counts 0 (CL = 32) and above 31 among them. At CL = 32 the
+        // compare leaves the carry clear, where a shift of 0x80000001 would set it; ADC and LAHF
+        // must see the compare's flags.
+        TierMachine m = agree(t -> t.code(CODE, "B9 28 00 00 00" // mov ecx, 40
+                + "BA 01 00 00 80" // again: mov edx, 0x80000001
+                + "83 F9 1E" // cmp ecx, 30
+                + "D3 E2 11 D3" // shl edx, cl; adc ebx, edx
+                + "D3 C2 83 D6 00" // rol edx, cl; adc esi, 0
+                + "D3 FA 9F 01 C7" // sar edx, cl; lahf; add edi, eax
+                + "49 75 E7 F4"), 100_000); // dec ecx; jnz again; hlt
+        assertEquals(0, m.s.regs[ECX], "the loop ran to its end");
+        assertEquals(1 + 40 * 11 + 1, m.s.instructions, "every instruction ran");
+    }
+
+    @Test
+    void shiftsByClWhoseFlagsNoOneReadsShiftByTheCountModulo32() {
+        StringBuilder body = new StringBuilder();
+        for (String shift : new String[] {"D3 E2", "D3 EA", "D3 FA", "D3 C2", "D3 CA"}) { // shl shr sar rol ror edx, cl
+            body.append("BA 21 43 65 87 ").append(shift).append(" 01 D3 "); // mov edx, 0x87654321; shift; add ebx, edx
+        }
+        TierMachine m = agree(t -> t.code(CODE, "B9 28 00 00 00" // mov ecx, 40
+                + body // again: five shifts, each summed into ebx
+                + "49 75 D0 F4"), 100_000); // dec ecx; jnz again; hlt
+        int expected = 0;
+        for (int c = 40; c >= 1; c--) {
+            int v = 0x87654321;
+            int n = c & 31;
+            expected += v << n;
+            expected += v >>> n;
+            expected += v >> n;
+            expected += Integer.rotateLeft(v, n);
+            expected += Integer.rotateRight(v, n);
+        }
+        assertEquals(expected, m.s.regs[EBX]);
+    }
+}
