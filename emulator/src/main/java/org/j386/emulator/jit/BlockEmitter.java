@@ -21,10 +21,10 @@ import org.objectweb.asm.Opcodes;
  * Generates the class of one block: a subclass of {@code CompiledBlock} whose {@code run} method
  * executes the block's instructions.
  *
- * <p><b>Registers</b> (all but ESP) live in JVM locals inside the block, and are written back at
- * each exit, before each call into the interpreter's implementation, and by the exception handler
- * of each instruction that can fault. ESP stays in the state array, because the stack helpers and
- * every operation the interpreter runs use it there.
+ * <p><b>Registers</b> live in JVM locals inside the block, and are written back at each exit,
+ * before each call into the interpreter's implementation (ESP also before the runtime's stack
+ * helpers, which read it again after), and by the exception handler of each instruction that can
+ * fault.
  *
  * <p><b>Flags</b> are the interpreter's lazy record, kept in locals: each flag-setting instruction
  * stores its operands and result, and only the kind of record is known while generating. Branches
@@ -69,7 +69,7 @@ final class BlockEmitter implements Opcodes {
 
     // JVM locals of run(long limit)
     private static final int THIS = 0, LIMIT = 1, L_RT = 3, L_S = 4, L_REGS = 5, R0 = 6, BASE = 14,
-            FA = 16, FB = 17, FR = 18, FC = 19, T1 = 20, T2 = 21, LIN = 22, SAVED_ESP = 23, EXC = 24, T3 = 25,
+            FA = 16, FB = 17, FR = 18, FC = 19, T1 = 20, T2 = 21, LIN = 22, SAVED_ESP = 23, EXC = 24,
             TA = 26, TB = 27, TR = 28, TC = 29, FK = 30, FS = 31,
             // the inline memory path: the TLB, RAM, frame flags, the needs, the hits so far, and
             // its scratch: address, value, RAM index, the pushed ESP
@@ -81,8 +81,8 @@ final class BlockEmitter implements Opcodes {
     private static final int HITS_FLUSH = 1 << 30;
     private static final String RAM_WORDS = "org/j386/emulator/memory/RamWords";
     private static final int ESP = 4;
-    /** Every register kept in a local: all but ESP. */
-    private static final int LOCAL_REGS = 0xEF;
+    /** Every register kept in a local. */
+    private static final int LOCAL_REGS = 0xFF;
     private static final int[] MASK = {0xFF, 0xFFFF, -1};
 
     // Kinds of flag record, as known while generating (BlockRuntime.record reads the same codes).
@@ -328,7 +328,7 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ALOAD, L_S);
         mv.visitFieldInsn(GETFIELD, STATE, "instructions", "J");
         mv.visitVarInsn(LSTORE, BASE);
-        for (int local : new int[] {FA, FB, FR, FC, T1, T2, LIN, SAVED_ESP, T3, TA, TB, TR, TC, FK, FS, HITS, MA, MV,
+        for (int local : new int[] {FA, FB, FR, FC, T1, T2, LIN, SAVED_ESP, TA, TB, TR, TC, FK, FS, HITS, MA, MV,
                 MP, MSP, CODE_WRITTEN}) {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, local);
@@ -504,9 +504,11 @@ final class BlockEmitter implements Opcodes {
                 if (flatData && d.operand32()) {
                     popFlat();
                 } else {
+                    espToState();
                     mv.visitVarInsn(ALOAD, L_RT);
                     push(d.operand32() ? 1 : 0);
                     mv.visitMethodInsn(INVOKEVIRTUAL, RT, "pop", "(Z)I", false);
+                    espFromState();
                 }
                 endFaultable();
                 writeReg(d.reg(), d.size());
@@ -563,19 +565,18 @@ final class BlockEmitter implements Opcodes {
                     // CS is flat in compiled code: any return address is within its limit.
                     popFlat();
                     if (d.imm() != 0) {
-                        mv.visitVarInsn(ALOAD, L_REGS);
-                        push(ESP);
-                        mv.visitInsn(DUP2);
-                        mv.visitInsn(IALOAD);
+                        loadReg32(ESP);
                         push(d.imm());
                         mv.visitInsn(IADD);
-                        mv.visitInsn(IASTORE);
+                        storeReg32(ESP);
                     }
                 } else {
+                    espToState();
                     mv.visitVarInsn(ALOAD, L_RT);
                     push(d.operand32() ? 1 : 0);
                     push(d.imm());
                     mv.visitMethodInsn(INVOKEVIRTUAL, RT, "ret", "(ZI)I", false);
+                    espFromState();
                 }
                 endFaultable();
                 mv.visitVarInsn(ISTORE, T1);
@@ -1391,10 +1392,12 @@ final class BlockEmitter implements Opcodes {
             pushFlat();
         } else {
             mv.visitVarInsn(ISTORE, MV);
+            espToState();
             mv.visitVarInsn(ALOAD, L_RT);
             mv.visitVarInsn(ILOAD, MV);
             push(d.operand32() ? 1 : 0);
             mv.visitMethodInsn(INVOKEVIRTUAL, RT, "push", "(IZ)V", false);
+            espFromState();
             noteCodeWritten();
         }
     }
@@ -1598,33 +1601,25 @@ final class BlockEmitter implements Opcodes {
     /** PUSH of the dword on the stack to a flat 32-bit stack: the store first, so a fault changes nothing. */
     private void pushFlat() {
         mv.visitVarInsn(ISTORE, MV);
-        mv.visitVarInsn(ALOAD, L_REGS);
-        push(ESP);
-        mv.visitInsn(IALOAD);
+        loadReg32(ESP);
         push(4);
         mv.visitInsn(ISUB);
         mv.visitVarInsn(ISTORE, MSP);
         mv.visitVarInsn(ILOAD, MSP);
         mv.visitVarInsn(ILOAD, MV);
         store(2);
-        mv.visitVarInsn(ALOAD, L_REGS);
-        push(ESP);
         mv.visitVarInsn(ILOAD, MSP);
-        mv.visitInsn(IASTORE);
+        storeReg32(ESP);
     }
 
     /** POP of a dword from a flat 32-bit stack, pushed; ESP moves after the read. */
     private void popFlat() {
-        mv.visitVarInsn(ALOAD, L_REGS);
-        push(ESP);
-        mv.visitInsn(IALOAD);
+        loadReg32(ESP);
         load(2);
-        mv.visitVarInsn(ALOAD, L_REGS);
-        push(ESP);
         mv.visitVarInsn(ILOAD, MA);
         push(4);
         mv.visitInsn(IADD);
-        mv.visitInsn(IASTORE);
+        storeReg32(ESP);
     }
 
     /** Pushes the r/m operand; for memory, opens the fault range, which the caller closes. */
@@ -1649,13 +1644,31 @@ final class BlockEmitter implements Opcodes {
 
     private void loadAllRegisters() {
         for (int r = 0; r < 8; r++) {
-            if (r != ESP) {
-                mv.visitVarInsn(ALOAD, L_REGS);
-                push(r);
-                mv.visitInsn(IALOAD);
-                mv.visitVarInsn(ISTORE, R0 + r);
-            }
+            loadFromState(r);
         }
+    }
+
+    private void loadFromState(int r) {
+        mv.visitVarInsn(ALOAD, L_REGS);
+        push(r);
+        mv.visitInsn(IALOAD);
+        mv.visitVarInsn(ISTORE, R0 + r);
+    }
+
+    /**
+     * Around a runtime stack helper (the interpreter's push, pop or return, which work on ESP in
+     * the state): ESP goes to the state before, and comes back from it after. A fault in the helper
+     * finds the local still holding the instruction's ESP, which the handler writes back.
+     */
+    private void espToState() {
+        if ((dirty & (1 << ESP)) != 0) {
+            storeRegisters(1 << ESP);
+            dirty &= ~(1 << ESP);
+        }
+    }
+
+    private void espFromState() {
+        loadFromState(ESP);
     }
 
     private void storeRegisters(int mask) {
@@ -1670,27 +1683,13 @@ final class BlockEmitter implements Opcodes {
     }
 
     private void loadReg32(int r) {
-        if (r == ESP) {
-            mv.visitVarInsn(ALOAD, L_REGS);
-            push(ESP);
-            mv.visitInsn(IALOAD);
-        } else {
-            mv.visitVarInsn(ILOAD, R0 + r);
-        }
+        mv.visitVarInsn(ILOAD, R0 + r);
     }
 
     /** Stores the value on the stack into register {@code r}. */
     private void storeReg32(int r) {
-        if (r == ESP) {
-            mv.visitVarInsn(ISTORE, T3);
-            mv.visitVarInsn(ALOAD, L_REGS);
-            push(ESP);
-            mv.visitVarInsn(ILOAD, T3);
-            mv.visitInsn(IASTORE);
-        } else {
-            mv.visitVarInsn(ISTORE, R0 + r);
-            dirty |= 1 << r;
-        }
+        mv.visitVarInsn(ISTORE, R0 + r);
+        dirty |= 1 << r;
     }
 
     /** Pushes register {@code r} of width {@code size}, zero-extended (4-7 are AH..BH for bytes). */
