@@ -132,6 +132,31 @@ class InlineMemoryAccessTest {
     }
 
     @Test
+    void aFunctionCompiledInRingZeroAndCalledFromRingThreeMayNotWriteWhatOnlyRingZeroMay() {
+        // A page that ring 3 may read but not write, and ring 0 may write (CR0.WP is clear). The
+        // function's block is compiled while ring 0 calls it, its store allowed there; called from
+        // ring 3, after a read has put the page's translation in the TLB, the store must fault.
+        int function = CODE + 0x1000;
+        int userEntry = CODE + 0x30;
+        int page = DATA + 0x1000;
+        TierMachine t = bothTiers(m -> {
+            m.paging(false);
+            pattern(m);
+            m.ram.write32(TierMachine.PAGE_TABLE + 4 * (page >>> 12), page | 5); // user, read-only
+            m.code(function, "89 05" + hex32(page + 0x10) + "C3"); // mov [page], eax; ret
+            m.code(userEntry, "6A 33 1F 6A 33 07" // push user data; pop ds; and es (the IRET to ring 3 nulled them)
+                    + "8B 1D" + hex32(page + 0x20) // mov ebx, [page]: allowed, and now in the TLB
+                    + "E8" + hex32(function - (userEntry + 17)) + "CD 81"); // call it; the way ring 3 stops
+        }, "B9 32 00 00 00" // mov ecx, 50
+                + "E8" + hex32(function - (CODE + 10)) // again: call the function in ring 0
+                + "49 75 F8" // dec ecx; jnz again
+                + "6A 33 68" + hex32(TierMachine.INITIAL_ESP - 0x100) // push user SS, ESP
+                + "9C 6A 2B 68" + hex32(userEntry) + "CF"); // pushfd; push user CS, EIP; iret to ring 3
+        assertTrue(t.cpu.jitStatistics().compiledInstructions() > 50, "the calls from ring 0 ran compiled");
+        assertTrue(t.events.get(0).startsWith("exception 14 error 7"), String.valueOf(t.events));
+    }
+
+    @Test
     void aRingZeroStoreToAReadOnlyPageFaultsUnderWriteProtect() {
         TierMachine t = bothTiers(m -> {
             m.paging(true);
