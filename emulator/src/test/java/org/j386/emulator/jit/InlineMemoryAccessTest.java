@@ -146,9 +146,9 @@ class InlineMemoryAccessTest {
             m.code(function, "89 05" + hex32(page + 0x10) + "C3"); // mov [page], eax; ret
             m.code(userEntry, "6A 33 1F 6A 33 07" // push user data; pop ds; and es (the IRET to ring 3 nulled them)
                     + "8B 1D" + hex32(page + 0x20) // mov ebx, [page]: allowed, and now in the TLB
-                    + "E8" + hex32(function - (userEntry + 17)) + "CD 81"); // call it; the way ring 3 stops
+                    + TierMachine.callRel(userEntry + 12, function) + "CD 81"); // call it; the way ring 3 stops
         }, "B9 32 00 00 00" // mov ecx, 50
-                + "E8" + hex32(function - (CODE + 10)) // again: call the function in ring 0
+                + TierMachine.callRel(CODE + 5, function) // again: call the function in ring 0
                 + "49 75 F8" // dec ecx; jnz again
                 + "6A 33 68" + hex32(TierMachine.INITIAL_ESP - 0x100) // push user SS, ESP
                 + "9C 6A 2B 68" + hex32(userEntry) + "CF"); // pushfd; push user CS, EIP; iret to ring 3

@@ -6,6 +6,7 @@ import static org.j386.emulator.cpu.CpuState.ESP;
 import static org.j386.emulator.jit.CodeChangesUnderCompiledBlocksTest.agree;
 import static org.j386.emulator.jit.TierMachine.CODE;
 import static org.j386.emulator.jit.TierMachine.INITIAL_ESP;
+import static org.j386.emulator.jit.TierMachine.callRel;
 import static org.j386.emulator.jit.TierMachine.hex32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -19,10 +20,6 @@ import org.junit.jupiter.api.Test;
 class ReturnsAndShiftsByClTest {
     /** Functions live on the page after the caller's, so that each is a block of its own. */
     private static final int FUNCTIONS = CODE + 0x1000;
-
-    private static String callRel(int from, int target) {
-        return "E8" + hex32(target - (from + 5));
-    }
 
     @Test
     void retWithAnImmediateReleasesTheArgumentsAsTheInterpreterDoes() {

@@ -208,6 +208,11 @@ final class TierMachine {
         return String.format(" %02X %02X %02X %02X ", v & 0xFF, (v >>> 8) & 0xFF, (v >>> 16) & 0xFF, v >>> 24);
     }
 
+    /** The bytes of CALL rel32 at {@code from} to {@code target}. */
+    static String callRel(int from, int target) {
+        return "E8" + hex32(target - (from + 5));
+    }
+
     /** access is the P/DPL/S/type byte, flags G/D/L/AVL. */
     private void writeDescriptor(int index, int base, int limit, int access, int flags) {
         ram.write32(GDT + index * 8, (limit & 0xFFFF) | (base << 16));
