@@ -20,6 +20,13 @@ public abstract class CompiledBlock {
      * entered only while they are. Segment loads end blocks, so they stay so while it runs.
      */
     public boolean flatData;
+    /**
+     * The block calls the interpreter's implementation of some operation, which may change what
+     * the run loop checks before it enters a block (CS, CR0, TF, the data segments). A block that
+     * does not can change none of them (its own code only moves registers, arithmetic flags, EIP
+     * and memory through the inline path), so the loop goes on to the next block without checking.
+     */
+    public boolean callsOut = true;
     /** Size of the generated code in bytes, for the cache's bound and the statistics. */
     public int codeBytes;
     /**

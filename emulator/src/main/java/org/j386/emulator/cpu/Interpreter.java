@@ -94,7 +94,8 @@ final class Interpreter {
                     esp = s.regs[CpuState.ESP];
                     if (blockStart && compiledCodeAllowed()) {
                         CompiledBlock b = cache.blockAt(eip);
-                        if (b != null && b.length <= end - s.instructions && (!b.flatData || runtime.flatData())) {
+                        boolean flat = runtime.flatData();
+                        if (b != null && b.length <= end - s.instructions && (!b.flatData || flat)) {
                             // Block after block while nothing else needs the loop.
                             long before = s.instructions;
                             long entries = 0;
@@ -111,9 +112,15 @@ final class Interpreter {
                                 entries++;
                                 // The budget first: looking a block up translates its address, which
                                 // may set an accessed bit or fault for an instruction not yet due.
+                                if (b.callsOut) {
+                                    if (!compiledCodeAllowed()) {
+                                        break;
+                                    }
+                                    flat = runtime.flatData();
+                                }
                             } while (s.instructions != entered && !s.attention && s.instructions < end
-                                    && compiledCodeAllowed() && (b = cache.successor(b, s.eip)) != null
-                                    && b.length <= end - s.instructions && (!b.flatData || runtime.flatData()));
+                                    && (b = cache.successor(b, s.eip)) != null
+                                    && b.length <= end - s.instructions && (!b.flatData || flat));
                             inBlock = false;
                             cache.stats.blockEntries += entries;
                             cache.stats.compiledInstructions += s.instructions - before;

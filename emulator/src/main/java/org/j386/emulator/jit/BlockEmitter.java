@@ -112,6 +112,9 @@ final class BlockEmitter implements Opcodes {
     /** The arithmetic flags some later reader may see, after each instruction of the block. */
     private final int[] liveAfter;
 
+    /** Whether some instruction calls the interpreter's implementation ({@link #callOut}). */
+    private boolean callsOut;
+
     private int flagKind = MEMORY;
     private int flagSize;
     /** Registers written since they were last stored to the state. */
@@ -267,7 +270,7 @@ final class BlockEmitter implements Opcodes {
      * interpreter's path and go on, rather than leave the block before each one, so that it runs
      * whole as the block it checks would.
      */
-    static byte[] emit(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts,
+    static Generated emit(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts,
             boolean flatData, boolean checked) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
@@ -298,9 +301,17 @@ final class BlockEmitter implements Opcodes {
         init.visitEnd();
 
         MethodVisitor run = cw.visitMethod(ACC_PUBLIC, "run", "(J)V", null, null);
-        new BlockEmitter(entryEip, insns, eips, segmentStarts, flatData, checked, run).body();
+        BlockEmitter emitter = new BlockEmitter(entryEip, insns, eips, segmentStarts, flatData, checked, run);
+        emitter.body();
         cw.visitEnd();
-        return cw.toByteArray();
+        return new Generated(cw.toByteArray(), emitter.callsOut);
+    }
+
+    /**
+     * A block's class file, and whether it calls the interpreter's implementation of any
+     * operation ({@link org.j386.emulator.cpu.CompiledBlock#callsOut}).
+     */
+    record Generated(byte[] classFile, boolean callsOut) {
     }
 
     /**
@@ -1273,6 +1284,7 @@ final class BlockEmitter implements Opcodes {
      * Operations that end a block end it here.
      */
     private boolean callOut(Insn d) {
+        callsOut = true;
         boolean last = BlockTranslator.endsBlock(d);
         storeRegisters(dirty);
         dirty = 0;

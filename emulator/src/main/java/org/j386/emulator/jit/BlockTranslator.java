@@ -117,9 +117,9 @@ public final class BlockTranslator implements BlockCompiler {
         // Compiled for the data segments as they are now: flat ones (the usual case) skip their checks.
         boolean flatData = runtime.flatData();
         for (int n = insns.size(); n > 0; n = n / 2) {
-            byte[] code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n), segmentStarts, flatData,
-                    keepListings);
-            if (code.length <= HUGE_METHOD || n == 1) {
+            BlockEmitter.Generated code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n), segmentStarts,
+                    flatData, keepListings);
+            if (code.classFile().length <= HUGE_METHOD || n == 1) {
                 return define(code, insns.subList(0, n), eips.subList(0, n), flatData);
             }
         }
@@ -134,7 +134,9 @@ public final class BlockTranslator implements BlockCompiler {
         return OpInfo.has(d.op(), OpInfo.BRANCH | OpInfo.ENDS_BLOCK);
     }
 
-    private CompiledBlock define(byte[] code, List<Insn> insns, List<Integer> eips, boolean flatData) {
+    private CompiledBlock define(BlockEmitter.Generated generated, List<Insn> insns, List<Integer> eips,
+            boolean flatData) {
+        byte[] code = generated.classFile();
         try {
             MethodHandles.Lookup hidden = lookup.defineHiddenClass(code, true);
             MethodHandle constructor = hidden.findConstructor(hidden.lookupClass(),
@@ -142,6 +144,7 @@ public final class BlockTranslator implements BlockCompiler {
             CompiledBlock b = (CompiledBlock) constructor.invoke(runtime, insns.toArray(new Insn[0]));
             b.codeBytes = code.length;
             b.flatData = flatData;
+            b.callsOut = generated.callsOut();
             if (keepListings) {
                 b.listing = new CompiledBlock.Listing(eips.stream().mapToInt(Integer::intValue).toArray(),
                         insns.toArray(new Insn[0]), code);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
+import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Flags;
 import org.j386.emulator.cpu.JitStatistics;
 import org.junit.jupiter.api.Test;
@@ -252,5 +253,31 @@ class CompiledBlockBoundariesTest {
         }
         assertAgree(reference, jit, "5000 instructions in slices");
         assertEquals(5000 / 4, reference.s.regs[EAX], "rounds");
+    }
+
+    @Test
+    void blockCompiledForFlatDataIsNotEnteredAfterABlockThatLoadedANarrowDs() {
+        // round: mov ax, flat data; test cl, 1; jz .load; mov ax, the window; .load: mov ds, ax
+        // (the segment load ends the block); then a block of its own, compiled on its first entry
+        // under the flat DS: mov edx, [0x100]; add ebx, edx; dec ecx; jnz round; and at the end
+        // mov ax, flat data; mov ds, ax; hlt. Under the window, [0x100] is DATA + 0x100.
+        String flat = "66 B8 10 00", window = "66 B8 1B 00";
+        String code = flat + "F6 C1 01 74 04" + window + "8E D8" // round, 15 bytes
+                + "8B 15" + hex32(0x100) + "01 D3 49 75 E6" // body, 11 bytes; jnz back 26
+                + flat + "8E D8 F4";
+        Consumer<TierMachine> setup = t -> {
+            t.code(CODE, code);
+            t.ram.write32(0x100, 0x1111);
+            t.ram.write32(TierMachine.DATA + 0x100, 0x220000);
+            t.s.regs[ECX] = 10;
+            t.s.regs[CpuState.EBX] = 0;
+        };
+        TierMachine reference = interpreter(setup);
+        reference.run(10_000);
+        TierMachine jit = compiled(setup);
+        jit.run(10_000);
+        assertEquals(5 * 0x1111 + 5 * 0x220000, reference.s.regs[CpuState.EBX], "five rounds under each DS");
+        assertAgree(reference, jit, "alternating DS");
+        assertTrue(jit.cpu.jitStatistics().compiledInstructions() > 0, "nothing ran compiled");
     }
 }
