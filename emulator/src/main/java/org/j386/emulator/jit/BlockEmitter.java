@@ -119,6 +119,13 @@ final class BlockEmitter implements Opcodes {
     private int flagSize;
     /** Registers written since they were last stored to the state. */
     private int dirty;
+    /**
+     * The registers that live in locals: those the block's own code reads or writes (found by a
+     * first pass). The others are only ever in the state.
+     */
+    private final int used;
+    /** The registers the generated code has read or written so far (the first pass's answer). */
+    private int touched;
 
     // The instruction being generated, and its state at the start (for its fault handler).
     private int k;
@@ -129,7 +136,8 @@ final class BlockEmitter implements Opcodes {
     private int startSize;
 
     private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts,
-            boolean flatData, boolean checked, MethodVisitor mv) {
+            boolean flatData, boolean checked, MethodVisitor mv, int used) {
+        this.used = used;
         this.flatData = flatData;
         // Where RAM words cannot be read directly, no access goes inline: calling the interpreter's
         // path keeps blocks running whole, where leaving before each access would end them there.
@@ -300,8 +308,15 @@ final class BlockEmitter implements Opcodes {
         init.visitMaxs(0, 0);
         init.visitEnd();
 
+        // A first pass generates nothing and finds the registers the block's own code uses: only those
+        // get locals, loaded at entry and written back at exits. The others stay in the state, where
+        // the interpreter's implementations read and write them anyway.
+        BlockEmitter survey = new BlockEmitter(entryEip, insns, eips, segmentStarts, flatData, checked,
+                new MethodVisitor(ASM9) { }, LOCAL_REGS);
+        survey.body();
         MethodVisitor run = cw.visitMethod(ACC_PUBLIC, "run", "(J)V", null, null);
-        BlockEmitter emitter = new BlockEmitter(entryEip, insns, eips, segmentStarts, flatData, checked, run);
+        BlockEmitter emitter = new BlockEmitter(entryEip, insns, eips, segmentStarts, flatData, checked, run,
+                survey.touched);
         emitter.body();
         cw.visitEnd();
         return new Generated(cw.toByteArray(), emitter.callsOut);
@@ -357,7 +372,7 @@ final class BlockEmitter implements Opcodes {
                 }
                 flagKind = DYNAMIC;
                 flagSize = 0;
-                dirty = LOCAL_REGS;
+                dirty = used;
                 open = true;
             }
             mv.visitLabel(labels[k]);
@@ -1656,7 +1671,9 @@ final class BlockEmitter implements Opcodes {
 
     private void loadAllRegisters() {
         for (int r = 0; r < 8; r++) {
-            loadFromState(r);
+            if ((used & (1 << r)) != 0) {
+                loadFromState(r);
+            }
         }
     }
 
@@ -1680,12 +1697,13 @@ final class BlockEmitter implements Opcodes {
     }
 
     private void espFromState() {
+        touched |= 1 << ESP;
         loadFromState(ESP);
     }
 
     private void storeRegisters(int mask) {
         for (int r = 0; r < 8; r++) {
-            if ((mask & (1 << r)) != 0) {
+            if ((mask & used & (1 << r)) != 0) {
                 mv.visitVarInsn(ALOAD, L_REGS);
                 push(r);
                 mv.visitVarInsn(ILOAD, R0 + r);
@@ -1695,11 +1713,13 @@ final class BlockEmitter implements Opcodes {
     }
 
     private void loadReg32(int r) {
+        touched |= 1 << r;
         mv.visitVarInsn(ILOAD, R0 + r);
     }
 
     /** Stores the value on the stack into register {@code r}. */
     private void storeReg32(int r) {
+        touched |= 1 << r;
         mv.visitVarInsn(ISTORE, R0 + r);
         dirty |= 1 << r;
     }
