@@ -210,6 +210,14 @@ public final class BlockRuntime {
         return shifts.newFlags;
     }
 
+    /**
+     * The flags SHL, SHR or SAR of dword {@code v} by {@code count} (1-31) leaves, as the
+     * interpreter computes them: they depend on nothing else, so a block computes them itself.
+     */
+    public static int plainShiftFlags32(int op, int v, int count) {
+        return Shifts.plainShiftFlags(op, 2, v, count);
+    }
+
     /** The flags IMUL r32 leaves for the product of {@code a} and {@code b}. */
     public static int multiplyFlags32(int a, int b) {
         long p = (long) a * b;

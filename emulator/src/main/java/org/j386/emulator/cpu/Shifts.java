@@ -90,10 +90,48 @@ final class Shifts {
                 newFlags = (flags.arith() & ~(Flags.CF | Flags.OF)) | cf | of * Flags.OF;
                 return r;
             }
+            default: // SHL, SAL, SHR, SAR
+                newFlags = plainShiftFlags(op, size, v, count);
+                return plainShift(op, size, v, count);
+        }
+    }
+
+    /**
+     * SHL (SAL), SHR or SAR of zero-extended {@code v} by {@code count} (1-31), as wide as {@code
+     * size}. Their flags depend on nothing else, so compiled code computes them with {@link
+     * #plainShiftFlags} where the interpreter does.
+     */
+    static int plainShift(int op, int size, int v, int count) {
+        int bits = 8 << size;
+        switch (op) {
+            case Op.SHL:
+            case Op.SAL:
+                return (v << count) & Operands.MASK[size];
+            case Op.SHR:
+                return v >>> count;
+            default: { // SAR
+                int sv = (v << (32 - bits)) >> (32 - bits);
+                return (sv >> count) & Operands.MASK[size];
+            }
+        }
+    }
+
+    /**
+     * The arithmetic flags of {@link #plainShift}: ZF, SF and PF of the result, CF the last bit
+     * shifted out, OF the sign change of a one-bit SHL (the operand's sign for a one-bit SHR, and
+     * 0 beyond, as QEMU and Intel parts give; always 0 for SAR).
+     */
+    static int plainShiftFlags(int op, int size, int v, int count) {
+        int bits = 8 << size;
+        int msb = bits - 1;
+        int r;
+        int cf;
+        int of;
+        switch (op) {
             case Op.SHL:
             case Op.SAL: {
                 long t = (v & 0xFFFFFFFFL) << count;
-                r = (int) t & mask;
+                r = (int) t & Operands.MASK[size];
                 cf = (int) (t >>> bits) & 1;
                 of = ((r >>> msb) ^ cf) & 1;
                 break;
@@ -102,21 +140,19 @@ final class Shifts {
                 int before = v >>> (count - 1);
                 r = before >>> 1;
                 cf = before & 1;
-                // OF is the operand's sign for a one-bit shift; QEMU and Intel parts give 0 beyond.
                 of = (before >>> msb) & 1;
                 break;
             }
             default: { // SAR
                 int sv = (v << (32 - bits)) >> (32 - bits);
                 int before = sv >> (count - 1);
-                r = (before >> 1) & mask;
+                r = (before >> 1) & Operands.MASK[size];
                 cf = before & 1;
                 of = 0;
                 break;
             }
         }
-        newFlags = Flags.resultFlags(size, r) | cf | of * Flags.OF;
-        return r;
+        return Flags.resultFlags(size, r) | cf | of * Flags.OF;
     }
 
     /** SHLD (sub 0) / SHRD (sub 1) of the r/m operand with bits from the reg operand. */

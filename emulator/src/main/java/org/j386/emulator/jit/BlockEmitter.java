@@ -665,6 +665,20 @@ final class BlockEmitter implements Opcodes {
             storeReg32(d.rm());
             return true;
         }
+        if (sub == Op.SHL || sub == Op.SAL || sub == Op.SHR || sub == Op.SAR) {
+            // Their flags come from the operand and the count alone: computed here, with no call.
+            push(sub);
+            loadReg32(d.rm());
+            push(d.imm());
+            mv.visitMethodInsn(INVOKESTATIC, RT, "plainShiftFlags32", "(III)I", false);
+            loadReg32(d.rm());
+            push(d.imm());
+            shiftWithoutFlags(sub);
+            storeReg32(d.rm());
+            mv.visitVarInsn(ISTORE, FR);
+            flagKind = EAGER;
+            return true;
+        }
         flagsToMemory();
         mv.visitVarInsn(ALOAD, L_RT);
         push(sub);
