@@ -234,6 +234,14 @@ final class CodeCache {
      * the lookup, as valid as the fetch shortcut: translating EIP again would find the same frame
      * through a TLB hit, which changes nothing.
      */
+    /** Successors a block keeps by EIP beyond its two newest (a power of two). */
+    private static final int MORE_LINKS = 8;
+
+    /** Functions and switch cases are usually aligned to 16 bytes, or at least 4. */
+    private static int moreLinkSlot(int eip) {
+        return (eip >>> 4 ^ eip >>> 2) & (MORE_LINKS - 1);
+    }
+
     CompiledBlock successor(CompiledBlock previous, int eip) {
         if (previous.linkGeneration == linkGeneration) {
             CompiledBlock b = previous.link0;
@@ -246,15 +254,32 @@ final class CodeCache {
                 stats.linksFollowed++;
                 return b;
             }
+            CompiledBlock[] more = previous.moreLinks;
+            if (more != null) {
+                b = more[moreLinkSlot(eip)];
+                if (b != null && b.eip == eip) {
+                    stats.linksFollowed++;
+                    return b;
+                }
+            }
         } else {
             previous.link0 = null;
             previous.link1 = null;
+            previous.moreLinks = null;
         }
         CompiledBlock b = blockAt(eip);
         if (b != null) {
-            // The newest link in the first slot, the one before it in the second.
+            // The newest link in the first slot, the one before it in the second; a block with
+            // more successors than that (an indirect jump or call) keeps them by EIP as well.
+            CompiledBlock dropped = previous.link1;
             previous.link1 = previous.link0;
             previous.link0 = b;
+            if (dropped != null) {
+                if (previous.moreLinks == null) {
+                    previous.moreLinks = new CompiledBlock[MORE_LINKS];
+                }
+                previous.moreLinks[moreLinkSlot(dropped.eip)] = dropped;
+            }
             previous.linkGeneration = linkGeneration;
             stats.linksMade++;
         }

@@ -40,6 +40,8 @@ public abstract class CompiledBlock {
      * instead of translating EIP and looking the block up again.
      */
     CompiledBlock link0, link1;
+    /** Successors pushed out of the two slots, by EIP; null until the first is. */
+    CompiledBlock[] moreLinks;
     long linkGeneration = -1;
 
     /** The guest instructions of a block, in block order with their EIPs, and its class file. */

@@ -280,4 +280,30 @@ class CompiledBlockBoundariesTest {
         assertAgree(reference, jit, "alternating DS");
         assertTrue(jit.cpu.jitStatistics().compiledInstructions() > 0, "nothing ran compiled");
     }
+
+    @Test
+    void callSiteWithEightTargetsFindsEachThroughItsSuccessorLinks() {
+        // xor esi, esi; loop: mov eax, esi; and eax, 7; call [eax*4 + table]; inc esi;
+        // cmp esi, 800; jne loop; hlt. Function k (16 bytes apart): add ebx, k + 1; ret.
+        int table = TierMachine.DATA;
+        int functions = CODE + 0x100;
+        Consumer<TierMachine> setup = t -> {
+            t.code(CODE, "31 F6 89 F0 83 E0 07 FF 14 85" + hex32(table) + "46 81 FE 20 03 00 00 75 EB F4");
+            for (int k = 0; k < 8; k++) {
+                t.ram.write32(table + 4 * k, functions + 16 * k);
+                t.code(functions + 16 * k, String.format("83 C3 %02X C3", k + 1));
+            }
+        };
+        TierMachine reference = interpreter(setup);
+        reference.run(100_000);
+        TierMachine jit = compiled(setup);
+        jit.run(100_000);
+        assertEquals(100 * 36, reference.s.regs[CpuState.EBX], "800 calls");
+        assertAgree(reference, jit, "calls through a table");
+        JitStatistics st = jit.cpu.jitStatistics();
+        // Two entries a call (the function, then the loop from the return address): each block is
+        // linked to each of its successors once, and after that every entry follows a link.
+        assertTrue(st.linksMade() < 60, "links made: " + st.linksMade());
+        assertTrue(st.linksFollowed() > 1500, "entries through a link: " + st.linksFollowed());
+    }
 }
