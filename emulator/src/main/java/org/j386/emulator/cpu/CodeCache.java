@@ -228,12 +228,6 @@ final class CodeCache {
 
     // ---- compiled blocks ----
 
-    /**
-     * The block entered at CS:eip after {@code previous}: from one of its successor slots when they
-     * hold, else through {@link #blockAt}, and then kept in a slot. A slot is only a shortcut for
-     * the lookup, as valid as the fetch shortcut: translating EIP again would find the same frame
-     * through a TLB hit, which changes nothing.
-     */
     /** Successors a block keeps by EIP beyond its two newest (a power of two). */
     private static final int MORE_LINKS = 8;
 
@@ -242,6 +236,12 @@ final class CodeCache {
         return (eip >>> 4 ^ eip >>> 2) & (MORE_LINKS - 1);
     }
 
+    /**
+     * The block entered at CS:eip after {@code previous}: from one of its successor slots when they
+     * hold, else through {@link #blockAt}, and then kept in a slot. A slot is only a shortcut for
+     * the lookup, as valid as the fetch shortcut: translating EIP again would find the same frame
+     * through a TLB hit, which changes nothing.
+     */
     CompiledBlock successor(CompiledBlock previous, int eip) {
         if (previous.linkGeneration == linkGeneration) {
             CompiledBlock b = previous.link0;
