@@ -124,35 +124,28 @@ final class Shifts {
     static int plainShiftFlags(int op, int size, int v, int count) {
         int bits = 8 << size;
         int msb = bits - 1;
-        int r;
         int cf;
         int of;
         switch (op) {
             case Op.SHL:
-            case Op.SAL: {
-                long t = (v & 0xFFFFFFFFL) << count;
-                r = (int) t & Operands.MASK[size];
-                cf = (int) (t >>> bits) & 1;
-                of = ((r >>> msb) ^ cf) & 1;
+            case Op.SAL:
+                cf = (int) (((v & 0xFFFFFFFFL) << count) >>> bits) & 1;
+                of = ((plainShift(op, size, v, count) >>> msb) ^ cf) & 1;
                 break;
-            }
             case Op.SHR: {
                 int before = v >>> (count - 1);
-                r = before >>> 1;
                 cf = before & 1;
                 of = (before >>> msb) & 1;
                 break;
             }
             default: { // SAR
                 int sv = (v << (32 - bits)) >> (32 - bits);
-                int before = sv >> (count - 1);
-                r = (before >> 1) & Operands.MASK[size];
-                cf = before & 1;
+                cf = (sv >> (count - 1)) & 1;
                 of = 0;
                 break;
             }
         }
-        return Flags.resultFlags(size, r) | cf | of * Flags.OF;
+        return Flags.resultFlags(size, plainShift(op, size, v, count)) | cf | of * Flags.OF;
     }
 
     /** SHLD (sub 0) / SHRD (sub 1) of the r/m operand with bits from the reg operand. */
