@@ -87,7 +87,7 @@ final class BootCommand implements Callable<Integer> {
     Path report;
 
     /** Exit status when --check-reference found a divergence. */
-    static final int DIVERGED = 12;
+    static final int DIVERGED = Outcome.CHECK_STOPPED.fixedStatus();
 
     @Spec
     CommandSpec spec;

@@ -94,7 +94,8 @@ final class EventChecking {
         }
         ReferenceChecker checker = null;
         if (check) {
-            checker = new ReferenceChecker(instructions, () -> machine.exit(0))
+            checker = new ReferenceChecker(instructions,
+                    () -> machine.stopForCheck("--check-reference: the guest's memory manager diverged from the reference"))
                     .compareStateWith(machine.ram(), () -> machine.cpu().state.cr3)
                     .locateWith(() -> GuestLocation.of(machine));
             sink = sink.andThen(checker);

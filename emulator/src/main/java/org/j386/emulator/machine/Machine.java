@@ -56,6 +56,8 @@ public final class Machine implements MachineControl {
     private LoadedKernel kernel;
     private boolean exitRequested;
     private int exitStatus;
+    /** Why a checker stopped the run ({@link #stopForCheck}), or null. */
+    private String checkStop;
     private volatile boolean pauseRequested;
     private RunResult ended;
     /** {@code --until}'s watcher; null without that option. */
@@ -160,6 +162,7 @@ public final class Machine implements MachineControl {
         devices.copyStateFrom(other.devices);
         exitRequested = other.exitRequested;
         exitStatus = other.exitStatus;
+        checkStop = other.checkStop;
         ended = other.ended;
     }
 
@@ -177,6 +180,7 @@ public final class Machine implements MachineControl {
         cpu.restore(state.cpu);
         devices.copyStateFrom(state.devices);
         exitRequested = false;
+        checkStop = null;
         ended = null;
     }
 
@@ -299,6 +303,17 @@ public final class Machine implements MachineControl {
         cpu.state.attention = true;
     }
 
+    /**
+     * Ends the run at the current instruction's end with {@link Outcome#CHECK_STOPPED}: for a checker
+     * that found the guest wrong ({@code reason} says how), so that neither a debugger nor the
+     * exit status mistakes the stop for the guest's own exit.
+     */
+    public void stopForCheck(String reason) {
+        checkStop = reason;
+        cpu.state.stopRequested = true;
+        cpu.state.attention = true;
+    }
+
     /** Runs until the guest exits, halts for good, crashes, or uses up the instruction limit. */
     public RunResult run() {
         return run(false, Long.MAX_VALUE);
@@ -367,6 +382,9 @@ public final class Machine implements MachineControl {
         long limit = config.maxInstructions;
         long timeLimit = config.maxTimeSlots;
         while (true) {
+            if (checkStop != null) {
+                return end(Outcome.CHECK_STOPPED, checkStop, start, false);
+            }
             if (exitRequested) {
                 return end(Outcome.DEBUG_EXIT, "the guest exited through the debug-exit port with status " + exitStatus,
                         start, false);

@@ -25,8 +25,13 @@ public enum Outcome {
     /** A defect in j386 itself; the diagnostic says where the guest was. */
     INTERNAL_ERROR(10),
     /**
+     * A checker watching the guest stopped the run ({@code --check-reference}: the guest's memory
+     * manager diverged from the reference); the checker reports the difference itself.
+     */
+    CHECK_STOPPED(12),
+    /**
      * {@code --jit-check}: a compiled block and the interpreter disagreed (a defect in the bytecode
-     * tier); the diagnostic shows both results. 12 is {@code --check-reference}'s.
+     * tier); the diagnostic shows both results.
      */
     JIT_MISMATCH(14);
 

@@ -300,7 +300,7 @@ class BootCommandTest {
      * mov dx,0x504; a record with the unknown operation 0x77; then FREE_PAGE begin 0x1000, which
      * is well formed but comes before any page table exists; cli; hlt.
      */
-    private static final byte[] MALFORMED_TRACE_RECORDS = {
+    static final byte[] MALFORMED_TRACE_RECORDS = {
         0x66, (byte) 0xBA, 0x04, 0x05,
         (byte) 0xB8, 0x77, 0, 0, 0, (byte) 0xEF,
         (byte) 0xB8, 0x0A, 0, 0x01, 0, (byte) 0xEF,

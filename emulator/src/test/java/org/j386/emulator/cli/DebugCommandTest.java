@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.j386.emulator.boot.TestKernels;
 
 import org.j386.emulator.debug.Debugger;
 import org.j386.emulator.debug.Supervisor;
@@ -16,6 +21,7 @@ import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.MachineConfig;
 import org.j386.emulator.machine.RunResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DebugCommandTest {
     private static final String KERNEL = "src/test/kernels/paging_lazy/paging_lazy.elf";
@@ -93,6 +99,18 @@ class DebugCommandTest {
         assertTrue(r.out().contains("frame pools: none constructed yet\nVM pools: no page table is current yet\nreference agrees\n"),
                 r.out());
         assertTrue(r.err().contains("records agree with the reference"), r.err());
+    }
+
+    @Test
+    void aDivergenceUnderCheckReferenceEndsTheMachineAsACheckNotAsTheGuestsExit(@TempDir Path dir) throws IOException {
+        Path k = dir.resolve("k.elf");
+        Files.write(k, TestKernels.elfKernelRunning(BootCommandTest.MALFORMED_TRACE_RECORDS));
+        Run r = run("continue\nquit\n", "debug", "--check-reference", k.toString());
+        assertTrue(r.out().contains("The machine has ended: --check-reference: the guest's memory manager diverged from the"
+                + " reference"), r.out());
+        assertFalse(r.out().contains("debug-exit"), r.out());
+        assertTrue(r.err().contains("guest:     FREE_PAGE begin 0x1000"), r.err());
+        assertEquals(12, r.status(), r.err());
     }
 
     @Test
