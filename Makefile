@@ -13,8 +13,8 @@ all: build
 # instead of loading them (application class-data sharing: about 40 ms of each start-up). Without
 # it (a JVM that cannot write one) ./j386 loads them as before.
 CLASS_ARCHIVE := emulator/target/j386.jsa
-# picocli's classes are Java 5 class files, which the archive cannot hold: ArchivableJar rewrites
-# them as Java 8 ones first (another 40 ms of each start-up).
+# picocli's and ASM's classes are Java 5 class files, which the archive cannot hold: ArchivableJar
+# rewrites them as Java 8 ones first (another 40 ms of each start-up).
 build:
 	$(MVN) -q -DskipTests package
 	java -cp $(JAR) emulator/src/build/ArchivableJar.java $(JAR) >/dev/null
