@@ -309,7 +309,14 @@ final class CodeCache {
         if (blocks != null) {
             CompiledBlock b = blocks[offset];
             if (b != null && b.eip == eip) {
-                return b;
+                if (b.inlineEntries == null || b.inlineEntries == mmu.inlineEntries()) {
+                    return b;
+                }
+                // Compiled with paging off and met with it on, or the other way round (links are
+                // cut by either change, so only here): compiled again for the table now in use.
+                codeBytes -= b.codeBytes;
+                blocks[offset] = null;
+                return compile(page, linear, eip);
             }
         }
         int[] heat = page.heat;

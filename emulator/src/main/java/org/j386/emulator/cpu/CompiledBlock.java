@@ -27,6 +27,13 @@ public abstract class CompiledBlock {
      * and memory through the inline path), so the loop goes on to the next block without checking.
      */
     public boolean callsOut = true;
+    /**
+     * The table of pages ({@code Mmu.inlineEntries}: the TLB, or with paging off the identity
+     * table) the block's inline accesses were compiled to read: the code cache hands out the block
+     * only while the MMU's is the same, and compiles it again when it is not. Null: the block
+     * reads none.
+     */
+    public int[] inlineEntries;
     /** Size of the generated code in bytes, for the cache's bound and the statistics. */
     public int codeBytes;
     /**

@@ -13,6 +13,8 @@ import org.j386.emulator.cpu.Op;
 import org.j386.emulator.cpu.OpInfo;
 import org.j386.emulator.memory.RamWords;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -1516,14 +1518,11 @@ final class BlockEmitter implements Opcodes {
     // exits or calls out, so --stats is the interpreter's.
 
     private void loadInlineMemoryState() {
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "inlineEntries", "()[I", false);
+        loadClassData(CLASS_DATA_ENTRIES, "[I");
         mv.visitVarInsn(ASTORE, TLB);
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitFieldInsn(GETFIELD, RT, "ram", "[B");
+        loadClassData(CLASS_DATA_RAM, "[B");
         mv.visitVarInsn(ASTORE, RAM);
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitFieldInsn(GETFIELD, RT, "frameFlags", "[B");
+        loadClassData(CLASS_DATA_FRAME_FLAGS, "[B");
         mv.visitVarInsn(ASTORE, FRAME_FLAGS);
         mv.visitVarInsn(ALOAD, L_RT);
         mv.visitMethodInsn(INVOKEVIRTUAL, RT, "inlineReadNeed", "()I", false);
@@ -1531,6 +1530,29 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ALOAD, L_RT);
         mv.visitMethodInsn(INVOKEVIRTUAL, RT, "inlineWriteNeed", "()I", false);
         mv.visitVarInsn(ISTORE, WRITE_NEED);
+    }
+
+    /**
+     * The arrays the inline path reads are constants of the block's class (its class data, as
+     * {@link #classData} lists them), so C2 folds their addresses and lengths into the code: no
+     * register holds them and the TLB's bounds check goes away (a page number is below its length).
+     */
+    private void loadClassData(int index, String descriptor) {
+        mv.visitLdcInsn(new ConstantDynamic("_", descriptor, CLASS_DATA_AT, index));
+    }
+
+    private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles",
+            "classDataAt", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;",
+            false);
+    private static final int CLASS_DATA_ENTRIES = 0, CLASS_DATA_RAM = 1, CLASS_DATA_FRAME_FLAGS = 2;
+
+    /**
+     * The class data of a block compiled now: the table its inline accesses look pages up in
+     * (which the block may only run with: {@link org.j386.emulator.cpu.CompiledBlock#inlineEntries}),
+     * guest RAM and the frames' write flags.
+     */
+    static java.util.List<Object> classData(BlockRuntime runtime, int[] entries) {
+        return java.util.List.of(entries, runtime.ram, runtime.frameFlags);
     }
 
     /** Adds the hits counted so far to the MMU's and starts again from zero. */

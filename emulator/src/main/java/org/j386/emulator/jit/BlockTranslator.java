@@ -138,11 +138,14 @@ public final class BlockTranslator implements BlockCompiler {
             boolean flatData) {
         byte[] code = generated.classFile();
         try {
-            MethodHandles.Lookup hidden = lookup.defineHiddenClass(code, true);
+            int[] entries = runtime.inlineEntries();
+            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(code,
+                    BlockEmitter.classData(runtime, entries), true);
             MethodHandle constructor = hidden.findConstructor(hidden.lookupClass(),
                     MethodType.methodType(void.class, BlockRuntime.class, Insn[].class));
             CompiledBlock b = (CompiledBlock) constructor.invoke(runtime, insns.toArray(new Insn[0]));
             b.codeBytes = code.length;
+            b.inlineEntries = entries;
             b.flatData = flatData;
             b.callsOut = generated.callsOut();
             if (keepListings) {

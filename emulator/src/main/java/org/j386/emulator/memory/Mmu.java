@@ -597,12 +597,12 @@ public final class Mmu {
     // ---- what compiled code's inline accesses use (see the JIT's BlockEmitter) ----
 
     /**
-     * What compiled code's inline accesses look their linear page up in, as they enter: an entry
+     * What compiled code's inline accesses look their linear page up in: an entry
      * is the frame address with the rights bits below it. With paging on, the TLB itself. With
      * paging off (and A20 on, nobody watching), a fixed table that maps each page of RAM to itself
      * with every right, for the TLB is not used then; its hits are no TLB hits ({@link
-     * #countHits}). Paging changes end compiled blocks, so a block never runs with the wrong one.
-     * Read it, never write it.
+     * #countHits}). Each block reads the table it was compiled with as a constant; the code cache
+     * compiles a block again when it meets it under the other table. Read it, never write it.
      */
     public int[] inlineEntries() {
         if (!identity) {

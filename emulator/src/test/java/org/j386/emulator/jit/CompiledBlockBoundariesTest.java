@@ -282,6 +282,39 @@ class CompiledBlockBoundariesTest {
     }
 
     @Test
+    void blockCompiledWithPagingOffIsCompiledAgainWhenItsCodeRunsWithPagingOn() {
+        // call f; call f; hlt, with f: mov edx, [DATA]; add ebx, edx; ret. Run once with paging
+        // off, then again from the start with paging on and DATA's page mapped to SCRATCH: f's block,
+        // whose inline read was compiled against the identity table, must not read DATA's frame.
+        int f = CODE + 0x100;
+        Consumer<TierMachine> setup = t -> {
+            t.code(CODE, "E8" + hex32(f - (CODE + 5)) + "E8" + hex32(f - (CODE + 10)) + "F4");
+            t.code(f, "8B 15" + hex32(TierMachine.DATA) + "01 D3 C3");
+            t.ram.write32(TierMachine.DATA, 0x1111);
+            t.ram.write32(TierMachine.SCRATCH, 0x220000);
+            t.s.regs[CpuState.EBX] = 0;
+        };
+        Consumer<TierMachine> pagingOn = t -> {
+            t.paging(false);
+            t.ram.write32(TierMachine.PAGE_TABLE + 4 * (TierMachine.DATA >>> 12), TierMachine.SCRATCH | 7);
+            t.s.eip = CODE;
+            t.s.halted = false;
+        };
+        TierMachine reference = interpreter(setup);
+        reference.run(100);
+        pagingOn.accept(reference);
+        reference.run(100);
+        TierMachine jit = compiled(setup);
+        jit.run(100);
+        long compiledBefore = jit.cpu.jitStatistics().blocksCompiled();
+        pagingOn.accept(jit);
+        jit.run(100);
+        assertEquals(2 * 0x1111 + 2 * 0x220000, reference.s.regs[CpuState.EBX], "two calls without paging, two with");
+        assertAgree(reference, jit, "paging switched on between two runs of the same code");
+        assertTrue(jit.cpu.jitStatistics().blocksCompiled() > compiledBefore, "nothing was compiled again under paging");
+    }
+
+    @Test
     void callSiteWithEightTargetsFindsEachThroughItsSuccessorLinks() {
         // xor esi, esi; loop: mov eax, esi; and eax, 7; call [eax*4 + table]; inc esi;
         // cmp esi, 800; jne loop; hlt. Function k (16 bytes apart): add ebx, k + 1; ret.
