@@ -152,6 +152,14 @@ public final class Cpu {
     void stopFor(Stop why, String detail) {
         stop = why;
         stopDetail = detail;
+        stopAtNextBoundary();
+    }
+
+    /**
+     * Makes the current {@link #run} return at the next instruction boundary, so that its caller
+     * looks at what changed (a device event, an exit, a pause). Safe to call from any thread.
+     */
+    public void stopAtNextBoundary() {
         state.stopRequested = true;
         state.attention = true;
     }

@@ -1551,8 +1551,8 @@ final class BlockEmitter implements Opcodes {
      * (which the block may only run with: {@link org.j386.emulator.cpu.CompiledBlock#inlineEntries}),
      * guest RAM and the frames' write flags.
      */
-    static java.util.List<Object> classData(BlockRuntime runtime, int[] entries) {
-        return java.util.List.of(entries, runtime.ram, runtime.frameFlags);
+    static List<Object> classData(BlockRuntime runtime, int[] entries) {
+        return List.of(entries, runtime.ram, runtime.frameFlags);
     }
 
     /** Adds the hits counted so far to the MMU's and starts again from zero. */

@@ -110,10 +110,7 @@ public final class Machine implements MachineControl {
         }
         // Any device event (an interrupt request, a reprogrammed timer) ends the current slice, so
         // the loop below recomputes the deadline and the CPU takes the interrupt at the next boundary.
-        Runnable attention = () -> {
-            cpu.state.attention = true;
-            cpu.state.stopRequested = true;
-        };
+        Runnable attention = cpu::stopAtNextBoundary;
         this.devices = new PcDevices(ports, ram, cpu.state::cycles, attention, this, config.serial, config.debugcon);
         cpu.setInterruptController(devices.pic);
         Firmware.initialiseInterruptControllers(ports);
@@ -299,8 +296,7 @@ public final class Machine implements MachineControl {
     public void exit(int status) {
         exitRequested = true;
         exitStatus = status;
-        cpu.state.stopRequested = true;
-        cpu.state.attention = true;
+        cpu.stopAtNextBoundary();
     }
 
     /**
@@ -310,8 +306,7 @@ public final class Machine implements MachineControl {
      */
     public void stopForCheck(String reason) {
         checkStop = reason;
-        cpu.state.stopRequested = true;
-        cpu.state.attention = true;
+        cpu.stopAtNextBoundary();
     }
 
     /** Runs until the guest exits, halts for good, crashes, or uses up the instruction limit. */
@@ -343,8 +338,7 @@ public final class Machine implements MachineControl {
      */
     public void requestPause() {
         pauseRequested = true;
-        cpu.state.stopRequested = true;
-        cpu.state.attention = true;
+        cpu.stopAtNextBoundary();
     }
 
     /** Withdraws a {@link #requestPause} that no run has taken yet. */
