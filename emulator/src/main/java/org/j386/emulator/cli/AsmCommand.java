@@ -18,76 +18,65 @@ import org.j386.tools.asm.ElfFormat;
 import org.j386.tools.asm.ElfObjectFormat;
 import org.j386.tools.asm.OutputFormat;
 
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code j386 asm SOURCE}: the NASM-dialect assembler. */
-@Command(name = "asm", mixinStandardHelpOptions = true, sortOptions = false, separator = " ",
-        description = "Assemble a NASM-syntax source into a flat binary (as nasm -f bin lays it out), an "
-            + "ELF32 relocatable object for ld (as nasm -f elf32 writes it) or an ELF32 i386 executable with a "
-            + "symbol table. Messages read FILE:LINE: error: text.",
-        footerHeading = "%nExit status:%n",
-        footer = {
-            "  0    assembled (warnings, if any, were printed)",
-            "  1    the source has errors; no output was written",
-            "  2    bad command line, or a file that cannot be read or written"
-        })
 final class AsmCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "the source file")
     Path source;
-
-    @Option(names = "-o", paramLabel = "OUT",
-            description = "output file (default: SOURCE with .bin, .o or .elf for its extension)")
     Path output;
-
-    @Option(names = "-f", paramLabel = "FORMAT", defaultValue = "bin",
-            description = "bin, elf32 (or elf: a relocatable object) or elfexec (default: ${DEFAULT-VALUE}); "
-                + "an elfexec executable starts at ORG, else 0x100000")
     String format;
-
-    @Option(names = "-l", paramLabel = "LISTING",
-            description = "also write a listing as nasm -l writes it: line, offset, bytes, source")
     Path listing;
-
-    @Option(names = "-I", paramLabel = "DIR",
-            description = "a folder searched by %%include and INCBIN after the source's own (repeatable)")
     List<Path> includes = new ArrayList<>();
-
-    @Option(names = "-D", paramLabel = "NAME[=VALUE]",
-            description = "define a macro before the source, as %%define NAME VALUE (repeatable)")
     List<String> defines = new ArrayList<>();
-
-    @Option(names = "-U", paramLabel = "NAME", description = "undefine a macro -D defined (repeatable)")
     List<String> undefines = new ArrayList<>();
-
-    @Option(names = "-w", paramLabel = "+CLASS|-CLASS", preprocessor = WarningOption.class,
-            description = "turn a warning class on or off, or make it an error: -w+error, -w+error=CLASS; classes "
-                + "label-orphan, number-overflow, zeroing, user, other, all (repeatable)")
     List<String> warnings = new ArrayList<>();
-
-    @Option(names = "-W", paramLabel = "CLASS|no-CLASS",
-            description = "the same in gcc's spelling: -Werror, -Wno-zeroing, -Wall (repeatable)")
     List<String> gccWarnings = new ArrayList<>();
-
-    @Option(names = "-M", description = "print the output's dependencies in Makefile syntax instead of assembling")
     boolean dependenciesOnly;
-
-    @Option(names = "-MD", paramLabel = "FILE", description = "assemble, and write the dependencies to FILE")
     Path dependencyFile;
-
-    @Option(names = "-MT", paramLabel = "TARGET", description = "the target named in the dependencies "
-            + "(default: the output file)")
     String dependencyTarget;
-
-    @Option(names = "-MP", description = "also name every dependency as a target without prerequisites, so that "
-            + "make does not fail when one is deleted")
     boolean phonyDependencies;
 
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
+
+    /** The command's options and help, bound to this object. */
+    CommandSpec model() {
+        spec = CommandModel.of(this, "asm", "Assemble a NASM-syntax source into a flat binary (as nasm -f bin lays it"
+                + " out), an ELF32 relocatable object for ld (as nasm -f elf32 writes it) or an ELF32 i386 executable"
+                + " with a symbol table. Messages read FILE:LINE: error: text.")
+            .unsorted()
+            .spaceBeforeValues()
+            .exitStatuses(
+                "  0    assembled (warnings, if any, were printed)",
+                "  1    the source has errors; no output was written",
+                "  2    bad command line, or a file that cannot be read or written")
+            .parameter("SOURCE", "the source file", Path.class, null, v -> source = v)
+            .option("-o", "OUT", "output file (default: SOURCE with .bin, .o or .elf for its extension)", null,
+                    Path.class, null, v -> output = v)
+            .option("-f", "FORMAT", "bin, elf32 (or elf: a relocatable object) or elfexec (default: ${DEFAULT-VALUE});"
+                    + " an elfexec executable starts at ORG, else 0x100000", "bin", v -> format = v)
+            .option("-l", "LISTING", "also write a listing as nasm -l writes it: line, offset, bytes, source", null,
+                    Path.class, null, v -> listing = v)
+            .repeatable("-I", "DIR", Path.class, null, null, includes,
+                    "a folder searched by %%include and INCBIN after the source's own (repeatable)")
+            .repeatable("-D", "NAME[=VALUE]", false, defines,
+                    "define a macro before the source, as %%define NAME VALUE (repeatable)")
+            .repeatable("-U", "NAME", false, undefines, "undefine a macro -D defined (repeatable)")
+            .repeatable("-w", "+CLASS|-CLASS", String.class, null, new WarningOption(), warnings,
+                    "turn a warning class on or off, or make it an error: -w+error, -w+error=CLASS; classes"
+                    + " label-orphan, number-overflow, zeroing, user, other, all (repeatable)")
+            .repeatable("-W", "CLASS|no-CLASS", false, gccWarnings,
+                    "the same in gcc's spelling: -Werror, -Wno-zeroing, -Wall (repeatable)")
+            .flag("-M", "print the output's dependencies in Makefile syntax instead of assembling",
+                    v -> dependenciesOnly = v)
+            .option("-MD", "FILE", "assemble, and write the dependencies to FILE", null, Path.class, null,
+                    v -> dependencyFile = v)
+            .option("-MT", "TARGET", "the target named in the dependencies (default: the output file)",
+                    v -> dependencyTarget = v)
+            .flag("-MP", "also name every dependency as a target without prerequisites, so that make does not fail"
+                    + " when one is deleted", v -> phonyDependencies = v)
+            .build();
+        return spec;
+    }
 
     @Override
     public Integer call() {

@@ -23,26 +23,27 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code j386 attach PORT}: the debugger console of a machine started with {@code j386 boot --debug-port PORT}. */
-@Command(name = "attach", mixinStandardHelpOptions = true,
-        description = {"Attach a debugger console to a running 'j386 boot --debug-port PORT' on this machine.",
-            "The machine stops while the console is attached; 'detach' lets it run on, 'quit' stops j386.",
-            "On a terminal, lines are edited locally with history (cursor keys, Ctrl-R).",
-            "The end of input (Ctrl-D) detaches, like 'detach'.",
-            "Ctrl-C interrupts a running 'continue'."},
-        footerHeading = "%nExit status:%n",
-        footer = {"  0    the console detached or the machine ended", "  2    nothing listens on that port"})
 final class AttachCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PORT", converter = TcpPort.class, description = "the --debug-port of the running j386")
     int port;
 
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
+
+    /** The command's options and help, bound to this object. */
+    CommandSpec model() {
+        spec = CommandModel.of(this, "attach",
+                "Attach a debugger console to a running 'j386 boot --debug-port PORT' on this machine.",
+                "The machine stops while the console is attached; 'detach' lets it run on, 'quit' stops j386.",
+                "On a terminal, lines are edited locally with history (cursor keys, Ctrl-R).",
+                "The end of input (Ctrl-D) detaches, like 'detach'.",
+                "Ctrl-C interrupts a running 'continue'.")
+            .exitStatuses("  0    the console detached or the machine ended", "  2    nothing listens on that port")
+            .parameter("PORT", "the --debug-port of the running j386", Integer.class, new TcpPort(), v -> port = v)
+            .build();
+        return spec;
+    }
 
     @Override
     public Integer call() {

@@ -15,82 +15,72 @@ import org.j386.emulator.report.Report;
 import org.j386.emulator.report.ReportCollector;
 import org.j386.tools.image.ImageFormatException;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Option;
 
 /** {@code j386 boot IMAGE}: loads a Multiboot kernel and runs it to the end. */
-@Command(name = "boot", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Boot a Multiboot (v1) kernel: an ELF32 i386 executable, or a flat image whose",
-            "Multiboot header gives its load addresses. Options are named after QEMU's."},
-        footerHeading = "%nExit status:%n",
-        footer = {
-            "  0    the guest halted with interrupts disabled, or waits for an interrupt no device can raise;",
-            "       or --until TEXT appeared on COM1, the debug console or the screen",
-            "  odd  the guest wrote v to port 0xF4: (v << 1) | 1, as with QEMU's isa-debug-exit",
-            "  2    bad command line, or an image or file that cannot be used",
-            "  4    --max-instructions or --max-time reached (the default --max-time is 600 virtual seconds)",
-            "  6    triple fault (a fault while delivering a double fault)",
-            "  8    the guest used something j386 does not emulate (nothing known reaches it today)",
-            "  10   internal error in j386",
-            "  12   --check-reference: the guest's memory manager diverged from the reference",
-            "       (or sent a record the reference cannot follow; malformed records are only warned about)",
-            "  14   --jit-check: a compiled block and the interpreter disagreed",
-            "  16   --check tlb: the guest used a translation that a page-table write had made stale",
-            "  130  stopped from a debugger (quit in the console, kill in gdb)"
-        })
 final class BootCommand implements Callable<Integer> {
-    @Mixin
-    MachineOptions machineOptions;
-
-    @Option(names = "--vga-dump", paramLabel = "stdout|FILE",
-            description = "write the 80x25 text screen at exit")
+    final MachineOptions machineOptions = new MachineOptions();
     String vgaDump;
-
-    @Option(names = "--stats",
-            description = "at exit, print instructions, wall time, MIPS, interrupts by vector, page faults and TLB hits/misses to stderr")
     boolean stats;
-
-    @Option(names = "--gdb", paramLabel = "PORT", converter = TcpPort.class,
-            description = "serve the GDB remote protocol on 127.0.0.1:PORT (target remote :PORT)")
     Integer gdbPort;
-
-    @Option(names = "--wait-gdb",
-            description = "with --gdb: wait for gdb to connect before the first instruction (like QEMU's -S)")
     boolean waitGdb;
-
-    @Option(names = "--debug-port", paramLabel = "PORT", converter = TcpPort.class,
-            description = "accept debugger consoles on 127.0.0.1:PORT (j386 attach PORT)")
     Integer debugPort;
-
-    @Option(names = "--record",
-            description = "with --gdb or --debug-port: keep snapshots of the run, so that going back (reverse-stepi,"
-                    + " goto, ...) replays from the newest one before instead of from boot; costs up to 1.3x the run time")
     boolean record;
-
-    @Option(names = "--record-limit", paramLabel = "SIZE", converter = MemorySize.RecordLimit.class,
-            description = "with --record: the most memory the snapshots may take, the oldest going first (default 256M)")
     Long recordLimit;
-
     /** For make bench: records the whole run with no debugger, to measure what recording costs. */
-    @Option(names = "--bench-recording", hidden = true)
     boolean benchRecording;
-
-    @Mixin
-    EventChecking.Options eventOptions;
-
-    @Option(names = "--report", paramLabel = "FILE.html",
-            description = "at the end, write a self-contained HTML page picturing the address space, physical memory,"
-                    + " page faults, interrupts, the TLB and the guest kernel's pools")
+    final EventChecking.Options eventOptions = new EventChecking.Options();
     Path report;
 
     /** Exit status when --check-reference found a divergence. */
     static final int DIVERGED = Outcome.CHECK_STOPPED.fixedStatus();
 
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
+
+    /** The command's options and help, bound to this object. */
+    CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "boot",
+                "Boot a Multiboot (v1) kernel: an ELF32 i386 executable, or a flat image whose",
+                "Multiboot header gives its load addresses. Options are named after QEMU's.")
+            .unsorted()
+            .exitStatuses(
+                "  0    the guest halted with interrupts disabled, or waits for an interrupt no device can raise;",
+                "       or --until TEXT appeared on COM1, the debug console or the screen",
+                "  odd  the guest wrote v to port 0xF4: (v << 1) | 1, as with QEMU's isa-debug-exit",
+                "  2    bad command line, or an image or file that cannot be used",
+                "  4    --max-instructions or --max-time reached (the default --max-time is 600 virtual seconds)",
+                "  6    triple fault (a fault while delivering a double fault)",
+                "  8    the guest used something j386 does not emulate (nothing known reaches it today)",
+                "  10   internal error in j386",
+                "  12   --check-reference: the guest's memory manager diverged from the reference",
+                "       (or sent a record the reference cannot follow; malformed records are only warned about)",
+                "  14   --jit-check: a compiled block and the interpreter disagreed",
+                "  16   --check tlb: the guest used a translation that a page-table write had made stale",
+                "  130  stopped from a debugger (quit in the console, kill in gdb)");
+        machineOptions.addTo(model);
+        model.option("--vga-dump", "stdout|FILE", "write the 80x25 text screen at exit", v -> vgaDump = v)
+            .flag("--stats", "at exit, print instructions, wall time, MIPS, interrupts by vector, page faults and TLB"
+                    + " hits/misses to stderr", v -> stats = v)
+            .option("--gdb", "PORT", "serve the GDB remote protocol on 127.0.0.1:PORT (target remote :PORT)", null,
+                    Integer.class, new TcpPort(), v -> gdbPort = v)
+            .flag("--wait-gdb", "with --gdb: wait for gdb to connect before the first instruction (like QEMU's -S)",
+                    v -> waitGdb = v)
+            .option("--debug-port", "PORT", "accept debugger consoles on 127.0.0.1:PORT (j386 attach PORT)", null,
+                    Integer.class, new TcpPort(), v -> debugPort = v)
+            .flag("--record", "with --gdb or --debug-port: keep snapshots of the run, so that going back"
+                    + " (reverse-stepi, goto, ...) replays from the newest one before instead of from boot; costs up"
+                    + " to 1.3x the run time", v -> record = v)
+            .option("--record-limit", "SIZE", "with --record: the most memory the snapshots may take, the oldest"
+                    + " going first (default 256M)", null, Long.class, new MemorySize.RecordLimit(),
+                    v -> recordLimit = v)
+            .hiddenFlag("--bench-recording", v -> benchRecording = v);
+        eventOptions.addTo(model);
+        model.option("--report", "FILE.html", "at the end, write a self-contained HTML page picturing the address"
+                + " space, physical memory, page faults, interrupts, the TLB and the guest kernel's pools", null,
+                Path.class, null, v -> report = v);
+        spec = model.build();
+        return spec;
+    }
 
     @Override
     public Integer call() {

@@ -11,42 +11,35 @@ import org.j386.emulator.conform.ConformanceSuite;
 import org.j386.emulator.conform.ConformanceSuites;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code j386 conform [SUITE...]}: runs the conformance suites and tabulates the results. */
-@Command(name = "conform", mixinStandardHelpOptions = true,
-        description = {"Run conformance suites whose expected results come from a real x86 CPU or QEMU,",
-            "and print a table per suite and group (passed, failed, first failure)."},
-        footerHeading = "%nExit status:%n",
-        footer = {
-            "  0    every case passed",
-            "  1    some case failed",
-            "  2    bad command line (an unknown suite)"
-        })
 final class ConformCommand implements Callable<Integer> {
     /** Width of the first-failure column before it is cut short. */
     private static final int FAILURE_WIDTH = 100;
 
-    @Parameters(paramLabel = "SUITE", arity = "0..*",
-            description = "suites to run (default: all): ${COMPLETION-CANDIDATES}",
-            completionCandidates = SuiteNames.class)
     List<String> names = new ArrayList<>();
 
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
 
     /** The suites there are; tests replace them. */
     List<ConformanceSuite> available = ConformanceSuites.all();
     /** Whether to draw a progress bar on stderr; by default when the terminal is interactive. */
     boolean interactive = System.console() != null;
 
-    static final class SuiteNames extends ArrayList<String> {
-        SuiteNames() {
-            super(ConformanceSuites.all().stream().map(ConformanceSuite::name).toList());
-        }
+    /** The command's options and help, bound to this object. */
+    CommandSpec model() {
+        spec = CommandModel.of(this, "conform",
+                "Run conformance suites whose expected results come from a real x86 CPU or QEMU,",
+                "and print a table per suite and group (passed, failed, first failure).")
+            .exitStatuses(
+                "  0    every case passed",
+                "  1    some case failed",
+                "  2    bad command line (an unknown suite)")
+            .parameters("SUITE", "suites to run (default: all): ${COMPLETION-CANDIDATES}",
+                    ConformanceSuites.all().stream().map(ConformanceSuite::name).toList(), names)
+            .build();
+        return spec;
     }
 
     @Override

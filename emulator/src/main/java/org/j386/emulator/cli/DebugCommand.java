@@ -17,53 +17,49 @@ import org.j386.emulator.machine.Outcome;
 import org.j386.emulator.report.ReportCollector;
 import org.j386.tools.image.ImageFormatException;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code j386 debug IMAGE}: the machine stopped at the kernel's first instruction, with a console. */
-@Command(name = "debug", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Load a Multiboot kernel (or, with --bios, a ROM) and stop at its first instruction with the",
-            "debugger console.",
-            "On a terminal the console edits lines and completes commands and symbols; otherwise it",
-            "reads plain lines (j386 debug IMAGE < commands.txt) and echoes each after the prompt.",
-            "Type 'help' in the console for the commands.",
-            "",
-            "The run is recorded: snapshots of the whole machine (registers, devices,",
-            "the RAM pages written since the one before) are kept every N instructions,",
-            "N adapting so that taking them costs a twentieth of the run time (recording",
-            "costs at most about 1.3x in all), within --record-limit, the oldest going",
-            "first. Going back (goto, reverse-step) restores the newest snapshot before",
-            "the instruction wanted and replays from there; before the oldest one it",
-            "replays from boot, as last-write, history, reverse-next, reverse-finish and",
-            "reverse-continue always do (their window is the whole run). 'info record'",
-            "shows what is kept."},
-        footerHeading = "%nExit status:%n",
-        footer = {
-            "  0    the console quit while the machine could still run",
-            "  *    once the machine has ended, its status as for 'j386 boot'",
-            "  12   --check-reference: the guest's memory manager diverged from the reference",
-            "  2    bad command line, or an image or file that cannot be used"
-        })
 final class DebugCommand implements Callable<Integer> {
-    @Mixin
-    MachineOptions machineOptions;
-
-    @Mixin
-    EventChecking.Options eventOptions;
-
-    @Option(names = "--no-record",
-            description = "keep no snapshots: going back then replays the run from boot")
+    final MachineOptions machineOptions = new MachineOptions();
+    final EventChecking.Options eventOptions = new EventChecking.Options();
     boolean noRecord;
-
-    @Option(names = "--record-limit", paramLabel = "SIZE", converter = MemorySize.RecordLimit.class,
-            description = "the most memory the snapshots may take (default 256M; K, M or G suffix)")
     Long recordLimit;
 
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
+
+    /** The command's options and help, bound to this object. */
+    CommandSpec model() {
+        CommandModel model = CommandModel.of(this, "debug",
+                "Load a Multiboot kernel (or, with --bios, a ROM) and stop at its first instruction with the",
+                "debugger console.",
+                "On a terminal the console edits lines and completes commands and symbols; otherwise it",
+                "reads plain lines (j386 debug IMAGE < commands.txt) and echoes each after the prompt.",
+                "Type 'help' in the console for the commands.",
+                "",
+                "The run is recorded: snapshots of the whole machine (registers, devices,",
+                "the RAM pages written since the one before) are kept every N instructions,",
+                "N adapting so that taking them costs a twentieth of the run time (recording",
+                "costs at most about 1.3x in all), within --record-limit, the oldest going",
+                "first. Going back (goto, reverse-step) restores the newest snapshot before",
+                "the instruction wanted and replays from there; before the oldest one it",
+                "replays from boot, as last-write, history, reverse-next, reverse-finish and",
+                "reverse-continue always do (their window is the whole run). 'info record'",
+                "shows what is kept.")
+            .unsorted()
+            .exitStatuses(
+                "  0    the console quit while the machine could still run",
+                "  *    once the machine has ended, its status as for 'j386 boot'",
+                "  12   --check-reference: the guest's memory manager diverged from the reference",
+                "  2    bad command line, or an image or file that cannot be used");
+        machineOptions.addTo(model);
+        eventOptions.addTo(model);
+        model.flag("--no-record", "keep no snapshots: going back then replays the run from boot", v -> noRecord = v)
+            .option("--record-limit", "SIZE", "the most memory the snapshots may take (default 256M; K, M or G"
+                    + " suffix)", null, Long.class, new MemorySize.RecordLimit(), v -> recordLimit = v);
+        spec = model.build();
+        return spec;
+    }
 
     @Override
     public Integer call() {

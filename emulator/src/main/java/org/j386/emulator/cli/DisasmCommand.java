@@ -19,44 +19,41 @@ import org.j386.tools.image.SectionHeader;
 import org.j386.tools.image.Symbol;
 import org.j386.tools.image.SymbolTable;
 
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code j386 disasm FILE}: the disassembler, in NASM's spelling. */
-@Command(name = "disasm", mixinStandardHelpOptions = true, sortOptions = false, separator = " ",
-        description = "Disassemble a flat binary, or the code sections of an ELF32 executable or "
-            + "relocatable object, to Intel syntax as NASM writes it: address, bytes and instruction on "
-            + "each line. ELF symbols become labels and name branch targets and absolute addresses; an "
-            + "object's relocations are shown under the instructions they patch, as objdump -dr shows them.",
-        footerHeading = "%nExit status:%n",
-        footer = {
-            "  0    disassembled",
-            "  2    bad command line, or a file that cannot be read or is no ELF32 i386 file"
-        })
 final class DisasmCommand implements Callable<Integer> {
     /** The largest file disassembled: far more than any kernel's code. */
     static final long MAX_FILE = 64L << 20;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the file to disassemble")
     Path file;
-
-    @Option(names = "--org", paramLabel = "ADDR", defaultValue = "0",
-            description = "address of the first byte of a flat binary (default: 0); 0x for hex")
     String origin;
-
-    @Option(names = "--bits", paramLabel = "16|32", defaultValue = "32",
-            description = "default operand and address size of the code (default: ${DEFAULT-VALUE})")
     int bits;
-
-    @Option(names = "--elf", description = "FILE is an ELF32 executable or relocatable object: disassemble its "
-            + "code sections")
     boolean elf;
 
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
+
+    /** The command's options and help, bound to this object. */
+    CommandSpec model() {
+        spec = CommandModel.of(this, "disasm", "Disassemble a flat binary, or the code sections of an ELF32 executable"
+                + " or relocatable object, to Intel syntax as NASM writes it: address, bytes and instruction on each"
+                + " line. ELF symbols become labels and name branch targets and absolute addresses; an object's"
+                + " relocations are shown under the instructions they patch, as objdump -dr shows them.")
+            .unsorted()
+            .spaceBeforeValues()
+            .exitStatuses(
+                "  0    disassembled",
+                "  2    bad command line, or a file that cannot be read or is no ELF32 i386 file")
+            .parameter("FILE", "the file to disassemble", Path.class, null, v -> file = v)
+            .option("--org", "ADDR", "address of the first byte of a flat binary (default: 0); 0x for hex", "0",
+                    v -> origin = v)
+            .option("--bits", "16|32", "default operand and address size of the code (default: ${DEFAULT-VALUE})",
+                    "32", Integer.class, null, v -> bits = v)
+            .flag("--elf", "FILE is an ELF32 executable or relocatable object: disassemble its code sections",
+                    v -> elf = v)
+            .build();
+        return spec;
+    }
 
     @Override
     public Integer call() {

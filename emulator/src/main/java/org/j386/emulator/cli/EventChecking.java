@@ -18,8 +18,6 @@ import org.j386.emulator.check.TracePort;
 import org.j386.emulator.machine.Machine;
 import org.j386.guest.reference.Event;
 
-import picocli.CommandLine.Option;
-
 /**
  * {@code --check-reference} and {@code --trace-events} (the trace port and what listens to it), and
  * {@code --check tlb} (the stale-translation audit).
@@ -27,19 +25,22 @@ import picocli.CommandLine.Option;
 final class EventChecking {
     /** The options, shared by {@code j386 boot} and {@code j386 debug}. */
     static final class Options {
-        @Option(names = "--check-reference",
-                description = "run the guest kernel's Java reference memory manager beside the guest, comparing its records and, after each operation, its structures in memory; stop at the first divergence (exit status 12)")
         boolean checkReference;
-
-        @Option(names = "--check", paramLabel = "LIST", split = ",",
-                description = {"checks to run beside the guest, comma-separated:",
-                    "tlb: report each use of a TLB entry that a page-table write made stale with no INVLPG or CR3 reload (runs on the interpreter; exit status 16);",
-                    "reference: as --check-reference"})
         List<String> checks = new ArrayList<>();
-
-        @Option(names = "--trace-events", paramLabel = "FILE",
-                description = "write the guest kernel's memory-manager event records (trace port 0x504) to FILE as JSON lines")
         String traceEvents;
+
+        /** Adds the options to the model of {@code j386 boot} or {@code j386 debug}. */
+        void addTo(CommandModel model) {
+            model.flag("--check-reference", "run the guest kernel's Java reference memory manager beside the guest,"
+                    + " comparing its records and, after each operation, its structures in memory; stop at the first"
+                    + " divergence (exit status 12)", v -> checkReference = v);
+            model.repeatable("--check", "LIST", true, checks, "checks to run beside the guest, comma-separated:",
+                    "tlb: report each use of a TLB entry that a page-table write made stale with no INVLPG or CR3"
+                            + " reload (runs on the interpreter; exit status 16);",
+                    "reference: as --check-reference");
+            model.option("--trace-events", "FILE", "write the guest kernel's memory-manager event records (trace port"
+                    + " 0x504) to FILE as JSON lines", v -> traceEvents = v);
+        }
 
         /**
          * Attaches the port and its listeners, {@code report} among them when not null, and the

@@ -12,87 +12,73 @@ import org.j386.emulator.machine.MachineConfig;
 import org.j386.guest.GuestKernel;
 import org.j386.tools.image.ImageFormatException;
 
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** The image and machine options shared by {@code j386 boot} and {@code j386 debug}. */
 final class MachineOptions {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
-            description = "the kernel to boot (default: a bundled guest kernel, see --guest)")
-    Path image;
-
-    @Option(names = "--bios", paramLabel = "FILE",
-            description = "boot a ROM image (64-256 KiB, like QEMU's -bios) from the reset vector F000:FFF0 in real mode,"
-                    + " instead of a Multiboot kernel")
-    Path bios;
-
-    @Option(names = "--symbols", paramLabel = "FILE",
-            description = "name addresses with the symbols of this ELF file (one linked from the same objects as a flat IMAGE)")
-    Path symbols;
-
-    @Option(names = "--guest", paramLabel = "mp4|lab2",
-            description = "the bundled guest kernel to boot when no IMAGE is given: mp4 (the default: frame pools,"
-                    + " recursive page tables with lazy faults, VM pools) or lab2 (xv6-style free-list page allocator"
-                    + " and higher-half kernel page tables); both are described in guest-kernel/README.md")
-    String guest;
-
-    @Option(names = "-m", paramLabel = "SIZE", defaultValue = "32M", converter = MemorySize.class,
-            description = "RAM size, 2M..2047M (default: ${DEFAULT-VALUE}); suffix K, M or G, plain numbers are MiB")
-    long memory;
-
-    @Option(names = "--debugcon", paramLabel = "stdio|none|FILE", defaultValue = "stdio",
-            description = "where bytes written to port 0xE9 go (default: ${DEFAULT-VALUE})")
-    String debugcon;
-
-    @Option(names = "--serial", paramLabel = "stdio|none|FILE", defaultValue = "stdio",
-            description = "where COM1 (0x3F8) output goes (default: ${DEFAULT-VALUE})")
-    String serial;
-
-    @Option(names = "--append", paramLabel = "CMDLINE", defaultValue = "",
-            description = "the kernel command line in the Multiboot information")
-    String append;
-
-    @Option(names = "--module", paramLabel = "FILE[ ARGS]",
-            description = "a Multiboot module (repeatable, like QEMU's -initrd); text after the file name is its command line")
-    List<String> modules = new ArrayList<>();
-
-    @Option(names = "--max-instructions", paramLabel = "N", converter = PositiveCount.class,
-            description = "stop after N instructions (exit status 4)")
-    long maxInstructions = Long.MAX_VALUE;
-
     /** The default of --max-time, in virtual seconds: ten minutes (60 billion instruction slots). */
     static final String DEFAULT_MAX_TIME = "600";
 
-    @Option(names = "--max-time", paramLabel = "SECONDS", defaultValue = DEFAULT_MAX_TIME, converter = VirtualSeconds.class,
-            description = "stop after SECONDS of virtual time, halted time included (default: ${DEFAULT-VALUE};"
-                    + " 100M instructions make a second; none for no limit; exit status 4)")
+    Path image;
+    Path bios;
+    Path symbols;
+    String guest;
+    long memory;
+    String debugcon;
+    String serial;
+    String append;
+    List<String> modules = new ArrayList<>();
+    long maxInstructions = Long.MAX_VALUE;
     long maxTimeSlots;
-
-    @Option(names = "--until", paramLabel = "TEXT",
-            description = "end the run (exit status 0) at the instruction after which TEXT has appeared on COM1,"
-                    + " the debug console or the text screen")
     String until;
-
-    @Option(names = "--trace", paramLabel = "io|int|pf|post", split = ",",
-            description = "one line per port access (io), interrupt or exception (int), page fault (pf), POST code written to"
-                    + " port 0x80 or 0x190 (post), on stderr; repeatable or comma-separated")
     List<String> trace = new ArrayList<>();
-
-    @Option(names = "--cpu", paramLabel = "jit|interp", defaultValue = "jit",
-            description = "jit compiles hot blocks to JVM bytecode; interp interprets every instruction (default: ${DEFAULT-VALUE})")
     String cpu;
-
-    @Option(names = "--jit-threshold", paramLabel = "N", defaultValue = "" + MachineConfig.DEFAULT_JIT_THRESHOLD,
-            description = "entries into a block before it is compiled; 0 compiles on first sight (default: ${DEFAULT-VALUE})")
     int jitThreshold;
-
-    @Option(names = "--jit-cache", paramLabel = "SIZE", defaultValue = "64M", converter = MemorySize.CodeCacheSize.class,
-            description = "compiled code kept before every block is dropped and compiled again when hot, 64K..1G (default: ${DEFAULT-VALUE})")
     long jitCache;
-
-    @Option(names = "--jit-check",
-            description = "for developing the JIT: run each compiled block on the interpreter too and stop at the first difference (exit status 14); much slower")
     boolean jitCheck;
+
+    /** Adds the options to the model of {@code j386 boot} or {@code j386 debug}. */
+    void addTo(CommandModel model) {
+        model.optionalParameter("IMAGE", "the kernel to boot (default: a bundled guest kernel, see --guest)",
+                Path.class, v -> image = v);
+        model.option("--bios", "FILE", "boot a ROM image (64-256 KiB, like QEMU's -bios) from the reset vector"
+                + " F000:FFF0 in real mode, instead of a Multiboot kernel", null, Path.class, null, v -> bios = v);
+        model.option("--symbols", "FILE", "name addresses with the symbols of this ELF file (one linked from the same"
+                + " objects as a flat IMAGE)", null, Path.class, null, v -> symbols = v);
+        model.option("--guest", "mp4|lab2", "the bundled guest kernel to boot when no IMAGE is given: mp4 (the"
+                + " default: frame pools, recursive page tables with lazy faults, VM pools) or lab2 (xv6-style"
+                + " free-list page allocator and higher-half kernel page tables); both are described in"
+                + " guest-kernel/README.md", v -> guest = v);
+        model.option("-m", "SIZE", "RAM size, 2M..2047M (default: ${DEFAULT-VALUE}); suffix K, M or G, plain numbers"
+                + " are MiB", "32M", Long.class, new MemorySize(), v -> memory = v);
+        model.option("--debugcon", "stdio|none|FILE", "where bytes written to port 0xE9 go (default: ${DEFAULT-VALUE})",
+                "stdio", v -> debugcon = v);
+        model.option("--serial", "stdio|none|FILE", "where COM1 (0x3F8) output goes (default: ${DEFAULT-VALUE})",
+                "stdio", v -> serial = v);
+        model.option("--append", "CMDLINE", "the kernel command line in the Multiboot information", "",
+                v -> append = v);
+        model.repeatable("--module", "FILE[ ARGS]", false, modules, "a Multiboot module (repeatable, like QEMU's"
+                + " -initrd); text after the file name is its command line");
+        model.option("--max-instructions", "N", "stop after N instructions (exit status 4)", null, Long.class,
+                new PositiveCount(), v -> maxInstructions = v);
+        model.option("--max-time", "SECONDS", "stop after SECONDS of virtual time, halted time included (default:"
+                + " ${DEFAULT-VALUE}; 100M instructions make a second; none for no limit; exit status 4)",
+                DEFAULT_MAX_TIME, Long.class, new VirtualSeconds(), v -> maxTimeSlots = v);
+        model.option("--until", "TEXT", "end the run (exit status 0) at the instruction after which TEXT has appeared"
+                + " on COM1, the debug console or the text screen", v -> until = v);
+        model.repeatable("--trace", "io|int|pf|post", true, trace, "one line per port access (io), interrupt or"
+                + " exception (int), page fault (pf), POST code written to port 0x80 or 0x190 (post), on stderr;"
+                + " repeatable or comma-separated");
+        model.option("--cpu", "jit|interp", "jit compiles hot blocks to JVM bytecode; interp interprets every"
+                + " instruction (default: ${DEFAULT-VALUE})", "jit", v -> cpu = v);
+        model.option("--jit-threshold", "N", "entries into a block before it is compiled; 0 compiles on first sight"
+                + " (default: ${DEFAULT-VALUE})", "" + MachineConfig.DEFAULT_JIT_THRESHOLD, Integer.class, null,
+                v -> jitThreshold = v);
+        model.option("--jit-cache", "SIZE", "compiled code kept before every block is dropped and compiled again when"
+                + " hot, 64K..1G (default: ${DEFAULT-VALUE})", "64M", Long.class, new MemorySize.CodeCacheSize(),
+                v -> jitCache = v);
+        model.flag("--jit-check", "for developing the JIT: run each compiled block on the interpreter too and stop at"
+                + " the first difference (exit status 14); much slower", v -> jitCheck = v);
+    }
 
     /** Builds the machine these options describe and loads the image; trace lines go to {@code err}. */
     Machine boot(GuestOutputs outputs, PrintWriter err) throws UsageException, IOException, ImageFormatException {

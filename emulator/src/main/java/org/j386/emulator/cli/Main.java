@@ -10,29 +10,32 @@ import java.util.function.Supplier;
 import org.j386.emulator.machine.Machine;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** The {@code j386} command line. */
-@Command(name = "j386", mixinStandardHelpOptions = true, version = "j386 0.1.0",
-        description = "An IA-32 PC emulator that shows what the MMU did.",
-        footerHeading = "%nExit status:%n",
-        footer = {
-            "  0    the guest halted with interrupts disabled, or waits for an interrupt no device can raise",
-            "  odd  the guest wrote v to the debug-exit port 0xF4: (v << 1) | 1, as QEMU's isa-debug-exit",
-            "  2    bad command line, or an image or file that cannot be used",
-            "  4    --max-instructions or --max-time reached (every run stops after --max-time, default",
-            "       600 virtual seconds)",
-            "  6    triple fault (a fault while delivering a double fault)",
-            "  8    the guest used something j386 does not emulate (nothing known reaches it today)",
-            "  10   internal error in j386",
-            "  12   --check-reference: the guest's memory manager diverged from the reference",
-            "  14   --jit-check: a compiled block and the interpreter disagreed",
-            "  16   --check tlb: the guest used a translation that a page-table write had made stale",
-            "  130  stopped from a debugger (quit in the console, kill in gdb)"
-        })
 public final class Main implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private CommandSpec spec;
+
+    /** The top level: help, version and the exit statuses; the commands are added to it. */
+    private CommandSpec model() {
+        spec = CommandModel.of(this, "j386", "An IA-32 PC emulator that shows what the MMU did.")
+            .version("j386 0.1.0")
+            .exitStatuses(
+                "  0    the guest halted with interrupts disabled, or waits for an interrupt no device can raise",
+                "  odd  the guest wrote v to the debug-exit port 0xF4: (v << 1) | 1, as QEMU's isa-debug-exit",
+                "  2    bad command line, or an image or file that cannot be used",
+                "  4    --max-instructions or --max-time reached (every run stops after --max-time, default",
+                "       600 virtual seconds)",
+                "  6    triple fault (a fault while delivering a double fault)",
+                "  8    the guest used something j386 does not emulate (nothing known reaches it today)",
+                "  10   internal error in j386",
+                "  12   --check-reference: the guest's memory manager diverged from the reference",
+                "  14   --jit-check: a compiled block and the interpreter disagreed",
+                "  16   --check tlb: the guest used a translation that a page-table write had made stale",
+                "  130  stopped from a debugger (quit in the console, kill in gdb)")
+            .build();
+        return spec;
+    }
 
     @Override
     public void run() {
@@ -44,15 +47,15 @@ public final class Main implements Runnable {
     }
 
     /** The commands, in the order help lists them. */
-    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    private static final Map<String, Supplier<CommandSpec>> COMMANDS = new LinkedHashMap<>();
 
     static {
-        COMMANDS.put("boot", BootCommand::new);
-        COMMANDS.put("debug", DebugCommand::new);
-        COMMANDS.put("attach", AttachCommand::new);
-        COMMANDS.put("asm", AsmCommand::new);
-        COMMANDS.put("disasm", DisasmCommand::new);
-        COMMANDS.put("conform", ConformCommand::new);
+        COMMANDS.put("boot", () -> new BootCommand().model());
+        COMMANDS.put("debug", () -> new DebugCommand().model());
+        COMMANDS.put("attach", () -> new AttachCommand().model());
+        COMMANDS.put("asm", () -> new AsmCommand().model());
+        COMMANDS.put("disasm", () -> new DisasmCommand().model());
+        COMMANDS.put("conform", () -> new ConformCommand().model());
     }
 
     /** Runs the command line and returns the exit status (what tests call instead of main). */
@@ -64,10 +67,10 @@ public final class Main implements Runnable {
             // other core loads and warms up the translator the run's first hot blocks will need.
             Machine.warmUpTranslatorInBackground();
         }
-        CommandLine cli = new CommandLine(new Main());
-        // Building a command's model takes picocli a noticeable part of a short run's start-up:
+        CommandLine cli = new CommandLine(new Main().model());
+        // Even built by hand, a command's model is a part of a short run's start-up worth saving:
         // only the command named is built, unless help or an error needs them all.
-        Supplier<Object> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        Supplier<CommandSpec> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
         if (named != null) {
             cli.addSubcommand(args[0], named.get());
         } else {

@@ -56,7 +56,7 @@ class ConformCommandTest {
         command.interactive = interactive;
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(command);
+        CommandLine cli = new CommandLine(command.model());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int status = cli.execute(args);
