@@ -325,7 +325,7 @@ final class CodeCache {
             page.heat = heat;
         }
         int h = heat[offset];
-        if (h < 0) {
+        if (h == NEVER) {
             return null;
         }
         if (h < compiler.threshold()) {
@@ -334,6 +334,16 @@ final class CodeCache {
         }
         return compile(page, linear, eip);
     }
+
+    /**
+     * An EIP inside a compiled loop ({@link CompiledBlock#loopInterior}) needs this many more times
+     * the threshold's entries before it is compiled: entered only by the returns of the odd
+     * interrupt or fault, it is left to the interpreter, which soon reaches the loop's head; entered
+     * often (the return of a call the trace did not follow), it gets its block all the same.
+     */
+    private static final int COLDER_INSIDE_A_LOOP = 15;
+    /** The heat of an EIP where no block could be compiled. */
+    private static final int NEVER = Integer.MIN_VALUE;
 
     private CompiledBlock compile(CodePage page, int linear, int eip) {
         int pageLinear = linear & ~(PAGE_SIZE - 1);
@@ -359,7 +369,7 @@ final class CodeCache {
             return null; // decoding ahead cannot write memory, but be safe against a dropped page
         }
         if (b == null) {
-            page.heat[offset] = Integer.MIN_VALUE;
+            page.heat[offset] = NEVER;
             return null;
         }
         stats.blocksCompiled++;
@@ -377,6 +387,12 @@ final class CodeCache {
         page.blocks[offset] = b;
         if (page.heat == null) {
             page.heat = new int[PAGE_SIZE];
+        }
+        for (int inside : b.loopInterior) {
+            int lin = cs.base + inside;
+            if ((lin & ~(PAGE_SIZE - 1)) == pageLinear && page.blocks[lin & (PAGE_SIZE - 1)] == null) {
+                page.heat[lin & (PAGE_SIZE - 1)] = -COLDER_INSIDE_A_LOOP * compiler.threshold();
+            }
         }
         return b;
     }

@@ -37,6 +37,14 @@ public abstract class CompiledBlock {
     /** Size of the generated code in bytes, for the cache's bound and the statistics. */
     public int codeBytes;
     /**
+     * The EIPs inside the block's loops where none of its jumps lands. Execution comes back to one
+     * of them only from outside the block (an interrupt's or a fault's return into the loop): the
+     * code cache then lets the interpreter run to the next branch, which soon reaches a loop head,
+     * rather than compiling another copy of the loop for that entry, which the JVM would have to
+     * warm up and compile again, all for the same hot loop.
+     */
+    public int[] loopInterior = new int[0];
+    /**
      * What the block was made from, kept only when the translator is asked to (--jit-check): for
      * deciding whether the block can be run twice, and for the diagnostic when it goes wrong.
      */

@@ -76,6 +76,10 @@ final class Interpreter {
         final boolean tracking = s.trackInstructionEip;
         boolean blockStart = compiling;
         boolean inBlock = false;
+        // Where the current stretch of blocks began, and how many it entered: a fault inside a
+        // block ends the stretch, and its instructions still count as compiled code's.
+        long before = 0;
+        long entries = 0;
         int eip = s.eip;
         int esp = s.regs[CpuState.ESP];
         while (s.instructions < end) {
@@ -97,8 +101,8 @@ final class Interpreter {
                         boolean flat = runtime.flatData();
                         if (b != null && b.length <= end - s.instructions && (!b.flatData || flat)) {
                             // Block after block while nothing else needs the loop.
-                            long before = s.instructions;
-                            long entries = 0;
+                            before = s.instructions;
+                            entries = 0;
                             long entered;
                             inBlock = true;
                             do {
@@ -148,6 +152,8 @@ final class Interpreter {
                 if (inBlock) {
                     // The block has put back the state at the start of the faulting instruction.
                     inBlock = false;
+                    cache.stats.blockEntries += entries + 1;
+                    cache.stats.compiledInstructions += s.instructions - before;
                     eip = s.eip;
                     esp = s.regs[CpuState.ESP];
                 }

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -134,6 +135,41 @@ public final class BlockTranslator implements BlockCompiler {
         return OpInfo.has(d.op(), OpInfo.BRANCH | OpInfo.ENDS_BLOCK);
     }
 
+    /**
+     * The EIPs between each loop head of the block and the jump back to it (or the fall-through
+     * back to it), without the block's entry and the heads themselves: a loop is run from its head
+     * ({@link CompiledBlock#loopInterior}).
+     */
+    static int[] loopInterior(List<Insn> insns, List<Integer> eips) {
+        Set<Integer> heads = new HashSet<>();
+        heads.add(eips.get(0));
+        BitSet interior = new BitSet();
+        for (int j = 0; j < insns.size(); j++) {
+            Insn d = insns.get(j);
+            int eip = eips.get(j);
+            int next = eip + d.length();
+            int[] successors;
+            if (d.op() == Op.JCC) {
+                successors = new int[] {BlockEmitter.branchTarget(d, eip), next};
+            } else if (d.op() == Op.JMP_REL || d.op() == Op.CALL_REL) {
+                successors = new int[] {BlockEmitter.branchTarget(d, eip)};
+            } else if (!OpInfo.has(d.op(), OpInfo.BRANCH | OpInfo.ENDS_BLOCK)) {
+                successors = new int[] {next};
+            } else {
+                continue; // a return or a transfer the block leaves by
+            }
+            for (int successor : successors) {
+                boolean straightOn = j + 1 < eips.size() && eips.get(j + 1) == successor;
+                int head = straightOn ? -1 : eips.subList(0, j + 1).lastIndexOf(successor);
+                if (head >= 0) {
+                    heads.add(successor);
+                    interior.set(head + 1, j + 1);
+                }
+            }
+        }
+        return interior.stream().map(eips::get).filter(eip -> !heads.contains(eip)).distinct().toArray();
+    }
+
     private CompiledBlock define(BlockEmitter.Generated generated, List<Insn> insns, List<Integer> eips,
             boolean flatData) {
         byte[] code = generated.classFile();
@@ -148,6 +184,7 @@ public final class BlockTranslator implements BlockCompiler {
             b.inlineEntries = entries;
             b.flatData = flatData;
             b.callsOut = generated.callsOut();
+            b.loopInterior = loopInterior(insns, eips);
             if (keepListings) {
                 b.listing = new CompiledBlock.Listing(eips.stream().mapToInt(Integer::intValue).toArray(),
                         insns.toArray(new Insn[0]), code);

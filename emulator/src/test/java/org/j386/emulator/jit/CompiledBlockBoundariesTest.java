@@ -110,6 +110,45 @@ class CompiledBlockBoundariesTest {
     }
 
     @Test
+    void instructionsABlockRanBeforeOneOfItsInstructionsFaultedCountAsCompiledCode() {
+        // inc eax; inc eax; inc eax; div ecx with ECX zero; hlt: #DE at the block's fourth
+        // instruction, which counts as run (as on the interpreter); then the first instruction of
+        // the handler on the interpreter, its block (two instructions) not fitting the budget left.
+        Consumer<TierMachine> setup = t -> {
+            t.code(CODE, "40 40 40 F7 F1 F4");
+            t.s.regs[ECX] = 0;
+        };
+        TierMachine jit = compiled(setup);
+        jit.run(5);
+        assertTrue(jit.events.get(0).startsWith("exception 0 "), jit.events.toString());
+        assertEquals(4, jit.cpu.jitStatistics().compiledInstructions(), "--stats' share of compiled code");
+        assertEquals(1, jit.cpu.jitStatistics().blockEntries());
+    }
+
+    @Test
+    void interruptsReturningIntoTheMiddleOfAHotLoopAreServedByItsOneCompiledCopy() {
+        // mov ecx, 100000; L: add eax, ecx; xor ebx, eax; dec ecx; jnz L; hlt
+        Consumer<TierMachine> setup = t -> {
+            t.code(CODE, "B9 A0 86 01 00 01 C8 31 C3 49 75 F9 F4");
+            t.s.flags.set(2 | Flags.IF);
+        };
+        TierMachine reference = interpreter(setup);
+        TierMachine jit = interpreter(setup).jit(1, BlockTranslator.DEFAULT_MAX_INSTRUCTIONS, 64L << 20);
+        for (TierMachine m : new TierMachine[] {reference, jit}) {
+            for (int i = 0; i < 40; i++) {
+                m.run(97 + i); // the interrupts return to each of the loop's four instructions in turn
+                m.raiseInterrupt();
+                m.run(300);
+            }
+        }
+        assertAgree(reference, jit, "after 40 interrupts");
+        // The block at the entry, which holds the loop, and one at its head, where a budget that
+        // runs out inside the loop leaves it; returns elsewhere into the loop run on the
+        // interpreter to the jump back to the head, rather than each compiling a copy of the loop.
+        assertEquals(2, jit.cpu.jitStatistics().blocksCompiled());
+    }
+
+    @Test
     void trapFlagSetByPopfInsideCompiledCodeSingleStepsEveryLaterInstruction() {
         Consumer<TierMachine> setup = t -> t.code(CODE, "BA 02 00 00 00" // mov edx, 2
                 + "B9 04 00 00 00" // outer: mov ecx, 4
