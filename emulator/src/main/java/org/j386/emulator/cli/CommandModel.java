@@ -203,7 +203,7 @@ final class CommandModel {
         @SuppressWarnings("unchecked")
         public <R> R set(R value) {
             R old = get();
-            if (value != null) {
+            if (value != null) { // an absent option with no default: the field keeps its own value
                 set.accept((T) value);
             }
             return old;
