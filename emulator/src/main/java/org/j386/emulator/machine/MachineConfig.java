@@ -16,11 +16,12 @@ public final class MachineConfig {
     public enum CpuTier { JIT, INTERP }
 
     /**
-     * Measured on the bundled guest kernel's default run and the bench kernels: below about a
-     * thousand entries, translating and the JVM compiling the classes cost a short run more than
-     * compiled code gives back, while long runs do not notice the difference.
+     * Measured on the bundled guest kernel's default run and page-table test and the bench
+     * kernels: much below 500 entries (300 and 250 were tried), translating and the JVM compiling
+     * the classes cost a short run more than compiled code gives back; from 500 to 1,000 the
+     * page-table test is 2-3% sooner at 500, and the long runs do not notice the difference.
      */
-    public static final int DEFAULT_JIT_THRESHOLD = 1000;
+    public static final int DEFAULT_JIT_THRESHOLD = 500;
 
     public CpuTier cpuTier = CpuTier.JIT;
     /** Entries into a block before it is compiled (0: on first sight). */
