@@ -37,11 +37,12 @@ public abstract class CompiledBlock {
     /** Size of the generated code in bytes, for the cache's bound and the statistics. */
     public int codeBytes;
     /**
-     * The EIPs inside the block's loops where none of its jumps lands. Execution comes back to one
-     * of them only from outside the block (an interrupt's or a fault's return into the loop): the
-     * code cache then lets the interpreter run to the next branch, which soon reaches a loop head,
+     * The EIPs inside the block's loops, their heads left out. Execution enters at one of them
+     * mostly from outside the block (an interrupt's or a fault's return into the loop): the code
+     * cache then lets the interpreter run on to the next branch, which soon reaches a loop head,
      * rather than compiling another copy of the loop for that entry, which the JVM would have to
-     * warm up and compile again, all for the same hot loop.
+     * warm up and compile again, all for the same hot loop; only an entry as frequent as a call's
+     * return gets its block.
      */
     public int[] loopInterior = new int[0];
     /**
