@@ -159,15 +159,15 @@ public final class BlockTranslator implements BlockCompiler {
                 continue; // a return or a transfer the block leaves by
             }
             for (int successor : successors) {
-                boolean straightOn = j + 1 < eips.size() && eips.get(j + 1) == successor;
-                int head = straightOn ? -1 : eips.subList(0, j + 1).lastIndexOf(successor);
-                if (head >= 0) {
+                // A block holds each EIP once (a trace stops where it comes back to one it has).
+                int at = eips.indexOf(successor);
+                if (at >= 0 && at <= j) {
                     heads.add(successor);
-                    interior.set(head + 1, j + 1);
+                    interior.set(at + 1, j + 1);
                 }
             }
         }
-        return interior.stream().map(eips::get).filter(eip -> !heads.contains(eip)).distinct().toArray();
+        return interior.stream().map(eips::get).filter(eip -> !heads.contains(eip)).toArray();
     }
 
     private CompiledBlock define(BlockEmitter.Generated generated, List<Insn> insns, List<Integer> eips,
