@@ -1,6 +1,11 @@
 package org.j386.emulator.cpu;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PhysicalMemory;
 
@@ -34,6 +39,11 @@ final class CodeCache {
         CompiledBlock[] blocks;
         /** Entries reached per offset before compilation; negative: not compilable there. */
         int[] heat;
+        /**
+         * By the EIP of an indirect transfer of the page, the EIPs seen after it, first seen first
+         * (at most {@link #TARGETS_KEPT}); null until one is seen.
+         */
+        Map<Integer, Set<Integer>> targetsSeen;
 
         CodePage(int frame) {
             this.frame = frame;
@@ -243,6 +253,14 @@ final class CodeCache {
      * through a TLB hit, which changes nothing.
      */
     CompiledBlock successor(CompiledBlock previous, int eip) {
+        CompiledBlock next = follow(previous, eip);
+        if (--previous.exitsBeforeRetrace == 0) {
+            retrace(previous);
+        }
+        return next;
+    }
+
+    private CompiledBlock follow(CompiledBlock previous, int eip) {
         if (previous.linkGeneration == linkGeneration) {
             CompiledBlock b = previous.link0;
             if (b != null && b.eip == eip) {
@@ -267,6 +285,9 @@ final class CodeCache {
             previous.link1 = null;
             previous.moreLinks = null;
         }
+        if (previous.indirectExits.length > 0) {
+            noteIndirectTarget(previous, eip);
+        }
         CompiledBlock b = blockAt(eip);
         if (b != null) {
             // The newest link in the first slot, the one before it in the second; a block with
@@ -284,6 +305,77 @@ final class CodeCache {
             stats.linksMade++;
         }
         return b;
+    }
+
+    /**
+     * Exits through the run loop after which a block that leaves by an indirect transfer is
+     * compiled again with the targets seen: only a block left that often costs enough at its
+     * exits to be worth a bigger block, which the JVM's compilers take on from the start again.
+     */
+    static final int RETRACE_AFTER_EXITS = 1024;
+    /** Targets kept per indirect transfer. */
+    static final int TARGETS_KEPT = 16;
+
+    /** Files {@code eip} as a target of {@code b}'s indirect transfer, when the block has only one. */
+    private static void noteIndirectTarget(CompiledBlock b, int eip) {
+        if (b.indirectExits.length != 1 || b.home == null || b.retraced) {
+            return;
+        }
+        CodePage page = b.home;
+        if (page.targetsSeen == null) {
+            page.targetsSeen = new HashMap<>();
+        }
+        Set<Integer> targets = page.targetsSeen.computeIfAbsent(b.indirectExits[0], at -> new LinkedHashSet<>());
+        if (targets.size() < TARGETS_KEPT) {
+            targets.add(eip);
+        }
+    }
+
+    /**
+     * Compiles {@code b} again with the targets its indirect transfers have been seen to reach
+     * (by any block that has them), so that they go on inside the block where they were seen to
+     * go, and files the new block in its place. Only while the block's slots hold under the
+     * present generation, so that its page is still where its EIP leads.
+     */
+    private void retrace(CompiledBlock b) {
+        b.exitsBeforeRetrace = Integer.MAX_VALUE;
+        if (b.retraced || b.indirectExits.length == 0) {
+            return;
+        }
+        if (b.linkGeneration != linkGeneration) {
+            b.exitsBeforeRetrace = 1; // at the next exit, when its slots hold again
+            return;
+        }
+        b.retraced = true;
+        CodePage page = b.home;
+        int linear = cs.base + b.eip;
+        int offset = linear & (PAGE_SIZE - 1);
+        if (page == null || frames[page.frame] != page || page.blocks == null || page.blocks[offset] != b) {
+            return;
+        }
+        Map<Integer, Set<Integer>> seen = page.targetsSeen;
+        if (seen == null) {
+            return;
+        }
+        CompiledBlock again = compile(page, linear, b.eip, at -> {
+            Set<Integer> targets = seen.get(at);
+            return targets == null ? null : targets.stream().mapToInt(Integer::intValue).toArray();
+        });
+        if (again == null) {
+            return;
+        }
+        again.retraced = true;
+        again.exitsBeforeRetrace = Integer.MAX_VALUE;
+        for (int target : again.targetsCompiledIn) {
+            int at = cs.base + target;
+            if ((at & ~(PAGE_SIZE - 1)) == (linear & ~(PAGE_SIZE - 1)) && page.blocks[at & (PAGE_SIZE - 1)] != null) {
+                page.blocks[at & (PAGE_SIZE - 1)].retraced = true;
+            }
+        }
+        codeBytes -= b.codeBytes;
+        stats.blocksRetraced++;
+        // Blocks whose slots hold the old block go to the new one once the slots are cut.
+        linkGeneration++;
     }
 
     /**
@@ -316,7 +408,7 @@ final class CodeCache {
                 // cut by either change, so only here): compiled again for the table now in use.
                 codeBytes -= b.codeBytes;
                 blocks[offset] = null;
-                return compile(page, linear, eip);
+                return compile(page, linear, eip, null);
             }
         }
         int[] heat = page.heat;
@@ -332,7 +424,7 @@ final class CodeCache {
             heat[offset] = h + 1;
             return null;
         }
-        return compile(page, linear, eip);
+        return compile(page, linear, eip, null);
     }
 
     /**
@@ -345,11 +437,15 @@ final class CodeCache {
     /** The heat of an EIP where no block could be compiled. */
     private static final int NEVER = Integer.MIN_VALUE;
 
-    private CompiledBlock compile(CodePage page, int linear, int eip) {
+    /**
+     * Compiles the block at {@code eip} and files it; with {@code targetsSeen}, again with the
+     * targets its indirect transfers were seen to reach, where failing leaves the old block filed.
+     */
+    private CompiledBlock compile(CodePage page, int linear, int eip, IntFunction<int[]> targetsSeen) {
         int pageLinear = linear & ~(PAGE_SIZE - 1);
         int offset = linear & (PAGE_SIZE - 1);
         long started = System.nanoTime();
-        CompiledBlock b = compiler.compile(at -> {
+        BlockCompiler.BlockSource source = at -> {
             int lin = cs.base + at;
             if ((lin & ~(PAGE_SIZE - 1)) != pageLinear) {
                 return null;
@@ -363,15 +459,20 @@ final class CodeCache {
                 return null;
             }
             return cache(page, off, scratch);
-        }, eip);
+        };
+        CompiledBlock b = targetsSeen == null ? compiler.compile(source, eip)
+                : compiler.compileWithTargets(source, eip, targetsSeen);
         stats.compileNanos += System.nanoTime() - started;
         if (frames[page.frame] != page) {
             return null; // decoding ahead cannot write memory, but be safe against a dropped page
         }
         if (b == null) {
-            page.heat[offset] = NEVER;
+            if (targetsSeen == null) {
+                page.heat[offset] = NEVER;
+            }
             return null;
         }
+        b.home = page;
         stats.blocksCompiled++;
         stats.bytecodeBytes += b.codeBytes;
         codeBytes += b.codeBytes;

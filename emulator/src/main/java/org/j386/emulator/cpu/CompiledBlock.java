@@ -46,6 +46,25 @@ public abstract class CompiledBlock {
      */
     public int[] loopInterior = new int[0];
     /**
+     * The EIPs of the block's indirect jumps and calls and of the returns it does not predict:
+     * once the run loop has seen where they go, the code cache has the block compiled again with
+     * those targets in ({@link BlockCompiler#compileWithTargets}). With only one, every exit to a
+     * new successor is taken as its target's (side exits' targets too: they are hot all the same).
+     */
+    public int[] indirectExits = new int[0];
+    /** The targets of indirect transfers that begin a trace of the block (compiled in). */
+    public int[] targetsCompiledIn = new int[0];
+    /**
+     * Compiled again with its targets already, found to have no better block, or compiled into
+     * another block that was: such a block is entered only when that one leaves by a target not
+     * seen before, and a copy of its own would only give the JVM's compilers more to do.
+     */
+    boolean retraced;
+    /** The code page the block is filed under. */
+    CodeCache.CodePage home;
+    /** Counts the block's exits through the run loop down to its compilation with its targets. */
+    int exitsBeforeRetrace = CodeCache.RETRACE_AFTER_EXITS;
+    /**
      * What the block was made from, kept only when the translator is asked to (--jit-check): for
      * deciding whether the block can be run twice, and for the diagnostic when it goes wrong.
      */

@@ -12,9 +12,15 @@ public final class JitStatistics {
     long compiledInstructions;
     long linksMade;
     long linksFollowed;
+    long blocksRetraced;
 
     public long blocksCompiled() {
         return blocksCompiled;
+    }
+
+    /** Blocks compiled again with the targets their indirect transfers were seen to reach. */
+    public long blocksRetraced() {
+        return blocksRetraced;
     }
 
     /** Bytes of JVM bytecode generated, over the whole run. */

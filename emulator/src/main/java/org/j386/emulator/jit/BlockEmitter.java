@@ -2,9 +2,10 @@ package org.j386.emulator.jit;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.j386.emulator.cpu.BlockRuntime;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Flags;
@@ -110,6 +111,11 @@ final class BlockEmitter implements Opcodes {
     private final boolean[] isTarget;
     /** For each RET, the return address of the call the trace went through to reach it, or -1. */
     private final int[] predictedReturn;
+    /**
+     * For each indirect transfer, the EIPs in the block it was seen to reach (tested in this
+     * order); null for the other instructions.
+     */
+    private final int[][] indirectTargets;
 
     /** The arithmetic flags some later reader may see, after each instruction of the block. */
     private final int[] liveAfter;
@@ -137,8 +143,8 @@ final class BlockEmitter implements Opcodes {
     private int startKind;
     private int startSize;
 
-    private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts,
-            boolean flatData, boolean checked, MethodVisitor mv, int used) {
+    private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, Map<Integer, Integer> segmentStarts,
+            Map<Integer, int[]> indirectTargets, boolean flatData, boolean checked, MethodVisitor mv, int used) {
         this.used = used;
         this.flatData = flatData;
         // Where RAM words cannot be read directly, no access goes inline: calling the interpreter's
@@ -153,6 +159,7 @@ final class BlockEmitter implements Opcodes {
         this.labels = new Label[insns.size()];
         this.isTarget = new boolean[insns.size()];
         this.predictedReturn = predictReturns(insns, eips, segmentStarts);
+        this.indirectTargets = new int[insns.size()][];
         for (int i = 0; i < insns.size(); i++) {
             labels[i] = new Label();
         }
@@ -160,6 +167,13 @@ final class BlockEmitter implements Opcodes {
             Insn d = insns.get(i);
             if (d.op() == Op.JCC) {
                 markTarget(branchTarget(d, eips.get(i)));
+            }
+            if (leavesIndirectly(i)) {
+                int[] seen = indirectTargets.getOrDefault(eips.get(i), new int[0]);
+                this.indirectTargets[i] = Arrays.stream(seen).filter(eips::contains).distinct().toArray();
+                for (int target : this.indirectTargets[i]) {
+                    markTarget(target);
+                }
             }
             // Control that goes on to anything but the next instruction of the trace arrives by a jump.
             int successor = successor(i);
@@ -170,13 +184,17 @@ final class BlockEmitter implements Opcodes {
     }
 
     /** The return address each RET of the trace is expected to pop: that of the call it came through. */
-    private static int[] predictReturns(List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts) {
+    private static int[] predictReturns(List<Insn> insns, List<Integer> eips, Map<Integer, Integer> segmentStarts) {
         int[] predicted = new int[insns.size()];
         Deque<Integer> calls = new ArrayDeque<>();
         for (int i = 0; i < insns.size(); i++) {
             Insn d = insns.get(i);
-            if (segmentStarts.contains(i)) {
-                calls.clear(); // each trace of the block starts with no call of its own
+            Integer returnAddress = segmentStarts.get(i);
+            if (returnAddress != null) {
+                calls.clear(); // each trace of the block starts with no call of its own but an indirect one
+                if (returnAddress >= 0) {
+                    calls.push(returnAddress);
+                }
             }
             predicted[i] = -1;
             if (d.op() == Op.CALL_REL) {
@@ -186,6 +204,27 @@ final class BlockEmitter implements Opcodes {
             }
         }
         return predicted;
+    }
+
+    /** Whether instruction {@code i} leaves for a target known only when it runs. */
+    private boolean leavesIndirectly(int i) {
+        int op = insns.get(i).op();
+        return op == Op.JMP_RM || op == Op.CALL_RM || op == Op.RET && predictedReturn[i] < 0;
+    }
+
+    /**
+     * Goes on inside the block when the target in T1 of an indirect transfer is one seen before and
+     * compiled in, and falls through otherwise.
+     */
+    private void toTargetsSeen() {
+        for (int target : indirectTargets[k]) {
+            Label other = new Label();
+            mv.visitVarInsn(ILOAD, T1);
+            push(target);
+            mv.visitJumpInsn(IF_ICMPNE, other);
+            branchTo(target);
+            mv.visitLabel(other);
+        }
     }
 
     /** Whether control may go on past instruction {@code i} inside the block. */
@@ -274,14 +313,17 @@ final class BlockEmitter implements Opcodes {
 
     /**
      * The class file of a block. {@code segmentStarts}: the indices where a new trace of the block
-     * begins. {@code flatData}: DS, ES and SS are flat (the block is entered only while they are),
+     * begins, each with the return address its first unmatched RET is predicted to pop (that of the
+     * indirect call whose target begins the trace), or -1. {@code indirectTargets}: by the EIP of
+     * each indirect transfer, the EIPs seen after it; it goes straight to those the block holds.
+     * {@code flatData}: DS, ES and SS are flat (the block is entered only while they are),
      * so accesses through them skip the segment check. {@code checked}: the block is for the JIT
      * check, which journals every write and so lets no access go inline; its accesses then call the
      * interpreter's path and go on, rather than leave the block before each one, so that it runs
      * whole as the block it checks would.
      */
-    static Generated emit(int entryEip, List<Insn> insns, List<Integer> eips, Set<Integer> segmentStarts,
-            boolean flatData, boolean checked) {
+    static Generated emit(int entryEip, List<Insn> insns, List<Integer> eips, Map<Integer, Integer> segmentStarts,
+            Map<Integer, int[]> indirectTargets, boolean flatData, boolean checked) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -313,12 +355,12 @@ final class BlockEmitter implements Opcodes {
         // A first pass generates nothing and finds the registers the block's own code uses: only those
         // get locals, loaded at entry and written back at exits. The others stay in the state, where
         // the interpreter's implementations read and write them anyway.
-        BlockEmitter survey = new BlockEmitter(entryEip, insns, eips, segmentStarts, flatData, checked,
-                new MethodVisitor(ASM9) { }, LOCAL_REGS);
+        BlockEmitter survey = new BlockEmitter(entryEip, insns, eips, segmentStarts, indirectTargets,
+                flatData, checked, new MethodVisitor(ASM9) { }, LOCAL_REGS);
         survey.body();
         MethodVisitor run = cw.visitMethod(ACC_PUBLIC, "run", "(J)V", null, null);
-        BlockEmitter emitter = new BlockEmitter(entryEip, insns, eips, segmentStarts, flatData, checked, run,
-                survey.touched);
+        BlockEmitter emitter = new BlockEmitter(entryEip, insns, eips, segmentStarts, indirectTargets, flatData,
+                checked, run, survey.touched);
         emitter.body();
         cw.visitEnd();
         return new Generated(cw.toByteArray(), emitter.callsOut);
@@ -390,8 +432,8 @@ final class BlockEmitter implements Opcodes {
                 open = false;
             }
         }
-        for (Runnable h : handlers) {
-            h.run();
+        for (int i = 0; i < handlers.size(); i++) {
+            handlers.get(i).run(); // (one may add another: a back edge's check its exit)
         }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -573,6 +615,7 @@ final class BlockEmitter implements Opcodes {
                 endFaultableIfMemory(d);
                 truncateTarget(d);
                 mv.visitVarInsn(ISTORE, T1);
+                toTargetsSeen();
                 exitTo(T1);
                 return false;
             case Op.CALL_RM:
@@ -585,6 +628,15 @@ final class BlockEmitter implements Opcodes {
                 push(next());
                 pushCall(d);
                 endFaultable();
+                if (indirectTargets[k].length > 0) {
+                    // The push may have written code the block holds: then only the run loop goes on.
+                    Label fine = new Label();
+                    mv.visitVarInsn(ILOAD, CODE_WRITTEN);
+                    mv.visitJumpInsn(IFEQ, fine);
+                    exitTo(T1);
+                    mv.visitLabel(fine);
+                    toTargetsSeen();
+                }
                 exitTo(T1);
                 return false;
             case Op.RET: {
@@ -610,6 +662,7 @@ final class BlockEmitter implements Opcodes {
                 mv.visitVarInsn(ISTORE, T1);
                 int predicted = predictedReturn[k];
                 if (predicted < 0) {
+                    toTargetsSeen();
                     exitTo(T1);
                     return false;
                 }
@@ -1198,32 +1251,48 @@ final class BlockEmitter implements Opcodes {
             mv.visitInsn(LADD);
             mv.visitVarInsn(LSTORE, BASE);
         }
-        if (j > k) {
-            mv.visitJumpInsn(GOTO, labels[j]);
-            return;
-        }
-        Label leave = new Label();
-        mv.visitVarInsn(ALOAD, L_S);
-        mv.visitFieldInsn(GETFIELD, STATE, "attention", "Z");
-        mv.visitJumpInsn(IFNE, leave);
-        mv.visitVarInsn(LLOAD, BASE);
-        mv.visitLdcInsn((long) insns.size());
-        mv.visitInsn(LADD);
-        mv.visitVarInsn(LLOAD, LIMIT);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFGT, leave);
-        Label loop = new Label();
-        mv.visitVarInsn(ILOAD, HITS);
-        push(HITS_FLUSH);
-        mv.visitJumpInsn(IF_ICMPLT, loop);
-        countTlbHits();
-        mv.visitLabel(loop);
-        mv.visitJumpInsn(GOTO, labels[j]);
-        mv.visitLabel(leave);
-        push(target);
-        mv.visitVarInsn(ISTORE, T1);
-        leave(j, LOCAL_REGS, DYNAMIC, 0);
+        mv.visitJumpInsn(GOTO, j > k ? labels[j] : backEdge(j));
     }
+
+    /**
+     * The check every backward jump to instruction {@code j} goes through: the budget for one more
+     * pass, and attention. One per target, not per jump: the JVM's optimising compiler turns a
+     * branch it never saw taken into a trap that throws its code away when taken, so a loop with
+     * many back edges (a dispatch loop's handlers all jumping back to it) would lose its code once
+     * per edge, each the first time a slice of the budget ended there.
+     */
+    private Label backEdge(int j) {
+        return backEdges.computeIfAbsent(j, at -> {
+            Label check = new Label();
+            handlers.add(() -> {
+                mv.visitLabel(check);
+                Label leave = new Label();
+                mv.visitVarInsn(ALOAD, L_S);
+                mv.visitFieldInsn(GETFIELD, STATE, "attention", "Z");
+                mv.visitJumpInsn(IFNE, leave);
+                mv.visitVarInsn(LLOAD, BASE);
+                mv.visitLdcInsn((long) insns.size());
+                mv.visitInsn(LADD);
+                mv.visitVarInsn(LLOAD, LIMIT);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFGT, leave);
+                Label loop = new Label();
+                mv.visitVarInsn(ILOAD, HITS);
+                push(HITS_FLUSH);
+                mv.visitJumpInsn(IF_ICMPLT, loop);
+                countTlbHits();
+                mv.visitLabel(loop);
+                mv.visitJumpInsn(GOTO, labels[at]);
+                mv.visitLabel(leave);
+                push(eips.get(at));
+                mv.visitVarInsn(ISTORE, T1);
+                leave(at, LOCAL_REGS, DYNAMIC, 0);
+            });
+            return check;
+        });
+    }
+
+    private final Map<Integer, Label> backEdges = new java.util.HashMap<>();
 
     /** A near transfer with a 16-bit operand size keeps only IP. */
     private void truncateTarget(Insn d) {

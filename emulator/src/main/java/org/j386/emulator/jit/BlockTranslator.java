@@ -7,9 +7,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.j386.emulator.cpu.BlockCompiler;
 import org.j386.emulator.cpu.BlockRuntime;
 import org.j386.emulator.cpu.CompiledBlock;
@@ -67,23 +70,47 @@ public final class BlockTranslator implements BlockCompiler {
 
     @Override
     public CompiledBlock compile(BlockSource source, int eip) {
+        return compile(source, eip, at -> null);
+    }
+
+    @Override
+    public CompiledBlock compileWithTargets(BlockSource source, int eip, IntFunction<int[]> targetsSeen) {
+        return compile(source, eip, targetsSeen);
+    }
+
+    private CompiledBlock compile(BlockSource source, int eip, IntFunction<int[]> targetsSeen) {
         List<Insn> insns = new ArrayList<>();
         List<Integer> eips = new ArrayList<>();
-        Set<Integer> segmentStarts = new HashSet<>();
+        // Where each trace starts in the block, and the return address its calls stack starts with
+        // (that of the indirect call whose target it is), or -1.
+        Map<Integer, Integer> segmentStarts = new HashMap<>();
         Set<Integer> included = new HashSet<>();
         Deque<Integer> branchTargets = new ArrayDeque<>();
         branchTargets.add(eip);
+        // Targets seen after an indirect transfer, each with the return address for a call's.
+        Deque<int[]> seenTargets = new ArrayDeque<>();
+        Map<Integer, int[]> indirectTargets = new HashMap<>();
+        List<Integer> tracesAtTargetsSeen = new ArrayList<>();
         // Traces: each goes straight on past conditional branches, and on at the target of direct
         // jumps and calls that stay in the page, and stops where it would come back to an
         // instruction the block has. The first starts at the entry; the next ones at the targets
-        // of the conditional branches seen, so both ways of a branch can stay inside the block.
-        while (insns.size() < maxInstructions && !branchTargets.isEmpty()) {
-            int at = branchTargets.poll();
+        // seen after its indirect transfers (they ran, where the branches' targets may never), then
+        // at the targets of the conditional branches seen, so both ways of a branch can stay inside.
+        while (insns.size() < maxInstructions && !(branchTargets.isEmpty() && seenTargets.isEmpty())) {
+            boolean seen = !seenTargets.isEmpty();
+            int[] start = seen ? seenTargets.poll() : new int[] {branchTargets.poll(), -1};
+            int at = start[0];
             if (included.contains(at) || source.at(at) == null) {
                 continue;
             }
-            segmentStarts.add(insns.size());
+            segmentStarts.put(insns.size(), start[1]);
+            if (seen) {
+                tracesAtTargetsSeen.add(at);
+            }
             Deque<Integer> calls = new ArrayDeque<>();
+            if (start[1] >= 0) {
+                calls.push(start[1]);
+            }
             while (insns.size() < maxInstructions && !included.contains(at)) {
                 Insn d = source.at(at);
                 if (d == null) {
@@ -106,6 +133,16 @@ public final class BlockTranslator implements BlockCompiler {
                     at = calls.pop(); // on at the return address, as a return stack predicts
                     continue;
                 }
+                if (d.op() == Op.JMP_RM || d.op() == Op.CALL_RM) {
+                    // Where it goes is known only when it runs: on at the targets seen, if any.
+                    // (Not for returns: a trace already goes on at those of the calls it follows.)
+                    int[] targets = targetsSeen.apply(at);
+                    indirectTargets.put(at, targets == null ? new int[0] : targets);
+                    int returnAddress = d.op() == Op.CALL_RM ? at + d.length() : -1;
+                    for (int target : indirectTargets.get(at)) {
+                        seenTargets.add(new int[] {target, returnAddress});
+                    }
+                }
                 at += d.length();
                 if (endsBlock(d)) {
                     break;
@@ -119,9 +156,14 @@ public final class BlockTranslator implements BlockCompiler {
         boolean flatData = runtime.flatData();
         for (int n = insns.size(); n > 0; n = n / 2) {
             BlockEmitter.Generated code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n), segmentStarts,
-                    flatData, keepListings);
+                    indirectTargets, flatData, keepListings);
             if (code.classFile().length <= HUGE_METHOD || n == 1) {
-                return define(code, insns.subList(0, n), eips.subList(0, n), flatData);
+                CompiledBlock b = define(code, insns.subList(0, n), eips.subList(0, n), flatData);
+                List<Integer> kept = eips.subList(0, n);
+                b.indirectExits = kept.stream().filter(indirectTargets::containsKey).mapToInt(Integer::intValue).toArray();
+                b.targetsCompiledIn = tracesAtTargetsSeen.stream().filter(kept::contains).mapToInt(Integer::intValue)
+                        .toArray();
+                return b;
             }
         }
         return null;

@@ -515,7 +515,8 @@ public final class Machine implements MachineControl {
         out.printf("POST code        %s%n", postCodeText());
         if (config.cpuTier == MachineConfig.CpuTier.JIT) {
             JitStatistics jit = cpu.jitStatistics();
-            out.printf("jit blocks       %d compiled, %d bytes of bytecode%n", jit.blocksCompiled(), jit.bytecodeBytes());
+            out.printf("jit blocks       %d compiled (%d of them again, with their indirect targets), %d bytes of bytecode%n",
+                    jit.blocksCompiled(), jit.blocksRetraced(), jit.bytecodeBytes());
             out.printf("jit compile time %.1f ms%n", jit.compileNanos() / 1e6);
             out.printf("jit coverage     %.1f%% of instructions in compiled code, %d block entries%n",
                     s.instructions > 0 ? 100.0 * jit.compiledInstructions() / s.instructions : 0.0, jit.blockEntries());
