@@ -357,11 +357,15 @@ final class CodeCache {
         if (seen == null) {
             return;
         }
+        // The old block's code counts as dropped before the new one is added: should the new one
+        // take the cache past its bound, the eviction starts the count again from it alone.
+        codeBytes -= b.codeBytes;
         CompiledBlock again = compile(page, linear, b.eip, at -> {
             Set<Integer> targets = seen.get(at);
             return targets == null ? null : targets.stream().mapToInt(Integer::intValue).toArray();
         });
         if (again == null) {
+            codeBytes += b.codeBytes; // still filed
             return;
         }
         again.retraced = true;
@@ -372,7 +376,6 @@ final class CodeCache {
                 page.blocks[at & (PAGE_SIZE - 1)].retraced = true;
             }
         }
-        codeBytes -= b.codeBytes;
         stats.blocksRetraced++;
         // Blocks whose slots hold the old block go to the new one once the slots are cut.
         linkGeneration++;

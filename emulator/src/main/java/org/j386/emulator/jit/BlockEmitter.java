@@ -217,14 +217,32 @@ final class BlockEmitter implements Opcodes {
      * compiled in, and falls through otherwise.
      */
     private void toTargetsSeen() {
-        for (int target : indirectTargets[k]) {
-            Label other = new Label();
-            mv.visitVarInsn(ILOAD, T1);
-            push(target);
-            mv.visitJumpInsn(IF_ICMPNE, other);
-            branchTo(target);
-            mv.visitLabel(other);
+        int[] targets = indirectTargets[k].clone();
+        if (targets.length < 3) {
+            for (int target : targets) {
+                Label other = new Label();
+                mv.visitVarInsn(ILOAD, T1);
+                push(target);
+                mv.visitJumpInsn(IF_ICMPNE, other);
+                branchTo(target);
+                mv.visitLabel(other);
+            }
+            return;
         }
+        // More: one switch, which the JVM compiles to a search or a table rather than a chain.
+        Arrays.sort(targets);
+        Label other = new Label();
+        Label[] cases = new Label[targets.length];
+        for (int i = 0; i < cases.length; i++) {
+            cases[i] = new Label();
+        }
+        mv.visitVarInsn(ILOAD, T1);
+        mv.visitLookupSwitchInsn(other, targets, cases);
+        for (int i = 0; i < cases.length; i++) {
+            mv.visitLabel(cases[i]);
+            branchTo(targets[i]);
+        }
+        mv.visitLabel(other);
     }
 
     /** Whether control may go on past instruction {@code i} inside the block. */
@@ -363,15 +381,18 @@ final class BlockEmitter implements Opcodes {
                 checked, run, survey.touched);
         emitter.body();
         cw.visitEnd();
-        return new Generated(cw.toByteArray(), emitter.callsOut);
+        return new Generated(cw.toByteArray(), emitter.end.getOffset(), emitter.callsOut);
     }
 
     /**
-     * A block's class file, and whether it calls the interpreter's implementation of any
-     * operation ({@link org.j386.emulator.cpu.CompiledBlock#callsOut}).
+     * A block's class file, the length of its method's bytecode, and whether it calls the
+     * interpreter's implementation of any operation ({@link org.j386.emulator.cpu.CompiledBlock#callsOut}).
      */
-    record Generated(byte[] classFile, boolean callsOut) {
+    record Generated(byte[] classFile, int codeLength, boolean callsOut) {
     }
+
+    /** After the method's last instruction: its offset is the length of the bytecode. */
+    private final Label end = new Label();
 
     /**
      * What the run loop's budget check counts: one pass over every instruction. Exits and forward
@@ -435,6 +456,7 @@ final class BlockEmitter implements Opcodes {
         for (int i = 0; i < handlers.size(); i++) {
             handlers.get(i).run(); // (one may add another: a back edge's check its exit)
         }
+        mv.visitLabel(end);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }

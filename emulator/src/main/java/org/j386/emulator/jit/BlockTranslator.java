@@ -28,13 +28,24 @@ import org.j386.emulator.cpu.OpInfo;
  * (each a side exit, or a jump inside the block when its target is in it) and through direct
  * jumps and calls, and ends at any other control transfer, at an operation the table marks as
  * ending a block, where it would leave the page or come back to an instruction it holds, or at
- * {@link #maxInstructions}.
+ * {@link #maxInstructions}. Compiled again with the targets seen after its indirect jumps and
+ * calls ({@link #compileWithTargets}), it holds further traces from those targets, and may grow
+ * to {@link #LONGER_WITH_TARGETS} times as long.
  */
 public final class BlockTranslator implements BlockCompiler {
     /** Longest block: keeps each generated method well under the JVM's limit for compiling it. */
     public static final int DEFAULT_MAX_INSTRUCTIONS = 48;
-    /** The JVM compiles no method larger than this (HugeMethodLimit); blocks are cut to stay below. */
+    /**
+     * The JVM compiles no method with more bytecode than 8,000 bytes (HugeMethodLimit); blocks are
+     * cut to stay below.
+     */
     private static final int HUGE_METHOD = 7900;
+    /**
+     * A block compiled again with the targets of its indirect transfers may be this many times
+     * longer: its targets' traces hold the handlers of a dispatch loop, or the functions a loop
+     * calls through pointers, which all together make the loop.
+     */
+    private static final int LONGER_WITH_TARGETS = 2;
 
     private final BlockRuntime runtime;
     private final int threshold;
@@ -96,7 +107,8 @@ public final class BlockTranslator implements BlockCompiler {
         // instruction the block has. The first starts at the entry; the next ones at the targets
         // seen after its indirect transfers (they ran, where the branches' targets may never), then
         // at the targets of the conditional branches seen, so both ways of a branch can stay inside.
-        while (insns.size() < maxInstructions && !(branchTargets.isEmpty() && seenTargets.isEmpty())) {
+        int most = maxInstructions;
+        while (insns.size() < most && !(branchTargets.isEmpty() && seenTargets.isEmpty())) {
             boolean seen = !seenTargets.isEmpty();
             int[] start = seen ? seenTargets.poll() : new int[] {branchTargets.poll(), -1};
             int at = start[0];
@@ -106,12 +118,13 @@ public final class BlockTranslator implements BlockCompiler {
             segmentStarts.put(insns.size(), start[1]);
             if (seen) {
                 tracesAtTargetsSeen.add(at);
+                most = maxInstructions * LONGER_WITH_TARGETS;
             }
             Deque<Integer> calls = new ArrayDeque<>();
             if (start[1] >= 0) {
                 calls.push(start[1]);
             }
-            while (insns.size() < maxInstructions && !included.contains(at)) {
+            while (insns.size() < most && !included.contains(at)) {
                 Insn d = source.at(at);
                 if (d == null) {
                     break;
@@ -157,7 +170,7 @@ public final class BlockTranslator implements BlockCompiler {
         for (int n = insns.size(); n > 0; n = n / 2) {
             BlockEmitter.Generated code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n), segmentStarts,
                     indirectTargets, flatData, keepListings);
-            if (code.classFile().length <= HUGE_METHOD || n == 1) {
+            if (code.codeLength() <= HUGE_METHOD || n == 1) {
                 CompiledBlock b = define(code, insns.subList(0, n), eips.subList(0, n), flatData);
                 List<Integer> kept = eips.subList(0, n);
                 b.indirectExits = kept.stream().filter(indirectTargets::containsKey).mapToInt(Integer::intValue).toArray();

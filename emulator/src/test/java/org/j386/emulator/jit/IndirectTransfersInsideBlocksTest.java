@@ -51,22 +51,43 @@ class IndirectTransfersInsideBlocksTest {
 
     @Test
     void aTargetNotSeenBeforeLeavesTheBlockThereAndRunsAsTheInterpreterRunsIt() {
+        // Most of the way through, with the block compiled again, one entry of the table changes
+        // to the handler it never named.
+        TierMachine jit = jumpTableOnBothTiers(TierMachine::jit, t -> {
+            t.run(5L * ITERATIONS);
+            table(t, 0x10013, 0x1001B, 0x10037, 0x1002B);
+            t.run(10L * ITERATIONS);
+        });
+        assertTrue(jit.s.halted, "the loop ran to its end");
+        assertTrue(jit.cpu.jitStatistics().blocksRetraced() >= 1);
+        assertTrue(jit.s.regs[EBX] < SUM, "the new handler ran");
+    }
+
+    @Test
+    void blocksCompiledAgainUnderATinyCodeCacheAreEvictedLikeAnyOther() {
+        // The loop's first blocks fit in 10 KiB of bytecode; the block compiled again takes the
+        // cache past it, so every block is dropped and compiled anew, again and again.
+        TierMachine jit = jumpTableOnBothTiers(t -> t.jit(0, BlockTranslator.DEFAULT_MAX_INSTRUCTIONS, 10 << 10),
+                t -> t.run(10L * ITERATIONS));
+        JitStatistics stats = jit.cpu.jitStatistics();
+        assertTrue(stats.blocksRetraced() >= 1 && stats.evictions() >= 1,
+                stats.blocksRetraced() + " compiled again, " + stats.evictions() + " evictions");
+    }
+
+    /**
+     * Runs the jump-table program by {@code run} on the interpreter and on the bytecode tier as
+     * {@code tier} installs it, and checks they end in the same state; the latter machine.
+     */
+    private static TierMachine jumpTableOnBothTiers(Consumer<TierMachine> tier, Consumer<TierMachine> run) {
         TierMachine reference = new TierMachine();
         TierMachine jit = new TierMachine();
         JUMP_TABLE.accept(reference);
         JUMP_TABLE.accept(jit);
-        jit.jit();
-        // Most of the way through, with the block compiled again, one entry of the table changes
-        // to the handler it never named.
-        for (TierMachine t : new TierMachine[] {reference, jit}) {
-            t.run(5L * ITERATIONS);
-            table(t, 0x10013, 0x1001B, 0x10037, 0x1002B);
-            t.run(10L * ITERATIONS);
-        }
+        tier.accept(jit);
+        run.accept(reference);
+        run.accept(jit);
         assertEquals("", jit.differencesFrom(reference), "the bytecode tier disagrees with the interpreter");
-        assertTrue(jit.s.halted, "the loop ran to its end");
-        assertTrue(jit.cpu.jitStatistics().blocksRetraced() >= 1);
-        assertTrue(jit.s.regs[EBX] < SUM, "the new handler ran");
+        return jit;
     }
 
     @Test
