@@ -51,6 +51,20 @@ public final class BlockRuntime {
         return x.mmu.inlineWriteNeed();
     }
 
+    /** A compiled block's class hands its instance over here as it is initialized. */
+    public void handOff(CompiledBlock b) {
+        handedOff = b;
+    }
+
+    /** The block whose class was initialized last, taken: the translator's, once it defined it. */
+    public CompiledBlock takeHandedOff() {
+        CompiledBlock b = handedOff;
+        handedOff = null;
+        return b;
+    }
+
+    private CompiledBlock handedOff;
+
     public void countTlbHits(int hits) {
         x.mmu.countHits(hits);
     }

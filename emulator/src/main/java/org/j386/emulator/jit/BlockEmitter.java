@@ -354,21 +354,34 @@ final class BlockEmitter implements Opcodes {
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "rt", "L" + RT + ";", null, null).visitEnd();
         cw.visitField(ACC_PRIVATE | ACC_FINAL, "insns", "[L" + INSN + ";", null, null).visitEnd();
 
-        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "(L" + RT + ";[L" + INSN + ";)V", null, null);
+        // The block makes its one instance as its class is initialized, which defining it does,
+        // and hands it to the runtime: no method handle to find and call per class.
+        MethodVisitor init = cw.visitMethod(ACC_PRIVATE, "<init>", "()V", null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
         init.visitLdcInsn(entryEip);
         init.visitLdcInsn(maxLength(insns));
         init.visitMethodInsn(INVOKESPECIAL, SUPER, "<init>", "(II)V", false);
         init.visitVarInsn(ALOAD, 0);
-        init.visitVarInsn(ALOAD, 1);
+        init.visitLdcInsn(new ConstantDynamic("_", "L" + RT + ";", CLASS_DATA_AT, CLASS_DATA_RUNTIME));
         init.visitFieldInsn(PUTFIELD, name, "rt", "L" + RT + ";");
         init.visitVarInsn(ALOAD, 0);
-        init.visitVarInsn(ALOAD, 2);
+        init.visitLdcInsn(new ConstantDynamic("_", "[L" + INSN + ";", CLASS_DATA_AT, CLASS_DATA_INSNS));
         init.visitFieldInsn(PUTFIELD, name, "insns", "[L" + INSN + ";");
+        init.visitVarInsn(ALOAD, 0);
+        init.visitFieldInsn(GETFIELD, name, "rt", "L" + RT + ";");
+        init.visitVarInsn(ALOAD, 0);
+        init.visitMethodInsn(INVOKEVIRTUAL, RT, "handOff", "(Lorg/j386/emulator/cpu/CompiledBlock;)V", false);
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
+        MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        clinit.visitCode();
+        clinit.visitTypeInsn(NEW, name);
+        clinit.visitMethodInsn(INVOKESPECIAL, name, "<init>", "()V", false);
+        clinit.visitInsn(RETURN);
+        clinit.visitMaxs(0, 0);
+        clinit.visitEnd();
 
         // A first pass generates nothing and finds the registers the block's own code uses: only those
         // get locals, loaded at entry and written back at exits. The others stay in the state, where
@@ -1635,15 +1648,17 @@ final class BlockEmitter implements Opcodes {
     private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles",
             "classDataAt", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;",
             false);
-    private static final int CLASS_DATA_ENTRIES = 0, CLASS_DATA_RAM = 1, CLASS_DATA_FRAME_FLAGS = 2;
+    private static final int CLASS_DATA_ENTRIES = 0, CLASS_DATA_RAM = 1, CLASS_DATA_FRAME_FLAGS = 2,
+            CLASS_DATA_RUNTIME = 3, CLASS_DATA_INSNS = 4;
 
     /**
      * The class data of a block compiled now: the table its inline accesses look pages up in
      * (which the block may only run with: {@link org.j386.emulator.cpu.CompiledBlock#inlineEntries}),
-     * guest RAM and the frames' write flags.
+     * guest RAM, the frames' write flags, the runtime and the block's decoded instructions (which
+     * it hands to the interpreter's implementations it calls).
      */
-    static List<Object> classData(BlockRuntime runtime, int[] entries) {
-        return List.of(entries, runtime.ram, runtime.frameFlags);
+    static List<Object> classData(BlockRuntime runtime, int[] entries, Insn[] insns) {
+        return List.of(entries, runtime.ram, runtime.frameFlags, runtime, insns);
     }
 
     /** Adds the hits counted so far to the MMU's and starts again from zero. */

@@ -1,8 +1,6 @@
 package org.j386.emulator.jit;
 
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -230,11 +228,10 @@ public final class BlockTranslator implements BlockCompiler {
         byte[] code = generated.classFile();
         try {
             int[] entries = runtime.inlineEntries();
-            MethodHandles.Lookup hidden = lookup.defineHiddenClassWithClassData(code,
-                    BlockEmitter.classData(runtime, entries), true);
-            MethodHandle constructor = hidden.findConstructor(hidden.lookupClass(),
-                    MethodType.methodType(void.class, BlockRuntime.class, Insn[].class));
-            CompiledBlock b = (CompiledBlock) constructor.invoke(runtime, insns.toArray(new Insn[0]));
+            // Defined initialized: the class makes its instance and hands it to the runtime.
+            lookup.defineHiddenClassWithClassData(code, BlockEmitter.classData(runtime, entries, insns.toArray(new Insn[0])),
+                    true);
+            CompiledBlock b = runtime.takeHandedOff();
             b.codeBytes = code.length;
             b.inlineEntries = entries;
             b.flatData = flatData;
