@@ -15,10 +15,10 @@ public interface BlockCompiler {
 
     /**
      * Compiles the block at {@code eip} again, now that the run loop has seen where its indirect
-     * jumps, indirect calls and returns go ({@code targetsSeen}: by the EIP of such an instruction,
-     * the EIPs control went to after it, or null): those targets may be compiled into the block,
-     * each behind a test of the target. Null when there is no better block to make (the run loop
-     * keeps the one it has).
+     * jumps and calls go ({@code targetsSeen}: by the EIP of such an instruction, the EIPs control
+     * went to after it, or null): those targets may be compiled into the block, each behind a test
+     * of the target. Null when there is no better block to make (the run loop keeps the one it
+     * has).
      */
     default CompiledBlock compileWithTargets(BlockSource source, int eip, IntFunction<int[]> targetsSeen) {
         return null;

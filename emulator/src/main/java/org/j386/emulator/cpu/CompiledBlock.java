@@ -46,10 +46,11 @@ public abstract class CompiledBlock {
      */
     public int[] loopInterior = new int[0];
     /**
-     * The EIPs of the block's indirect jumps and calls and of the returns it does not predict:
-     * once the run loop has seen where they go, the code cache has the block compiled again with
-     * those targets in ({@link BlockCompiler#compileWithTargets}). With only one, every exit to a
-     * new successor is taken as its target's (side exits' targets too: they are hot all the same).
+     * The EIPs of the block's indirect jumps and calls: once the run loop has seen where they go,
+     * the code cache has the block compiled again with those targets in
+     * ({@link BlockCompiler#compileWithTargets}). With only one, every exit to a new successor is
+     * taken as its target's (side exits' targets too: they are hot all the same). Returns are left
+     * out: a trace already goes on at those of the calls it follows.
      */
     public int[] indirectExits = new int[0];
     /** The targets of indirect transfers that begin a trace of the block (compiled in). */
