@@ -154,7 +154,15 @@ final class BlockEmitter implements Opcodes {
         this.name = className(entryEip);
         this.insns = insns;
         this.eips = eips;
-        this.mv = mv;
+        this.mv = new MethodVisitor(ASM9, mv) {
+            @Override
+            public void visitMethodInsn(int opcode, String owner, String method, String descriptor, boolean itf) {
+                if (!cannotFault(opcode, owner, method)) {
+                    callsThatMayFault++;
+                }
+                super.visitMethodInsn(opcode, owner, method, descriptor, itf);
+            }
+        };
         this.liveAfter = liveness(insns);
         this.labels = new Label[insns.size()];
         this.isTarget = new boolean[insns.size()];
@@ -1479,6 +1487,27 @@ final class BlockEmitter implements Opcodes {
         mv.visitLabel(faultStart);
         startKind = flagKind;
         startSize = flagSize;
+        callsThatMayFaultAtStart = callsThatMayFault;
+    }
+
+    /**
+     * Calls generated so far that may throw a guest fault: the interpreter's implementations and
+     * the runtime's accesses. A fault range with none in it (an instruction whose accesses all went
+     * inline: a miss leaves the block, it does not throw) needs no handler, and without one the
+     * JVM's compilers have no exception path to build for it.
+     */
+    private int callsThatMayFault;
+    private int callsThatMayFaultAtStart;
+
+    /** The calls the inline path and the flag computations make: none of them throws a guest fault. */
+    private static boolean cannotFault(int opcode, String owner, String method) {
+        if (owner.equals(RAM_WORDS) || owner.equals("java/lang/Integer")) {
+            return true;
+        }
+        if (!owner.equals(RT)) {
+            return false;
+        }
+        return opcode == INVOKESTATIC || method.equals("countTlbHits") || method.startsWith("record");
     }
 
     /**
@@ -1488,6 +1517,9 @@ final class BlockEmitter implements Opcodes {
      * sets EIP and the count, and rethrows.
      */
     private void endFaultable() {
+        if (callsThatMayFault == callsThatMayFaultAtStart) {
+            return;
+        }
         Label end = new Label();
         Label handler = new Label();
         mv.visitLabel(end);
