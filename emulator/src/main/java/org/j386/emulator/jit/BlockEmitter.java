@@ -176,7 +176,7 @@ final class BlockEmitter implements Opcodes {
             if (d.op() == Op.JCC) {
                 markTarget(branchTarget(d, eips.get(i)));
             }
-            if (leavesIndirectly(i)) {
+            if (leavesIndirectly(d)) {
                 int[] seen = indirectTargets.getOrDefault(eips.get(i), new int[0]);
                 this.indirectTargets[i] = Arrays.stream(seen).filter(eips::contains).distinct().toArray();
                 for (int target : this.indirectTargets[i]) {
@@ -214,10 +214,12 @@ final class BlockEmitter implements Opcodes {
         return predicted;
     }
 
-    /** Whether instruction {@code i} leaves for a target known only when it runs. */
-    private boolean leavesIndirectly(int i) {
-        int op = insns.get(i).op();
-        return op == Op.JMP_RM || op == Op.CALL_RM || op == Op.RET && predictedReturn[i] < 0;
+    /**
+     * Whether the instruction is an indirect jump or call, whose targets seen may be in the
+     * block (a return goes on in the block only where the trace predicts it).
+     */
+    static boolean leavesIndirectly(Insn d) {
+        return d.op() == Op.JMP_RM || d.op() == Op.CALL_RM;
     }
 
     /**
@@ -705,7 +707,6 @@ final class BlockEmitter implements Opcodes {
                 mv.visitVarInsn(ISTORE, T1);
                 int predicted = predictedReturn[k];
                 if (predicted < 0) {
-                    toTargetsSeen();
                     exitTo(T1);
                     return false;
                 }

@@ -144,7 +144,7 @@ public final class BlockTranslator implements BlockCompiler {
                     at = calls.pop(); // on at the return address, as a return stack predicts
                     continue;
                 }
-                if (d.op() == Op.JMP_RM || d.op() == Op.CALL_RM) {
+                if (BlockEmitter.leavesIndirectly(d)) {
                     // Where it goes is known only when it runs: on at the targets seen, if any.
                     // (Not for returns: a trace already goes on at those of the calls it follows.)
                     int[] targets = targetsSeen.apply(at);
