@@ -145,13 +145,8 @@ final class StringOps {
             // that ends it, and only that last compare's flags remain.
             boolean whileEqual = d.rep == 0xF3;
             int a = x.reg(CpuState.EAX, d.size);
-            int done = 0;
-            int b;
-            do {
-                b = ram.read(at + done * step, bytes);
-                done++;
-            } while (done < count && (a == b) == whileEqual);
-            count = done;
+            count = ram.scan(at, count, bytes, down, a, whileEqual);
+            int b = ram.read(at + (count - 1) * step, bytes);
             x.mmu.countRunHits(count - 1);
             alu.record(Op.CMP, d.size, a, b, a - b);
         }

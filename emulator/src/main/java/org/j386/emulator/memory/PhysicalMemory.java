@@ -182,6 +182,50 @@ public final class PhysicalMemory {
     }
 
     /**
+     * Compares up to {@code count} elements of {@code bytes} (1, 2 or 4) with {@code value}, from
+     * {@code address} upwards (or downwards when {@code down}), while each is equal to it (or, with
+     * {@code whileEqual} false, while each differs): what REPE and REPNE SCAS read. Returns how many
+     * elements were compared, the one that ended the scan included.
+     */
+    public int scan(int address, int count, int bytes, boolean down, int value, boolean whileEqual) {
+        int step = down ? -bytes : bytes;
+        int low = down ? address - (count - 1) * bytes : address;
+        if (!contains(low & 0xFFFFFFFFL, (long) count * bytes)) {
+            int done = 0;
+            int v;
+            do {
+                v = read(address + done * step, bytes);
+                done++;
+            } while (done < count && (v == value) == whileEqual);
+            return done;
+        }
+        // The common case, a byte search upwards (a bitmap or string scan), in a loop of its own.
+        if (bytes == 1 && !down) {
+            byte b = (byte) value;
+            int end = address + count;
+            int i = address;
+            if (whileEqual) {
+                while (i < end - 1 && ram[i] == b) {
+                    i++;
+                }
+            } else {
+                while (i < end - 1 && ram[i] != b) {
+                    i++;
+                }
+            }
+            return i - address + 1;
+        }
+        int done = 0;
+        int v;
+        do {
+            int at = address + done * step;
+            v = bytes == 4 ? (int) INT_LE.get(ram, at) : bytes == 2 ? (short) SHORT_LE.get(ram, at) & 0xFFFF : ram[at] & 0xFF;
+            done++;
+        } while (done < count && (v == value) == whileEqual);
+        return done;
+    }
+
+    /**
      * Writes {@code count} elements of {@code bytes} (1, 2 or 4), each {@code value}, from {@code
      * address} upwards: what as many writes would do, code frames and journal included.
      */

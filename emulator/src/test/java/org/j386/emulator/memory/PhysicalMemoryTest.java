@@ -115,4 +115,31 @@ class PhysicalMemoryTest {
         }
         assertEquals(0x6666, m.read16(0xEFFFE), "the RAM half of a straddling write lands");
     }
+
+    @Test
+    void aScanStopsAtTheFirstElementThatEndsItAsOneCompareAtATimeWould() {
+        java.util.Random random = new java.util.Random(7);
+        PhysicalMemory m = new PhysicalMemory(8192);
+        for (int round = 0; round < 4000; round++) {
+            // Few distinct byte values, so that runs of equal and of differing elements both occur.
+            for (int i = 0; i < 8192; i++) {
+                m.write8(i, random.nextInt(8) == 0 ? 1 : 0);
+            }
+            int bytes = 1 << random.nextInt(3);
+            boolean down = random.nextBoolean();
+            boolean whileEqual = random.nextBoolean();
+            int count = 1 + random.nextInt(300);
+            // Some scans run past the end of RAM, where the bus reads as all ones.
+            int address = random.nextInt(8192 + 64) & -bytes;
+            int value = random.nextInt(4) == 0 ? -1 >>> (32 - 8 * bytes) : random.nextInt(2);
+            int expected = 0;
+            int v;
+            do {
+                v = m.read(address + (down ? -expected : expected) * bytes, bytes);
+                expected++;
+            } while (expected < count && (v == value) == whileEqual);
+            assertEquals(expected, m.scan(address, count, bytes, down, value, whileEqual),
+                    "scan of " + count + " x " + bytes + " at " + address + (down ? " down" : " up"));
+        }
+    }
 }
