@@ -52,10 +52,10 @@ final class Interpreter {
     void run(long budget) {
         final CpuState s = this.s;
         final CodeCache cache = this.cache;
-        if (s.halted || s.flags.trap() || s.singleStepPending) {
-            // Single-stepping also goes through the slow path at every boundary.
-            s.attention = true;
-        }
+        // Single-stepping goes through the slow path at every boundary, and the first boundary of a
+        // run looks at everything: the machine, a debugger or a test may have changed IF or raised
+        // a request since the last call.
+        s.attention = true;
         // The budget is counted in retired instructions, so that a repeated string instruction
         // may retire several iterations in one dispatch (see StringOps) without overrunning it.
         final long end = s.instructions + budget;
@@ -248,7 +248,10 @@ final class Interpreter {
             // Attention stays set: another request may be waiting behind this one.
             return false;
         }
-        if (!pending && !s.halted) {
+        if (!s.halted) {
+            // A request that IF holds back waits for the instruction that sets IF again (STI,
+            // POPF, IRET, a task switch), and each of those asks for attention: until then compiled
+            // code and whole string runs may go on.
             s.attention = false;
         }
         return s.halted;

@@ -216,15 +216,19 @@ class InterpreterTest {
     }
 
     @Test
-    void aRequestWhileInterruptsAreDisabledWaitsAndKeepsAttention() {
-        TestMachine m = new TestMachine().code("90 90 90");
+    void aRequestWhileInterruptsAreDisabledWaitsForStiWithoutHoldingTheSlowPath() {
+        TestMachine m = new TestMachine().code("90 90 90 FB 90 90");
         OneRequest pic = new OneRequest(m.s);
         m.cpu.setInterruptController(pic);
         m.s.attention = true;
         m.run(3);
         assertEquals(3, m.s.instructions);
         assertEquals(-1, pic.acknowledgedAfter);
-        assertTrue(m.s.attention);
+        // Nothing but an instruction that sets IF can make the request deliverable, and each of
+        // those asks for attention itself: until then compiled code may run.
+        assertFalse(m.s.attention);
+        m.run(3);
+        assertEquals(5, pic.acknowledgedAfter, "taken after STI and the instruction in its shadow");
     }
 
     @Test
