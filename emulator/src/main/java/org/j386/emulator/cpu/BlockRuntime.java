@@ -263,6 +263,11 @@ public final class BlockRuntime {
         executor.execute(d);
     }
 
+    /** As {@link #execute} for a string instruction or port I/O, without the interpreter's dispatch. */
+    public void executeStringOrPort(Insn d) {
+        executor.stringOrPort(d);
+    }
+
     /** Whether a frame holding cached code was written since the block was entered. */
     public boolean codeWritten() {
         return cache.codeWritten;

@@ -230,16 +230,27 @@ final class Executor {
 
             // ---- strings and I/O ----
             case Op.MOVS: case Op.CMPS: case Op.STOS: case Op.LODS: case Op.SCAS: case Op.INS: case Op.OUTS:
-                strings.execute(d);
+            case Op.IN_I: case Op.IN_DX: case Op.OUT_I: case Op.OUT_DX:
+                stringOrPort(d);
                 break;
-            case Op.IN_I: strings.in(d, d.imm); break;
-            case Op.IN_DX: strings.in(d, regs[CpuState.EDX] & 0xFFFF); break;
-            case Op.OUT_I: strings.out(d, d.imm); break;
-            case Op.OUT_DX: strings.out(d, regs[CpuState.EDX] & 0xFFFF); break;
 
             default:
                 system.execute(d);
                 break;
+        }
+    }
+
+    /**
+     * A string instruction or port I/O, for callers that know the operation is one (compiled
+     * blocks call it straight, without the dispatch above).
+     */
+    void stringOrPort(Insn d) {
+        switch (d.op) {
+            case Op.IN_I: strings.in(d, d.imm); break;
+            case Op.IN_DX: strings.in(d, regs[CpuState.EDX] & 0xFFFF); break;
+            case Op.OUT_I: strings.out(d, d.imm); break;
+            case Op.OUT_DX: strings.out(d, regs[CpuState.EDX] & 0xFFFF); break;
+            default: strings.execute(d); break;
         }
     }
 

@@ -1449,7 +1449,9 @@ final class BlockEmitter implements Opcodes {
         mv.visitFieldInsn(GETFIELD, name, "insns", "[L" + INSN + ";");
         push(k);
         mv.visitInsn(AALOAD);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "execute", "(L" + INSN + ";)V", false);
+        // String instructions and port I/O, the commonest call-outs, skip the interpreter's dispatch.
+        String implementation = d.op() >= Op.MOVS && d.op() <= Op.OUT_DX ? "executeStringOrPort" : "execute";
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, implementation, "(L" + INSN + ";)V", false);
         mv.visitLabel(end);
         mv.visitTryCatchBlock(start, end, handler, PAGE_FAULT);
         mv.visitTryCatchBlock(start, end, handler, CPU_FAULT);
