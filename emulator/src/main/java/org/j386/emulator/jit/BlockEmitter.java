@@ -53,7 +53,10 @@ final class BlockEmitter implements Opcodes {
      * (JFR, perf maps) and the JVM's own diagnostics tell which guest code a compiled method runs.
      */
     private static String className(int entryEip) {
-        return String.format("org/j386/emulator/jit/BlockAt%08x", entryEip);
+        // Not String.format: its parser runs regular expressions, which the JVM would then compile
+        // for the translator's sake while the guest runs.
+        String hex = Integer.toHexString(entryEip);
+        return "org/j386/emulator/jit/BlockAt" + "0".repeat(8 - hex.length()) + hex;
     }
 
     private final String name;
