@@ -188,38 +188,27 @@ public final class PhysicalMemory {
      * elements were compared, the one that ended the scan included.
      */
     public int scan(int address, int count, int bytes, boolean down, int value, boolean whileEqual) {
-        int step = down ? -bytes : bytes;
-        int low = down ? address - (count - 1) * bytes : address;
-        if (!contains(low & 0xFFFFFFFFL, (long) count * bytes)) {
-            int done = 0;
-            int v;
-            do {
-                v = read(address + done * step, bytes);
-                done++;
-            } while (done < count && (v == value) == whileEqual);
-            return done;
-        }
-        // The common case, a byte search upwards (a bitmap or string scan), in a loop of its own.
-        if (bytes == 1 && !down) {
+        // The common case, a byte search upwards within RAM (a bitmap or a string), in a loop of its own.
+        if (bytes == 1 && !down && contains(address & 0xFFFFFFFFL, count)) {
             byte b = (byte) value;
-            int end = address + count;
+            int last = address + count - 1;
             int i = address;
             if (whileEqual) {
-                while (i < end - 1 && ram[i] == b) {
+                while (i < last && ram[i] == b) {
                     i++;
                 }
             } else {
-                while (i < end - 1 && ram[i] != b) {
+                while (i < last && ram[i] != b) {
                     i++;
                 }
             }
             return i - address + 1;
         }
+        int step = down ? -bytes : bytes;
         int done = 0;
         int v;
         do {
-            int at = address + done * step;
-            v = bytes == 4 ? (int) INT_LE.get(ram, at) : bytes == 2 ? (short) SHORT_LE.get(ram, at) & 0xFFFF : ram[at] & 0xFF;
+            v = read(address + done * step, bytes);
             done++;
         } while (done < count && (v == value) == whileEqual);
         return done;
