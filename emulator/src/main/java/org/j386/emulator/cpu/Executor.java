@@ -241,8 +241,8 @@ final class Executor {
     }
 
     /**
-     * A string instruction or port I/O, for callers that know the operation is one (compiled
-     * blocks call it straight, without the dispatch above).
+     * A string instruction or port I/O ({@link Op#stringOrPort}), for callers that know the
+     * operation is one (compiled blocks call it straight, without the dispatch above).
      */
     void stringOrPort(Insn d) {
         switch (d.op) {

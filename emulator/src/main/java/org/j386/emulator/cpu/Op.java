@@ -38,6 +38,14 @@ public final class Op {
         // selector checks (SelectorChecks)
         LAR = 160, LSL = 161, VERR = 162, VERW = 163, ARPL = 164;
 
+    /**
+     * Whether the operation is a string instruction or port I/O (numbered together above, MOVS to
+     * OUT_DX): the group compiled blocks hand to the interpreter's implementation without its dispatch.
+     */
+    public static boolean stringOrPort(int op) {
+        return op >= MOVS && op <= OUT_DX;
+    }
+
     // Specialised forms of the commonest instructions with dword operands, chosen by the decoder
     // (see Decoder#specialise): register destinations, no width or operand-kind tests left.
     // ALU32_RR + op and ALU32_RI + op for each of the eight ALU operations. Jcc (every width)

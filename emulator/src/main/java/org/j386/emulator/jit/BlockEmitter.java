@@ -1453,7 +1453,7 @@ final class BlockEmitter implements Opcodes {
         push(k);
         mv.visitInsn(AALOAD);
         // String instructions and port I/O, the commonest call-outs, skip the interpreter's dispatch.
-        String implementation = d.op() >= Op.MOVS && d.op() <= Op.OUT_DX ? "executeStringOrPort" : "execute";
+        String implementation = Op.stringOrPort(d.op()) ? "executeStringOrPort" : "execute";
         mv.visitMethodInsn(INVOKEVIRTUAL, RT, implementation, "(L" + INSN + ";)V", false);
         mv.visitLabel(end);
         mv.visitTryCatchBlock(start, end, handler, PAGE_FAULT);
