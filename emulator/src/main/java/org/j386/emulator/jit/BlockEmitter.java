@@ -166,10 +166,10 @@ final class BlockEmitter implements Opcodes {
                 super.visitMethodInsn(opcode, owner, method, descriptor, itf);
             }
         };
-        this.liveAfter = liveness(insns);
         this.labels = new Label[insns.size()];
         this.isTarget = new boolean[insns.size()];
         this.predictedReturn = predictReturns(insns, eips, segmentStarts);
+        this.liveAfter = liveness();
         this.indirectTargets = new int[insns.size()][];
         for (int i = 0; i < insns.size(); i++) {
             labels[i] = new Label();
@@ -286,16 +286,33 @@ final class BlockEmitter implements Opcodes {
      * handler) sees every flag; the other instructions read and write what the operation table says.
      * The records that instructions keep in locals are nearly free, so this matters for the
      * instructions whose flags cost real work: shifts and multiplies.
+     *
+     * <p>What is live after an instruction is what is live where control goes next, which is not
+     * always the next instruction of the list: a trace that ends by coming back to an instruction
+     * the block holds (a loop's jump back) is followed in the list by the block's next trace. So
+     * the flags live at each instruction are found over the block's own jumps, again until nothing
+     * changes (loops).
      */
-    private static int[] liveness(List<Insn> insns) {
-        int[] live = new int[insns.size()];
-        int after = Flags.ARITH;
-        for (int i = insns.size() - 1; i >= 0; i--) {
-            live[i] = after;
-            Insn d = insns.get(i);
-            after = seesEveryFlag(d) ? Flags.ARITH : (after & ~OpInfo.flagsWritten(d)) | OpInfo.flagsRead(d);
+    private int[] liveness() {
+        int n = insns.size();
+        int[] liveBefore = new int[n];
+        int[] liveAfterEach = new int[n];
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int i = n - 1; i >= 0; i--) {
+                int next = goesOn(i) ? eips.indexOf(successor(i)) : -1;
+                liveAfterEach[i] = next >= 0 ? liveBefore[next] : Flags.ARITH;
+                Insn d = insns.get(i);
+                int before = seesEveryFlag(d) ? Flags.ARITH
+                        : (liveAfterEach[i] & ~OpInfo.flagsWritten(d)) | OpInfo.flagsRead(d);
+                if (before != liveBefore[i]) {
+                    liveBefore[i] = before;
+                    changed = true;
+                }
+            }
         }
-        return live;
+        return liveAfterEach;
     }
 
     private static boolean seesEveryFlag(Insn d) {

@@ -63,6 +63,22 @@ class ReturnsAndShiftsByClTest {
     }
 
     @Test
+    void aShiftsCarryReachesTheLoopHeadItJumpsBackToThoughAnotherTraceFollowsIt() {
+        // The trace from the entry ends at the jump back; the block's next trace (at "done") starts
+        // with an XOR that writes every flag. The carry the SHL leaves is read by the ADC at the
+        // loop head, so it must be computed, whatever the instruction placed after the jump.
+        TierMachine m = agree(t -> t.code(CODE, "B9 28 00 00 00" // mov ecx, 40
+                + "31 DB" // xor ebx, ebx
+                + "BA 01 00 00 80" // mov edx, 0x80000001
+                + "83 D3 00" // again: adc ebx, 0
+                + "49 74 04" // dec ecx; jz done
+                + "D1 E2 EB F6" // shl edx, 1; jmp again
+                + "31 C0 F4"), 100_000); // done: xor eax, eax; hlt
+        assertEquals(0, m.s.regs[ECX], "the loop ran to its end");
+        assertEquals(2, m.s.regs[EBX], "the carry out of bit 31 was added twice");
+    }
+
+    @Test
     void shiftsByClWhoseFlagsNoOneReadsShiftByTheCountModulo32() {
         StringBuilder body = new StringBuilder();
         for (String shift : new String[] {"D3 E2", "D3 EA", "D3 FA", "D3 C2", "D3 CA"}) { // shl shr sar rol ror edx, cl
