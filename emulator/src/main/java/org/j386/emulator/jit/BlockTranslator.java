@@ -23,12 +23,13 @@ import org.j386.emulator.cpu.OpInfo;
  * ({@link BlockEmitter}) and loads it as a hidden class, so a dropped block can be unloaded.
  *
  * <p>A block is a trace from its entry within one page: it goes on past conditional branches
- * (each a side exit, or a jump inside the block when its target is in it) and through direct
- * jumps and calls, and ends at any other control transfer, at an operation the table marks as
- * ending a block, where it would leave the page or come back to an instruction it holds, or at
- * {@link #maxInstructions}. Compiled again with the targets seen after its indirect jumps and
- * calls ({@link #compileWithTargets}), it holds further traces from those targets, and may grow
- * to {@link #LONGER_WITH_TARGETS} times as long.
+ * (each a side exit, or a jump inside the block when its target is in it), at the target of one
+ * that branches back to code the trace does not hold yet (a loop's, most likely taken), and
+ * through direct jumps and calls, and ends at any other control transfer, at an operation the
+ * table marks as ending a block, where it would leave the page or come back to an instruction it
+ * holds, or at {@link #maxInstructions}. Compiled again with the targets seen after its indirect
+ * jumps and calls ({@link #compileWithTargets}), it holds further traces from those targets, and
+ * may grow to {@link #LONGER_WITH_TARGETS} times as long.
  */
 public final class BlockTranslator implements BlockCompiler {
     /** Longest block: keeps each generated method well under the JVM's limit for compiling it. */
@@ -96,6 +97,8 @@ public final class BlockTranslator implements BlockCompiler {
         Set<Integer> included = new HashSet<>();
         Deque<Integer> branchTargets = new ArrayDeque<>();
         branchTargets.add(eip);
+        // Where the loops traced are left: traced last, as each runs once per loop.
+        Deque<Integer> loopExits = new ArrayDeque<>();
         // Targets seen after an indirect transfer, each with the return address for a call's.
         Deque<int[]> seenTargets = new ArrayDeque<>();
         Map<Integer, int[]> indirectTargets = new HashMap<>();
@@ -104,11 +107,13 @@ public final class BlockTranslator implements BlockCompiler {
         // jumps and calls that stay in the page, and stops where it would come back to an
         // instruction the block has. The first starts at the entry; the next ones at the targets
         // seen after its indirect transfers (they ran, where the branches' targets may never), then
-        // at the targets of the conditional branches seen, so both ways of a branch can stay inside.
+        // at the targets of the conditional branches seen, so both ways of a branch can stay inside,
+        // and last where the loops it went round are left.
         int most = maxInstructions;
-        while (insns.size() < most && !(branchTargets.isEmpty() && seenTargets.isEmpty())) {
+        while (insns.size() < most && !(branchTargets.isEmpty() && seenTargets.isEmpty() && loopExits.isEmpty())) {
             boolean seen = !seenTargets.isEmpty();
-            int[] start = seen ? seenTargets.poll() : new int[] {branchTargets.poll(), -1};
+            int[] start = seen ? seenTargets.poll()
+                    : new int[] {!branchTargets.isEmpty() ? branchTargets.poll() : loopExits.poll(), -1};
             int at = start[0];
             if (included.contains(at) || source.at(at) == null) {
                 continue;
@@ -131,7 +136,16 @@ public final class BlockTranslator implements BlockCompiler {
                 eips.add(at);
                 included.add(at);
                 if (d.op() == Op.JCC) {
-                    branchTargets.add(BlockEmitter.branchTarget(d, at));
+                    int target = BlockEmitter.branchTarget(d, at);
+                    if (Integer.compareUnsigned(target, at) <= 0 && !included.contains(target)
+                            && source.at(target) != null) {
+                        // A branch back is most likely a loop's, and taken: the trace goes on around
+                        // the loop, and the way out of it is traced later.
+                        loopExits.add(at + d.length());
+                        at = target;
+                        continue;
+                    }
+                    branchTargets.add(target);
                 }
                 if (d.op() == Op.CALL_REL) {
                     calls.push(at + d.length());

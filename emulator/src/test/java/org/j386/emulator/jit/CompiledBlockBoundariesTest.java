@@ -1,6 +1,7 @@
 package org.j386.emulator.jit;
 
 import static org.j386.emulator.cpu.CpuState.EAX;
+import static org.j386.emulator.cpu.CpuState.ESI;
 import static org.j386.emulator.cpu.CpuState.ECX;
 import static org.j386.emulator.jit.TierMachine.CODE;
 import static org.j386.emulator.jit.TierMachine.hex32;
@@ -236,6 +237,35 @@ class CompiledBlockBoundariesTest {
         JitStatistics st = jit.cpu.jitStatistics();
         assertTrue(st.blocksCompiled() >= 3, "at most 48 instructions a block");
         assertEquals(n + 1, st.compiledInstructions(), "every instruction ran compiled, HLT included");
+    }
+
+    @Test
+    void aLoopWithTwoWaysBackRunsInsideOneBlockThoughTheWaysOutAreLongerThanABlock() {
+        // As a hash table's lookup: the outer loop (a) starts a probe loop (c back to b), which ends
+        // by jumping ahead to d, which goes back to a. Past each loop lies more code than a block
+        // holds. Were the ways out traced before the ways back, each block would end before it
+        // closed the loop, and control would go from block to block on every pass.
+        String wayOut = straightLine(BlockTranslator.DEFAULT_MAX_INSTRUCTIONS + 10) + "F4"; // ...; hlt
+        int d = 0x1C + wayOut.replace(" ", "").length() / 2;
+        Consumer<TierMachine> setup = t -> t.code(CODE, "B9 E8 03 00 00" // mov ecx, 1000
+                + "BB 03 00 00 00" // a: mov ebx, 3
+                + "EB 08" // jmp c
+                + "46 4B" // b: inc esi; dec ebx
+                + "0F 84" + hex32(d - 0x14) // jz d
+                + "47 85 DB 75 F3" // c: inc edi; test ebx, ebx; jnz b
+                + "49 75 E9" // dec ecx; jnz a (never: EBX is not 0 at c)
+                + wayOut
+                + "49 0F 85" + hex32(0x05 - (d + 7)) // d: dec ecx; jnz a
+                + "F4"); // hlt
+        TierMachine reference = interpreter(setup);
+        reference.run(100_000);
+        TierMachine jit = compiled(setup);
+        jit.run(100_000);
+        assertAgree(reference, jit, "two loops");
+        assertEquals(3000, jit.s.regs[ESI], "every probe ran");
+        assertEquals(0, jit.s.regs[ECX], "every pass ran");
+        assertTrue(jit.cpu.jitStatistics().blockEntries() < 10,
+                "the loops ran inside one block: " + jit.cpu.jitStatistics().blockEntries() + " block entries");
     }
 
     @Test
