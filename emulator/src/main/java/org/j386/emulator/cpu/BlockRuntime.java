@@ -51,6 +51,11 @@ public final class BlockRuntime {
         return x.mmu.inlineWriteNeed();
     }
 
+    /** See Mmu#inlineStoresTestFrames: asked as a block is compiled. */
+    public boolean inlineStoresTestFrames() {
+        return x.mmu.inlineStoresTestFrames();
+    }
+
     /** A compiled block's class hands its instance over here as it is initialized. */
     public void handOff(CompiledBlock b) {
         handedOff = b;

@@ -110,6 +110,11 @@ final class BlockEmitter implements Opcodes {
     private final List<Runnable> handlers = new ArrayList<>();
     /** A label before each instruction; those that are branch targets inside the block are bound. */
     private final boolean flatData;
+    /**
+     * Whether an inline store tests its frame's write flags itself (under the identity table), or
+     * finds them clear in the TLB entry's rights (see Mmu#inlineWriteNeed).
+     */
+    private final boolean storesTestFrames;
     private final Label[] labels;
     private final boolean[] isTarget;
     /** For each RET, the return address of the call the trace went through to reach it, or -1. */
@@ -147,9 +152,11 @@ final class BlockEmitter implements Opcodes {
     private int startSize;
 
     private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, Map<Integer, Integer> segmentStarts,
-            Map<Integer, int[]> indirectTargets, boolean flatData, boolean checked, MethodVisitor mv, int used) {
+            Map<Integer, int[]> indirectTargets, boolean flatData, boolean storesTestFrames, boolean checked,
+            MethodVisitor mv, int used) {
         this.used = used;
         this.flatData = flatData;
+        this.storesTestFrames = storesTestFrames;
         // Where RAM words cannot be read directly, no access goes inline: calling the interpreter's
         // path keeps blocks running whole, where leaving before each access would end them there.
         this.callAccesses = checked || !RamWords.AVAILABLE;
@@ -371,7 +378,7 @@ final class BlockEmitter implements Opcodes {
      * whole as the block it checks would.
      */
     static Generated emit(int entryEip, List<Insn> insns, List<Integer> eips, Map<Integer, Integer> segmentStarts,
-            Map<Integer, int[]> indirectTargets, boolean flatData, boolean checked) {
+            Map<Integer, int[]> indirectTargets, boolean flatData, boolean storesTestFrames, boolean checked) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -417,11 +424,11 @@ final class BlockEmitter implements Opcodes {
         // get locals, loaded at entry and written back at exits. The others stay in the state, where
         // the interpreter's implementations read and write them anyway.
         BlockEmitter survey = new BlockEmitter(entryEip, insns, eips, segmentStarts, indirectTargets,
-                flatData, checked, new MethodVisitor(ASM9) { }, LOCAL_REGS);
+                flatData, storesTestFrames, checked, new MethodVisitor(ASM9) { }, LOCAL_REGS);
         survey.body();
         MethodVisitor run = cw.visitMethod(ACC_PUBLIC, "run", "(J)V", null, null);
         BlockEmitter emitter = new BlockEmitter(entryEip, insns, eips, segmentStarts, indirectTargets, flatData,
-                checked, run, survey.touched);
+                storesTestFrames, checked, run, survey.touched);
         emitter.body();
         cw.visitEnd();
         return new Generated(cw.toByteArray(), emitter.end.getOffset(), emitter.callsOut);
@@ -1730,15 +1737,16 @@ final class BlockEmitter implements Opcodes {
      * counts it as a hit if so: BlockRuntime's inlineIndex, which the JVM inlines.
      */
     private void inlineIndex(boolean write, int size, Label slow) {
+        boolean testFrame = write && storesTestFrames;
         mv.visitVarInsn(ALOAD, TLB);
-        if (write) {
+        if (testFrame) {
             mv.visitVarInsn(ALOAD, FRAME_FLAGS);
         }
         mv.visitVarInsn(ILOAD, write ? WRITE_NEED : READ_NEED);
         mv.visitVarInsn(ILOAD, MA);
         push(0x1000 - (1 << size));
-        mv.visitMethodInsn(INVOKESTATIC, RT, write ? "inlineStoreIndex" : "inlineIndex", write ? "([I[BIII)I" : "([IIII)I",
-                false);
+        mv.visitMethodInsn(INVOKESTATIC, RT, testFrame ? "inlineStoreIndex" : "inlineIndex",
+                testFrame ? "([I[BIII)I" : "([IIII)I", false);
         mv.visitInsn(DUP);
         mv.visitVarInsn(ISTORE, MP);
         mv.visitJumpInsn(IFLT, slow);

@@ -24,6 +24,15 @@ public final class Mmu {
      * straight to the RAM array. Frames beyond it (the empty bus, a firmware ROM) take the call.
      */
     private static final int IN_RAM = 64;
+    /**
+     * Writes to the frame need no notice ({@link PhysicalMemory#frameFlags} clear): compiled
+     * code's inline stores through the TLB may write the RAM array directly, with no test of
+     * their own. Set when the entry is filled and the frame's flags are clear, taken off every
+     * entry whose frame's flags have since been raised ({@link #withdrawUnheardWrites}), and put
+     * back by {@link #allowUnheardWrite} when the write that clears them is heard (on the entry
+     * filled last with the frame), or when a later write through another entry finds them clear.
+     */
+    private static final int UNHEARD_WRITES = 128;
     /** A bit no entry has: the need of an inline access that must always take the call. */
     private static final int NO_INLINE_ACCESS = 1 << 11;
 
@@ -36,6 +45,8 @@ public final class Mmu {
     /** Linear pages with a TLB entry, so a flush clears only those. */
     private int[] filled = new int[1024];
     private int filledCount;
+    /** For each frame of RAM, the linear page whose TLB entry was filled with it last. */
+    private final int[] pageOfFrame;
     /** 4 MiB regions that have entries filled from a large page: INVLPG there drops the whole region. */
     private final boolean[] largeRegion = new boolean[1024];
 
@@ -73,6 +84,44 @@ public final class Mmu {
 
     public Mmu(PhysicalMemory ram) {
         this.ram = ram;
+        this.pageOfFrame = new int[ram.frameCount()];
+        ram.addNoticeListener(new PhysicalMemory.NoticeListener() {
+            @Override
+            public void noticeRaised() {
+                withdrawUnheardWrites();
+            }
+
+            @Override
+            public void noticeDropped(int frame) {
+                // The page filled last with the frame: the one its next stores most likely use.
+                allowUnheardWrite(pageOfFrame[frame] << 12);
+            }
+        });
+    }
+
+    /** Takes {@link #UNHEARD_WRITES} off every cached entry whose frame's writes now need notice. */
+    private void withdrawUnheardWrites() {
+        byte[] flags = ram.frameFlags();
+        for (int i = 0; i < filledCount; i++) {
+            int page = filled[i];
+            int e = tlb[page];
+            if ((e & UNHEARD_WRITES) != 0 && flags[e >>> 12] != 0) {
+                tlb[page] = e & ~UNHEARD_WRITES;
+            }
+        }
+    }
+
+    /**
+     * Gives the entry of {@code linear} back {@link #UNHEARD_WRITES} if its frame's writes need no
+     * notice any more (the first write after a snapshot, say, has been heard), so that compiled
+     * code's next stores there go inline again.
+     */
+    void allowUnheardWrite(int linear) {
+        int page = linear >>> 12;
+        int e = tlb[page];
+        if ((e & (IN_RAM | UNHEARD_WRITES)) == IN_RAM && ram.frameFlags()[e >>> 12] == 0) {
+            tlb[page] = e | UNHEARD_WRITES;
+        }
     }
 
     public PhysicalMemory physical() {
@@ -290,6 +339,9 @@ public final class Mmu {
         int e = tlb[linear >>> 12];
         if ((e & need) == need) {
             tlbHits++;
+            if (write && (e & UNHEARD_WRITES) == 0) {
+                allowUnheardWrite(linear);
+            }
             return (e & 0xFFFFF000) | (linear & 0xFFF);
         }
         if (audit != null) {
@@ -420,8 +472,12 @@ public final class Mmu {
             }
             filled[filledCount++] = page;
         }
-        tlb[page] = frame | rights | (dirty ? DIRTY : 0) | (global && globalPages ? GLOBAL : 0)
-                | (Integer.compareUnsigned(frame, ram.size()) < 0 ? IN_RAM : 0);
+        boolean inRam = Integer.compareUnsigned(frame, ram.size()) < 0;
+        if (inRam) {
+            pageOfFrame[frame >>> 12] = page;
+        }
+        tlb[page] = frame | rights | (dirty ? DIRTY : 0) | (global && globalPages ? GLOBAL : 0) | (inRam ? IN_RAM : 0)
+                | (inRam && ram.frameFlags()[frame >>> 12] == 0 ? UNHEARD_WRITES : 0);
     }
 
     private PageFault raise(int linear, boolean write, boolean user, int present) {
@@ -531,6 +587,9 @@ public final class Mmu {
         if ((e & writeNeed) == writeNeed && (linear & 0xFFF) <= 0xFFC) {
             tlbHits++;
             ram.write32((e & 0xFFFFF000) | (linear & 0xFFF), value);
+            if ((e & UNHEARD_WRITES) == 0) {
+                allowUnheardWrite(linear);
+            }
             return;
         }
         write32Slow(linear, value);
@@ -636,11 +695,21 @@ public final class Mmu {
 
     /**
      * As {@link #inlineReadNeed} for a write, which must also find its frame's write flags clear
-     * ({@link PhysicalMemory#frameFlags}). While something records every write (the JIT check's
-     * journal) no entry qualifies and every write takes the call.
+     * ({@link PhysicalMemory#frameFlags}): a TLB entry says so itself ({@link #UNHEARD_WRITES}), an
+     * identity entry does not, and compiled code tests the flags ({@link #inlineStoresTestFrames}).
+     * While something records every write (the JIT check's journal) no entry qualifies and every
+     * write takes the call.
      */
     public int inlineWriteNeed() {
-        return ram.journaling() ? NO_INLINE_ACCESS : writeNeed | IN_RAM;
+        return ram.journaling() ? NO_INLINE_ACCESS : writeNeed | IN_RAM | (identity ? 0 : UNHEARD_WRITES);
+    }
+
+    /**
+     * Whether compiled code's inline stores must test their frame's write flags themselves: under
+     * the identity table, which is shared and fixed; not under the TLB, whose entries say it.
+     */
+    public boolean inlineStoresTestFrames() {
+        return identity;
     }
 
     /** Hits counted by compiled code's inline accesses, which count them in a local meanwhile. */
@@ -726,6 +795,7 @@ public final class Mmu {
             }
         }
         System.arraycopy(saved.largeRegion(), 0, largeRegion, 0, largeRegion.length);
+        withdrawUnheardWrites(); // the frames' flags now are not those of the saved entries' time
         tlbHits = saved.tlbHits();
         tlbMisses = saved.tlbMisses();
         pageFaults = saved.pageFaults();

@@ -46,6 +46,20 @@ public final class PhysicalMemory {
     private WriteListener frameWrites;
     /** Told of the first write to a marked frame: the decode cache and the compiled-code cache. */
     private IntConsumer[] codeWriteListeners = new IntConsumer[0];
+    /**
+     * Told when writes to frames come to need notice or cease to: the MMU then withdraws or gives
+     * back the right of compiled code's inline stores to write there unheard (its cached entries).
+     */
+    private NoticeListener[] noticeListeners = new NoticeListener[0];
+
+    /** See {@link #addNoticeListener}. */
+    public interface NoticeListener {
+        /** Some frames' flags may have gone from zero to not zero. */
+        void noticeRaised();
+
+        /** A write cleared the last flag of {@code frame}: writes to it need no notice now. */
+        void noticeDropped(int frame);
+    }
     /** Records every write while installed (--jit-check); null otherwise, which is all writes pay. */
     private WriteJournal journal;
 
@@ -100,6 +114,19 @@ public final class PhysicalMemory {
         System.arraycopy(rom, rom.length - low, ram, romLowBase, low);
         for (int frame = romLowBase >>> 12; frame < (1 << 20) >>> 12; frame++) {
             frameFlags[frame] |= ROM;
+        }
+        noticeRaised();
+    }
+
+    /** Adds a listener told whenever writes to some frame come to need notice, or cease to. */
+    public void addNoticeListener(NoticeListener listener) {
+        noticeListeners = Arrays.copyOf(noticeListeners, noticeListeners.length + 1);
+        noticeListeners[noticeListeners.length - 1] = listener;
+    }
+
+    private void noticeRaised() {
+        for (NoticeListener listener : noticeListeners) {
+            listener.noticeRaised();
         }
     }
 
@@ -296,7 +323,11 @@ public final class PhysicalMemory {
     /** Marks a frame as holding cached decoded code; a later write to it calls the listener once. */
     public void markCodeFrame(int frame) {
         if (frame >= 0 && frame < frameFlags.length) {
+            byte was = frameFlags[frame];
             frameFlags[frame] |= CODE;
+            if (was == 0) {
+                noticeRaised();
+            }
         }
     }
 
@@ -324,7 +355,11 @@ public final class PhysicalMemory {
     /** Marks a frame whose every later write the frame write listener hears. */
     public void watchFrameWrites(int frame) {
         if (frame >= 0 && frame < frameFlags.length) {
+            byte was = frameFlags[frame];
             frameFlags[frame] |= WATCHED;
+            if (was == 0) {
+                noticeRaised();
+            }
         }
     }
 
@@ -354,6 +389,11 @@ public final class PhysicalMemory {
                 listener.accept(frame);
             }
         }
+        if (frameFlags[frame] == 0) {
+            for (NoticeListener listener : noticeListeners) {
+                listener.noticeDropped(frame);
+            }
+        }
     }
 
     // ---- change tracking, for snapshots of the whole machine ----
@@ -369,6 +409,7 @@ public final class PhysicalMemory {
             frameFlags[frame] |= TRACKED;
         }
         changedFrames.clear();
+        noticeRaised();
     }
 
     /**
@@ -381,6 +422,9 @@ public final class PhysicalMemory {
             frameFlags[frame] |= TRACKED;
         }
         changedFrames.clear();
+        if (frames.length > 0) {
+            noticeRaised();
+        }
         return frames;
     }
 
@@ -424,5 +468,6 @@ public final class PhysicalMemory {
         }
         changedFrames.clear();
         changedFrames.or(other.changedFrames);
+        noticeRaised();
     }
 }

@@ -70,6 +70,22 @@ class CodeChangesUnderCompiledBlocksTest {
         assertTrue(m.cpu.jitStatistics().invalidatedBySelfModification() >= 1, "the store dropped compiled code");
     }
 
+    @Test
+    void aStoreToAFrameThatBecameCodeAfterItsTranslationWasCachedIsHeard() {
+        // The first pass stores to the data page while no code is cached from it, so its TLB entry
+        // lets compiled stores write unheard; then the function there is compiled. The next
+        // passes' stores, through the same entry, must drop that code.
+        TierMachine m = agree(t -> {
+            t.paging(false);
+            t.code(TierMachine.DATA, "B8 01 00 00 00 C3"); // mov eax, 1; ret
+            t.code(CODE, "B9 03 00 00 00" // mov ecx, 3
+                    + "83 05" + hex32(TierMachine.DATA + 1) + "01" // again: add dword [function's immediate], 1
+                    + TierMachine.callRel(CODE + 12, TierMachine.DATA)
+                    + "01 C3 49 75 EF F4"); // add ebx, eax; dec ecx; jnz again; hlt
+        }, 10_000);
+        assertEquals(2 + 3 + 4, m.s.regs[EBX], "each call ran the function as it was rewritten");
+    }
+
     /**
      * Code at linear page 0x50000, mapped to frame 0x60000 and later to 0x61000: both frames hold
      * {@code code} with its "k" bytes 1 and 2 respectively, and at 0x100 a function returning 1

@@ -1,7 +1,9 @@
 package org.j386.emulator.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -213,5 +215,65 @@ class MmuTest {
         mapPage(0x5000, 0x107000, P | RW);
         ram.write32(0x007000, 0x77);
         assertEquals(0x77, mmu.read32(0x5000));
+    }
+
+    /** Whether compiled code's inline store to {@code linear} may write RAM directly, as its entry now stands. */
+    private boolean storeGoesInline(int linear) {
+        int need = mmu.inlineWriteNeed();
+        return (mmu.inlineEntries()[linear >>> 12] & need) == need;
+    }
+
+    @Test
+    void aStoreGoesInlineOnlyWhileWritesToItsFrameNeedNoNotice() {
+        mapPage(0x5000, 0x200000, P | RW);
+        mmu.write32(0x5000, 1);
+        assertTrue(storeGoesInline(0x5004));
+        ram.markCodeFrame(0x200); // code from the frame is cached after its entry was filled
+        assertFalse(storeGoesInline(0x5004), "a store there must be heard");
+        mmu.write32(0x5004, 2); // heard: the cached code goes, and with it the frame's flag
+        assertTrue(storeGoesInline(0x5004), "given back once the frame needs no notice");
+        ram.watchFrameWrites(0x200);
+        mmu.write32(0x5004, 3);
+        assertFalse(storeGoesInline(0x5004), "not while someone watches the frame");
+    }
+
+    @Test
+    void trackingChangesForSnapshotsTakesTheRightFromEveryEntry() {
+        mapPage(0x5000, 0x200000, P | RW);
+        mapPage(0x6000, 0x201000, P | RW);
+        mmu.write32(0x5000, 1);
+        mmu.write32(0x6000, 1);
+        ram.trackChanges();
+        assertFalse(storeGoesInline(0x5000));
+        assertFalse(storeGoesInline(0x6000));
+        mmu.write32(0x5000, 2); // the frame's first change is noted
+        assertTrue(storeGoesInline(0x5000));
+        assertFalse(storeGoesInline(0x6000));
+        ram.takeChangedFrames(); // tracked again from here
+        assertFalse(storeGoesInline(0x5000));
+    }
+
+    @Test
+    void aWriteThroughAnotherPageOfTheFrameGivesThatPageTheRightBackToo() {
+        mapPage(0x5000, 0x200000, P | RW);
+        mapPage(0x6000, 0x200000, P | RW); // the same frame, filled last: the one given back on a write
+        mmu.write32(0x5000, 1);
+        mmu.write32(0x6000, 1);
+        ram.trackChanges();
+        mmu.write32(0x6000, 2);
+        assertTrue(storeGoesInline(0x6000));
+        assertFalse(storeGoesInline(0x5000), "the other page learns it on its next write");
+        mmu.write32(0x5000, 3);
+        assertTrue(storeGoesInline(0x5000));
+    }
+
+    @Test
+    void restoredEntriesKeepNoRightTheirFramesNoLongerGive() {
+        mapPage(0x5000, 0x200000, P | RW);
+        mmu.write32(0x5000, 1);
+        Mmu.Saved saved = mmu.save();
+        ram.markCodeFrame(0x200);
+        mmu.restore(saved);
+        assertFalse(storeGoesInline(0x5000));
     }
 }
