@@ -302,14 +302,17 @@ final class BlockEmitter implements Opcodes {
      */
     private int[] liveness() {
         int n = insns.size();
+        int[] next = new int[n]; // where control goes on in the block after each instruction, or -1
+        for (int i = 0; i < n; i++) {
+            next[i] = goesOn(i) ? eips.indexOf(successor(i)) : -1;
+        }
         int[] liveBefore = new int[n];
         int[] liveAfterEach = new int[n];
         boolean changed = true;
         while (changed) {
             changed = false;
             for (int i = n - 1; i >= 0; i--) {
-                int next = goesOn(i) ? eips.indexOf(successor(i)) : -1;
-                liveAfterEach[i] = next >= 0 ? liveBefore[next] : Flags.ARITH;
+                liveAfterEach[i] = next[i] >= 0 ? liveBefore[next[i]] : Flags.ARITH;
                 Insn d = insns.get(i);
                 int before = seesEveryFlag(d) ? Flags.ARITH
                         : (liveAfterEach[i] & ~OpInfo.flagsWritten(d)) | OpInfo.flagsRead(d);
