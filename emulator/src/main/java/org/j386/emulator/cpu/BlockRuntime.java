@@ -51,6 +51,11 @@ public final class BlockRuntime {
         return x.mmu.inlineWriteNeed();
     }
 
+    /** See PhysicalMemory#indexMask: asked as a block is compiled. */
+    public int ramIndexMask() {
+        return x.mmu.physical().indexMask();
+    }
+
     /** See Mmu#inlineStoresTestFrames: asked as a block is compiled. */
     public boolean inlineStoresTestFrames() {
         return x.mmu.inlineStoresTestFrames();

@@ -110,11 +110,7 @@ final class BlockEmitter implements Opcodes {
     private final List<Runnable> handlers = new ArrayList<>();
     /** A label before each instruction; those that are branch targets inside the block are bound. */
     private final boolean flatData;
-    /**
-     * Whether an inline store tests its frame's write flags itself (under the identity table), or
-     * finds them clear in the TLB entry's rights (see Mmu#inlineWriteNeed).
-     */
-    private final boolean storesTestFrames;
+    private final InlineMemory memory;
     private final Label[] labels;
     private final boolean[] isTarget;
     /** For each RET, the return address of the call the trace went through to reach it, or -1. */
@@ -152,11 +148,11 @@ final class BlockEmitter implements Opcodes {
     private int startSize;
 
     private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, Map<Integer, Integer> segmentStarts,
-            Map<Integer, int[]> indirectTargets, boolean flatData, boolean storesTestFrames, boolean checked,
+            Map<Integer, int[]> indirectTargets, boolean flatData, InlineMemory memory, boolean checked,
             MethodVisitor mv, int used) {
         this.used = used;
         this.flatData = flatData;
-        this.storesTestFrames = storesTestFrames;
+        this.memory = memory;
         // Where RAM words cannot be read directly, no access goes inline: calling the interpreter's
         // path keeps blocks running whole, where leaving before each access would end them there.
         this.callAccesses = checked || !RamWords.AVAILABLE;
@@ -380,8 +376,17 @@ final class BlockEmitter implements Opcodes {
      * interpreter's path and go on, rather than leave the block before each one, so that it runs
      * whole as the block it checks would.
      */
+    /**
+     * What the inline memory path is compiled for: whether a store tests its frame's write flags
+     * itself (under the identity table) or finds them in the TLB entry's rights (see
+     * Mmu#inlineWriteNeed), and RAM's index mask (PhysicalMemory#indexMask), or -1 for none, when an
+     * access checks its index against RAM's end instead.
+     */
+    record InlineMemory(boolean storesTestFrames, int ramMask) {
+    }
+
     static Generated emit(int entryEip, List<Insn> insns, List<Integer> eips, Map<Integer, Integer> segmentStarts,
-            Map<Integer, int[]> indirectTargets, boolean flatData, boolean storesTestFrames, boolean checked) {
+            Map<Integer, int[]> indirectTargets, boolean flatData, InlineMemory memory, boolean checked) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -427,11 +432,11 @@ final class BlockEmitter implements Opcodes {
         // get locals, loaded at entry and written back at exits. The others stay in the state, where
         // the interpreter's implementations read and write them anyway.
         BlockEmitter survey = new BlockEmitter(entryEip, insns, eips, segmentStarts, indirectTargets,
-                flatData, storesTestFrames, checked, new MethodVisitor(ASM9) { }, LOCAL_REGS);
+                flatData, memory, checked, new MethodVisitor(ASM9) { }, LOCAL_REGS);
         survey.body();
         MethodVisitor run = cw.visitMethod(ACC_PUBLIC, "run", "(J)V", null, null);
         BlockEmitter emitter = new BlockEmitter(entryEip, insns, eips, segmentStarts, indirectTargets, flatData,
-                storesTestFrames, checked, run, survey.touched);
+                memory, checked, run, survey.touched);
         emitter.body();
         cw.visitEnd();
         return new Generated(cw.toByteArray(), emitter.end.getOffset(), emitter.callsOut);
@@ -1740,7 +1745,7 @@ final class BlockEmitter implements Opcodes {
      * counts it as a hit if so: BlockRuntime's inlineIndex, which the JVM inlines.
      */
     private void inlineIndex(boolean write, int size, Label slow) {
-        boolean testFrame = write && storesTestFrames;
+        boolean testFrame = write && memory.storesTestFrames();
         mv.visitVarInsn(ALOAD, TLB);
         if (testFrame) {
             mv.visitVarInsn(ALOAD, FRAME_FLAGS);
@@ -1799,10 +1804,18 @@ final class BlockEmitter implements Opcodes {
         inlineIndex(false, size, slow);
         mv.visitVarInsn(ALOAD, RAM);
         mv.visitVarInsn(ILOAD, MP);
+        int mask = memory.ramMask();
         if (size == 0) {
+            if (mask >= 0) {
+                push(mask);
+                mv.visitInsn(IAND);
+            }
             mv.visitInsn(BALOAD);
             push(0xFF);
             mv.visitInsn(IAND);
+        } else if (mask >= 0) {
+            push(mask);
+            mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "dwordMasked" : "wordMasked", "([BII)I", false);
         } else {
             mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "dword" : "word", "([BI)I", false);
         }
@@ -1825,10 +1838,21 @@ final class BlockEmitter implements Opcodes {
         inlineIndex(true, size, slow);
         mv.visitVarInsn(ALOAD, RAM);
         mv.visitVarInsn(ILOAD, MP);
-        mv.visitVarInsn(ILOAD, MV);
+        int mask = memory.ramMask();
         if (size == 0) {
+            if (mask >= 0) {
+                push(mask);
+                mv.visitInsn(IAND);
+            }
+            mv.visitVarInsn(ILOAD, MV);
             mv.visitInsn(BASTORE);
+        } else if (mask >= 0) {
+            push(mask);
+            mv.visitVarInsn(ILOAD, MV);
+            mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "setDwordMasked" : "setWordMasked", "([BIII)V",
+                    false);
         } else {
+            mv.visitVarInsn(ILOAD, MV);
             mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "setDword" : "setWord", "([BII)V", false);
         }
     }

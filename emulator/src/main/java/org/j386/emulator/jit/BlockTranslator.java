@@ -179,10 +179,11 @@ public final class BlockTranslator implements BlockCompiler {
         }
         // Compiled for the data segments as they are now: flat ones (the usual case) skip their checks.
         boolean flatData = runtime.flatData();
-        boolean storesTestFrames = runtime.inlineStoresTestFrames();
+        BlockEmitter.InlineMemory memory = new BlockEmitter.InlineMemory(runtime.inlineStoresTestFrames(),
+                runtime.ramIndexMask());
         for (int n = insns.size(); n > 0; n = n / 2) {
             BlockEmitter.Generated code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n), segmentStarts,
-                    indirectTargets, flatData, storesTestFrames, keepListings);
+                    indirectTargets, flatData, memory, keepListings);
             if (code.codeLength() <= HUGE_METHOD || n == 1) {
                 CompiledBlock b = define(code, insns.subList(0, n), eips.subList(0, n), flatData);
                 List<Integer> kept = eips.subList(0, n);

@@ -67,7 +67,7 @@ public final class PhysicalMemory {
         if (sizeBytes <= 0 || (sizeBytes & 0xFFF) != 0) {
             throw new IllegalArgumentException("memory size must be a positive multiple of 4 KiB");
         }
-        this.ram = new byte[sizeBytes];
+        this.ram = new byte[sizeBytes + RamWords.PAST_END];
         this.size = sizeBytes;
         this.frameFlags = new byte[sizeBytes >>> 12];
     }
@@ -76,7 +76,19 @@ public final class PhysicalMemory {
         return size;
     }
 
-    /** Direct view for loaders and device models that copy blocks; never for CPU accesses. */
+    /**
+     * For compiled code's inline accesses: RAM's size less one where it is a power of two (an index
+     * into RAM masked with it is unchanged, and any index masked with it stays inside the array:
+     * {@link RamWords#dwordMasked}), else -1.
+     */
+    public int indexMask() {
+        return Integer.bitCount(size) == 1 ? size - 1 : -1;
+    }
+
+    /**
+     * Direct view for loaders and device models that copy blocks; never for CPU accesses. It holds
+     * {@link RamWords#PAST_END} bytes past RAM's {@link #size}, which are not guest memory.
+     */
     public byte[] array() {
         return ram;
     }

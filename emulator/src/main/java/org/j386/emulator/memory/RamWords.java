@@ -58,6 +58,46 @@ public final class RamWords {
         UNSAFE.putShort(ram, BASE + i, (short) v);
     }
 
+    /**
+     * Bytes a RAM array holds past the guest's RAM, never read or written as guest memory, so that
+     * a word or dword at an index masked into the RAM's power-of-two size stays inside the array
+     * ({@link #dwordMasked}).
+     */
+    public static final int PAST_END = 3;
+
+    /**
+     * The dword at {@code i & mask}. The mask keeps the index from 0 to {@code mask}, and the check
+     * keeps {@code mask} three bytes short of the array's end: where both are constants of the
+     * caller, as a compiled block's RAM array and mask are, the JVM's compiler drops the check, and
+     * the access costs one AND. (A valid index is unchanged by the mask: RAM's size is a power of
+     * two and the mask one less.)
+     */
+    public static int dwordMasked(byte[] ram, int i, int mask) {
+        checkMask(ram, mask);
+        return UNSAFE.getInt(ram, BASE + (i & mask));
+    }
+
+    public static int wordMasked(byte[] ram, int i, int mask) {
+        checkMask(ram, mask);
+        return UNSAFE.getShort(ram, BASE + (i & mask)) & 0xFFFF;
+    }
+
+    public static void setDwordMasked(byte[] ram, int i, int mask, int v) {
+        checkMask(ram, mask);
+        UNSAFE.putInt(ram, BASE + (i & mask), v);
+    }
+
+    public static void setWordMasked(byte[] ram, int i, int mask, int v) {
+        checkMask(ram, mask);
+        UNSAFE.putShort(ram, BASE + (i & mask), (short) v);
+    }
+
+    private static void checkMask(byte[] ram, int mask) {
+        if (mask < 0 || mask > ram.length - 4) {
+            throw new IllegalArgumentException("RAM mask " + Integer.toHexString(mask) + " for " + ram.length + " bytes");
+        }
+    }
+
     private static void check(byte[] ram, int i, int bytes) {
         if (i < 0 || i > ram.length - bytes) {
             throw new ArrayIndexOutOfBoundsException("RAM index " + Integer.toHexString(i) + " of " + bytes + " bytes");

@@ -37,4 +37,34 @@ class RamWordsTest {
         assertThrows(ArrayIndexOutOfBoundsException.class, () -> RamWords.setWord(ram, 0x7FFFFFFF, 5));
         assertThrows(ArrayIndexOutOfBoundsException.class, () -> RamWords.dword(new byte[2], 0));
     }
+
+    @Test
+    void aMaskedAccessLeavesAValidIndexAsItIsAndKeepsAnyOtherInsideTheArray() {
+        byte[] ram = new byte[4096 + RamWords.PAST_END];
+        int mask = 4095;
+        RamWords.setDwordMasked(ram, 4092, mask, 0x11223344);
+        assertEquals(0x11223344, RamWords.dword(ram, 4092), "a valid index is unchanged");
+        assertEquals(0x3344, RamWords.wordMasked(ram, 4092 + 4096, mask), "an index past RAM wraps into it");
+        RamWords.setWordMasked(ram, -4, mask, 0xBEEF); // -4 & 4095 = 4092
+        assertEquals(0x1122BEEF, RamWords.dwordMasked(ram, 4092, mask));
+        RamWords.setDwordMasked(ram, 4095, mask, -1); // the last byte of RAM and the three past it
+        assertEquals(0xFF, ram[4095] & 0xFF);
+    }
+
+    @Test
+    void aMaskThatWouldReachPastTheArrayIsRefused() {
+        byte[] ram = new byte[4096];
+        assertThrows(IllegalArgumentException.class, () -> RamWords.dwordMasked(ram, 0, 4095),
+                "no room for a dword at the last index the mask allows");
+        assertThrows(IllegalArgumentException.class, () -> RamWords.setWordMasked(ram, 0, -1, 5));
+        assertEquals(0, RamWords.dwordMasked(ram, 4095, 4092 - 1));
+    }
+
+    @Test
+    void ramOfAPowerOfTwoSizeHasAMaskItsArrayHoldsAndOtherSizesNone() {
+        PhysicalMemory pow2 = new PhysicalMemory(1 << 20);
+        assertEquals((1 << 20) - 1, pow2.indexMask());
+        assertEquals(0, RamWords.dwordMasked(pow2.array(), -1, pow2.indexMask()));
+        assertEquals(-1, new PhysicalMemory(3 << 20).indexMask());
+    }
 }
