@@ -15,8 +15,9 @@ import sun.misc.Unsafe;
  * <p>Every access is kept inside the array here, so no index, however wrong, reaches outside it:
  * either it is checked against the array's end (a mistake elsewhere then ends in an exception,
  * never in corrupt host memory), or it is masked into a power-of-two RAM whose array holds
- * {@link #PAST_END} bytes more (a wrong index then lands somewhere in guest RAM). The host must be little-endian, as the guest is; elsewhere {@link #AVAILABLE} is false
- * and compiled code takes the interpreter's path for every access.
+ * {@link #PAST_END} bytes more (a wrong index then lands somewhere in guest RAM). The host must
+ * be little-endian, as the guest is; elsewhere {@link #AVAILABLE} is false and compiled code takes
+ * the interpreter's path for every access.
  */
 public final class RamWords {
     private static final Unsafe UNSAFE = unsafe();
