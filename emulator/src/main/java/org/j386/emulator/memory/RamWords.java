@@ -14,8 +14,8 @@ import sun.misc.Unsafe;
  *
  * <p>Every access is kept inside the array here, so no index, however wrong, reaches outside it:
  * either it is checked against the array's end (a mistake elsewhere then ends in an exception,
- * never in corrupt host memory), or it is masked into a power-of-two RAM whose array holds
- * {@link #PAST_END} bytes more (a wrong index then lands somewhere in guest RAM). The host must
+ * never in corrupt host memory), or, for a store, it is masked into a power-of-two RAM whose array
+ * holds {@link #PAST_END} bytes more (a wrong index then lands somewhere in guest RAM). The host must
  * be little-endian, as the guest is; elsewhere {@link #AVAILABLE} is false and compiled code takes
  * the interpreter's path for every access.
  */
@@ -63,27 +63,17 @@ public final class RamWords {
     /**
      * Bytes a RAM array holds past the guest's RAM, never read or written as guest memory, so that
      * a word or dword at an index masked into the RAM's power-of-two size stays inside the array
-     * ({@link #dwordMasked}).
+     * ({@link #setDwordMasked}).
      */
     public static final int PAST_END = 3;
 
     /**
-     * The dword at {@code i & mask}. The mask keeps the index from 0 to {@code mask}, and the check
-     * keeps {@code mask} three bytes short of the array's end: where both are constants of the
-     * caller, as a compiled block's RAM array and mask are, the JVM's compiler drops the check, and
-     * the access costs one AND. (A valid index is unchanged by the mask: RAM's size is a power of
-     * two and the mask one less.)
+     * Writes the dword at {@code i & mask}. The mask keeps the index from 0 to {@code mask}, and the
+     * check keeps {@code mask} three bytes short of the array's end: where both are constants of
+     * the caller, as a compiled block's RAM array and mask are, the JVM's compiler drops the check,
+     * and the index costs one AND. (A valid index is unchanged by the mask: RAM's size is a power
+     * of two and the mask one less.)
      */
-    public static int dwordMasked(byte[] ram, int i, int mask) {
-        checkMask(ram, mask);
-        return UNSAFE.getInt(ram, BASE + (i & mask));
-    }
-
-    public static int wordMasked(byte[] ram, int i, int mask) {
-        checkMask(ram, mask);
-        return UNSAFE.getShort(ram, BASE + (i & mask)) & 0xFFFF;
-    }
-
     public static void setDwordMasked(byte[] ram, int i, int mask, int v) {
         checkMask(ram, mask);
         UNSAFE.putInt(ram, BASE + (i & mask), v);

@@ -39,14 +39,15 @@ class RamWordsTest {
     }
 
     @Test
-    void aMaskedAccessLeavesAValidIndexAsItIsAndKeepsAnyOtherInsideTheArray() {
+    void aMaskedStoreLeavesAValidIndexAsItIsAndKeepsAnyOtherInsideTheArray() {
         byte[] ram = new byte[4096 + RamWords.PAST_END];
         int mask = 4095;
         RamWords.setDwordMasked(ram, 4092, mask, 0x11223344);
         assertEquals(0x11223344, RamWords.dword(ram, 4092), "a valid index is unchanged");
-        assertEquals(0x3344, RamWords.wordMasked(ram, 4092 + 4096, mask), "an index past RAM wraps into it");
-        RamWords.setWordMasked(ram, -4, mask, 0xBEEF); // -4 & 4095 = 4092
-        assertEquals(0x1122BEEF, RamWords.dwordMasked(ram, 4092, mask));
+        RamWords.setWordMasked(ram, 4092 + 4096, mask, 0xBEEF); // an index past RAM wraps into it
+        assertEquals(0x1122BEEF, RamWords.dword(ram, 4092));
+        RamWords.setWordMasked(ram, -2, mask, 0xCAFE); // -2 & 4095 = 4094
+        assertEquals(0xCAFEBEEF, RamWords.dword(ram, 4092));
         RamWords.setDwordMasked(ram, 4095, mask, -1); // the last byte of RAM and the three past it
         assertEquals(0xFF, ram[4095] & 0xFF);
     }
@@ -54,17 +55,19 @@ class RamWordsTest {
     @Test
     void aMaskThatWouldReachPastTheArrayIsRefused() {
         byte[] ram = new byte[4096];
-        assertThrows(IllegalArgumentException.class, () -> RamWords.dwordMasked(ram, 0, 4095),
+        assertThrows(IllegalArgumentException.class, () -> RamWords.setDwordMasked(ram, 0, 4095, 5),
                 "no room for a dword at the last index the mask allows");
         assertThrows(IllegalArgumentException.class, () -> RamWords.setWordMasked(ram, 0, -1, 5));
-        assertEquals(0, RamWords.dwordMasked(ram, 4095, 4092 - 1));
+        RamWords.setDwordMasked(ram, 4095, 4092 - 1, 7);
+        assertEquals(7, RamWords.dword(ram, 4091));
     }
 
     @Test
     void ramOfAPowerOfTwoSizeHasAMaskItsArrayHoldsAndOtherSizesNone() {
         PhysicalMemory pow2 = new PhysicalMemory(1 << 20);
         assertEquals((1 << 20) - 1, pow2.indexMask());
-        assertEquals(0, RamWords.dwordMasked(pow2.array(), -1, pow2.indexMask()));
+        RamWords.setDwordMasked(pow2.array(), -1, pow2.indexMask(), 9);
+        assertEquals(9, RamWords.dword(pow2.array(), (1 << 20) - 1), "the last byte of RAM and the three past it");
         assertEquals(-1, new PhysicalMemory(3 << 20).indexMask());
     }
 }
