@@ -366,17 +366,6 @@ final class BlockEmitter implements Opcodes {
     }
 
     /**
-     * The class file of a block. {@code segmentStarts}: the indices where a new trace of the block
-     * begins, each with the return address its first unmatched RET is predicted to pop (that of the
-     * indirect call whose target begins the trace), or -1. {@code indirectTargets}: by the EIP of
-     * each indirect transfer, the EIPs seen after it; it goes straight to those the block holds.
-     * {@code flatData}: DS, ES and SS are flat (the block is entered only while they are),
-     * so accesses through them skip the segment check. {@code checked}: the block is for the JIT
-     * check, which journals every write and so lets no access go inline; its accesses then call the
-     * interpreter's path and go on, rather than leave the block before each one, so that it runs
-     * whole as the block it checks would.
-     */
-    /**
      * What the inline memory path is compiled for: whether a store tests its frame's write flags
      * itself (under the identity table) or finds them in the TLB entry's rights (see
      * Mmu#inlineWriteNeed), and RAM's index mask (PhysicalMemory#indexMask), which a store applies
@@ -385,6 +374,17 @@ final class BlockEmitter implements Opcodes {
     record InlineMemory(boolean storesTestFrames, int ramMask) {
     }
 
+    /**
+     * The class file of a block. {@code segmentStarts}: the indices where a new trace of the block
+     * begins, each with the return address its first unmatched RET is predicted to pop (that of the
+     * indirect call whose target begins the trace), or -1. {@code indirectTargets}: by the EIP of
+     * each indirect transfer, the EIPs seen after it; it goes straight to those the block holds.
+     * {@code flatData}: DS, ES and SS are flat (the block is entered only while they are),
+     * so accesses through them skip the segment check. {@code checked}: the block is for the JIT
+     * check, which journals every write and so lets no access go inline; its accesses then call the
+     * interpreter's path and go on, rather than leave the block before each one, so that it runs
+     * whole as the block it checks would. {@code memory}: what the inline path is compiled for.
+     */
     static Generated emit(int entryEip, List<Insn> insns, List<Integer> eips, Map<Integer, Integer> segmentStarts,
             Map<Integer, int[]> indirectTargets, boolean flatData, InlineMemory memory, boolean checked) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {

@@ -334,9 +334,14 @@ public final class PhysicalMemory {
 
     /** Marks a frame as holding cached decoded code; a later write to it calls the listener once. */
     public void markCodeFrame(int frame) {
+        raiseFlag(frame, CODE);
+    }
+
+    /** Sets {@code flag} on a frame of RAM; the first flag a frame gets makes its writes need notice. */
+    private void raiseFlag(int frame, byte flag) {
         if (frame >= 0 && frame < frameFlags.length) {
             byte was = frameFlags[frame];
-            frameFlags[frame] |= CODE;
+            frameFlags[frame] |= flag;
             if (was == 0) {
                 noticeRaised();
             }
@@ -366,13 +371,7 @@ public final class PhysicalMemory {
 
     /** Marks a frame whose every later write the frame write listener hears. */
     public void watchFrameWrites(int frame) {
-        if (frame >= 0 && frame < frameFlags.length) {
-            byte was = frameFlags[frame];
-            frameFlags[frame] |= WATCHED;
-            if (was == 0) {
-                noticeRaised();
-            }
-        }
+        raiseFlag(frame, WATCHED);
     }
 
     private void frameWritten(int address, int length) {
