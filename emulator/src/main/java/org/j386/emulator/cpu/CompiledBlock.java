@@ -11,6 +11,17 @@ package org.j386.emulator.cpu;
  * counted, and propagates to the run loop, which delivers it as it delivers the interpreter's.
  */
 public abstract class CompiledBlock {
+    /**
+     * The most instructions the run loop lets a block run before it must come back at one of its
+     * loops' back edges (its budget check there leaves at the loop head, exactly, and the loop
+     * enters the block again). Each return counts an entry of the block's method, and the JVM
+     * compiles a method whole once it has enough entries: without them a loop that runs for a
+     * whole timer tick gets its compiled code by on-stack replacement first, a costlier
+     * compilation that the JVM follows with the whole one anyway, on the core the run needs
+     * (README: compile thresholds). Ten thousand instructions between entries cost about one
+     * percent at full speed.
+     */
+    public static final int SLICE = 10_000;
     /** The EIP the block was compiled for (a physical page may be reached at several). */
     public final int eip;
     /** The most instructions one entry can retire: the run loop's budget check. */

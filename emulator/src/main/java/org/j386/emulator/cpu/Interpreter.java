@@ -108,10 +108,11 @@ final class Interpreter {
                             do {
                                 entered = s.instructions;
                                 cache.codeWritten = false;
+                                long limit = Math.min(end, s.instructions + CompiledBlock.SLICE);
                                 if (check == null) {
-                                    b.run(end);
+                                    b.run(limit);
                                 } else {
-                                    check.run(b, end);
+                                    check.run(b, limit);
                                 }
                                 entries++;
                                 // The budget first: looking a block up translates its address, which

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
+import org.j386.emulator.cpu.CompiledBlock;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Flags;
 import org.j386.emulator.cpu.JitStatistics;
@@ -266,6 +267,25 @@ class CompiledBlockBoundariesTest {
         assertEquals(0, jit.s.regs[ECX], "every pass ran");
         assertTrue(jit.cpu.jitStatistics().blockEntries() < 10,
                 "the loops ran inside one block: " + jit.cpu.jitStatistics().blockEntries() + " block entries");
+    }
+
+    @Test
+    void aLoopLongerThanASliceComesBackToTheRunLoopAtItsHeadEverySliceAndAgrees() {
+        // 30,000 passes of four instructions: 120,000 instructions in one loop, which the run loop
+        // enters again after each slice (CompiledBlock.SLICE) for the JVM's counts.
+        Consumer<TierMachine> setup = t -> t.code(CODE, "B9 30 75 00 00" // mov ecx, 30000
+                + "01 C8 31 C3 49 75 F9" // a: add eax, ecx; xor ebx, eax; dec ecx; jnz a
+                + "F4"); // hlt
+        TierMachine reference = interpreter(setup);
+        reference.run(200_000);
+        TierMachine jit = compiled(setup);
+        jit.run(200_000);
+        assertAgree(reference, jit, "a loop of many slices");
+        assertEquals(0, jit.s.regs[ECX], "every pass ran");
+        long entries = jit.cpu.jitStatistics().blockEntries();
+        int loop = 4 * 30_000;
+        assertTrue(entries >= loop / CompiledBlock.SLICE && entries <= 2 * loop / CompiledBlock.SLICE + 2,
+                "one entry a slice: " + entries + " block entries");
     }
 
     @Test
