@@ -39,6 +39,16 @@ class CompiledBlockBoundariesTest {
         assertEquals("", jit.differencesFrom(reference), when + ": the bytecode tier disagrees with the interpreter");
     }
 
+    /** Runs {@code budget} instructions of the setup on both tiers: the compiled one, found to agree. */
+    private static TierMachine agreeingJit(Consumer<TierMachine> setup, int budget, String when) {
+        TierMachine reference = interpreter(setup);
+        reference.run(budget);
+        TierMachine jit = compiled(setup);
+        jit.run(budget);
+        assertAgree(reference, jit, when);
+        return jit;
+    }
+
     private static String addressOf(int j) {
         return hex32(0x50010 + 0x1000 * j);
     }
@@ -158,11 +168,7 @@ class CompiledBlockBoundariesTest {
                 + "9C 81 0C 24 00 01 00 00 9D" // pushf; or dword [esp], TF; popf
                 + "4A 75 EB" // dec edx; jnz outer
                 + "9C 81 24 24 FF FE FF FF 9D F4"); // pushf; and dword [esp], ~TF; popf; hlt
-        TierMachine reference = interpreter(setup);
-        reference.run(1000);
-        TierMachine jit = compiled(setup);
-        jit.run(1000);
-        assertAgree(reference, jit, "single-stepping");
+        TierMachine jit = agreeingJit(setup, 1000, "single-stepping");
         long traps = jit.events.stream().filter(e -> e.startsWith("exception 1 ")).count();
         // Every instruction after the first POPF up to the one clearing TF: dec, jnz, mov, 12 of the
         // loop, pushf, or, popf, dec, jnz, pushf, and, popf.
@@ -215,11 +221,7 @@ class CompiledBlockBoundariesTest {
         int max = BlockTranslator.DEFAULT_MAX_INSTRUCTIONS;
         Consumer<TierMachine> setup = t -> t.code(CODE, straightLine(max));
         for (int budget : new int[] {max - 1, max, max + 1}) {
-            TierMachine reference = interpreter(setup);
-            reference.run(budget);
-            TierMachine jit = compiled(setup);
-            jit.run(budget);
-            assertAgree(reference, jit, "budget " + budget);
+            TierMachine jit = agreeingJit(setup, budget, "budget " + budget);
             long compiled = jit.cpu.jitStatistics().compiledInstructions();
             // Below the block's length it must not be entered at all; from there it runs whole.
             assertEquals(budget < max ? 0 : max, compiled - (budget > max ? 1 : 0), "budget " + budget);
@@ -230,11 +232,7 @@ class CompiledBlockBoundariesTest {
     void codeLongerThanTheLongestBlockIsCutIntoSeveralBlocks() {
         int n = 2 * BlockTranslator.DEFAULT_MAX_INSTRUCTIONS + 5;
         Consumer<TierMachine> setup = t -> t.code(CODE, straightLine(n));
-        TierMachine reference = interpreter(setup);
-        reference.run(1000);
-        TierMachine jit = compiled(setup);
-        jit.run(1000);
-        assertAgree(reference, jit, "long straight line");
+        TierMachine jit = agreeingJit(setup, 1000, "long straight line");
         JitStatistics st = jit.cpu.jitStatistics();
         assertTrue(st.blocksCompiled() >= 3, "at most 48 instructions a block");
         assertEquals(n + 1, st.compiledInstructions(), "every instruction ran compiled, HLT included");
@@ -258,11 +256,7 @@ class CompiledBlockBoundariesTest {
                 + wayOut
                 + "49 0F 85" + hex32(0x05 - (d + 7)) // d: dec ecx; jnz a
                 + "F4"); // hlt
-        TierMachine reference = interpreter(setup);
-        reference.run(100_000);
-        TierMachine jit = compiled(setup);
-        jit.run(100_000);
-        assertAgree(reference, jit, "two loops");
+        TierMachine jit = agreeingJit(setup, 100_000, "two loops");
         assertEquals(3000, jit.s.regs[ESI], "every probe ran");
         assertEquals(0, jit.s.regs[ECX], "every pass ran");
         assertTrue(jit.cpu.jitStatistics().blockEntries() < 10,
@@ -276,11 +270,7 @@ class CompiledBlockBoundariesTest {
         Consumer<TierMachine> setup = t -> t.code(CODE, "B9 30 75 00 00" // mov ecx, 30000
                 + "01 C8 31 C3 49 75 F9" // a: add eax, ecx; xor ebx, eax; dec ecx; jnz a
                 + "F4"); // hlt
-        TierMachine reference = interpreter(setup);
-        reference.run(200_000);
-        TierMachine jit = compiled(setup);
-        jit.run(200_000);
-        assertAgree(reference, jit, "a loop of many slices");
+        TierMachine jit = agreeingJit(setup, 200_000, "a loop of many slices");
         assertEquals(0, jit.s.regs[ECX], "every pass ran");
         long entries = jit.cpu.jitStatistics().blockEntries();
         int loop = 4 * 30_000;
@@ -320,11 +310,7 @@ class CompiledBlockBoundariesTest {
             t.s.regs[ECX] = 1_000_000;
         };
         for (int budget : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 99, 100, 101, 102, 103, 1000, 4001, 65537}) {
-            TierMachine reference = interpreter(setup);
-            reference.run(budget);
-            TierMachine jit = compiled(setup);
-            jit.run(budget);
-            assertAgree(reference, jit, "budget " + budget);
+            TierMachine jit = agreeingJit(setup, budget, "budget " + budget);
             assertEquals(budget, jit.s.instructions, "budget " + budget);
             long compiled = jit.cpu.jitStatistics().compiledInstructions();
             // The block (its four loop instructions and the HLT behind them) only starts a round that
