@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The edges of compiled blocks, where the bytecode tier hands control back: a page fault at any
  * instruction of a block, an interrupt at any boundary of a hot loop, single-stepping switched on
- * inside compiled code, the longest block, eviction from a tiny code cache, and a self-looping
- * block meeting the end of its budget. The interpreter is the reference throughout.
+ * inside compiled code, the longest block, eviction from a tiny code cache, a self-looping
+ * block meeting the end of its budget, and a loop coming back to the run loop after each slice.
+ * The interpreter is the reference throughout.
  */
 class CompiledBlockBoundariesTest {
     private static final int[] REGISTERS = {0x11111111, 0x82345678, 0x7FFFFFFF, 0x00000044, TierMachine.INITIAL_ESP,
