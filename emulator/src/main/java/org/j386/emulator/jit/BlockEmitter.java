@@ -83,8 +83,6 @@ final class BlockEmitter implements Opcodes {
             MV = 39, MP = 40, MSP = 41,
             /** Whether a store that took the call wrote a frame holding cached code. */
             CODE_WRITTEN = 42;
-    /** Hits a loop may count before its back edge adds them to the MMU's, well before an int overflows. */
-    private static final int HITS_FLUSH = 1 << 30;
     private static final String RAM_WORDS = "org/j386/emulator/memory/RamWords";
     private static final int ESP = 4;
     /** Every register kept in a local. */
@@ -1355,12 +1353,6 @@ final class BlockEmitter implements Opcodes {
                 mv.visitVarInsn(LLOAD, LIMIT);
                 mv.visitInsn(LCMP);
                 mv.visitJumpInsn(IFGT, leave);
-                Label loop = new Label();
-                mv.visitVarInsn(ILOAD, HITS);
-                push(HITS_FLUSH);
-                mv.visitJumpInsn(IF_ICMPLT, loop);
-                countTlbHits();
-                mv.visitLabel(loop);
                 mv.visitJumpInsn(GOTO, labels[at]);
                 mv.visitLabel(leave);
                 push(eips.get(at));
@@ -1689,7 +1681,10 @@ final class BlockEmitter implements Opcodes {
     // snapshot tracking) reads or writes the RAM array right here, as Mmu.read32 and
     // PhysicalMemory.write32 would. Anything else leaves the block before the instruction
     // (leaveBeforeAccess). Hits are counted in a local and added to the MMU's count when the block
-    // exits or calls out, so --stats is the interpreter's.
+    // exits or calls out, so --stats is the interpreter's. Loops do not add them on their way round:
+    // an entry runs at most a slice of instructions (CompiledBlock.SLICE), far fewer accesses than
+    // an int counts, and a call in a loop, even one never taken, makes the JVM's optimising
+    // compiler keep the loop's values in memory wherever it may not prune the path.
 
     private void loadInlineMemoryState() {
         loadClassData(CLASS_DATA_ENTRIES, "[I");
