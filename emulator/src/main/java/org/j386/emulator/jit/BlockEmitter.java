@@ -1748,8 +1748,9 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ILOAD, write ? WRITE_NEED : READ_NEED);
         mv.visitVarInsn(ILOAD, MA);
         push(0x1000 - (1 << size));
+        push(BlockRuntime.inlineFrameMask(memory.ramMask()));
         mv.visitMethodInsn(INVOKESTATIC, RT, testFrame ? "inlineStoreIndex" : "inlineIndex",
-                testFrame ? "([I[BIII)I" : "([IIII)I", false);
+                testFrame ? "([I[BIIII)I" : "([IIIII)I", false);
         mv.visitInsn(DUP);
         mv.visitVarInsn(ISTORE, MP);
         mv.visitJumpInsn(IFLT, slow);
@@ -1799,8 +1800,8 @@ final class BlockEmitter implements Opcodes {
         inlineIndex(false, size, slow);
         mv.visitVarInsn(ALOAD, RAM);
         mv.visitVarInsn(ILOAD, MP);
-        // A load keeps its index check even where RAM has a mask (see store): masked loads made
-        // the memory bench kernel 3% faster, but recording it as the debugger does 40% slower.
+        // No mask here: the index's range (BlockRuntime.inlineIndex's frame mask) already lets the
+        // JVM's compiler drop RamWords' check where RAM's size is a power of two.
         if (size == 0) {
             mv.visitInsn(BALOAD);
             push(0xFF);

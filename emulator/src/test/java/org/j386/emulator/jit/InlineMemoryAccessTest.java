@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
+import org.j386.emulator.cpu.BlockRuntime;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -185,5 +186,35 @@ class InlineMemoryAccessTest {
         assertTrue(t.mmu.tlbHits() > 4 * 1500, "hits: " + t.mmu.tlbHits());
         int pte = t.ram.read32(TierMachine.PAGE_TABLE + 4 * ((DATA + 0x1000 + 4 * 1500) >>> 12));
         assertEquals(0x40, pte & 0x40, "dirty bit of a page the loop wrote");
+    }
+
+    @Test
+    void theInlineIndexOfAnAllowedAccessIsItsFrameAndOffsetWhetherOrNotRamsSizeIsAPowerOfTwo() {
+        int need = 0x3;
+        int linearPage = 0x40000000;
+        for (int ramSize : new int[] {32 << 20, 24 << 20}) {
+            int frameMask = BlockRuntime.inlineFrameMask(Integer.bitCount(ramSize) == 1 ? ramSize - 1 : -1);
+            int lastFrame = ramSize - 0x1000;
+            int[] tlb = new int[1 << 20];
+            tlb[linearPage >>> 12] = lastFrame | need | 0x40;
+            byte[] frameFlags = new byte[ramSize >>> 12];
+            String size = (ramSize >> 20) + " MiB";
+            assertEquals(lastFrame + 0xFFC, BlockRuntime.inlineIndex(tlb, need, linearPage + 0xFFC, 0xFFC, frameMask), size);
+            assertEquals(-1, BlockRuntime.inlineIndex(tlb, need, linearPage + 0xFFD, 0xFFC, frameMask),
+                    size + ": a dword across the page's end");
+            assertEquals(-1, BlockRuntime.inlineIndex(tlb, need | 0x4, linearPage + 0x10, 0xFFC, frameMask),
+                    size + ": an entry without the rights");
+            assertEquals(lastFrame + 0x10,
+                    BlockRuntime.inlineStoreIndex(tlb, frameFlags, need, linearPage + 0x10, 0xFFC, frameMask), size);
+            frameFlags[lastFrame >>> 12] = 1;
+            assertEquals(-1, BlockRuntime.inlineStoreIndex(tlb, frameFlags, need, linearPage + 0x10, 0xFFC, frameMask),
+                    size + ": a frame whose writes need notice");
+        }
+    }
+
+    @Test
+    void theFrameMaskBoundsTheIndexByRamsSizeWhenItIsAPowerOfTwoAndBelowTwoGibibytesOtherwise() {
+        assertEquals(0x1FFF000, BlockRuntime.inlineFrameMask(0x1FFFFFF));
+        assertEquals(0x7FFFF000, BlockRuntime.inlineFrameMask(-1));
     }
 }
