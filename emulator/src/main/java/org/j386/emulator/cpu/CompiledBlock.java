@@ -19,7 +19,7 @@ public abstract class CompiledBlock {
      * whole timer tick gets its compiled code by on-stack replacement first, a costlier
      * compilation that the JVM follows with the whole one anyway, on the core the run needs
      * (README, Figures: the slices). Three thousand instructions get a new looping block to C2's
-     * code sooner than ten thousand did (the compiled-C bench kernel 7% faster), at a cost of 2% in
+     * code sooner than ten thousand did (the compiled-C bench kernel 4-7% faster), at a cost of 2% in
      * bench_mem's single loop, which returns more often for nothing.
      */
     public static final int SLICE = 3_000;
