@@ -404,11 +404,13 @@ final class CodeCache {
         if (blocks != null) {
             CompiledBlock b = blocks[offset];
             if (b != null && b.eip == eip) {
-                if (b.inlineEntries == null || b.inlineEntries == mmu.inlineEntries()) {
+                if (b.inlineEntries == null || b.inlineEntries == mmu.inlineEntries()
+                        && b.inlineReadNeed == mmu.inlineReadNeed() && b.inlineWriteNeed == mmu.inlineWriteNeed()) {
                     return b;
                 }
-                // Compiled with paging off and met with it on, or the other way round (links are
-                // cut by either change, so only here): compiled again for the table now in use.
+                // Compiled with paging off and met with it on, or the other way round, or at
+                // another privilege level (links are cut by each change, so only here): compiled
+                // again for the table and privilege now in use.
                 codeBytes -= b.codeBytes;
                 blocks[offset] = null;
                 return compile(page, linear, eip, null);

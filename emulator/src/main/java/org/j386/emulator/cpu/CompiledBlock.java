@@ -46,6 +46,12 @@ public abstract class CompiledBlock {
      * reads none.
      */
     public int[] inlineEntries;
+    /**
+     * The bits its inline accesses need in a page's entry to go inline (Mmu#inlineReadNeed and
+     * #inlineWriteNeed, which depend on the privilege level): constants of its code, so the block
+     * too is handed out only while the MMU's are the same. Changing them cuts every link.
+     */
+    public int inlineReadNeed, inlineWriteNeed;
     /** Size of the generated code in bytes, for the cache's bound and the statistics. */
     public int codeBytes;
     /**

@@ -77,9 +77,9 @@ final class BlockEmitter implements Opcodes {
     private static final int THIS = 0, LIMIT = 1, L_RT = 3, L_S = 4, L_REGS = 5, R0 = 6, BASE = 14,
             FA = 16, FB = 17, FR = 18, FC = 19, T1 = 20, T2 = 21, LIN = 22, SAVED_ESP = 23, EXC = 24,
             TA = 26, TB = 27, TR = 28, TC = 29, FK = 30, FS = 31,
-            // the inline memory path: the TLB, RAM, frame flags, the needs, the hits so far, and
+            // the inline memory path: the TLB, RAM, frame flags, the hits so far, and
             // its scratch: address, value, RAM index, the pushed ESP
-            TLB = 32, RAM = 33, FRAME_FLAGS = 34, READ_NEED = 35, WRITE_NEED = 36, HITS = 37, MA = 38,
+            TLB = 32, RAM = 33, FRAME_FLAGS = 34, HITS = 37, MA = 38,
             MV = 39, MP = 40, MSP = 41,
             /** Whether a store that took the call wrote a frame holding cached code. */
             CODE_WRITTEN = 42;
@@ -366,10 +366,12 @@ final class BlockEmitter implements Opcodes {
     /**
      * What the inline memory path is compiled for: whether a store tests its frame's write flags
      * itself (under the identity table) or finds them in the TLB entry's rights (see
-     * Mmu#inlineWriteNeed), and RAM's index mask (PhysicalMemory#indexMask), which a store applies
-     * to its index, or -1 for none, when it checks its index against RAM's end instead.
+     * Mmu#inlineWriteNeed), RAM's index mask (PhysicalMemory#indexMask), which a store applies
+     * to its index, or -1 for none, when it checks its index against RAM's end instead, and the
+     * bits a TLB entry needs for a read and for a write to go inline (Mmu#inlineReadNeed): constants
+     * of the block, which the code cache enters only while the MMU asks for the same.
      */
-    record InlineMemory(boolean storesTestFrames, int ramMask) {
+    record InlineMemory(boolean storesTestFrames, int ramMask, int readNeed, int writeNeed) {
     }
 
     /**
@@ -1693,12 +1695,6 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ASTORE, RAM);
         loadClassData(CLASS_DATA_FRAME_FLAGS, "[B");
         mv.visitVarInsn(ASTORE, FRAME_FLAGS);
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "inlineReadNeed", "()I", false);
-        mv.visitVarInsn(ISTORE, READ_NEED);
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "inlineWriteNeed", "()I", false);
-        mv.visitVarInsn(ISTORE, WRITE_NEED);
     }
 
     /**
@@ -1745,7 +1741,7 @@ final class BlockEmitter implements Opcodes {
         if (testFrame) {
             mv.visitVarInsn(ALOAD, FRAME_FLAGS);
         }
-        mv.visitVarInsn(ILOAD, write ? WRITE_NEED : READ_NEED);
+        push(write ? memory.writeNeed() : memory.readNeed());
         mv.visitVarInsn(ILOAD, MA);
         push(0x1000 - (1 << size));
         push(BlockRuntime.inlineFrameMask(memory.ramMask()));

@@ -180,12 +180,14 @@ public final class BlockTranslator implements BlockCompiler {
         // Compiled for the data segments as they are now: flat ones (the usual case) skip their checks.
         boolean flatData = runtime.flatData();
         BlockEmitter.InlineMemory memory = new BlockEmitter.InlineMemory(runtime.inlineStoresTestFrames(),
-                runtime.ramIndexMask());
+                runtime.ramIndexMask(), runtime.inlineReadNeed(), runtime.inlineWriteNeed());
         for (int n = insns.size(); n > 0; n = n / 2) {
             BlockEmitter.Generated code = BlockEmitter.emit(eip, insns.subList(0, n), eips.subList(0, n), segmentStarts,
                     indirectTargets, flatData, memory, keepListings);
             if (code.codeLength() <= HUGE_METHOD || n == 1) {
                 CompiledBlock b = define(code, insns.subList(0, n), eips.subList(0, n), flatData);
+                b.inlineReadNeed = memory.readNeed();
+                b.inlineWriteNeed = memory.writeNeed();
                 List<Integer> kept = eips.subList(0, n);
                 b.indirectExits = kept.stream().filter(indirectTargets::containsKey).mapToInt(Integer::intValue).toArray();
                 b.targetsCompiledIn = tracesAtTargetsSeen.stream().filter(kept::contains).mapToInt(Integer::intValue)
