@@ -22,10 +22,7 @@ final class Shifts {
     void shift(Insn d, int count) {
         count &= 0x1F;
         if (count == 0) {
-            // Still a read (and, architecturally, a write) of the operand: faults must happen.
-            if (d.rm < 0) {
-                x.linearWrite(d.seg, x.ea(d), Operands.BYTES[d.size]);
-            }
+            rewriteUnchanged(d);
             return;
         }
         int size = d.size;
@@ -36,6 +33,18 @@ final class Shifts {
             x.write(lin, size, shift(d.sub, size, x.read(lin, size), count));
         }
         flags.setArith(newFlags);
+    }
+
+    /**
+     * A count of 0 changes neither the operand nor the flags, but a memory operand is still read
+     * and written back, as QEMU does it (the processor too, which faults on that write): the page's
+     * accessed and dirty bits are set, and a page that may not be written raises #PF.
+     */
+    private void rewriteUnchanged(Insn d) {
+        if (d.rm < 0) {
+            int lin = x.linearWrite(d.seg, x.ea(d), Operands.BYTES[d.size]);
+            x.write(lin, d.size, x.read(lin, d.size));
+        }
     }
 
     /** A dword register shifted by an immediate count of 1-31 (the decoder leaves out count 0). */
@@ -153,9 +162,7 @@ final class Shifts {
         count &= 0x1F;
         int size = d.size;
         if (count == 0) {
-            if (d.rm < 0) {
-                x.linearWrite(d.seg, x.ea(d), Operands.BYTES[size]);
-            }
+            rewriteUnchanged(d);
             return;
         }
         int src = x.reg(d.reg, size);

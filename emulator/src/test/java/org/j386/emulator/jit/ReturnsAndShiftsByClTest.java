@@ -5,10 +5,14 @@ import static org.j386.emulator.cpu.CpuState.ECX;
 import static org.j386.emulator.cpu.CpuState.ESP;
 import static org.j386.emulator.jit.CodeChangesUnderCompiledBlocksTest.agree;
 import static org.j386.emulator.jit.TierMachine.CODE;
+import static org.j386.emulator.jit.TierMachine.DATA;
 import static org.j386.emulator.jit.TierMachine.INITIAL_ESP;
+import static org.j386.emulator.jit.TierMachine.PAGE_TABLE;
+import static org.j386.emulator.jit.TierMachine.SCRATCH;
 import static org.j386.emulator.jit.TierMachine.callRel;
 import static org.j386.emulator.jit.TierMachine.hex32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +64,31 @@ class ReturnsAndShiftsByClTest {
                 + "49 75 E7 F4"), 100_000); // dec ecx; jnz again; hlt
         assertEquals(0, m.s.regs[ECX], "the loop ran to its end");
         assertEquals(1 + 40 * 11 + 1, m.s.instructions, "every instruction ran");
+    }
+
+    @Test
+    void aShiftOfMemoryByAZeroCountStillReadsAndWritesItsOperandAsQemuDoes() {
+        // A count of 0 (CL = 32 here) changes neither the operand nor the flags, but the operand is
+        // read and written back all the same, as QEMU does it (and as the processor does, which
+        // faults on such a write): the page's accessed and dirty bits are set, and a read-only
+        // page raises #PF for the write.
+        int readOnly = DATA + 0x1010;
+        TierMachine m = agree(t -> {
+            t.paging(true);
+            t.ram.write32(DATA + 0x10, 0x12345678);
+            t.ram.write32(SCRATCH + 0x20, 0x9ABCDEF0);
+            t.code(CODE, "B9 20 00 00 00" // mov ecx, 32
+                    + "D3 25" + hex32(DATA + 0x10) // shl dword [DATA + 0x10], cl
+                    + "0F A5 05" + hex32(SCRATCH + 0x20) // shld [SCRATCH + 0x20], eax, cl
+                    + "D3 2D" + hex32(readOnly) // shr dword [a read-only page], cl
+                    + "F4");
+        }, 10_000);
+        assertEquals(0x12345678, m.ram.read32(DATA + 0x10));
+        assertEquals(0x9ABCDEF0, m.ram.read32(SCRATCH + 0x20));
+        assertEquals(0x60, m.ram.read32(PAGE_TABLE + 4 * (DATA >>> 12)) & 0x60, "accessed and dirty");
+        assertEquals(0x60, m.ram.read32(PAGE_TABLE + 4 * (SCRATCH >>> 12)) & 0x60, "accessed and dirty");
+        assertTrue(m.events.get(0).startsWith(String.format("exception 14 error 3 at %08x cr2 %08x", CODE + 18, readOnly)),
+                String.valueOf(m.events));
     }
 
     @Test
