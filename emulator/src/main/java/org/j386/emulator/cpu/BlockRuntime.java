@@ -80,37 +80,12 @@ public final class BlockRuntime {
     }
 
     /**
-     * The RAM index of an access of the span ending at {@code lastOffset} + 1 within the page at
-     * {@code linear}, when its TLB entry has {@code need} (see {@link Mmu#inlineReadNeed}) and the
-     * access stays in the page; -1 otherwise, when the access takes the interpreter's path.
-     *
-     * <p>{@code frameMask} keeps the frame bits of an entry that allows the access: RAM's index mask
-     * without the page offset where RAM's size is a power of two, else every frame below 2 GiB (a
-     * Java array's limit). Either leaves the frame of such an entry, which is in RAM, unchanged; but
-     * as a constant of the caller it tells the JVM's compiler that the index is from 0 to the mask
-     * plus the offset (an add, not an or, so that the compiler keeps the range), and the compiler then
-     * drops the caller's test for -1 on this path and RamWords' check of the index against RAM's end.
+     * The mask compiled code's inline accesses apply to the frame of a page entry that allows them,
+     * for RAM with this index mask (-1: none): RAM's index mask without the page offset where RAM's
+     * size is a power of two, else every frame below 2 GiB (a Java array's limit). Either leaves
+     * such a frame, which is in RAM, unchanged; as a constant it tells the JVM's compiler the
+     * index's range (BlockEmitter's inline index).
      */
-    public static int inlineIndex(int[] tlb, int need, int linear, int lastOffset, int frameMask) {
-        int e = tlb[linear >>> 12];
-        if ((e & need) != need || (linear & 0xFFF) > lastOffset) {
-            return -1;
-        }
-        return (e & frameMask) + (linear & 0xFFF);
-    }
-
-    /** As {@link #inlineIndex} for a store, which also needs its frame's write flags clear. */
-    public static int inlineStoreIndex(int[] tlb, byte[] frameFlags, int need, int linear, int lastOffset,
-            int frameMask) {
-        int e = tlb[linear >>> 12];
-        int frame = e & frameMask;
-        if ((e & need) != need || (linear & 0xFFF) > lastOffset || frameFlags[frame >>> 12] != 0) {
-            return -1;
-        }
-        return frame + (linear & 0xFFF);
-    }
-
-    /** The frame mask of {@link #inlineIndex} for RAM with this index mask (-1: none). */
     public static int inlineFrameMask(int ramIndexMask) {
         return (ramIndexMask >= 0 ? ramIndexMask : Integer.MAX_VALUE) & ~0xFFF;
     }

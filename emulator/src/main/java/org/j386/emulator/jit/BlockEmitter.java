@@ -82,7 +82,9 @@ final class BlockEmitter implements Opcodes {
             TLB = 32, RAM = 33, FRAME_FLAGS = 34, HITS = 37, MA = 38,
             MV = 39, MP = 40, MSP = 41,
             /** Whether a store that took the call wrote a frame holding cached code. */
-            CODE_WRITTEN = 42;
+            CODE_WRITTEN = 42,
+            /** The inline path's page entry (then frame) and offset in the page. */
+            ENTRY = 43, OFFSET = 44;
     private static final String RAM_WORDS = "org/j386/emulator/memory/RamWords";
     private static final int ESP = 4;
     /** Every register kept in a local. */
@@ -858,10 +860,7 @@ final class BlockEmitter implements Opcodes {
         flagsToMemory();
         Label unchanged = new Label();
         loadReg32(CpuState.ECX);
-        push(31);
-        mv.visitInsn(IAND);
-        mv.visitInsn(DUP);
-        mv.visitVarInsn(ISTORE, T1);
+        andKept(31, T1);
         mv.visitJumpInsn(IFEQ, unchanged);
         mv.visitVarInsn(ALOAD, L_RT);
         push(sub);
@@ -875,6 +874,14 @@ final class BlockEmitter implements Opcodes {
         materialize(EAGER, 0);
         mv.visitLabel(unchanged);
         return true;
+    }
+
+    /** [value] to [value & {@code mask}], which {@code local} keeps as well. */
+    private void andKept(int mask, int local) {
+        push(mask);
+        mv.visitInsn(IAND);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, local);
     }
 
     /** IMUL r32, r/m32 [, imm]; its flags (CF and OF say the product overflowed) only where seen. */
@@ -1732,24 +1739,51 @@ final class BlockEmitter implements Opcodes {
     }
 
     /**
-     * Leaves on the stack whether the access at MA goes inline (MP then holds its RAM index) and
-     * counts it as a hit if so: BlockRuntime's inlineIndex, which the JVM inlines.
+     * Goes to {@code slow} unless the access of {@code size} at MA may go inline: its page's entry
+     * (in the table the block reads: the TLB, or the identity table) has the rights the access needs, the access stays in
+     * the page and, for a store under the identity table, the frame's writes need no notice. Else
+     * MP holds its RAM index, the entry's frame plus the offset, and the access counts as a hit.
+     *
+     * <p>Generated here rather than called: the JVM's quick compiler does not inline a helper this
+     * size, and in C2's code a helper's -1 for a miss left a test of the index on the hit path.
+     * The frame mask ({@link BlockRuntime#inlineFrameMask}) is a constant that leaves an allowed
+     * entry's frame, which is in RAM, unchanged, but tells C2 the index's range: the frame masked
+     * plus an offset below 4096 (an add, not an or, which keeps the range), so that C2 drops
+     * RamWords' check of the index against RAM's end (see RamWords#PAST_END).
      */
     private void inlineIndex(boolean write, int size, Label slow) {
-        boolean testFrame = write && memory.storesTestFrames();
+        int need = write ? memory.writeNeed() : memory.readNeed();
         mv.visitVarInsn(ALOAD, TLB);
-        if (testFrame) {
-            mv.visitVarInsn(ALOAD, FRAME_FLAGS);
-        }
-        push(write ? memory.writeNeed() : memory.readNeed());
         mv.visitVarInsn(ILOAD, MA);
-        push(0x1000 - (1 << size));
-        push(BlockRuntime.inlineFrameMask(memory.ramMask()));
-        mv.visitMethodInsn(INVOKESTATIC, RT, testFrame ? "inlineStoreIndex" : "inlineIndex",
-                testFrame ? "([I[BIIII)I" : "([IIIII)I", false);
+        push(12);
+        mv.visitInsn(IUSHR);
+        mv.visitInsn(IALOAD);
         mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, ENTRY);
+        push(need);
+        mv.visitInsn(IAND);
+        push(need);
+        mv.visitJumpInsn(IF_ICMPNE, slow);
+        mv.visitVarInsn(ILOAD, MA);
+        andKept(0xFFF, OFFSET);
+        push(0x1000 - (1 << size));
+        mv.visitJumpInsn(IF_ICMPGT, slow);
+        mv.visitVarInsn(ILOAD, ENTRY);
+        push(BlockRuntime.inlineFrameMask(memory.ramMask()));
+        mv.visitInsn(IAND);
+        mv.visitVarInsn(ISTORE, ENTRY);
+        if (write && memory.storesTestFrames()) {
+            mv.visitVarInsn(ALOAD, FRAME_FLAGS);
+            mv.visitVarInsn(ILOAD, ENTRY);
+            push(12);
+            mv.visitInsn(IUSHR);
+            mv.visitInsn(BALOAD);
+            mv.visitJumpInsn(IFNE, slow);
+        }
+        mv.visitVarInsn(ILOAD, ENTRY);
+        mv.visitVarInsn(ILOAD, OFFSET);
+        mv.visitInsn(IADD);
         mv.visitVarInsn(ISTORE, MP);
-        mv.visitJumpInsn(IFLT, slow);
         mv.visitIincInsn(HITS, 1);
     }
 
@@ -1796,8 +1830,8 @@ final class BlockEmitter implements Opcodes {
         inlineIndex(false, size, slow);
         mv.visitVarInsn(ALOAD, RAM);
         mv.visitVarInsn(ILOAD, MP);
-        // No mask here: the index's range (BlockRuntime.inlineIndex's frame mask) already lets the
-        // JVM's compiler drop RamWords' check where RAM's size is a power of two.
+        // No mask here: the index's range (the inline index's frame mask) already lets the JVM's
+        // compiler drop RamWords' check where RAM's size is a power of two.
         if (size == 0) {
             mv.visitInsn(BALOAD);
             push(0xFF);

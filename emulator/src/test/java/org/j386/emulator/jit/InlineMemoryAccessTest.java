@@ -27,11 +27,16 @@ class InlineMemoryAccessTest {
 
     /** Runs {@code code} at {@link TierMachine#CODE} on both tiers; returns the compiled one after checking they agree. */
     private static TierMachine bothTiers(Consumer<TierMachine> setup, String code) {
-        TierMachine reference = new TierMachine();
+        return bothTiers(TierMachine.RAM, setup, code);
+    }
+
+    /** As {@link #bothTiers(Consumer, String)} on machines of {@code ramBytes} of RAM. */
+    private static TierMachine bothTiers(int ramBytes, Consumer<TierMachine> setup, String code) {
+        TierMachine reference = new TierMachine(ramBytes);
         setup.accept(reference);
         reference.code(CODE, code);
         reference.run(10_000);
-        TierMachine jit = new TierMachine();
+        TierMachine jit = new TierMachine(ramBytes);
         setup.accept(jit);
         jit.code(CODE, code);
         jit.jit();
@@ -189,26 +194,29 @@ class InlineMemoryAccessTest {
     }
 
     @Test
-    void theInlineIndexOfAnAllowedAccessIsItsFrameAndOffsetWhetherOrNotRamsSizeIsAPowerOfTwo() {
-        int need = 0x3;
-        int linearPage = 0x40000000;
-        for (int ramSize : new int[] {32 << 20, 24 << 20}) {
-            int frameMask = BlockRuntime.inlineFrameMask(Integer.bitCount(ramSize) == 1 ? ramSize - 1 : -1);
-            int lastFrame = ramSize - 0x1000;
-            int[] tlb = new int[1 << 20];
-            tlb[linearPage >>> 12] = lastFrame | need | 0x40;
-            byte[] frameFlags = new byte[ramSize >>> 12];
-            String size = (ramSize >> 20) + " MiB";
-            assertEquals(lastFrame + 0xFFC, BlockRuntime.inlineIndex(tlb, need, linearPage + 0xFFC, 0xFFC, frameMask), size);
-            assertEquals(-1, BlockRuntime.inlineIndex(tlb, need, linearPage + 0xFFD, 0xFFC, frameMask),
-                    size + ": a dword across the page's end");
-            assertEquals(-1, BlockRuntime.inlineIndex(tlb, need | 0x4, linearPage + 0x10, 0xFFC, frameMask),
-                    size + ": an entry without the rights");
-            assertEquals(lastFrame + 0x10,
-                    BlockRuntime.inlineStoreIndex(tlb, frameFlags, need, linearPage + 0x10, 0xFFC, frameMask), size);
-            frameFlags[lastFrame >>> 12] = 1;
-            assertEquals(-1, BlockRuntime.inlineStoreIndex(tlb, frameFlags, need, linearPage + 0x10, 0xFFC, frameMask),
-                    size + ": a frame whose writes need notice");
+    void accessesAtTheEndOfRamGoInlineWhetherOrNotRamsSizeIsAPowerOfTwoAndWithPagingOnOrOff() {
+        // RAM's last dword, word and byte, read and written in a loop that runs compiled: under
+        // the TLB and under the identity table (whose stores test their frame themselves), with
+        // RAM of 512 KiB (its index mask bounds the index) and of 384 KiB (it has none).
+        for (int ramBytes : new int[] {TierMachine.RAM, TierMachine.RAM - 0x20000}) {
+            for (boolean paging : new boolean[] {false, true}) {
+                int last = ramBytes - 0x1000;
+                TierMachine t = bothTiers(ramBytes, m -> {
+                    if (paging) {
+                        m.paging(false);
+                    }
+                    m.ram.write32(last + 0xFFC, 0x01020304);
+                    m.s.regs[ECX] = 200;
+                }, "8B 05" + hex32(last + 0xFFC) // L: mov eax, [RAM's last dword]
+                        + "01 05" + hex32(last + 0x10) // add [RAM's last page + 0x10], eax
+                        + "66 01 05" + hex32(last + 0xFFE) // add [RAM's last word], ax
+                        + "88 0D" + hex32(last + 0xFFF) // mov [RAM's last byte], cl
+                        + "49 75 E4" // dec ecx; jnz L
+                        + "F4");
+                String machine = (ramBytes >> 10) + " KiB, paging " + (paging ? "on" : "off");
+                assertEquals(1, t.ram.read8(ramBytes - 1), machine + ": the last byte written");
+                assertTrue(t.cpu.jitStatistics().compiledInstructions() > 4 * 150, machine + ": the loop ran compiled");
+            }
         }
     }
 

@@ -54,14 +54,23 @@ final class TierMachine {
     private static final int SKIP2 = HANDLERS, RETURN = HANDLERS + 0x10, GP = HANDLERS + 0x20,
             PF = HANDLERS + 0x40, STOP = HANDLERS + 0x80;
 
-    final PhysicalMemory ram = new PhysicalMemory(RAM);
-    final Mmu mmu = new Mmu(ram);
-    final Cpu cpu = new Cpu(mmu, new PortBus());
-    final CpuState s = cpu.state;
+    final PhysicalMemory ram;
+    final Mmu mmu;
+    final Cpu cpu;
+    final CpuState s;
     final List<String> events = new ArrayList<>();
     private final OneInterruptRequest line = new OneInterruptRequest(TIMER_VECTOR, false);
 
     TierMachine() {
+        this(RAM);
+    }
+
+    /** With {@code ramBytes} of RAM instead of {@link #RAM}: at least that much, in whole pages. */
+    TierMachine(int ramBytes) {
+        ram = new PhysicalMemory(ramBytes);
+        mmu = new Mmu(ram);
+        cpu = new Cpu(mmu, new PortBus());
+        s = cpu.state;
         writeDescriptor(1, 0, 0xFFFFF, 0x9A, 0xC);
         writeDescriptor(2, 0, 0xFFFFF, 0x92, 0xC);
         writeDescriptor(3, DATA, DATA_SIZE - 1, 0xF2, 0x4);
@@ -149,7 +158,7 @@ final class TierMachine {
      */
     TierMachine paging(boolean writeProtect) {
         ram.write32(PAGE_DIR, PAGE_TABLE | 7);
-        for (int page = 0; page < RAM >>> 12; page++) {
+        for (int page = 0; page < ram.size() >>> 12; page++) {
             ram.write32(PAGE_TABLE + 4 * page, (page << 12) | 7);
         }
         if (writeProtect) {
