@@ -180,6 +180,42 @@ public final class BlockRuntime {
         }
     }
 
+    /**
+     * Whether the record in the processor's flags is of the compiled {@code kind} and {@code size}
+     * (any size for an eager one), so that a block can take it into its locals: {@link #recordA},
+     * {@link #recordB}, {@link #recordR} and {@link #recordCarry} give them as {@link #record} takes
+     * them. SBB has no such test (the interpreter's record does not say whether it was SUB or SBB).
+     */
+    public boolean recordIs(int kind, int size) {
+        int recorded = switch (kind) {
+            case FLAGS_ADD -> Flags.ADD;
+            case FLAGS_SUB -> Flags.SUB;
+            case FLAGS_LOGIC -> Flags.LOGIC;
+            case FLAGS_INC -> Flags.INC;
+            case FLAGS_DEC -> Flags.DEC;
+            case FLAGS_EAGER -> Flags.EAGER;
+            default -> throw new IllegalArgumentException("no record of kind " + kind + " is taken from memory");
+        };
+        return flags.kind == recorded && (kind == FLAGS_EAGER || flags.size == size);
+    }
+
+    public int recordA() {
+        return flags.dst;
+    }
+
+    public int recordB() {
+        return flags.src;
+    }
+
+    /** The result, or for an eager record the six arithmetic flags. */
+    public int recordR() {
+        return flags.kind == Flags.EAGER ? flags.arith() : flags.res;
+    }
+
+    public int recordCarry() {
+        return flags.carryIn;
+    }
+
     public void recordAdd(int size, int a, int b, int r) {
         flags.add(size, a, b, r);
     }

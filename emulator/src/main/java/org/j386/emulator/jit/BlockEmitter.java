@@ -103,6 +103,17 @@ final class BlockEmitter implements Opcodes {
      */
     private static final int DYNAMIC = 8;
 
+    /** What reaches a jump target, as the first pass saw it: no jump yet, or records of several kinds. */
+    private static final int NO_ARRIVAL = -1, MIXED = -2;
+    /**
+     * For each jump target, the kind and size of flag record every jump to it brings ({@link
+     * #kindCode}), or {@link #NO_ARRIVAL} or {@link #MIXED}: the first pass finds it, and the second
+     * keeps at the target the record those jumps bring rather than one known only while running.
+     */
+    private final int[] arrivals;
+    /** The second pass: the first pass's {@link #arrivals}, or null where it keeps none. */
+    private final int[] headKinds;
+
     private final int entryEip;
     private final List<Insn> insns;
     private final List<Integer> eips;
@@ -149,8 +160,9 @@ final class BlockEmitter implements Opcodes {
 
     private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, Map<Integer, Integer> segmentStarts,
             Map<Integer, int[]> indirectTargets, boolean flatData, InlineMemory memory, boolean checked,
-            MethodVisitor mv, int used) {
+            MethodVisitor mv, int used, int[] headKinds) {
         this.used = used;
+        this.headKinds = headKinds;
         this.flatData = flatData;
         this.memory = memory;
         // Where RAM words cannot be read directly, no access goes inline: calling the interpreter's
@@ -171,6 +183,8 @@ final class BlockEmitter implements Opcodes {
         };
         this.labels = new Label[insns.size()];
         this.isTarget = new boolean[insns.size()];
+        this.arrivals = new int[insns.size()];
+        Arrays.fill(arrivals, NO_ARRIVAL);
         this.predictedReturn = predictReturns(insns, eips, segmentStarts);
         this.liveAfter = liveness();
         this.indirectTargets = new int[insns.size()][];
@@ -389,6 +403,16 @@ final class BlockEmitter implements Opcodes {
      */
     static Generated emit(int entryEip, List<Insn> insns, List<Integer> eips, Map<Integer, Integer> segmentStarts,
             Map<Integer, int[]> indirectTargets, boolean flatData, InlineMemory memory, boolean checked) {
+        try {
+            return emit(entryEip, insns, eips, segmentStarts, indirectTargets, flatData, memory, checked, true);
+        } catch (KindMismatch e) {
+            return emit(entryEip, insns, eips, segmentStarts, indirectTargets, flatData, memory, checked, false);
+        }
+    }
+
+    private static Generated emit(int entryEip, List<Insn> insns, List<Integer> eips,
+            Map<Integer, Integer> segmentStarts, Map<Integer, int[]> indirectTargets, boolean flatData,
+            InlineMemory memory, boolean checked, boolean keepRecords) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -432,13 +456,14 @@ final class BlockEmitter implements Opcodes {
 
         // A first pass generates nothing and finds the registers the block's own code uses: only those
         // get locals, loaded at entry and written back at exits. The others stay in the state, where
-        // the interpreter's implementations read and write them anyway.
+        // the interpreter's implementations read and write them anyway. It also finds the record each
+        // jump target is reached with.
         BlockEmitter survey = new BlockEmitter(entryEip, insns, eips, segmentStarts, indirectTargets,
-                flatData, memory, checked, new MethodVisitor(ASM9) { }, LOCAL_REGS);
+                flatData, memory, checked, new MethodVisitor(ASM9) { }, LOCAL_REGS, null);
         survey.body();
         MethodVisitor run = cw.visitMethod(ACC_PUBLIC, "run", "(J)V", null, null);
         BlockEmitter emitter = new BlockEmitter(entryEip, insns, eips, segmentStarts, indirectTargets, flatData,
-                memory, checked, run, survey.touched);
+                memory, checked, run, survey.touched, keepRecords ? survey.arrivals : null);
         emitter.body();
         cw.visitEnd();
         return new Generated(cw.toByteArray(), emitter.end.getOffset(), emitter.callsOut);
@@ -490,13 +515,21 @@ final class BlockEmitter implements Opcodes {
         boolean open = true;
         for (k = 0; k < insns.size(); k++) {
             if (isTarget[k]) {
-                // Jumps inside the block arrive with a record of any kind (named in FK and FS) and
-                // any register written. A loop thus keeps its flags in locals from one pass to the next.
-                if (open) {
+                // Jumps inside the block arrive with any register written, and with a record of the
+                // kind they all bring, or else of any kind (named in FK and FS). A loop thus keeps its
+                // flags in locals from one pass to the next.
+                int head = headKind(k);
+                if (k > 0) {
+                    if (open) {
+                        arrive(k);
+                    }
+                } else if (head >= 0) {
+                    takeRecord(head & 0xF, head >> 4); // from outside: the record is in memory
+                } else {
                     toDynamic();
                 }
-                flagKind = DYNAMIC;
-                flagSize = 0;
+                flagKind = head >= 0 ? head & 0xF : DYNAMIC;
+                flagSize = head >= 0 ? head >> 4 : 0;
                 dirty = used;
                 open = true;
             }
@@ -1139,6 +1172,83 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ISTORE, FS);
     }
 
+    private static int kindCode(int kind, int size) {
+        return kind | size << 4;
+    }
+
+    /**
+     * The record kept at jump target {@code j} (a {@link #kindCode}), or -1 where it is known only
+     * while running. The block's first instruction is also reached from outside, with the record in
+     * memory: it is kept there only for kinds {@link #takeRecord} can take from memory.
+     */
+    private int headKind(int j) {
+        if (headKinds == null || headKinds[j] < 0) {
+            return -1;
+        }
+        int kind = headKinds[j] & 0xF;
+        return j == 0 && (kind == SBB || kind == MEMORY) ? -1 : headKinds[j];
+    }
+
+    /** Control goes to jump target {@code j} from here (a jump, or falling through to it). */
+    private void arrive(int j) {
+        boolean known = flagKind != MEMORY && flagKind != DYNAMIC;
+        int code = known ? kindCode(flagKind, flagSize) : MIXED;
+        arrivals[j] = arrivals[j] == NO_ARRIVAL || arrivals[j] == code ? code : MIXED;
+        int head = headKind(j);
+        if (head < 0) {
+            toDynamic();
+        } else if (head != code) {
+            throw new KindMismatch();
+        }
+    }
+
+    /**
+     * The second pass found a record at a jump of a kind the first pass did not: an instruction's
+     * record there depends on the one it found. The block is then generated again keeping the
+     * record of no target.
+     */
+    private static final class KindMismatch extends RuntimeException {
+        KindMismatch() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * At entry, where the block's first instruction is a jump target that keeps a record of {@code
+     * kind}: the record in memory taken into the flag locals when it is of that kind. When it is
+     * not, the block leaves before its first instruction, which the interpreter then runs; the next
+     * entry (the loop's jump back, or the end of a slice) brings the kind.
+     */
+    private void takeRecord(int kind, int size) {
+        Label taken = new Label();
+        mv.visitVarInsn(ALOAD, L_RT);
+        push(kind);
+        push(size);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "recordIs", "(II)Z", false);
+        mv.visitJumpInsn(IFNE, taken);
+        exit(entryEip, 0);
+        mv.visitLabel(taken);
+        boolean incDec = kind == INC || kind == DEC;
+        if (kind == ADD || kind == SUB || incDec) {
+            mv.visitVarInsn(ALOAD, L_RT);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "recordA", "()I", false);
+            mv.visitVarInsn(ISTORE, FA);
+        }
+        if (kind == ADD || kind == SUB) {
+            mv.visitVarInsn(ALOAD, L_RT);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "recordB", "()I", false);
+            mv.visitVarInsn(ISTORE, FB);
+        }
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "recordR", "()I", false);
+        mv.visitVarInsn(ISTORE, FR);
+        if (incDec) {
+            mv.visitVarInsn(ALOAD, L_RT);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "recordCarry", "()I", false);
+            mv.visitVarInsn(ISTORE, FC);
+        }
+    }
+
     /** Writes the record of kind {@code kind} from the flag locals into the processor's flags. */
     private void materialize(int kind, int size) {
         switch (kind) {
@@ -1330,7 +1440,7 @@ final class BlockEmitter implements Opcodes {
             exit(target, k + 1);
             return;
         }
-        toDynamic();
+        arrive(j);
         if (k + 1 != j) {
             mv.visitVarInsn(LLOAD, BASE);
             mv.visitLdcInsn((long) (k + 1 - j));
@@ -1366,7 +1476,8 @@ final class BlockEmitter implements Opcodes {
                 mv.visitLabel(leave);
                 push(eips.get(at));
                 mv.visitVarInsn(ISTORE, T1);
-                leave(at, LOCAL_REGS, DYNAMIC, 0);
+                int head = headKind(at);
+                leave(at, LOCAL_REGS, head >= 0 ? head & 0xF : DYNAMIC, head >= 0 ? head >> 4 : 0);
             });
             return check;
         });

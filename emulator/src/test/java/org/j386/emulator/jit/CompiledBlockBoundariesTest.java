@@ -162,6 +162,25 @@ class CompiledBlockBoundariesTest {
     }
 
     @Test
+    void aLoopBlockEnteredWithAFlagRecordOfAnotherKindLeavesItsFirstPassToTheInterpreter() {
+        // The loop's head is the block's entry (POPF ends the block before it), and every jump back
+        // to it brings a CMP's record, so the block keeps that kind at the head and takes the record
+        // from memory at entry when it is of that kind. The first entry finds POPF's flags (CF
+        // clear) with a CMP's operands left over from before them, which would give CF set: the
+        // block must leave the first pass to the interpreter, and the ADC add 0 then, 1 after.
+        Consumer<TierMachine> setup = t -> t.code(CODE, "B9 28 00 00 00" // mov ecx, 40
+                + "31 F6 31 DB" // xor esi, esi; xor ebx, ebx
+                + "BA 01 00 00 00 39 D6" // mov edx, 1; cmp esi, edx (a borrow)
+                + "6A 02 9D" // push 2; popf: every arithmetic flag clear
+                + "83 D3 00" // L: adc ebx, 0
+                + "49 39 CE 75 F8" // dec ecx; cmp esi, ecx (a borrow while ecx > 0); jnz L
+                + "F4");
+        TierMachine jit = agreeingJit(setup, 1000, "entering the loop");
+        assertEquals(39, jit.s.regs[CpuState.EBX], "the first pass added POPF's carry, the others the CMP's");
+        assertTrue(jit.cpu.jitStatistics().compiledInstructions() > 100, "the loop did not run compiled");
+    }
+
+    @Test
     void trapFlagSetByPopfInsideCompiledCodeSingleStepsEveryLaterInstruction() {
         Consumer<TierMachine> setup = t -> t.code(CODE, "BA 02 00 00 00" // mov edx, 2
                 + "B9 04 00 00 00" // outer: mov ecx, 4
