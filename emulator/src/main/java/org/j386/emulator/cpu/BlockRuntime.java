@@ -184,7 +184,8 @@ public final class BlockRuntime {
      * Whether the record in the processor's flags is of the compiled {@code kind} and {@code size}
      * (any size for an eager one), so that a block can take it into its locals: {@link #recordA},
      * {@link #recordB}, {@link #recordR} and {@link #recordCarry} give them as {@link #record} takes
-     * them. SBB has no such test (the interpreter's record does not say whether it was SUB or SBB).
+     * them. SBB has no such test: a block's SBB record is the interpreter's SUB or SBB, whichever
+     * its result makes it (Flags#sub).
      */
     public boolean recordIs(int kind, int size) {
         int recorded = switch (kind) {

@@ -1186,7 +1186,7 @@ final class BlockEmitter implements Opcodes {
             return -1;
         }
         int kind = headKinds[j] & 0xF;
-        return j == 0 && (kind == SBB || kind == MEMORY) ? -1 : headKinds[j];
+        return j == 0 && kind == SBB ? -1 : headKinds[j];
     }
 
     /** Control goes to jump target {@code j} from here (a jump, or falling through to it). */
@@ -1851,9 +1851,10 @@ final class BlockEmitter implements Opcodes {
 
     /**
      * Goes to {@code slow} unless the access of {@code size} at MA may go inline: its page's entry
-     * (in the table the block reads: the TLB, or the identity table) has the rights the access needs, the access stays in
-     * the page and, for a store under the identity table, the frame's writes need no notice. Else
-     * MP holds its RAM index, the entry's frame plus the offset, and the access counts as a hit.
+     * (in the table the block reads: the TLB, or the identity table) has the rights the access
+     * needs, the access stays in the page and, for a store under the identity table, the frame's
+     * writes need no notice. Else MP holds its RAM index, the entry's frame plus the offset, and
+     * the access counts as a hit.
      *
      * <p>Generated here rather than called: the JVM's quick compiler does not inline a helper this
      * size, and in C2's code a helper's -1 for a miss left a test of the index on the hit path.
