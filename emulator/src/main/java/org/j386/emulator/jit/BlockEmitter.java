@@ -84,8 +84,11 @@ final class BlockEmitter implements Opcodes {
             /** Whether a store that took the call wrote a frame holding cached code. */
             CODE_WRITTEN = 42,
             /** The inline path's page entry (then frame) and offset in the page. */
-            ENTRY = 43, OFFSET = 44;
+            ENTRY = 43, OFFSET = 44,
+            /** RAM's access for words and dwords (RamWords#blockAccess), where RAM has an index mask. */
+            RAM_ACCESS = 45;
     private static final String RAM_WORDS = "org/j386/emulator/memory/RamWords";
+    private static final String UNSAFE = "sun/misc/Unsafe";
     private static final int ESP = 4;
     /** Every register kept in a local. */
     private static final int LOCAL_REGS = 0xFF;
@@ -1651,7 +1654,7 @@ final class BlockEmitter implements Opcodes {
 
     /** The calls the inline path and the flag computations make: none of them throws a guest fault. */
     private static boolean cannotFault(int opcode, String owner, String method) {
-        if (owner.equals(RAM_WORDS) || owner.equals("java/lang/Integer")) {
+        if (owner.equals(RAM_WORDS) || owner.equals(UNSAFE) || owner.equals("java/lang/Integer")) {
             return true;
         }
         if (!owner.equals(RT)) {
@@ -1813,6 +1816,10 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ASTORE, RAM);
         loadClassData(CLASS_DATA_FRAME_FLAGS, "[B");
         mv.visitVarInsn(ASTORE, FRAME_FLAGS);
+        if (directRam()) {
+            loadClassData(CLASS_DATA_RAM_ACCESS, "L" + UNSAFE + ";");
+            mv.visitVarInsn(ASTORE, RAM_ACCESS);
+        }
     }
 
     /**
@@ -1828,16 +1835,38 @@ final class BlockEmitter implements Opcodes {
             "classDataAt", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;",
             false);
     private static final int CLASS_DATA_ENTRIES = 0, CLASS_DATA_RAM = 1, CLASS_DATA_FRAME_FLAGS = 2,
-            CLASS_DATA_RUNTIME = 3, CLASS_DATA_INSNS = 4;
+            CLASS_DATA_RUNTIME = 3, CLASS_DATA_INSNS = 4, CLASS_DATA_RAM_ACCESS = 5;
 
     /**
      * The class data of a block compiled now: the table its inline accesses look pages up in
      * (which the block may only run with: {@link org.j386.emulator.cpu.CompiledBlock#inlineEntries}),
      * guest RAM, the frames' write flags, the runtime and the block's decoded instructions (which
-     * it hands to the interpreter's implementations it calls).
+     * it hands to the interpreter's implementations it calls); and where RAM's size is a power of
+     * two, what its words and dwords are read and written through ({@link RamWords#blockAccess}).
      */
     static List<Object> classData(BlockRuntime runtime, int[] entries, Insn[] insns) {
+        int mask = runtime.ramIndexMask();
+        if (RamWords.AVAILABLE && mask >= 0) {
+            return List.of(entries, runtime.ram, runtime.frameFlags, runtime, insns, RamWords.blockAccess(runtime.ram, mask));
+        }
         return List.of(entries, runtime.ram, runtime.frameFlags, runtime, insns);
+    }
+
+    /** Whether the block reads and writes RAM's words and dwords through RamWords#blockAccess. */
+    private boolean directRam() {
+        return !callAccesses && memory.ramMask() >= 0;
+    }
+
+    /** [] to [RAM's access, RAM, the array offset of MP masked into RAM] (see RamWords#blockAccess). */
+    private void directAddress() {
+        mv.visitVarInsn(ALOAD, RAM_ACCESS);
+        mv.visitVarInsn(ALOAD, RAM);
+        mv.visitVarInsn(ILOAD, MP);
+        push(memory.ramMask());
+        mv.visitInsn(IAND);
+        mv.visitInsn(I2L);
+        mv.visitLdcInsn(RamWords.ARRAY_BASE);
+        mv.visitInsn(LADD);
     }
 
     /** Adds the hits counted so far to the MMU's and starts again from zero. */
@@ -1940,15 +1969,25 @@ final class BlockEmitter implements Opcodes {
         }
         Label slow = leaveBeforeAccess();
         inlineIndex(false, size, slow);
-        mv.visitVarInsn(ALOAD, RAM);
-        mv.visitVarInsn(ILOAD, MP);
-        // No mask here: the index's range (the inline index's frame mask) already lets the JVM's
-        // compiler drop RamWords' check where RAM's size is a power of two.
         if (size == 0) {
+            mv.visitVarInsn(ALOAD, RAM);
+            mv.visitVarInsn(ILOAD, MP);
             mv.visitInsn(BALOAD);
             push(0xFF);
             mv.visitInsn(IAND);
+        } else if (directRam()) {
+            directAddress();
+            mv.visitMethodInsn(INVOKEVIRTUAL, UNSAFE, size == 2 ? "getInt" : "getShort",
+                    size == 2 ? "(Ljava/lang/Object;J)I" : "(Ljava/lang/Object;J)S", false);
+            if (size == 1) {
+                push(0xFFFF);
+                mv.visitInsn(IAND);
+            }
         } else {
+            // The index's range (the inline index's frame mask) lets the JVM's compiler drop
+            // RamWords' check, and the array's own for a byte.
+            mv.visitVarInsn(ALOAD, RAM);
+            mv.visitVarInsn(ILOAD, MP);
             mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "dword" : "word", "([BI)I", false);
         }
     }
@@ -1968,22 +2007,27 @@ final class BlockEmitter implements Opcodes {
         }
         Label slow = leaveBeforeAccess();
         inlineIndex(true, size, slow);
-        mv.visitVarInsn(ALOAD, RAM);
-        mv.visitVarInsn(ILOAD, MP);
         int mask = memory.ramMask();
         if (size == 0) {
+            mv.visitVarInsn(ALOAD, RAM);
+            mv.visitVarInsn(ILOAD, MP);
             if (mask >= 0) {
                 push(mask);
                 mv.visitInsn(IAND);
             }
             mv.visitVarInsn(ILOAD, MV);
             mv.visitInsn(BASTORE);
-        } else if (mask >= 0) {
-            push(mask);
+        } else if (directRam()) {
+            directAddress();
             mv.visitVarInsn(ILOAD, MV);
-            mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "setDwordMasked" : "setWordMasked", "([BIII)V",
-                    false);
+            if (size == 1) {
+                mv.visitInsn(I2S);
+            }
+            mv.visitMethodInsn(INVOKEVIRTUAL, UNSAFE, size == 2 ? "putInt" : "putShort",
+                    size == 2 ? "(Ljava/lang/Object;JI)V" : "(Ljava/lang/Object;JS)V", false);
         } else {
+            mv.visitVarInsn(ALOAD, RAM);
+            mv.visitVarInsn(ILOAD, MP);
             mv.visitVarInsn(ILOAD, MV);
             mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "setDword" : "setWord", "([BII)V", false);
         }

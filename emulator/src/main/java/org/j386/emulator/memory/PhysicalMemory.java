@@ -79,7 +79,7 @@ public final class PhysicalMemory {
     /**
      * For compiled code's inline stores: RAM's size less one where it is a power of two (an index
      * into RAM masked with it is unchanged, and any index masked with it stays inside the array:
-     * {@link RamWords#setDwordMasked}), else -1.
+     * {@link RamWords#blockAccess}), else -1.
      */
     public int indexMask() {
         return Integer.bitCount(size) == 1 ? size - 1 : -1;

@@ -12,10 +12,10 @@ import sun.misc.Unsafe;
  * inlines into one method and makes each block several times costlier to compile; bytes
  * assembled one by one compile small but run slower.
  *
- * <p>Every access is kept inside the array here, so no index, however wrong, reaches outside it:
- * either it is checked against the array's end (a mistake elsewhere then ends in an exception,
- * never in corrupt host memory), or, for a store, it is masked into a power-of-two RAM whose array
- * holds {@link #PAST_END} bytes more (a wrong index then lands somewhere in guest RAM). The host must
+ * <p>No index, however wrong, reaches outside the array: either it is checked against the array's
+ * end here (a mistake elsewhere then ends in an exception, never in corrupt host memory), or, for a
+ * compiled block's access to a power-of-two RAM ({@link #blockAccess}), it is masked into RAM, whose
+ * array holds {@link #PAST_END} bytes more (a wrong index then lands somewhere in guest RAM). The host must
  * be little-endian, as the guest is; elsewhere {@link #AVAILABLE} is false and compiled code takes
  * the interpreter's path for every access.
  */
@@ -63,7 +63,7 @@ public final class RamWords {
     /**
      * Bytes a RAM array holds past the guest's RAM, never read or written as guest memory, so that
      * a word or dword at an index masked into the RAM's power-of-two size stays inside the array
-     * ({@link #setDwordMasked}). Loads gain from them too: a compiled block's inline index is a
+     * ({@link #blockAccess}). Loads checked here gain from them too: a compiled block's inline index is a
      * frame of RAM plus an offset that the JVM's compiler knows only to be below 4096 (that the
      * access stays in its page is a test it does not reason from), and with these bytes a dword
      * at any such index is inside the array, so the compiler drops {@link #dword}'s check. (Without
@@ -72,27 +72,24 @@ public final class RamWords {
     public static final int PAST_END = 3;
 
     /**
-     * Writes the dword at {@code i & mask}. The mask keeps the index from 0 to {@code mask}, and the
-     * check keeps {@code mask} three bytes short of the array's end: where both are constants of
-     * the caller, as a compiled block's RAM array and mask are, the JVM's compiler drops the check,
-     * and the index costs one AND. (A valid index is unchanged by the mask: RAM's size is a power
-     * of two and the mask one less.)
+     * For a compiled block's own accesses to {@code ram}, whose size is a power of two and
+     * {@code mask} one less: the {@code sun.misc.Unsafe} through which the block reads and writes
+     * words and dwords at {@link #ARRAY_BASE} + (index & mask). The mask keeps any index from 0 to
+     * {@code mask}, and the check here keeps {@code mask} three bytes short of the array's end, so
+     * no index reaches outside it; a valid index is unchanged by the mask, which the JVM's compiler
+     * drops where the index's range is known. Called directly, the JVM's quick compiler (C1) runs
+     * these accesses without a call: it inlines no method that needs as much stack as an Unsafe
+     * access, so a helper here stayed a call in each block until C2 compiled it.
      */
-    public static void setDwordMasked(byte[] ram, int i, int mask, int v) {
-        checkMask(ram, mask);
-        UNSAFE.putInt(ram, BASE + (i & mask), v);
-    }
-
-    public static void setWordMasked(byte[] ram, int i, int mask, int v) {
-        checkMask(ram, mask);
-        UNSAFE.putShort(ram, BASE + (i & mask), (short) v);
-    }
-
-    private static void checkMask(byte[] ram, int mask) {
+    public static Object blockAccess(byte[] ram, int mask) {
         if (mask < 0 || mask > ram.length - 4) {
             throw new IllegalArgumentException("RAM mask " + Integer.toHexString(mask) + " for " + ram.length + " bytes");
         }
+        return UNSAFE;
     }
+
+    /** Where a byte array's elements start, for {@link #blockAccess}. */
+    public static final long ARRAY_BASE = BASE;
 
     private static void check(byte[] ram, int i, int bytes) {
         if (i < 0 || i > ram.length - bytes) {

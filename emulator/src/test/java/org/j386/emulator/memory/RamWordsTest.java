@@ -2,6 +2,7 @@ package org.j386.emulator.memory;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -39,35 +40,19 @@ class RamWordsTest {
     }
 
     @Test
-    void aMaskedStoreLeavesAValidIndexAsItIsAndKeepsAnyOtherInsideTheArray() {
+    void aBlocksAccessIsGivenOnlyForAMaskThatKeepsADwordInsideTheArray() {
         byte[] ram = new byte[4096 + RamWords.PAST_END];
-        int mask = 4095;
-        RamWords.setDwordMasked(ram, 4092, mask, 0x11223344);
-        assertEquals(0x11223344, RamWords.dword(ram, 4092), "a valid index is unchanged");
-        RamWords.setWordMasked(ram, 4092 + 4096, mask, 0xBEEF); // an index past RAM wraps into it
-        assertEquals(0x1122BEEF, RamWords.dword(ram, 4092));
-        RamWords.setWordMasked(ram, -2, mask, 0xCAFE); // -2 & 4095 = 4094
-        assertEquals(0xCAFEBEEF, RamWords.dword(ram, 4092));
-        RamWords.setDwordMasked(ram, 4095, mask, -1); // the last byte of RAM and the three past it
-        assertEquals(0xFF, ram[4095] & 0xFF);
-    }
-
-    @Test
-    void aMaskThatWouldReachPastTheArrayIsRefused() {
-        byte[] ram = new byte[4096];
-        assertThrows(IllegalArgumentException.class, () -> RamWords.setDwordMasked(ram, 0, 4095, 5),
+        assertNotNull(RamWords.blockAccess(ram, 4095), "RAM of 4 KiB and the bytes past it");
+        assertThrows(IllegalArgumentException.class, () -> RamWords.blockAccess(new byte[4096], 4095),
                 "no room for a dword at the last index the mask allows");
-        assertThrows(IllegalArgumentException.class, () -> RamWords.setWordMasked(ram, 0, -1, 5));
-        RamWords.setDwordMasked(ram, 4095, 4092 - 1, 7);
-        assertEquals(7, RamWords.dword(ram, 4091));
+        assertThrows(IllegalArgumentException.class, () -> RamWords.blockAccess(ram, -1));
     }
 
     @Test
     void ramOfAPowerOfTwoSizeHasAMaskItsArrayHoldsAndOtherSizesNone() {
         PhysicalMemory pow2 = new PhysicalMemory(1 << 20);
         assertEquals((1 << 20) - 1, pow2.indexMask());
-        RamWords.setDwordMasked(pow2.array(), -1, pow2.indexMask(), 9);
-        assertEquals(9, RamWords.dword(pow2.array(), (1 << 20) - 1), "the last byte of RAM and the three past it");
+        assertNotNull(RamWords.blockAccess(pow2.array(), pow2.indexMask()));
         assertEquals(-1, new PhysicalMemory(3 << 20).indexMask());
     }
 }
