@@ -385,8 +385,9 @@ final class BlockEmitter implements Opcodes {
     /**
      * What the inline memory path is compiled for: whether a store tests its frame's write flags
      * itself (under the identity table) or finds them in the TLB entry's rights (see
-     * Mmu#inlineWriteNeed), RAM's index mask (PhysicalMemory#indexMask), which a store applies
-     * to its index, or -1 for none, when it checks its index against RAM's end instead, and the
+     * Mmu#inlineWriteNeed), RAM's index mask (PhysicalMemory#indexMask), with which the block
+     * makes its word and dword accesses itself (RamWords#blockAccess), or -1 for none, when
+     * RamWords' helpers check each index against RAM's end instead, and the
      * bits a TLB entry needs for a read and for a write to go inline (Mmu#inlineReadNeed): constants
      * of the block, which the code cache enters only while the MMU asks for the same.
      */
@@ -1889,8 +1890,9 @@ final class BlockEmitter implements Opcodes {
      * size, and in C2's code a helper's -1 for a miss left a test of the index on the hit path.
      * The frame mask ({@link BlockRuntime#inlineFrameMask}) is a constant that leaves an allowed
      * entry's frame, which is in RAM, unchanged, but tells C2 the index's range: the frame masked
-     * plus an offset below 4096 (an add, not an or, which keeps the range), so that C2 drops
-     * RamWords' check of the index against RAM's end (see RamWords#PAST_END).
+     * plus an offset below 4096 (an add, not an or, which keeps the range), so that C2 drops the
+     * mask of a direct access as an identity and a byte access's array check (RAM's array holds
+     * RamWords#PAST_END bytes more, so the range lies inside it).
      */
     private void inlineIndex(boolean write, int size, Label slow) {
         int need = write ? memory.writeNeed() : memory.readNeed();
@@ -1970,6 +1972,8 @@ final class BlockEmitter implements Opcodes {
         Label slow = leaveBeforeAccess();
         inlineIndex(false, size, slow);
         if (size == 0) {
+            // Where RAM's size is a power of two, the index's range (the inline index's frame mask)
+            // lets the JVM's compiler drop the array's check.
             mv.visitVarInsn(ALOAD, RAM);
             mv.visitVarInsn(ILOAD, MP);
             mv.visitInsn(BALOAD);
@@ -1984,8 +1988,6 @@ final class BlockEmitter implements Opcodes {
                 mv.visitInsn(IAND);
             }
         } else {
-            // The index's range (the inline index's frame mask) lets the JVM's compiler drop
-            // RamWords' check, and the array's own for a byte.
             mv.visitVarInsn(ALOAD, RAM);
             mv.visitVarInsn(ILOAD, MP);
             mv.visitMethodInsn(INVOKESTATIC, RAM_WORDS, size == 2 ? "dword" : "word", "([BI)I", false);

@@ -77,7 +77,7 @@ public final class PhysicalMemory {
     }
 
     /**
-     * For compiled code's inline stores: RAM's size less one where it is a power of two (an index
+     * For compiled code's inline accesses: RAM's size less one where it is a power of two (an index
      * into RAM masked with it is unchanged, and any index masked with it stays inside the array:
      * {@link RamWords#blockAccess}), else -1.
      */

@@ -63,11 +63,11 @@ public final class RamWords {
     /**
      * Bytes a RAM array holds past the guest's RAM, never read or written as guest memory, so that
      * a word or dword at an index masked into the RAM's power-of-two size stays inside the array
-     * ({@link #blockAccess}). Loads checked here gain from them too: a compiled block's inline index is a
-     * frame of RAM plus an offset that the JVM's compiler knows only to be below 4096 (that the
-     * access stays in its page is a test it does not reason from), and with these bytes a dword
-     * at any such index is inside the array, so the compiler drops {@link #dword}'s check. (Without
-     * them, and with stores unmasked, `bench_mem` took half as long again as with them.)
+     * ({@link #blockAccess}). A compiled block's inline index is a frame of RAM plus an offset that
+     * the JVM's compiler knows only to be below 4096 (that the access stays in its page is a test
+     * it does not reason from); with these bytes a dword at any such index is inside the array,
+     * so the compiler needs no check of it. (When blocks still loaded through {@link #dword} and
+     * stored unmasked, `bench_mem` took half as long again without them.)
      */
     public static final int PAST_END = 3;
 
