@@ -528,12 +528,12 @@ final class BlockEmitter implements Opcodes {
                         arrive(k);
                     }
                 } else if (head >= 0) {
-                    takeRecord(head & 0xF, head >> 4); // from outside: the record is in memory
+                    takeRecord(kindOf(head), sizeOf(head)); // from outside: the record is in memory
                 } else {
                     toDynamic();
                 }
-                flagKind = head >= 0 ? head & 0xF : DYNAMIC;
-                flagSize = head >= 0 ? head >> 4 : 0;
+                flagKind = kindOf(head);
+                flagSize = sizeOf(head);
                 dirty = used;
                 open = true;
             }
@@ -1180,6 +1180,16 @@ final class BlockEmitter implements Opcodes {
         return kind | size << 4;
     }
 
+    /** The kind a {@link #kindCode} names, or {@link #DYNAMIC} for -1 (no record kept). */
+    private static int kindOf(int code) {
+        return code >= 0 ? code & 0xF : DYNAMIC;
+    }
+
+    /** The size a {@link #kindCode} names, or 0 for -1. */
+    private static int sizeOf(int code) {
+        return code >= 0 ? code >> 4 : 0;
+    }
+
     /**
      * The record kept at jump target {@code j} (a {@link #kindCode}), or -1 where it is known only
      * while running. The block's first instruction is also reached from outside, with the record in
@@ -1189,7 +1199,7 @@ final class BlockEmitter implements Opcodes {
         if (headKinds == null || headKinds[j] < 0) {
             return -1;
         }
-        int kind = headKinds[j] & 0xF;
+        int kind = kindOf(headKinds[j]);
         return j == 0 && kind == SBB ? -1 : headKinds[j];
     }
 
@@ -1481,7 +1491,7 @@ final class BlockEmitter implements Opcodes {
                 push(eips.get(at));
                 mv.visitVarInsn(ISTORE, T1);
                 int head = headKind(at);
-                leave(at, LOCAL_REGS, head >= 0 ? head & 0xF : DYNAMIC, head >= 0 ? head >> 4 : 0);
+                leave(at, LOCAL_REGS, kindOf(head), sizeOf(head));
             });
             return check;
         });
