@@ -973,9 +973,25 @@ final class BlockEmitter implements Opcodes {
         }
         mv.visitVarInsn(ISTORE, LIN);
         mv.visitVarInsn(ILOAD, LIN);
-        load(size);
+        if (store && !callAccesses && flatOperand(d)) {
+            // One test of the entry, for writing (which allows reading too), serves both accesses:
+            // where it fails the block leaves before the instruction, and the interpreter makes
+            // both accesses, so only the hit count needs both.
+            mv.visitVarInsn(ISTORE, MA);
+            Label slow = leaveBeforeAccess();
+            accessesInInstruction++;
+            inlineIndex(true, size, slow);
+            mv.visitIincInsn(HITS, 1);
+            loadAtIndex(size);
+            updateInPlace = true;
+        } else {
+            load(size);
+        }
         mv.visitVarInsn(ISTORE, TA);
     }
+
+    /** The read-modify-write under way makes its store at the index its read tested (MP). */
+    private boolean updateInPlace;
 
     /**
      * The second half: TR back to the operand (when {@code store}), closing the fault range of a
@@ -990,11 +1006,16 @@ final class BlockEmitter implements Opcodes {
             }
             return;
         }
-        if (store) {
+        if (store && updateInPlace) {
+            mv.visitVarInsn(ILOAD, TR);
+            mv.visitVarInsn(ISTORE, MV);
+            storeAtIndex(size);
+        } else if (store) {
             mv.visitVarInsn(ILOAD, LIN);
             mv.visitVarInsn(ILOAD, TR);
             store(size);
         }
+        updateInPlace = false;
         endFaultable();
     }
 
@@ -1981,6 +2002,11 @@ final class BlockEmitter implements Opcodes {
         }
         Label slow = leaveBeforeAccess();
         inlineIndex(false, size, slow);
+        loadAtIndex(size);
+    }
+
+    /** [] to [value of {@code size} at the RAM index MP], zero-extended. */
+    private void loadAtIndex(int size) {
         if (size == 0) {
             // Where RAM's size is a power of two, the index's range (the inline index's frame mask)
             // lets the JVM's compiler drop the array's check.
@@ -2019,6 +2045,11 @@ final class BlockEmitter implements Opcodes {
         }
         Label slow = leaveBeforeAccess();
         inlineIndex(true, size, slow);
+        storeAtIndex(size);
+    }
+
+    /** Stores the low {@code size} of MV at the RAM index MP. */
+    private void storeAtIndex(int size) {
         int mask = memory.ramMask();
         if (size == 0) {
             mv.visitVarInsn(ALOAD, RAM);

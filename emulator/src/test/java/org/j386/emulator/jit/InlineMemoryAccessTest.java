@@ -194,6 +194,33 @@ class InlineMemoryAccessTest {
     }
 
     @Test
+    void aReadModifyWriteTestsItsEntryOnceButCountsBothAccessesAndLeavesForTheFirstWriteOrAReadOnlyPage() {
+        // Each update is one test of the entry, for writing: a page read but not yet written (its
+        // entry not dirty) or a read-only one sends the instruction to the interpreter, which
+        // makes the read and then the write that sets D, or faults with the write's error code.
+        TierMachine t = bothTiers(m -> {
+            m.paging(true);
+            pattern(m);
+            m.s.regs[ECX] = 1000;
+        }, "8B 04 8D" + hex32(DATA) // L: mov eax, [DATA + ecx*4]
+                + "8B 1C 8D" + hex32(DATA + 0x2000) // mov ebx, [DATA + 0x2000 + ecx*4]: read first
+                + "01 04 8D" + hex32(DATA + 0x2000) // add [DATA + 0x2000 + ecx*4], eax
+                + "FF 05" + hex32(DATA + 0x2FF0) // inc dword [DATA + 0x2FF0]
+                + "F7 1D" + hex32(DATA + 0x2FF4) // neg dword [DATA + 0x2FF4]
+                + "80 35" + hex32(DATA + 0x2FF8) + "5A" // xor byte [DATA + 0x2FF8], 0x5A
+                + "49 75 D5" // dec ecx; jnz L
+                + "01 05" + hex32(DATA + 0x1010) // add [the read-only page], eax
+                + "F4");
+        assertEquals(0, t.s.regs[ECX]);
+        assertTrue(t.cpu.jitStatistics().compiledInstructions() > 5_000, "the loop ran compiled");
+        assertEquals(patternAt(DATA + 0x2FF0) + 1000, t.ram.read32(DATA + 0x2FF0));
+        int pte = t.ram.read32(TierMachine.PAGE_TABLE + 4 * ((DATA + 0x2000) >>> 12));
+        assertEquals(0x40, pte & 0x40, "dirty bit of the page the loop updated");
+        assertTrue(t.events.get(0).startsWith("exception 14 error 3"), t.events.get(0));
+        assertEquals(patternAt(DATA + 0x1010), t.ram.read32(DATA + 0x1010), "the read-only dword unchanged");
+    }
+
+    @Test
     void accessesAtTheEndOfRamGoInlineWhetherOrNotRamsSizeIsAPowerOfTwoAndWithPagingOnOrOff() {
         // RAM's last dword, word and byte, read and written in a loop that runs compiled: under
         // the TLB and under the identity table (whose stores test their frame themselves), with
