@@ -355,7 +355,7 @@ final class BlockEmitter implements Opcodes {
             case Op.IMUL_R_RM_I:
                 return d.size() == 2;
             case Op.SHIFT_CL:
-                return d.size() == 2 && d.rm() >= 0 && d.sub() != Op.RCL && d.sub() != Op.RCR;
+                return d.rm() >= 0 && dwordShiftByCl(d);
             case Op.NOP: case Op.MOV32_RR: case Op.MOV32_RI: case Op.MOV32_LOAD: case Op.MOV32_STORE:
             case Op.MOV_RM_R: case Op.MOV_R_RM: case Op.MOV_RM_I: case Op.MOVZX: case Op.MOVSX: case Op.LEA:
             case Op.CBW: case Op.CWD: case Op.ALU_RM_R: case Op.ALU_RM_I: case Op.ALU_R_RM: case Op.TEST_RM_R:
@@ -367,6 +367,11 @@ final class BlockEmitter implements Opcodes {
             default:
                 return d.op() >= Op.ALU32_RR && d.op() < Op.ALU32_RI + 8;
         }
+    }
+
+    /** A shift or rotation by CL the block makes itself: of a dword, and not through CF (RCL, RCR). */
+    private static boolean dwordShiftByCl(Insn d) {
+        return d.size() == 2 && d.sub() != Op.RCL && d.sub() != Op.RCR;
     }
 
     /** Whether the instruction reads or writes memory (its r/m operand, or the stack). */
@@ -805,7 +810,8 @@ final class BlockEmitter implements Opcodes {
             case Op.SHIFT32_RI:
                 return shiftByImmediate(d);
             case Op.SHIFT_CL:
-                return inline(d) ? shiftByCl(d) : callOut(d);
+                // Memory only where nothing can fault after the read: the flags then need no undoing.
+                return inline(d) || dwordShiftByCl(d) && updatesInPlace(d) ? shiftByCl(d) : callOut(d);
             case Op.IMUL_R_RM:
             case Op.IMUL_R_RM_I:
                 return multiply(d);
@@ -881,36 +887,51 @@ final class BlockEmitter implements Opcodes {
     }
 
     /**
-     * SHL, SHR, SAR, ROL, ROR of a 32-bit register by CL. A count of 0 (CL & 31) changes nothing,
-     * flags included: where the flags are seen, the record goes to memory first and only a shift
-     * by a nonzero count writes its own there.
+     * SHL, SHR, SAR, ROL, ROR of a dword by CL: a register, or memory the update can make in place
+     * ({@link #updatesInPlace}: nothing can fault once the value is read). A count of 0 (CL & 31)
+     * changes nothing, flags included (memory is written back unchanged, as the interpreter does):
+     * where the flags are seen, the record goes to memory first and only a shift by a nonzero count
+     * writes its own there.
      */
     private boolean shiftByCl(Insn d) {
         int sub = d.sub();
+        readForUpdate(d, true);
         if ((liveAfter[k] & OpInfo.flagsWritten(d)) == 0) {
-            loadReg32(d.rm());
+            mv.visitVarInsn(ILOAD, TA);
             loadReg32(CpuState.ECX);
             shiftWithoutFlags(sub);
-            storeReg32(d.rm());
-            return true;
+            mv.visitVarInsn(ISTORE, TR);
+        } else {
+            flagsToMemory();
+            Label unchanged = new Label();
+            mv.visitVarInsn(ILOAD, TA);
+            mv.visitVarInsn(ISTORE, TR);
+            loadReg32(CpuState.ECX);
+            andKept(31, T1);
+            mv.visitJumpInsn(IFEQ, unchanged);
+            mv.visitVarInsn(ALOAD, L_RT);
+            push(sub);
+            mv.visitVarInsn(ILOAD, TA);
+            mv.visitVarInsn(ILOAD, T1);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shift32", "(III)I", false);
+            mv.visitVarInsn(ISTORE, TR);
+            mv.visitVarInsn(ALOAD, L_RT);
+            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shiftFlags", "()I", false);
+            mv.visitVarInsn(ISTORE, FR);
+            materialize(EAGER, 0);
+            mv.visitLabel(unchanged);
         }
-        flagsToMemory();
-        Label unchanged = new Label();
-        loadReg32(CpuState.ECX);
-        andKept(31, T1);
-        mv.visitJumpInsn(IFEQ, unchanged);
-        mv.visitVarInsn(ALOAD, L_RT);
-        push(sub);
-        loadReg32(d.rm());
-        mv.visitVarInsn(ILOAD, T1);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shift32", "(III)I", false);
-        storeReg32(d.rm());
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shiftFlags", "()I", false);
-        mv.visitVarInsn(ISTORE, FR);
-        materialize(EAGER, 0);
-        mv.visitLabel(unchanged);
+        writeBack(d, true);
+        afterUpdate(d, true);
         return true;
+    }
+
+    /**
+     * Whether a read-modify-write of memory operand {@code d} goes inline and stores where it read,
+     * so that once its value is read nothing of the instruction can fault.
+     */
+    private boolean updatesInPlace(Insn d) {
+        return d.rm() < 0 && !callAccesses && flatOperand(d);
     }
 
     /** [value] to [value & {@code mask}], which {@code local} keeps as well. */
@@ -973,7 +994,7 @@ final class BlockEmitter implements Opcodes {
         }
         mv.visitVarInsn(ISTORE, LIN);
         mv.visitVarInsn(ILOAD, LIN);
-        if (store && !callAccesses && flatOperand(d)) {
+        if (store && updatesInPlace(d)) {
             // One test of the entry, for writing (which allows reading too), serves both accesses:
             // where it fails the block leaves before the instruction, and the interpreter makes
             // both accesses, so only the hit count needs both.
@@ -1692,7 +1713,8 @@ final class BlockEmitter implements Opcodes {
         if (!owner.equals(RT)) {
             return false;
         }
-        return opcode == INVOKESTATIC || method.equals("countTlbHits") || method.startsWith("record");
+        return opcode == INVOKESTATIC || method.equals("countTlbHits") || method.startsWith("record")
+                || method.equals("shift32") || method.equals("shiftFlags");
     }
 
     /**

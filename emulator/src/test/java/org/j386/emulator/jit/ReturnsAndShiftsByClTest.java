@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * RET on a flat 32-bit stack and the shifts and rotations of a dword register by CL are generated
- * in the block rather than called in the interpreter. Each case runs on the interpreter too, and
- * the bytecode tier must leave exactly its state, flags included.
+ * RET on a flat 32-bit stack and the shifts and rotations of a dword (a register, or memory) by CL
+ * are generated in the block rather than called in the interpreter. Each case runs on the
+ * interpreter too, and the bytecode tier must leave exactly its state, flags included.
  */
 class ReturnsAndShiftsByClTest {
     /** Functions live on the page after the caller's, so that each is a block of its own. */
@@ -89,6 +89,30 @@ class ReturnsAndShiftsByClTest {
         assertEquals(0x60, m.ram.read32(PAGE_TABLE + 4 * (SCRATCH >>> 12)) & 0x60, "accessed and dirty");
         assertTrue(m.events.get(0).startsWith(String.format("exception 14 error 3 at %08x cr2 %08x", CODE + 18, readOnly)),
                 String.valueOf(m.events));
+    }
+
+    @Test
+    void shiftsOfAMemoryDwordByClRunInTheBlockWhetherOrNotTheirFlagsAreRead() {
+        // Counts 40 down to 1 (0 and above 31 among them), each of SHL, SHR, SAR, ROL and ROR of a
+        // dword in memory, its result added into EBX: with ADC, which reads the shift's carry, and
+        // with ADD, which writes every flag, so that the shift's are never seen.
+        for (String add : new String[] {"13 1D", "03 1D"}) { // adc / add ebx, [DATA + 0x20]
+            StringBuilder body = new StringBuilder();
+            for (int reg : new int[] {4, 5, 7, 0, 1}) { // shl shr sar rol ror
+                body.append("C7 05").append(hex32(DATA + 0x20)).append("21 43 65 87") // mov dword [DATA + 0x20], 0x87654321
+                        .append(String.format(" D3 %02X", 0x05 | reg << 3)).append(hex32(DATA + 0x20)) // shift dword [DATA + 0x20], cl
+                        .append(add).append(hex32(DATA + 0x20));
+            }
+            TierMachine m = agree(t -> {
+                t.paging(true);
+                t.code(CODE, "B9 28 00 00 00" // mov ecx, 40
+                        + body // again: the five shifts
+                        + "49 75 8F F4"); // dec ecx; jnz again; hlt
+            }, 100_000);
+            assertEquals(0, m.s.regs[ECX], "the loop ran to its end");
+            assertEquals(Integer.rotateRight(0x87654321, 1), m.ram.read32(DATA + 0x20), "the last ROR, by 1");
+            assertTrue(m.cpu.jitStatistics().compiledInstructions() > 40 * 16, "the loop ran compiled");
+        }
     }
 
     @Test
