@@ -22,13 +22,7 @@ import org.junit.jupiter.api.Test;
 class CodeChangesUnderCompiledBlocksTest {
     /** Runs {@code setup}'s program on both tiers (the bytecode tier compiling on first sight). */
     static TierMachine agree(Consumer<TierMachine> setup, long budget) {
-        TierMachine reference = new TierMachine();
-        setup.accept(reference);
-        reference.run(budget);
-        TierMachine jit = new TierMachine();
-        setup.accept(jit);
-        jit.jit().run(budget);
-        assertEquals("", jit.differencesFrom(reference), "the bytecode tier disagrees with the interpreter");
+        TierMachine jit = TierMachine.onBothTiers(TierMachine.RAM, setup, budget, "");
         assertTrue(jit.cpu.jitStatistics().compiledInstructions() > 0, "nothing ran in compiled code");
         return jit;
     }

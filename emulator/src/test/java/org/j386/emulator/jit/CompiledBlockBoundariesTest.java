@@ -42,12 +42,7 @@ class CompiledBlockBoundariesTest {
 
     /** Runs {@code budget} instructions of the setup on both tiers: the compiled one, found to agree. */
     private static TierMachine agreeingJit(Consumer<TierMachine> setup, int budget, String when) {
-        TierMachine reference = interpreter(setup);
-        reference.run(budget);
-        TierMachine jit = compiled(setup);
-        jit.run(budget);
-        assertAgree(reference, jit, when);
-        return jit;
+        return TierMachine.onBothTiers(TierMachine.RAM, setup, budget, when + ": ");
     }
 
     private static String addressOf(int j) {

@@ -32,16 +32,7 @@ class InlineMemoryAccessTest {
 
     /** As {@link #bothTiers(Consumer, String)} on machines of {@code ramBytes} of RAM. */
     private static TierMachine bothTiers(int ramBytes, Consumer<TierMachine> setup, String code) {
-        TierMachine reference = new TierMachine(ramBytes);
-        setup.accept(reference);
-        reference.code(CODE, code);
-        reference.run(10_000);
-        TierMachine jit = new TierMachine(ramBytes);
-        setup.accept(jit);
-        jit.code(CODE, code);
-        jit.jit();
-        jit.run(10_000);
-        assertEquals("", jit.differencesFrom(reference), "the bytecode tier disagrees with the interpreter");
+        TierMachine jit = TierMachine.onBothTiers(ramBytes, setup.andThen(m -> m.code(CODE, code)), 10_000, "");
         assertTrue(jit.s.halted, "the code ran to its HLT");
         return jit;
     }

@@ -1,8 +1,11 @@
 package org.j386.emulator.jit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.j386.emulator.cpu.Cpu;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.OneInterruptRequest;
@@ -149,6 +152,23 @@ final class TierMachine {
 
     TierMachine jit() {
         return jit(0, BlockTranslator.DEFAULT_MAX_INSTRUCTIONS, 64L << 20);
+    }
+
+    /**
+     * Runs what {@code setup} puts on a machine of {@code ramBytes} for {@code budget}
+     * instructions on the interpreter and on the bytecode tier (every block compiled on first
+     * sight), checks that both end in the same state ({@code when} says of which case, in the
+     * message) and returns the compiled one.
+     */
+    static TierMachine onBothTiers(int ramBytes, Consumer<TierMachine> setup, long budget, String when) {
+        TierMachine reference = new TierMachine(ramBytes);
+        setup.accept(reference);
+        reference.run(budget);
+        TierMachine jit = new TierMachine(ramBytes);
+        setup.accept(jit);
+        jit.jit().run(budget);
+        assertEquals("", jit.differencesFrom(reference), when + "the bytecode tier disagrees with the interpreter");
+        return jit;
     }
 
     /**
