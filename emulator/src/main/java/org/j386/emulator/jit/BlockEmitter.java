@@ -76,17 +76,17 @@ final class BlockEmitter implements Opcodes {
     // JVM locals of run(long limit)
     private static final int THIS = 0, LIMIT = 1, L_RT = 3, L_S = 4, L_REGS = 5, R0 = 6, BASE = 14,
             FA = 16, FB = 17, FR = 18, FC = 19, T1 = 20, T2 = 21, LIN = 22, SAVED_ESP = 23, EXC = 24,
-            TA = 26, TB = 27, TR = 28, TC = 29, FK = 30, FS = 31,
+            TA = 25, TB = 26, TR = 27, TC = 28, FK = 29, FS = 30,
             // the inline memory path: the TLB, RAM, frame flags, the hits so far, and
             // its scratch: address, value, RAM index, the pushed ESP
-            TLB = 32, RAM = 33, FRAME_FLAGS = 34, HITS = 37, MA = 38,
-            MV = 39, MP = 40, MSP = 41,
+            TLB = 31, RAM = 32, FRAME_FLAGS = 33, HITS = 34, MA = 35,
+            MV = 36, MP = 37, MSP = 38,
             /** Whether a store that took the call wrote a frame holding cached code. */
-            CODE_WRITTEN = 42,
+            CODE_WRITTEN = 39,
             /** The inline path's page entry (then frame) and offset in the page. */
-            ENTRY = 43, OFFSET = 44,
+            ENTRY = 40, OFFSET = 41,
             /** RAM's access for words and dwords (RamWords#blockAccess), where RAM has an index mask. */
-            RAM_ACCESS = 45;
+            RAM_ACCESS = 42;
     private static final String RAM_WORDS = "org/j386/emulator/memory/RamWords";
     private static final String UNSAFE = "sun/misc/Unsafe";
     private static final int ESP = 4;
