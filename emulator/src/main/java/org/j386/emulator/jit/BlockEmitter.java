@@ -859,17 +859,33 @@ final class BlockEmitter implements Opcodes {
             return true;
         }
         flagsToMemory();
-        mv.visitVarInsn(ALOAD, L_RT);
-        push(sub);
-        loadReg32(d.rm());
-        push(d.imm());
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shift32", "(III)I", false);
-        storeReg32(d.rm());
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shiftFlags", "()I", false);
-        mv.visitVarInsn(ISTORE, FR);
+        shiftByInterpreter(sub, () -> {
+            loadReg32(d.rm());
+            push(d.imm());
+        }, () -> storeReg32(d.rm()));
         flagKind = EAGER;
         return true;
+    }
+
+    /**
+     * A dword shift or rotation by the interpreter's implementation, which reads the flags it keeps
+     * from the record in memory: {@code operands} pushes the value and the count (1-31), {@code
+     * store} takes the result; the flags it leaves go to FR.
+     */
+    private void shiftByInterpreter(int sub, Runnable operands, Runnable store) {
+        mv.visitVarInsn(ALOAD, L_RT);
+        push(sub);
+        operands.run();
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shift32", "(III)I", false);
+        store.run();
+        fromRuntime("shiftFlags", FR);
+    }
+
+    /** Calls the runtime's {@code int} getter {@code method} into {@code local}. */
+    private void fromRuntime(String method, int local) {
+        mv.visitVarInsn(ALOAD, L_RT);
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, method, "()I", false);
+        mv.visitVarInsn(ISTORE, local);
     }
 
     /**
@@ -909,15 +925,10 @@ final class BlockEmitter implements Opcodes {
             loadReg32(CpuState.ECX);
             andKept(31, T1);
             mv.visitJumpInsn(IFEQ, unchanged);
-            mv.visitVarInsn(ALOAD, L_RT);
-            push(sub);
-            mv.visitVarInsn(ILOAD, TA);
-            mv.visitVarInsn(ILOAD, T1);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shift32", "(III)I", false);
-            mv.visitVarInsn(ISTORE, TR);
-            mv.visitVarInsn(ALOAD, L_RT);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "shiftFlags", "()I", false);
-            mv.visitVarInsn(ISTORE, FR);
+            shiftByInterpreter(sub, () -> {
+                mv.visitVarInsn(ILOAD, TA);
+                mv.visitVarInsn(ILOAD, T1);
+            }, () -> mv.visitVarInsn(ISTORE, TR));
             materialize(EAGER, 0);
             mv.visitLabel(unchanged);
         }
@@ -1286,22 +1297,14 @@ final class BlockEmitter implements Opcodes {
         mv.visitLabel(taken);
         boolean incDec = kind == INC || kind == DEC;
         if (kind == ADD || kind == SUB || incDec) {
-            mv.visitVarInsn(ALOAD, L_RT);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "recordA", "()I", false);
-            mv.visitVarInsn(ISTORE, FA);
+            fromRuntime("recordA", FA);
         }
         if (kind == ADD || kind == SUB) {
-            mv.visitVarInsn(ALOAD, L_RT);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "recordB", "()I", false);
-            mv.visitVarInsn(ISTORE, FB);
+            fromRuntime("recordB", FB);
         }
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, "recordR", "()I", false);
-        mv.visitVarInsn(ISTORE, FR);
+        fromRuntime("recordR", FR);
         if (incDec) {
-            mv.visitVarInsn(ALOAD, L_RT);
-            mv.visitMethodInsn(INVOKEVIRTUAL, RT, "recordCarry", "()I", false);
-            mv.visitVarInsn(ISTORE, FC);
+            fromRuntime("recordCarry", FC);
         }
     }
 
