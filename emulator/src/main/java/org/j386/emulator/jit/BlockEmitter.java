@@ -984,7 +984,8 @@ final class BlockEmitter implements Opcodes {
     /**
      * The first half of a read-modify-write of the r/m operand (Bochs' read_RMW): its value into TA;
      * for memory, the fault range opens and the linear address, checked for writing (or only for
-     * reading when {@code store} is false), goes to LIN.
+     * reading when {@code store} is false), goes to LIN, or for an update in place
+     * ({@link #updatesInPlace}) its RAM index to MP.
      */
     private void readForUpdate(Insn d, boolean store) {
         int size = d.size();
@@ -1003,12 +1004,10 @@ final class BlockEmitter implements Opcodes {
             push(size);
             mv.visitMethodInsn(INVOKEVIRTUAL, RT, store ? "linearForWrite" : "linearForRead", "(III)I", false);
         }
-        mv.visitVarInsn(ISTORE, LIN);
-        mv.visitVarInsn(ILOAD, LIN);
         if (store && updatesInPlace(d)) {
             // One test of the entry, for writing (which allows reading too), serves both accesses:
             // where it fails the block leaves before the instruction, and the interpreter makes
-            // both accesses, so only the hit count needs both.
+            // both accesses, so only the hit count needs both. The store needs no LIN: it goes to MP.
             mv.visitVarInsn(ISTORE, MA);
             Label slow = leaveBeforeAccess();
             accessesInInstruction++;
@@ -1017,6 +1016,8 @@ final class BlockEmitter implements Opcodes {
             loadAtIndex(size);
             updateInPlace = true;
         } else {
+            mv.visitVarInsn(ISTORE, LIN);
+            mv.visitVarInsn(ILOAD, LIN);
             load(size);
         }
         mv.visitVarInsn(ISTORE, TA);
