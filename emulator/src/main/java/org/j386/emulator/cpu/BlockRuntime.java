@@ -268,6 +268,30 @@ public final class BlockRuntime {
         return Shifts.plainShiftFlags(op, 2, v, count);
     }
 
+    /**
+     * The six arithmetic flags of a record a block keeps in its locals, of a {@code kind} other than
+     * {@link #FLAGS_IN_MEMORY} and with its values as {@link #record} takes them.
+     */
+    public static int arithOf(int kind, int size, int a, int b, int r, int carry) {
+        switch (kind) {
+            case FLAGS_ADD: return Flags.arithOf(Flags.ADD, size, a, b, r, 0);
+            case FLAGS_SUB: case FLAGS_SBB: return Flags.arithOf(Flags.SUB, size, a, b, r, 0);
+            case FLAGS_LOGIC: return Flags.arithOf(Flags.LOGIC, size, 0, 0, r, 0);
+            case FLAGS_INC: return Flags.arithOf(Flags.INC, size, a, 1, r, carry);
+            case FLAGS_DEC: return Flags.arithOf(Flags.DEC, size, a, 1, r, carry);
+            case FLAGS_EAGER: return r & Flags.ARITH;
+            default: throw new IllegalArgumentException("no record of kind " + kind + " in a block's locals");
+        }
+    }
+
+    /**
+     * The flags ROL or ROR of a dword by {@code count} (0-31) leaves, {@code r} its result and
+     * {@code before} the arithmetic flags before it: a count of 0 leaves them all.
+     */
+    public static int rotateFlags32(int op, int r, int count, int before) {
+        return count == 0 ? before : Shifts.rotateFlags(op, 2, r, before);
+    }
+
     /** The flags IMUL r32 leaves for the product of {@code a} and {@code b}. */
     public static int multiplyFlags32(int a, int b) {
         long p = (long) a * b;

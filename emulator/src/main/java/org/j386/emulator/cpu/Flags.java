@@ -88,7 +88,17 @@ public final class Flags {
         if (kind == EAGER) {
             return value & ARITH;
         }
-        return cfBit() | pfBit(res) | afBit() | zfBit() | sfBit() | ofBit();
+        return arithOf(kind, size, dst, src, res, carryIn);
+    }
+
+    /**
+     * The six arithmetic flags of an operation of {@code kind} (any but EAGER) and {@code size} on
+     * {@code a} and {@code b} giving {@code r}, with {@code carryIn} the CF an INC or DEC keeps: what
+     * {@link #arith()} makes of the record, for compiled code that keeps a record of its own.
+     */
+    static int arithOf(int kind, int size, int a, int b, int r, int carryIn) {
+        return cfOf(kind, size, a, b, r, carryIn) | parity(r) | (kind == LOGIC ? 0 : (a ^ b ^ r) & AF)
+                | ((r & MASK[size]) == 0 ? ZF : 0) | ((r >>> SIGN_SHIFT[size]) & 1) * SF | ofOf(kind, size, a, b, r);
     }
 
     /** Replaces the six arithmetic flags (instructions that compute them all eagerly). */
@@ -110,19 +120,21 @@ public final class Flags {
     // ---- individual flags from the recorded operation ----
 
     int cfBit() {
+        return kind == EAGER ? value & CF : cfOf(kind, size, dst, src, res, carryIn);
+    }
+
+    private static int cfOf(int kind, int size, int a, int b, int r, int carryIn) {
         switch (kind) {
             case ADD:
-                return carryOfAdd(size, dst, src, res);
+                return carryOfAdd(size, a, b, r);
             case SUB:
             case SBB:
-                return borrowOfSub(size, dst, src, res);
-            case LOGIC:
-                return 0;
+                return borrowOfSub(size, a, b, r);
             case INC:
             case DEC:
                 return carryIn;
-            default:
-                return value & CF;
+            default: // LOGIC
+                return 0;
         }
     }
 
@@ -148,33 +160,17 @@ public final class Flags {
         this.res = r;
     }
 
-    private int zfBit() {
-        return (res & MASK[size]) == 0 ? ZF : 0;
-    }
-
-    private int sfBit() {
-        return ((res >>> SIGN_SHIFT[size]) & 1) * SF;
-    }
-
-    private int pfBit(int r) {
-        return parity(r);
-    }
-
-    private int afBit() {
-        return kind == LOGIC ? 0 : (dst ^ src ^ res) & AF;
-    }
-
-    private int ofBit() {
+    private static int ofOf(int kind, int size, int a, int b, int r) {
         int v;
         switch (kind) {
             case ADD:
             case INC:
-                v = (dst ^ res) & (src ^ res);
+                v = (a ^ r) & (b ^ r);
                 break;
             case SUB:
             case SBB:
             case DEC:
-                v = (dst ^ src) & (dst ^ res);
+                v = (a ^ b) & (a ^ r);
                 break;
             default:
                 return 0;

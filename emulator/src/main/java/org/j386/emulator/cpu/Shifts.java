@@ -69,17 +69,13 @@ final class Shifts {
             case Op.ROL: {
                 int c = count & msb;
                 r = c == 0 ? v : ((v << c) | (v >>> (bits - c))) & mask;
-                cf = r & 1;
-                of = ((r >>> msb) ^ cf) & 1;
-                newFlags = (flags.arith() & ~(Flags.CF | Flags.OF)) | cf | of * Flags.OF;
+                newFlags = rotateFlags(op, size, r, flags.arith());
                 return r;
             }
             case Op.ROR: {
                 int c = count & msb;
                 r = c == 0 ? v : ((v >>> c) | (v << (bits - c))) & mask;
-                cf = (r >>> msb) & 1;
-                of = ((r >>> msb) ^ (r >>> (msb - 1))) & 1;
-                newFlags = (flags.arith() & ~(Flags.CF | Flags.OF)) | cf | of * Flags.OF;
+                newFlags = rotateFlags(op, size, r, flags.arith());
                 return r;
             }
             case Op.RCL:
@@ -103,6 +99,17 @@ final class Shifts {
                 newFlags = plainShiftFlags(op, size, v, count);
                 return plainShift(op, size, v, count);
         }
+    }
+
+    /**
+     * The flags ROL or ROR by a count of 1-31 leaves, with result {@code r} as wide as {@code size}
+     * and {@code before} the arithmetic flags before it: CF and OF from the result, the others kept.
+     */
+    static int rotateFlags(int op, int size, int r, int before) {
+        int msb = (8 << size) - 1;
+        int cf = op == Op.ROL ? r & 1 : (r >>> msb) & 1;
+        int of = op == Op.ROL ? ((r >>> msb) ^ cf) & 1 : ((r >>> msb) ^ (r >>> (msb - 1))) & 1;
+        return (before & ~(Flags.CF | Flags.OF)) | cf | of * Flags.OF;
     }
 
     /**

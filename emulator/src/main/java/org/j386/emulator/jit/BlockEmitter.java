@@ -858,6 +858,14 @@ final class BlockEmitter implements Opcodes {
             flagKind = EAGER;
             return true;
         }
+        if (rotatesFromLocals(sub)) {
+            loadReg32(d.rm());
+            push(d.imm());
+            rotateWithFlags(sub);
+            mv.visitVarInsn(ILOAD, TR);
+            storeReg32(d.rm());
+            return true;
+        }
         flagsToMemory();
         shiftByInterpreter(sub, () -> {
             loadReg32(d.rm());
@@ -865,6 +873,34 @@ final class BlockEmitter implements Opcodes {
         }, () -> storeReg32(d.rm()));
         flagKind = EAGER;
         return true;
+    }
+
+    /**
+     * Whether a ROL or ROR whose flags are seen computes them here: when the flags before it are a
+     * record in locals of a kind known here, whose other four flags it keeps.
+     */
+    private boolean rotatesFromLocals(int sub) {
+        return (sub == Op.ROL || sub == Op.ROR) && flagKind != MEMORY && flagKind != DYNAMIC;
+    }
+
+    /** [value, count of 0-31] to []: ROL or ROR of a dword into TR, and the flags it leaves into FR. */
+    private void rotateWithFlags(int sub) {
+        mv.visitVarInsn(ISTORE, T1);
+        mv.visitVarInsn(ILOAD, T1);
+        shiftWithoutFlags(sub);
+        mv.visitVarInsn(ISTORE, TR);
+        push(sub);
+        mv.visitVarInsn(ILOAD, TR);
+        mv.visitVarInsn(ILOAD, T1);
+        push(flagKind);
+        push(flagSize);
+        for (int local : new int[] {FA, FB, FR, FC}) {
+            mv.visitVarInsn(ILOAD, local);
+        }
+        mv.visitMethodInsn(INVOKESTATIC, RT, "arithOf", "(IIIIII)I", false);
+        mv.visitMethodInsn(INVOKESTATIC, RT, "rotateFlags32", "(IIII)I", false);
+        mv.visitVarInsn(ISTORE, FR);
+        flagKind = EAGER;
     }
 
     /**
@@ -917,6 +953,12 @@ final class BlockEmitter implements Opcodes {
             loadReg32(CpuState.ECX);
             shiftWithoutFlags(sub);
             mv.visitVarInsn(ISTORE, TR);
+        } else if (rotatesFromLocals(sub)) {
+            mv.visitVarInsn(ILOAD, TA);
+            loadReg32(CpuState.ECX);
+            push(31);
+            mv.visitInsn(IAND);
+            rotateWithFlags(sub);
         } else {
             flagsToMemory();
             Label unchanged = new Label();

@@ -67,6 +67,27 @@ class ReturnsAndShiftsByClTest {
     }
 
     @Test
+    void rotationsKeepTheOtherFourFlagsOfEveryKindOfRecordBeforeThem() {
+        // ROL and ROR set CF and OF and keep the rest, which the block takes from the record it
+        // holds of the instruction before: a compare, an add, a byte test, INC (after STC, so that
+        // the carry it keeps shows), DEC and IMUL here, each followed by a rotation by CL (counts 0
+        // to 31, CL = 32 among them, which changes no flag) whose flags PUSHFD sees; the last by an
+        // immediate.
+        TierMachine m = agree(t -> t.code(CODE, "B9 28 00 00 00" // mov ecx, 40
+                + "BA 01 00 00 80" // again: mov edx, 0x80000001
+                + "83 F9 1E D3 C2 9C 58 01 C7" // cmp ecx, 30; rol edx, cl; pushfd; pop eax; add edi, eax
+                + "01 CE D3 CA 9C 58 01 C7" // add esi, ecx; ror edx, cl; pushfd; pop eax; add edi, eax
+                + "F6 C3 83 D3 C2 9C 58 31 C7" // test bl, 0x83; rol edx, cl; pushfd; pop eax; xor edi, eax
+                + "F9 46 D3 CA 9C 58 01 C7" // stc; inc esi; ror edx, cl; pushfd; pop eax; add edi, eax
+                + "4B D3 C2 9C 58 31 C7" // dec ebx; rol edx, cl; pushfd; pop eax; xor edi, eax
+                + "0F AF F1 D3 CA 9C 58 01 C7" // imul esi, ecx; ror edx, cl; pushfd; pop eax; add edi, eax
+                + "C1 C7 05" // rol edi, 5
+                + "49 75 C3 F4"), 100_000); // dec ecx; jnz again; hlt
+        assertEquals(0, m.s.regs[ECX], "the loop ran to its end");
+        assertEquals(1 + 40 * 35 + 1, m.s.instructions, "every instruction ran");
+    }
+
+    @Test
     void aShiftOfMemoryByAZeroCountStillReadsAndWritesItsOperandAsQemuDoes() {
         // A count of 0 (CL = 32 here) changes neither the operand nor the flags, but the operand is
         // read and written back all the same, as QEMU does it (and as the processor does, which
