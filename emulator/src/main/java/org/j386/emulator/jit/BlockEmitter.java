@@ -831,8 +831,10 @@ final class BlockEmitter implements Opcodes {
 
     /**
      * A dword register shifted by a non-zero immediate. When nobody sees its flags the JVM's own
-     * shift does; else the interpreter's code computes result and flags (rotates keep some of the
-     * old flags, so those go to memory first).
+     * shift does; else SHL, SHR and SAR compute theirs from the operand and count alone, a rotation
+     * from the record in locals where the block keeps one ({@link #rotatesFromLocals}), and
+     * otherwise the interpreter's code computes result and flags (the record going to memory first,
+     * as rotations keep some of the old flags).
      */
     private boolean shiftByImmediate(Insn d) {
         int sub = d.sub();
@@ -942,8 +944,9 @@ final class BlockEmitter implements Opcodes {
      * SHL, SHR, SAR, ROL, ROR of a dword by CL: a register, or memory the update can make in place
      * ({@link #updatesInPlace}: nothing can fault once the value is read). A count of 0 (CL & 31)
      * changes nothing, flags included (memory is written back unchanged, as the interpreter does):
-     * where the flags are seen, the record goes to memory first and only a shift by a nonzero count
-     * writes its own there.
+     * where the flags are seen, a rotation takes the record in locals where the block keeps one
+     * ({@link #rotatesFromLocals}); otherwise the record goes to memory first and only a shift by a
+     * nonzero count writes its own there.
      */
     private boolean shiftByCl(Insn d) {
         int sub = d.sub();
