@@ -22,12 +22,15 @@ row() {
     [ $# -gt 5 ] && app=(--append "$6") && qapp=(-append "$6")
     declare -A sec=([interp]=- [jit]=- [qemu]=-) per
     for t in "${tiers[@]}"; do
-        timed j386_boot "$t" "${app[@]}" -m 32M --serial none --stats >/dev/null 2>"$stats"
+        timed j386_boot "$t" "${app[@]}" -m 32M --serial none $(stats_for "$t") >/dev/null 2>"$stats"
         [ "$status" -eq 1 ] || { echo "bench: $name did not pass under j386 $t (status $status)" >&2; exit 1; }
         sec[$t]=$secs
         [ "$t" = interp ] && count=$(awk -v p="$pattern" -v n="$field" '$0 ~ p {print $n}' "$stats")
-        [ "$t" = jit ] && c=$(jit_compile_time "$stats") && [ -n "$c" ] && jit_notes+=("$name: jit compile time $c")
     done
+    if [ ${#tiers[@]} -gt 1 ]; then
+        j386_boot jit "${app[@]}" -m 32M --serial none --stats >/dev/null 2>"$stats"
+        c=$(jit_compile_time "$stats") && [ -n "$c" ] && jit_notes+=("$name: jit compile time $c")
+    fi
     if [ $have_qemu = 1 ]; then
         timed timeout 600 qemu-system-i386 -kernel "$elf" "${qapp[@]}" "${QEMU_FLAGS[@]}" >/dev/null 2>&1
         [ "$status" -eq 1 ] || echo "bench: $name did not pass under QEMU (status $status)" >&2

@@ -16,6 +16,12 @@ j386_boot() {
 
 now() { date +%s.%N; }
 
+# stats_for TIER: the options a timed run of TIER takes. The interpreter's run is where the counts
+# come from (--stats); a JIT run is timed as a plain boot, as users run it: with --stats, compiled
+# code counts its TLB hits for the report, which costs its hot loops a few percent. Its translation
+# time comes from an untimed run with --stats.
+stats_for() { [ "$1" = interp ] && echo --stats; }
+
 # timed CMD...: runs CMD and leaves its exit status in $status and its whole-process time in $secs
 # (JVM start-up and warm-up included, as QEMU's start-up is).
 timed() {

@@ -27,10 +27,11 @@ for k in "${kernels[@]}"; do
     [ -f "$elf" ] || { echo "bench: $elf is missing (make kernels)" >&2; exit 2; }
     declare -A sec=([interp]=- [jit]=- [qemu]=-) mips
     for t in "${tiers[@]}"; do
-        timed j386_boot "$t" "$elf" -m 32M --serial none --debugcon "$tmp/$t.out" --stats >/dev/null 2>"$tmp/$t.stats"
+        timed j386_boot "$t" "$elf" -m 32M --serial none --debugcon "$tmp/$t.out" $(stats_for "$t") >/dev/null 2>"$tmp/$t.stats"
         check "$k" "j386 $t" "$tmp/$t.out"
         sec[$t]=$secs
     done
+    [ ${#tiers[@]} -gt 1 ] && j386_boot jit "$elf" -m 32M --serial none --debugcon none --stats >/dev/null 2>"$tmp/jit.stats"
     insns=$(awk '/^instructions/ {print $2}' "$tmp/interp.stats")
     if [ $have_qemu = 1 ]; then
         timed timeout 600 qemu-system-i386 -kernel "$elf" "${QEMU_FLAGS[@]}" -debugcon "file:$tmp/qemu.out" >/dev/null 2>&1
@@ -40,7 +41,7 @@ for k in "${kernels[@]}"; do
     for t in interp jit qemu; do mips[$t]=$(rate "$insns" "${sec[$t]}" 1e6 %.1f); done
     printf "$fmt" "$k" "$insns" "${sec[interp]}" "${mips[interp]}" "${sec[jit]}" "${mips[jit]}" \
         "${sec[qemu]}" "${mips[qemu]}" "$(speedup "${mips[interp]}" "${mips[qemu]}")" "$(speedup "${mips[jit]}" "${mips[qemu]}")"
-    [ -f "$tmp/jit.stats" ] && c=$(jit_compile_time "$tmp/jit.stats") && [ -n "$c" ] && notes+=("$k: jit compile time $c")
+    [ -s "$tmp/jit.stats" ] && c=$(jit_compile_time "$tmp/jit.stats") && [ -n "$c" ] && notes+=("$k: jit compile time $c")
     rm -f "$tmp"/*
 done
 for n in "${notes[@]}"; do echo "$n"; done

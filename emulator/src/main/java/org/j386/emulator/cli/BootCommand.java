@@ -103,7 +103,9 @@ final class BootCommand implements Callable<Integer> {
             if (supervised) {
                 outputs.wrapEach(gate::wrap);
             }
-            Machine machine = machineOptions.create(outputs, err);
+            // The TLB hits are read by --stats, the report and a debugger's stats; else compiled code
+            // need not count them.
+            Machine machine = machineOptions.create(outputs, err, stats || report != null || supervised);
             ReportCollector collector = report == null ? null : startReport(machine);
             EventChecking events = eventOptions.attach(machine, collector == null ? null : collector.poolRecords(), err);
             machineOptions.load(machine);

@@ -72,7 +72,7 @@ final class DebugCommand implements Callable<Integer> {
             if (noRecord && recordLimit != null) {
                 throw new UsageException("--record-limit limits the recording, which --no-record turns off: give one of them");
             }
-            Machine machine = machineOptions.create(outputs, err);
+            Machine machine = machineOptions.create(outputs, err, true);
             // The console's report draws the run's history, so a debugging session keeps one from the start.
             ReportCollector report = ReportCollector.attach(machine);
             EventChecking events = eventOptions.attach(machine, report.poolRecords(), err);

@@ -80,13 +80,6 @@ final class MachineOptions {
                 + " the first difference (exit status 14); much slower", v -> jitCheck = v);
     }
 
-    /** Builds the machine these options describe and loads the image; trace lines go to {@code err}. */
-    Machine boot(GuestOutputs outputs, PrintWriter err) throws UsageException, IOException, ImageFormatException {
-        Machine machine = create(outputs, err);
-        load(machine);
-        return machine;
-    }
-
     /** Loads the image named on the command line, or a bundled guest kernel when none is. */
     void load(Machine machine) throws IOException, ImageFormatException, UsageException {
         if (bios != null) {
@@ -123,8 +116,11 @@ final class MachineOptions {
         };
     }
 
-    /** Builds the machine these options describe, with no image loaded yet. */
-    Machine create(GuestOutputs outputs, PrintWriter err) throws UsageException, IOException {
+    /**
+     * Builds the machine these options describe, with no image loaded yet. {@code tlbHitsRead}:
+     * whether anything will read the MMU's TLB hits (MachineConfig#countTlbHits).
+     */
+    Machine create(GuestOutputs outputs, PrintWriter err, boolean tlbHitsRead) throws UsageException, IOException {
         if (guest != null && image != null) {
             throw new UsageException("--guest boots a bundled kernel: give --guest or an IMAGE, not both");
         }
@@ -152,6 +148,7 @@ final class MachineOptions {
         }
         config.jitThreshold = jitThreshold;
         config.jitCacheBytes = jitCache;
+        config.countTlbHits = tlbHitsRead;
         config.debugcon = outputs.open("--debugcon", debugcon);
         config.serial = outputs.open("--serial", serial);
         for (String t : trace) {

@@ -394,9 +394,10 @@ final class BlockEmitter implements Opcodes {
      * makes its word and dword accesses itself (RamWords#blockAccess), or -1 for none, when
      * RamWords' helpers check each index against RAM's end instead, and the
      * bits a TLB entry needs for a read and for a write to go inline (Mmu#inlineReadNeed): constants
-     * of the block, which the code cache enters only while the MMU asks for the same.
+     * of the block, which the code cache enters only while the MMU asks for the same. And whether
+     * the block counts its inline accesses as the MMU's TLB hits (BlockTranslator#leaveTlbHitsUncounted).
      */
-    record InlineMemory(boolean storesTestFrames, int ramMask, int readNeed, int writeNeed) {
+    record InlineMemory(boolean storesTestFrames, int ramMask, int readNeed, int writeNeed, boolean countsHits) {
     }
 
     /**
@@ -1057,7 +1058,7 @@ final class BlockEmitter implements Opcodes {
             Label slow = leaveBeforeAccess();
             accessesInInstruction++;
             inlineIndex(true, size, slow);
-            mv.visitIincInsn(HITS, 1);
+            countHit(1);
             loadAtIndex(size);
             updateInPlace = true;
         } else {
@@ -1907,7 +1908,8 @@ final class BlockEmitter implements Opcodes {
     // snapshot tracking) reads or writes the RAM array right here, as Mmu.read32 and
     // PhysicalMemory.write32 would. Anything else leaves the block before the instruction
     // (leaveBeforeAccess). Hits are counted in a local and added to the MMU's count when the block
-    // exits or calls out, so --stats is the interpreter's. Loops do not add them on their way round:
+    // exits or calls out, so --stats is the interpreter's (on a machine whose count no one reads they
+    // are not counted at all: InlineMemory#countsHits). Loops do not add them on their way round:
     // an entry runs at most a slice of instructions (CompiledBlock.SLICE), far fewer accesses than
     // an int counts, and a call in a loop, even one never taken, makes the JVM's optimising
     // compiler keep the loop's values in memory wherever it may not prune the path.
@@ -1974,6 +1976,9 @@ final class BlockEmitter implements Opcodes {
 
     /** Adds the hits counted so far to the MMU's and starts again from zero. */
     private void countTlbHits() {
+        if (!memory.countsHits()) {
+            return;
+        }
         mv.visitVarInsn(ALOAD, L_RT);
         mv.visitVarInsn(ILOAD, HITS);
         mv.visitMethodInsn(INVOKEVIRTUAL, RT, "countTlbHits", "(I)V", false);
@@ -2029,7 +2034,14 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ILOAD, OFFSET);
         mv.visitInsn(IADD);
         mv.visitVarInsn(ISTORE, MP);
-        mv.visitIincInsn(HITS, 1);
+        countHit(1);
+    }
+
+    /** Adds {@code n} to the hits counted in the local, where the block counts them at all. */
+    private void countHit(int n) {
+        if (n != 0 && memory.countsHits()) {
+            mv.visitIincInsn(HITS, n);
+        }
     }
 
     /**
@@ -2049,9 +2061,7 @@ final class BlockEmitter implements Opcodes {
         int counted = accessesInInstruction++;
         handlers.add(() -> {
             mv.visitLabel(slow);
-            if (counted > 0) {
-                mv.visitIincInsn(HITS, -counted);
-            }
+            countHit(-counted);
             push(eip);
             mv.visitVarInsn(ISTORE, T1);
             push(count);

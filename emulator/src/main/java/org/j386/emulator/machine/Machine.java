@@ -106,6 +106,9 @@ public final class Machine implements MachineControl {
                 translator.keepListings();
                 cpu.enableJitCheck(this::describeBlock);
             }
+            if (!config.countTlbHits) {
+                translator.leaveTlbHitsUncounted();
+            }
             cpu.setBlockCompiler(translator, config.jitCacheBytes);
         }
         // Any device event (an interrupt request, a reprogrammed timer) ends the current slice, so

@@ -33,6 +33,12 @@ public final class MachineConfig {
      * developing the bytecode tier; only with {@link CpuTier#JIT}).
      */
     public boolean jitCheck;
+    /**
+     * Whether the MMU's TLB hits include those of compiled code's inline accesses. Only a machine
+     * whose count nothing reads (no --stats, report or debugger) turns it off: with it off, the count
+     * is the interpreter's accesses alone, and compiled code's hot loops no longer carry a counter.
+     */
+    public boolean countTlbHits = true;
 
     public long memoryBytes = 32L << 20;
     /** Port 0xE9 output, or null to discard. */

@@ -719,6 +719,10 @@ public final class Mmu {
         }
     }
 
+    /**
+     * Accesses that found their translation in the TLB: the interpreter's, and compiled code's
+     * unless its machine leaves them uncounted (MachineConfig#countTlbHits).
+     */
     public long tlbHits() {
         return tlbHits;
     }

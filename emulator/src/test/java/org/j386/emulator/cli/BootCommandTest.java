@@ -168,6 +168,18 @@ class BootCommandTest {
     }
 
     @Test
+    void statsReportTheSameTlbHitsUnderBothTiers() {
+        String kernel = "src/test/kernels/paging_matrix/paging_matrix.elf";
+        String interpreted = statLine(run("boot", "--stats", "--cpu", "interp", kernel), "TLB hits");
+        String compiled = statLine(run("boot", "--stats", "--cpu", "jit", "--jit-threshold", "0", kernel), "TLB hits");
+        assertEquals(interpreted, compiled);
+    }
+
+    private static String statLine(Run r, String name) {
+        return r.err().lines().filter(l -> l.startsWith(name)).findFirst().orElseThrow(() -> new AssertionError(r.err()));
+    }
+
+    @Test
     void tripleFaultStopsWithTheDocumentedStatusAndAOneScreenDiagnostic() throws IOException {
         Path k = file("k.elf", TestKernels.elfKernelRunning(new byte[] {0x0F, 0x0B})); // ud2 with no IDT
         Run r = run("boot", k.toString());
