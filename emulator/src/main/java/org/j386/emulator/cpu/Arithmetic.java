@@ -55,7 +55,7 @@ final class Arithmetic {
             return;
         }
         int offset = x.ea(d);
-        int bytes = Operands.BYTES[size];
+        int bytes = Operands.bytes(size);
         int lin = store ? x.linearWrite(d.seg, offset, bytes) : x.linearRead(d.seg, offset, bytes);
         int a = x.read(lin, size);
         int r = compute(op, a, b);
@@ -86,7 +86,7 @@ final class Arithmetic {
             recordIncDec(inc, size, a, r);
             return;
         }
-        int lin = x.linearWrite(d.seg, x.ea(d), Operands.BYTES[size]);
+        int lin = x.linearWrite(d.seg, x.ea(d), Operands.bytes(size));
         int a = x.read(lin, size);
         int r = inc ? a + 1 : a - 1;
         x.write(lin, size, r);
@@ -106,14 +106,14 @@ final class Arithmetic {
         if (d.rm >= 0) {
             x.setReg(d.rm, d.size, ~x.reg(d.rm, d.size));
         } else {
-            int lin = x.linearWrite(d.seg, x.ea(d), Operands.BYTES[d.size]);
+            int lin = x.linearWrite(d.seg, x.ea(d), Operands.bytes(d.size));
             x.write(lin, d.size, ~x.read(lin, d.size));
         }
     }
 
     void neg(Insn d) {
         int size = d.size;
-        int lin = d.rm >= 0 ? 0 : x.linearWrite(d.seg, x.ea(d), Operands.BYTES[size]);
+        int lin = d.rm >= 0 ? 0 : x.linearWrite(d.seg, x.ea(d), Operands.bytes(size));
         int a = d.rm >= 0 ? x.reg(d.rm, size) : x.read(lin, size);
         int r = -a;
         if (d.rm >= 0) {

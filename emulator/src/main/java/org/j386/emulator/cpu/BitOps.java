@@ -24,7 +24,7 @@ final class BitOps {
         int bits = 8 << size;
         int signedOffset = size == 1 ? (short) offset : offset;
         int unit = signedOffset >> (size == 1 ? 4 : 5);
-        int ea = x.ea(d) + unit * Operands.BYTES[size];
+        int ea = x.ea(d) + unit * Operands.bytes(size);
         if (!d.address32) {
             ea &= 0xFFFF;
         }
@@ -52,7 +52,7 @@ final class BitOps {
 
     private void testMemory(Insn d, int ea, int bit) {
         int size = d.size;
-        int bytes = Operands.BYTES[size];
+        int bytes = Operands.bytes(size);
         if (d.sub == Op.BT) {
             setCarry((x.readMem(d.seg, ea, size) >>> bit) & 1);
             return;
@@ -79,7 +79,7 @@ final class BitOps {
     /** BSF / BSR: a zero source sets ZF and leaves the destination as it was. */
     void scan(Insn d, boolean forward) {
         int size = d.size;
-        int v = x.readRm(d) & Operands.MASK[size];
+        int v = x.readRm(d) & Operands.mask(size);
         int f = flags.arith();
         if (v == 0) {
             flags.setArith(f | Flags.ZF);

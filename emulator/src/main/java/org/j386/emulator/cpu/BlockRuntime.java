@@ -122,11 +122,11 @@ public final class BlockRuntime {
      * #writeLinear}, as the interpreter's ALU forms do.
      */
     public int linearForWrite(int sreg, int offset, int size) {
-        return x.linearWrite(sreg, offset, Operands.BYTES[size]);
+        return x.linearWrite(sreg, offset, Operands.bytes(size));
     }
 
     public int linearForRead(int sreg, int offset, int size) {
-        return x.linearRead(sreg, offset, Operands.BYTES[size]);
+        return x.linearRead(sreg, offset, Operands.bytes(size));
     }
 
     public int readLinear(int linear, int size) {

@@ -143,7 +143,7 @@ final class Executor {
             case Op.ALU_R_RM: alu.aluRegFromRm(d); break;
             case Op.ALU_RM_I: alu.aluRm(d, d.sub, d.imm, d.sub != Op.CMP); break;
             case Op.TEST_RM_R: alu.aluRm(d, Op.AND, x.reg(d.reg, d.size), false); break;
-            case Op.TEST_RM_I: alu.aluRm(d, Op.AND, d.imm & Operands.MASK[d.size], false); break;
+            case Op.TEST_RM_I: alu.aluRm(d, Op.AND, d.imm & Operands.mask(d.size), false); break;
             case Op.INC: alu.incDec(d, true); break;
             case Op.DEC: alu.incDec(d, false); break;
             case Op.NOP: break;
@@ -363,7 +363,7 @@ final class Executor {
         int size = d.size;
         int ea = x.ea(d);
         int lower = x.readMem(d.seg, ea, size);
-        int upper = x.readMem(d.seg, ea + Operands.BYTES[size], size);
+        int upper = x.readMem(d.seg, ea + Operands.bytes(size), size);
         int index = x.reg(d.reg, size);
         if (size == 1) {
             lower = (short) lower;
@@ -451,7 +451,7 @@ final class Executor {
             x.setReg(d.reg, size, a);
             return;
         }
-        int lin = x.linearWrite(d.seg, x.ea(d), Operands.BYTES[size]);
+        int lin = x.linearWrite(d.seg, x.ea(d), Operands.bytes(size));
         int a = x.read(lin, size);
         x.write(lin, size, b);
         x.setReg(d.reg, size, a);
@@ -468,7 +468,7 @@ final class Executor {
             x.setReg(d.reg, size, a);
             x.setReg(d.rm, size, r);
         } else {
-            int lin = x.linearWrite(d.seg, x.ea(d), Operands.BYTES[size]);
+            int lin = x.linearWrite(d.seg, x.ea(d), Operands.bytes(size));
             a = x.read(lin, size);
             r = a + b;
             x.write(lin, size, r);
@@ -490,7 +490,7 @@ final class Executor {
                 x.setReg(d.rm, size, x.reg(d.reg, size));
             }
         } else {
-            int lin = x.linearWrite(d.seg, x.ea(d), Operands.BYTES[size]);
+            int lin = x.linearWrite(d.seg, x.ea(d), Operands.bytes(size));
             a = x.read(lin, size);
             equal = a == acc;
             x.write(lin, size, equal ? x.reg(d.reg, size) : a);

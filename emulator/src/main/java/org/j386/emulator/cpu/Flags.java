@@ -37,8 +37,12 @@ public final class Flags {
     /** CF as it was before INC/DEC, which leave it alone. */
     int carryIn;
 
-    private static final int[] SIGN_SHIFT = {7, 15, 31};
-    private static final int[] MASK = {0xFF, 0xFFFF, -1};
+    // Computed rather than read from a table, as Operands#mask is (and see why there).
+
+    /** The position of the sign bit of an operand of {@code size} (0 byte, 1 word, 2 dword). */
+    private static int signShift(int size) {
+        return (8 << size) - 1;
+    }
 
     // ---- recording (called by the interpreter after every flag-setting instruction) ----
 
@@ -51,7 +55,7 @@ public final class Flags {
     }
 
     void sub(int size, int a, int b, int r) {
-        this.kind = ((r ^ (a - b)) & MASK[size]) == 0 ? SUB : SBB;
+        this.kind = ((r ^ (a - b)) & Operands.mask(size)) == 0 ? SUB : SBB;
         this.size = size;
         this.dst = a;
         this.src = b;
@@ -98,7 +102,8 @@ public final class Flags {
      */
     static int arithOf(int kind, int size, int a, int b, int r, int carryIn) {
         return cfOf(kind, size, a, b, r, carryIn) | parity(r) | (kind == LOGIC ? 0 : (a ^ b ^ r) & AF)
-                | ((r & MASK[size]) == 0 ? ZF : 0) | ((r >>> SIGN_SHIFT[size]) & 1) * SF | ofOf(kind, size, a, b, r);
+                | ((r & Operands.mask(size)) == 0 ? ZF : 0) | ((r >>> signShift(size)) & 1) * SF
+                | ofOf(kind, size, a, b, r);
     }
 
     /** Replaces the six arithmetic flags (instructions that compute them all eagerly). */
@@ -109,8 +114,8 @@ public final class Flags {
 
     /** Sets CF, ZF, SF, PF from a result; AF and OF cleared (shifts, multiplies, BCD adjusts). */
     static int resultFlags(int size, int r) {
-        int m = r & MASK[size];
-        return (m == 0 ? ZF : 0) | ((m >>> SIGN_SHIFT[size]) & 1) * SF | parity(m);
+        int m = r & Operands.mask(size);
+        return (m == 0 ? ZF : 0) | ((m >>> signShift(size)) & 1) * SF | parity(m);
     }
 
     static int parity(int r) {
@@ -141,13 +146,13 @@ public final class Flags {
     /** CF (0 or 1) of an ADD or ADC of {@code a} and {@code b} giving {@code r}. */
     static int carryOfAdd(int size, int a, int b, int r) {
         int carries = (a & b) | ((a | b) & ~r);
-        return (carries >>> SIGN_SHIFT[size]) & 1;
+        return (carries >>> signShift(size)) & 1;
     }
 
     /** CF (0 or 1) of a SUB, SBB or CMP of {@code b} from {@code a} giving {@code r}. */
     static int borrowOfSub(int size, int a, int b, int r) {
         int borrows = (~a & b) | (~(a ^ b) & r);
-        return (borrows >>> SIGN_SHIFT[size]) & 1;
+        return (borrows >>> signShift(size)) & 1;
     }
 
     /** INC or DEC recorded with the carry flag it leaves alone given explicitly (compiled code). */
@@ -175,7 +180,7 @@ public final class Flags {
             default:
                 return 0;
         }
-        return ((v >>> SIGN_SHIFT[size]) & 1) * OF;
+        return ((v >>> signShift(size)) & 1) * OF;
     }
 
     /**
@@ -184,7 +189,7 @@ public final class Flags {
      */
     boolean condition(int cc) {
         if (kind == SUB) {
-            int m = MASK[size];
+            int m = Operands.mask(size);
             switch (cc) {
                 case 0x2: return Integer.compareUnsigned(dst & m, src & m) < 0;   // B
                 case 0x3: return Integer.compareUnsigned(dst & m, src & m) >= 0;  // AE
@@ -199,7 +204,7 @@ public final class Flags {
                 default: break;
             }
         } else if (kind == LOGIC || kind == DEC || kind == INC) {
-            int m = MASK[size];
+            int m = Operands.mask(size);
             switch (cc) {
                 case 0x4: return (res & m) == 0;
                 case 0x5: return (res & m) != 0;
@@ -210,7 +215,7 @@ public final class Flags {
     }
 
     private int signed(int v) {
-        int sh = 31 - SIGN_SHIFT[size];
+        int sh = 31 - signShift(size);
         return (v << sh) >> sh;
     }
 

@@ -10,8 +10,18 @@ import org.j386.emulator.memory.Mmu;
  * Byte registers 4-7 are AH, CH, DH, BH: the second byte of registers 0-3.
  */
 final class Operands {
-    static final int[] MASK = {0xFF, 0xFFFF, -1};
-    static final int[] BYTES = {1, 2, 4};
+    // Computed rather than read from tables: where compiled code inlines a helper with a constant
+    // size, the JVM's compiler folds arithmetic on it, but not a load from an array.
+
+    /** The bits of an operand of {@code size} (0 byte, 1 word, 2 dword). */
+    static int mask(int size) {
+        return -1 >>> (32 - (8 << size));
+    }
+
+    /** The bytes of an operand of {@code size}. */
+    static int bytes(int size) {
+        return 1 << size;
+    }
 
     final CpuState s;
     final int[] regs;
@@ -171,11 +181,11 @@ final class Operands {
 
     /** Reads a value of {@code size} at offset {@code offset} of segment {@code sreg}. */
     int readMem(int sreg, int offset, int size) {
-        return read(linearRead(sreg, offset, BYTES[size]), size);
+        return read(linearRead(sreg, offset, bytes(size)), size);
     }
 
     void writeMem(int sreg, int offset, int size, int v) {
-        write(linearWrite(sreg, offset, BYTES[size]), size, v);
+        write(linearWrite(sreg, offset, bytes(size)), size, v);
     }
 
     /** The r/m operand at the instruction's operand width. */

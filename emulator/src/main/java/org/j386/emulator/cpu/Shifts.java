@@ -29,7 +29,7 @@ final class Shifts {
         if (d.rm >= 0) {
             x.setReg(d.rm, size, shift(d.sub, size, x.reg(d.rm, size), count));
         } else {
-            int lin = x.linearWrite(d.seg, x.ea(d), Operands.BYTES[size]);
+            int lin = x.linearWrite(d.seg, x.ea(d), Operands.bytes(size));
             x.write(lin, size, shift(d.sub, size, x.read(lin, size), count));
         }
         flags.setArith(newFlags);
@@ -42,7 +42,7 @@ final class Shifts {
      */
     private void rewriteUnchanged(Insn d) {
         if (d.rm < 0) {
-            int lin = x.linearWrite(d.seg, x.ea(d), Operands.BYTES[d.size]);
+            int lin = x.linearWrite(d.seg, x.ea(d), Operands.bytes(d.size));
             x.write(lin, d.size, x.read(lin, d.size));
         }
     }
@@ -60,7 +60,7 @@ final class Shifts {
      */
     int shift(int op, int size, int v, int count) {
         int bits = 8 << size;
-        int mask = Operands.MASK[size];
+        int mask = Operands.mask(size);
         int msb = bits - 1;
         int r;
         int cf;
@@ -122,12 +122,12 @@ final class Shifts {
         switch (op) {
             case Op.SHL:
             case Op.SAL:
-                return (v << count) & Operands.MASK[size];
+                return (v << count) & Operands.mask(size);
             case Op.SHR:
                 return v >>> count;
             default: { // SAR
                 int sv = (v << (32 - bits)) >> (32 - bits);
-                return (sv >> count) & Operands.MASK[size];
+                return (sv >> count) & Operands.mask(size);
             }
         }
     }
@@ -176,7 +176,7 @@ final class Shifts {
         if (d.rm >= 0) {
             x.setReg(d.rm, size, doubleShift(d.sub == 0, size, x.reg(d.rm, size), src, count));
         } else {
-            int lin = x.linearWrite(d.seg, x.ea(d), Operands.BYTES[size]);
+            int lin = x.linearWrite(d.seg, x.ea(d), Operands.bytes(size));
             x.write(lin, size, doubleShift(d.sub == 0, size, x.read(lin, size), src, count));
         }
         flags.setArith(newFlags);

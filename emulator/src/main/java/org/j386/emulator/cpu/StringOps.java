@@ -41,7 +41,7 @@ final class StringOps {
 
     /** Steps ESI or EDI by one element in the direction of DF. */
     private void advance(Insn d, int reg) {
-        int step = s.flags.df() ? -Operands.BYTES[d.size] : Operands.BYTES[d.size];
+        int step = s.flags.df() ? -Operands.bytes(d.size) : Operands.bytes(d.size);
         if (d.address32) {
             x.regs[reg] += step;
         } else {
@@ -105,7 +105,7 @@ final class StringOps {
                 || !x.flat(CpuState.ES, op != Op.SCAS) || (op == Op.MOVS && !x.flat(source(d), false))) {
             return 0;
         }
-        int bytes = Operands.BYTES[d.size];
+        int bytes = Operands.bytes(d.size);
         boolean down = s.flags.df();
         int dst = x.regs[CpuState.EDI];
         int src = x.regs[CpuState.ESI];
@@ -202,7 +202,7 @@ final class StringOps {
             }
             case Op.INS: {
                 int port = x.regs[CpuState.EDX] & 0xFFFF;
-                int bytes = Operands.BYTES[size];
+                int bytes = Operands.bytes(size);
                 cpu.system.checkIo(port, bytes);
                 // The destination must be writable before the port is read: reads have side effects.
                 int lin = x.linearWrite(CpuState.ES, index(d, CpuState.EDI), bytes);
@@ -213,7 +213,7 @@ final class StringOps {
             }
             default: { // OUTS
                 int port = x.regs[CpuState.EDX] & 0xFFFF;
-                int bytes = Operands.BYTES[size];
+                int bytes = Operands.bytes(size);
                 cpu.system.checkIo(port, bytes);
                 ports.out(port, bytes, x.readMem(source(d), index(d, CpuState.ESI), size));
                 advance(d, CpuState.ESI);
@@ -224,13 +224,13 @@ final class StringOps {
     }
 
     void in(Insn d, int port) {
-        int bytes = Operands.BYTES[d.size];
+        int bytes = Operands.bytes(d.size);
         cpu.system.checkIo(port, bytes);
         x.setReg(CpuState.EAX, d.size, ports.in(port, bytes));
     }
 
     void out(Insn d, int port) {
-        int bytes = Operands.BYTES[d.size];
+        int bytes = Operands.bytes(d.size);
         cpu.system.checkIo(port, bytes);
         ports.out(port, bytes, x.reg(CpuState.EAX, d.size));
     }
