@@ -20,6 +20,8 @@ public final class PhysicalMemory {
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORT_LE =
             MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[] ram;
     private final int size;
@@ -227,21 +229,50 @@ public final class PhysicalMemory {
      * elements were compared, the one that ended the scan included.
      */
     public int scan(int address, int count, int bytes, boolean down, int value, boolean whileEqual) {
-        // The common case, a byte search upwards within RAM (a bitmap or a string), in a loop of its own.
+        // The common case, a byte search upwards within RAM (a bitmap or a string), in a loop of its
+        // own: eight bytes at a time while none of them ends the scan, then byte by byte.
         if (bytes == 1 && !down && contains(address & 0xFFFFFFFFL, count)) {
             byte b = (byte) value;
+            long eightTimes = (value & 0xFFL) * 0x0101010101010101L;
             int last = address + count - 1;
             int i = address;
             if (whileEqual) {
+                while (i + 8 <= last && (long) LONG_LE.get(ram, i) == eightTimes) {
+                    i += 8;
+                }
                 while (i < last && ram[i] == b) {
                     i++;
                 }
             } else {
+                while (i + 8 <= last && !hasZeroByte((long) LONG_LE.get(ram, i) ^ eightTimes)) {
+                    i += 8;
+                }
                 while (i < last && ram[i] != b) {
                     i++;
                 }
             }
             return i - address + 1;
+        }
+        // So is a dword search upwards (a page checked against a pattern), and a word one.
+        if (bytes != 1 && !down && contains(address & 0xFFFFFFFFL, (long) count * bytes)) {
+            int last = address + (count - 1) * bytes;
+            int i = address;
+            if (bytes == 4) {
+                if (whileEqual) {
+                    while (i < last && (int) INT_LE.get(ram, i) == value) {
+                        i += 4;
+                    }
+                } else {
+                    while (i < last && (int) INT_LE.get(ram, i) != value) {
+                        i += 4;
+                    }
+                }
+            } else {
+                while (i < last && (((short) SHORT_LE.get(ram, i) & 0xFFFF) == value) == whileEqual) {
+                    i += 2;
+                }
+            }
+            return (i - address) / bytes + 1;
         }
         int step = down ? -bytes : bytes;
         int done = 0;
@@ -251,6 +282,11 @@ public final class PhysicalMemory {
             done++;
         } while (done < count && (v == value) == whileEqual);
         return done;
+    }
+
+    /** Whether one of the eight bytes of {@code x} is zero (a borrow reaches the top of that byte alone). */
+    private static boolean hasZeroByte(long x) {
+        return ((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0;
     }
 
     /**
