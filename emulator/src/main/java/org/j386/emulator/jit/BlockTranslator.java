@@ -78,7 +78,7 @@ public final class BlockTranslator implements BlockCompiler {
     /**
      * Makes every block compiled from now on leave its inline accesses out of the MMU's TLB hits,
      * for a machine whose count no one reads: counting costs the hot loops a value carried round
-     * them (about 5% of the compiled-C benchmark's time).
+     * them (3-4% of the compiled-C benchmark's time).
      */
     public BlockTranslator leaveTlbHitsUncounted() {
         this.countTlbHits = false;

@@ -258,14 +258,8 @@ public final class PhysicalMemory {
             int last = address + (count - 1) * bytes;
             int i = address;
             if (bytes == 4) {
-                if (whileEqual) {
-                    while (i < last && (int) INT_LE.get(ram, i) == value) {
-                        i += 4;
-                    }
-                } else {
-                    while (i < last && (int) INT_LE.get(ram, i) != value) {
-                        i += 4;
-                    }
+                while (i < last && ((int) INT_LE.get(ram, i) == value) == whileEqual) {
+                    i += 4;
                 }
             } else {
                 while (i < last && (((short) SHORT_LE.get(ram, i) & 0xFFFF) == value) == whileEqual) {
