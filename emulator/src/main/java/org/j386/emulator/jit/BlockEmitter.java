@@ -14,8 +14,6 @@ import org.j386.emulator.cpu.Op;
 import org.j386.emulator.cpu.OpInfo;
 import org.j386.emulator.memory.RamWords;
 import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.ConstantDynamic;
-import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -432,8 +430,11 @@ final class BlockEmitter implements Opcodes {
         };
         String name = className(entryEip);
         cw.visit(V17, ACC_FINAL | ACC_SUPER, name, null, SUPER, null);
-        cw.visitField(ACC_PRIVATE | ACC_FINAL, "rt", "L" + RT + ";", null, null).visitEnd();
-        cw.visitField(ACC_PRIVATE | ACC_FINAL, "insns", "[L" + INSN + ";", null, null).visitEnd();
+        int dataItems = classDataItems(memory);
+        for (int i = 0; i < dataItems; i++) {
+            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, CLASS_DATA_FIELDS[i], CLASS_DATA_TYPES[i], null, null)
+                    .visitEnd();
+        }
 
         // The block makes its one instance as its class is initialized, which defining it does,
         // and hands it to the runtime: no method handle to find and call per class.
@@ -443,21 +444,33 @@ final class BlockEmitter implements Opcodes {
         init.visitLdcInsn(entryEip);
         init.visitLdcInsn(maxLength(insns));
         init.visitMethodInsn(INVOKESPECIAL, SUPER, "<init>", "(II)V", false);
-        init.visitVarInsn(ALOAD, 0);
-        init.visitLdcInsn(new ConstantDynamic("_", "L" + RT + ";", CLASS_DATA_AT, CLASS_DATA_RUNTIME));
-        init.visitFieldInsn(PUTFIELD, name, "rt", "L" + RT + ";");
-        init.visitVarInsn(ALOAD, 0);
-        init.visitLdcInsn(new ConstantDynamic("_", "[L" + INSN + ";", CLASS_DATA_AT, CLASS_DATA_INSNS));
-        init.visitFieldInsn(PUTFIELD, name, "insns", "[L" + INSN + ";");
-        init.visitVarInsn(ALOAD, 0);
-        init.visitFieldInsn(GETFIELD, name, "rt", "L" + RT + ";");
+        init.visitFieldInsn(GETSTATIC, name, CLASS_DATA_FIELDS[CLASS_DATA_RUNTIME], "L" + RT + ";");
         init.visitVarInsn(ALOAD, 0);
         init.visitMethodInsn(INVOKEVIRTUAL, RT, "handOff", "(Lorg/j386/emulator/cpu/CompiledBlock;)V", false);
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
+        // The class data goes into static final fields, once, with plain calls: the JVM's compilers
+        // fold a static final of an initialized class as they fold a dynamic constant, and no
+        // bootstrap method runs per constant (six per block, each linked through the JDK's method
+        // handles, in the JVM's interpreter while a run is young).
         MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
         clinit.visitCode();
+        clinit.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup",
+                "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
+        clinit.visitLdcInsn("_");
+        clinit.visitLdcInsn(org.objectweb.asm.Type.getType(List.class));
+        clinit.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
+                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
+        clinit.visitTypeInsn(CHECKCAST, "java/util/List");
+        for (int i = 0; i < dataItems; i++) {
+            clinit.visitInsn(DUP);
+            clinit.visitIntInsn(BIPUSH, i);
+            clinit.visitMethodInsn(INVOKEINTERFACE, "java/util/List", "get", "(I)Ljava/lang/Object;", true);
+            clinit.visitTypeInsn(CHECKCAST, org.objectweb.asm.Type.getType(CLASS_DATA_TYPES[i]).getInternalName());
+            clinit.visitFieldInsn(PUTSTATIC, name, CLASS_DATA_FIELDS[i], CLASS_DATA_TYPES[i]);
+        }
+        clinit.visitInsn(POP);
         clinit.visitTypeInsn(NEW, name);
         clinit.visitMethodInsn(INVOKESPECIAL, name, "<init>", "()V", false);
         clinit.visitInsn(RETURN);
@@ -501,8 +514,7 @@ final class BlockEmitter implements Opcodes {
 
     private void body() {
         mv.visitCode();
-        mv.visitVarInsn(ALOAD, THIS);
-        mv.visitFieldInsn(GETFIELD, name, "rt", "L" + RT + ";");
+        mv.visitFieldInsn(GETSTATIC, name, CLASS_DATA_FIELDS[CLASS_DATA_RUNTIME], "L" + RT + ";");
         mv.visitVarInsn(ASTORE, L_RT);
         mv.visitVarInsn(ALOAD, L_RT);
         mv.visitFieldInsn(GETFIELD, RT, "state", "L" + STATE + ";");
@@ -1698,8 +1710,7 @@ final class BlockEmitter implements Opcodes {
         countTlbHits(); // the instruction may end the block, return or throw
         mv.visitLabel(start);
         mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitVarInsn(ALOAD, THIS);
-        mv.visitFieldInsn(GETFIELD, name, "insns", "[L" + INSN + ";");
+        mv.visitFieldInsn(GETSTATIC, name, CLASS_DATA_FIELDS[CLASS_DATA_INSNS], "[L" + INSN + ";");
         push(k);
         mv.visitInsn(AALOAD);
         // String instructions and port I/O, the commonest call-outs, skip the interpreter's dispatch.
@@ -1933,14 +1944,15 @@ final class BlockEmitter implements Opcodes {
      * register holds them and the TLB's bounds check goes away (a page number is below its length).
      */
     private void loadClassData(int index, String descriptor) {
-        mv.visitLdcInsn(new ConstantDynamic("_", descriptor, CLASS_DATA_AT, index));
+        mv.visitFieldInsn(GETSTATIC, name, CLASS_DATA_FIELDS[index], descriptor);
     }
 
-    private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles",
-            "classDataAt", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;",
-            false);
     private static final int CLASS_DATA_ENTRIES = 0, CLASS_DATA_RAM = 1, CLASS_DATA_FRAME_FLAGS = 2,
             CLASS_DATA_RUNTIME = 3, CLASS_DATA_INSNS = 4, CLASS_DATA_RAM_ACCESS = 5;
+    /** The static final field of the block's class that holds each item of its class data, and its type. */
+    private static final String[] CLASS_DATA_FIELDS = {"tlb", "ram", "frameFlags", "rt", "insns", "ramAccess"};
+    private static final String[] CLASS_DATA_TYPES = {"[I", "[B", "[B", "L" + RT + ";", "[L" + INSN + ";",
+            "L" + UNSAFE + ";"};
 
     /**
      * The class data of a block compiled now: the table its inline accesses look pages up in
@@ -1955,6 +1967,11 @@ final class BlockEmitter implements Opcodes {
             return List.of(entries, runtime.ram, runtime.frameFlags, runtime, insns, RamWords.blockAccess(runtime.ram, mask));
         }
         return List.of(entries, runtime.ram, runtime.frameFlags, runtime, insns);
+    }
+
+    /** How many items {@link #classData} hands a block compiled with {@code memory} (RAM's access last). */
+    private static int classDataItems(InlineMemory memory) {
+        return RamWords.AVAILABLE && memory.ramMask() >= 0 ? CLASS_DATA_RAM_ACCESS + 1 : CLASS_DATA_RAM_ACCESS;
     }
 
     /** Whether the block reads and writes RAM's words and dwords through RamWords#blockAccess. */
