@@ -17,6 +17,7 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Generates the class of one block: a subclass of {@code CompiledBlock} whose {@code run} method
@@ -459,7 +460,7 @@ final class BlockEmitter implements Opcodes {
         clinit.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup",
                 "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
         clinit.visitLdcInsn("_");
-        clinit.visitLdcInsn(org.objectweb.asm.Type.getType(List.class));
+        clinit.visitLdcInsn(Type.getType(List.class));
         clinit.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
                 "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
         clinit.visitTypeInsn(CHECKCAST, "java/util/List");
@@ -467,7 +468,7 @@ final class BlockEmitter implements Opcodes {
             clinit.visitInsn(DUP);
             clinit.visitIntInsn(BIPUSH, i);
             clinit.visitMethodInsn(INVOKEINTERFACE, "java/util/List", "get", "(I)Ljava/lang/Object;", true);
-            clinit.visitTypeInsn(CHECKCAST, org.objectweb.asm.Type.getType(CLASS_DATA_TYPES[i]).getInternalName());
+            clinit.visitTypeInsn(CHECKCAST, Type.getType(CLASS_DATA_TYPES[i]).getInternalName());
             clinit.visitFieldInsn(PUTSTATIC, name, CLASS_DATA_FIELDS[i], CLASS_DATA_TYPES[i]);
         }
         clinit.visitInsn(POP);
