@@ -1,13 +1,9 @@
 package org.j386.emulator.cli;
 
 import java.io.PrintWriter;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-
-import org.j386.emulator.machine.Machine;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,13 +56,6 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit status (what tests call instead of main). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        List<String> words = Arrays.asList(args);
-        if (args.length > 0 && (args[0].equals("boot") || args[0].equals("debug"))
-                && !words.contains("interp") && !words.contains("--cpu=interp")) {
-            // While picocli builds its model and parses (a tenth of a second, on one core), the
-            // other core loads and warms up the translator the run's first hot blocks will need.
-            Machine.warmUpTranslatorInBackground();
-        }
         CommandLine cli = new CommandLine(new Main().model());
         // Even built by hand, a command's model is a part of a short run's start-up worth saving:
         // only the command named is built, unless help or an error needs them all.

@@ -24,7 +24,6 @@ import org.j386.emulator.devices.PcDevices;
 import org.j386.emulator.devices.VirtualTime;
 import org.j386.emulator.jit.BlockListing;
 import org.j386.emulator.jit.BlockTranslator;
-import org.j386.emulator.jit.TranslatorWarmUp;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PhysicalMemory;
 import org.j386.emulator.memory.PortBus;
@@ -85,14 +84,6 @@ public final class Machine implements MachineControl {
     /** Installs (or with null removes) the checkpoints; see {@link Checkpoints}. */
     public void setCheckpoints(Checkpoints checkpoints) {
         this.checkpoints = checkpoints;
-    }
-
-    /**
-     * Warms the bytecode tier's translator up on another thread (once per JVM), for a machine with
-     * the bytecode tier about to be built: see {@link TranslatorWarmUp}.
-     */
-    public static void warmUpTranslatorInBackground() {
-        TranslatorWarmUp.startOnce();
     }
 
     public Machine(MachineConfig config) {
