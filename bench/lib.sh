@@ -27,7 +27,18 @@ stats_for() { [ "$1" = interp ] && echo --stats; }
 timed() {
     local t0; t0=$(now)
     "$@"; status=$?
-    secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}')
+    secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN {printf "%.3f", b - a}')
+}
+
+# REPEAT: how many times make bench times the JIT tier and QEMU on each workload, one after the
+# other; it prints the median of each (the interpreter, ten to twenty times slower, is timed once).
+# Single whole-process runs on a shared machine move by 5-10% from one to the next, on both sides.
+REPEAT=${REPEAT:-3}
+
+# median SECONDS...: the median of the times given, or '-' for none.
+median() {
+    [ $# -eq 0 ] && { echo -; return; }
+    printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
 
 # rate COUNT SECONDS DIVISOR FORMAT: COUNT per second (over DIVISOR), '-' without a measurement.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: boots each bench kernel under j386's interpreter, j386's JIT (once `j386 boot` has
 # --cpu) and, where installed, qemu-system-i386 (TCG), in the same run, and prints instructions,
-# whole-process seconds and MIPS for each, and each j386 tier's MIPS over QEMU's.
+# whole-process seconds and MIPS for each, and each j386 tier's MIPS over QEMU's. The JIT and
+# QEMU run REPEAT times each, one after the other, and their median times are printed.
 # The instruction count comes from j386 (the kernels are deterministic, so every run executes the
 # same count). A run that ends otherwise than the interpreter's, or prints something else, is
 # reported on stderr: its time measures the wrong work.
@@ -26,18 +27,26 @@ for k in "${kernels[@]}"; do
     elf="$BENCH_DIR/$k.elf"
     [ -f "$elf" ] || { echo "bench: $elf is missing (make kernels)" >&2; exit 2; }
     declare -A sec=([interp]=- [jit]=- [qemu]=-) mips
-    for t in "${tiers[@]}"; do
-        timed j386_boot "$t" "$elf" -m 32M --serial none --debugcon "$tmp/$t.out" $(stats_for "$t") >/dev/null 2>"$tmp/$t.stats"
-        check "$k" "j386 $t" "$tmp/$t.out"
-        sec[$t]=$secs
+    timed j386_boot interp "$elf" -m 32M --serial none --debugcon "$tmp/interp.out" $(stats_for interp) >/dev/null 2>"$tmp/interp.stats"
+    check "$k" "j386 interp" "$tmp/interp.out"
+    sec[interp]=$secs
+    jit_secs=() qemu_secs=()
+    for ((r = 0; r < REPEAT; r++)); do
+        if [ ${#tiers[@]} -gt 1 ]; then
+            timed j386_boot jit "$elf" -m 32M --serial none --debugcon "$tmp/jit.out" $(stats_for jit) >/dev/null 2>&1
+            check "$k" "j386 jit" "$tmp/jit.out"
+            jit_secs+=("$secs")
+        fi
+        if [ $have_qemu = 1 ]; then
+            timed timeout 600 qemu-system-i386 -kernel "$elf" "${QEMU_FLAGS[@]}" -debugcon "file:$tmp/qemu.out" >/dev/null 2>&1
+            check "$k" QEMU "$tmp/qemu.out"
+            qemu_secs+=("$secs")
+        fi
     done
+    [ ${#jit_secs[@]} -gt 0 ] && sec[jit]=$(median "${jit_secs[@]}")
+    [ ${#qemu_secs[@]} -gt 0 ] && sec[qemu]=$(median "${qemu_secs[@]}")
     [ ${#tiers[@]} -gt 1 ] && j386_boot jit "$elf" -m 32M --serial none --debugcon none --stats >/dev/null 2>"$tmp/jit.stats"
     insns=$(awk '/^instructions/ {print $2}' "$tmp/interp.stats")
-    if [ $have_qemu = 1 ]; then
-        timed timeout 600 qemu-system-i386 -kernel "$elf" "${QEMU_FLAGS[@]}" -debugcon "file:$tmp/qemu.out" >/dev/null 2>&1
-        check "$k" QEMU "$tmp/qemu.out"
-        sec[qemu]=$secs
-    fi
     for t in interp jit qemu; do mips[$t]=$(rate "$insns" "${sec[$t]}" 1e6 %.1f); done
     printf "$fmt" "$k" "$insns" "${sec[interp]}" "${mips[interp]}" "${sec[jit]}" "${mips[jit]}" \
         "${sec[qemu]}" "${mips[qemu]}" "$(speedup "${mips[interp]}" "${mips[qemu]}")" "$(speedup "${mips[jit]}" "${mips[qemu]}")"
