@@ -2,8 +2,9 @@
 # Part of make bench: the guest kernel's page-table test (every page of PT_MIB MiB mapped by the
 # fault handler), then its default run (every test), under each j386 tier and, where installed,
 # qemu-system-i386 in the same run. Prints page faults handled per second, and MIPS, of
-# whole-process time on each side (the JIT and QEMU: the median of REPEAT runs each, alternately). Counts come from j386's --stats (the kernel is deterministic,
-# so QEMU does the same work).
+# whole-process time on each side (the JIT's and QEMU's the median of REPEAT runs each, one after
+# the other). Counts come from j386's --stats (the kernel is deterministic, so QEMU does the same
+# work).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -13,6 +14,17 @@ elf=guest-kernel/target/classes/org/j386/guest/kernel.elf
 stats=$(mktemp)
 trap 'rm -f "$stats"' EXIT
 fmt='%-20s %12s %8s %15s %8s %13s %8s %13s %11s %9s\n'
+
+# jit_run, qemu_run: one timed run of the guest kernel with row's arguments (app, qapp, name).
+jit_run() {
+    timed j386_boot jit "${app[@]}" -m 32M --serial none $(stats_for jit) >/dev/null 2>&1
+    [ "$status" -eq 1 ] || { echo "bench: $name did not pass under j386 jit (status $status)" >&2; exit 1; }
+}
+
+qemu_run() {
+    timed timeout 600 qemu-system-i386 -kernel "$elf" "${qapp[@]}" "${QEMU_FLAGS[@]}" >/dev/null 2>&1
+    [ "$status" -eq 1 ] || echo "bench: $name did not pass under QEMU (status $status)" >&2
+}
 
 # row NAME STATS-PATTERN FIELD DIVISOR FORMAT [APPEND]: runs the guest kernel (with -append APPEND
 # if given) under each tier and QEMU; the test must pass (exit status 1) everywhere.
@@ -25,21 +37,9 @@ row() {
     [ "$status" -eq 1 ] || { echo "bench: $name did not pass under j386 interp (status $status)" >&2; exit 1; }
     sec[interp]=$secs
     count=$(awk -v p="$pattern" -v n="$field" '$0 ~ p {print $n}' "$stats")
-    local -a jit_secs=() qemu_secs=()
-    for ((r = 0; r < REPEAT; r++)); do
-        if [ ${#tiers[@]} -gt 1 ]; then
-            timed j386_boot jit "${app[@]}" -m 32M --serial none $(stats_for jit) >/dev/null 2>&1
-            [ "$status" -eq 1 ] || { echo "bench: $name did not pass under j386 jit (status $status)" >&2; exit 1; }
-            jit_secs+=("$secs")
-        fi
-        if [ $have_qemu = 1 ]; then
-            timed timeout 600 qemu-system-i386 -kernel "$elf" "${qapp[@]}" "${QEMU_FLAGS[@]}" >/dev/null 2>&1
-            [ "$status" -eq 1 ] || echo "bench: $name did not pass under QEMU (status $status)" >&2
-            qemu_secs+=("$secs")
-        fi
-    done
-    [ ${#jit_secs[@]} -gt 0 ] && sec[jit]=$(median "${jit_secs[@]}")
-    [ ${#qemu_secs[@]} -gt 0 ] && sec[qemu]=$(median "${qemu_secs[@]}")
+    alternately jit_run qemu_run
+    sec[jit]=$jit_median
+    sec[qemu]=$qemu_median
     if [ ${#tiers[@]} -gt 1 ]; then
         j386_boot jit "${app[@]}" -m 32M --serial none --stats >/dev/null 2>"$stats"
         c=$(jit_compile_time "$stats") && [ -n "$c" ] && jit_notes+=("$name: jit compile time $c")

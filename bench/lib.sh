@@ -41,6 +41,20 @@ median() {
     printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
 
+# alternately JIT_RUN QEMU_RUN: calls each function REPEAT times, one after the other (the JIT's
+# only where j386 has a JIT tier, QEMU's only where it is installed); each times and checks one run
+# with `timed`. Leaves the medians of their times in $jit_median and $qemu_median ('-' for none).
+alternately() {
+    local -a js=() qs=()
+    local r
+    for ((r = 0; r < REPEAT; r++)); do
+        if [ ${#tiers[@]} -gt 1 ]; then "$1"; js+=("$secs"); fi
+        if [ $have_qemu = 1 ]; then "$2"; qs+=("$secs"); fi
+    done
+    jit_median=$(median "${js[@]}")
+    qemu_median=$(median "${qs[@]}")
+}
+
 # rate COUNT SECONDS DIVISOR FORMAT: COUNT per second (over DIVISOR), '-' without a measurement.
 rate() {
     if [ "$2" = - ] || [ -z "$1" ]; then echo -; return; fi

@@ -20,6 +20,16 @@ check() {  # KERNEL RUNNER OUTPUT
     cmp -s "$tmp/interp.out" "$3" || echo "bench: $1 printed other output under $2 than under the interpreter" >&2
 }
 
+jit_run() {
+    timed j386_boot jit "$elf" -m 32M --serial none --debugcon "$tmp/jit.out" $(stats_for jit) >/dev/null 2>&1
+    check "$k" "j386 jit" "$tmp/jit.out"
+}
+
+qemu_run() {
+    timed timeout 600 qemu-system-i386 -kernel "$elf" "${QEMU_FLAGS[@]}" -debugcon "file:$tmp/qemu.out" >/dev/null 2>&1
+    check "$k" QEMU "$tmp/qemu.out"
+}
+
 fmt='%-10s %13s %9s %11s %8s %9s %8s %9s %11s %9s\n'
 printf "$fmt" kernel instructions interp_s interp_MIPS jit_s jit_MIPS qemu_s qemu_MIPS interp/QEMU jit/QEMU
 notes=()
@@ -30,21 +40,9 @@ for k in "${kernels[@]}"; do
     timed j386_boot interp "$elf" -m 32M --serial none --debugcon "$tmp/interp.out" $(stats_for interp) >/dev/null 2>"$tmp/interp.stats"
     check "$k" "j386 interp" "$tmp/interp.out"
     sec[interp]=$secs
-    jit_secs=() qemu_secs=()
-    for ((r = 0; r < REPEAT; r++)); do
-        if [ ${#tiers[@]} -gt 1 ]; then
-            timed j386_boot jit "$elf" -m 32M --serial none --debugcon "$tmp/jit.out" $(stats_for jit) >/dev/null 2>&1
-            check "$k" "j386 jit" "$tmp/jit.out"
-            jit_secs+=("$secs")
-        fi
-        if [ $have_qemu = 1 ]; then
-            timed timeout 600 qemu-system-i386 -kernel "$elf" "${QEMU_FLAGS[@]}" -debugcon "file:$tmp/qemu.out" >/dev/null 2>&1
-            check "$k" QEMU "$tmp/qemu.out"
-            qemu_secs+=("$secs")
-        fi
-    done
-    [ ${#jit_secs[@]} -gt 0 ] && sec[jit]=$(median "${jit_secs[@]}")
-    [ ${#qemu_secs[@]} -gt 0 ] && sec[qemu]=$(median "${qemu_secs[@]}")
+    alternately jit_run qemu_run
+    sec[jit]=$jit_median
+    sec[qemu]=$qemu_median
     [ ${#tiers[@]} -gt 1 ] && j386_boot jit "$elf" -m 32M --serial none --debugcon none --stats >/dev/null 2>"$tmp/jit.stats"
     insns=$(awk '/^instructions/ {print $2}' "$tmp/interp.stats")
     for t in interp jit qemu; do mips[$t]=$(rate "$insns" "${sec[$t]}" 1e6 %.1f); done

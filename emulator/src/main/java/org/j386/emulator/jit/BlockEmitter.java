@@ -431,8 +431,7 @@ final class BlockEmitter implements Opcodes {
         };
         String name = className(entryEip);
         cw.visit(V17, ACC_FINAL | ACC_SUPER, name, null, SUPER, null);
-        int dataItems = classDataItems(memory);
-        for (int i = 0; i < dataItems; i++) {
+        for (int i = 0; i < CLASS_DATA_FIELDS.length; i++) {
             cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, CLASS_DATA_FIELDS[i], CLASS_DATA_TYPES[i], null, null)
                     .visitEnd();
         }
@@ -460,14 +459,14 @@ final class BlockEmitter implements Opcodes {
         clinit.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup",
                 "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
         clinit.visitLdcInsn("_");
-        clinit.visitLdcInsn(Type.getType(List.class));
+        clinit.visitLdcInsn(Type.getType(Object[].class));
         clinit.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
                 "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
-        clinit.visitTypeInsn(CHECKCAST, "java/util/List");
-        for (int i = 0; i < dataItems; i++) {
+        clinit.visitTypeInsn(CHECKCAST, "[Ljava/lang/Object;");
+        for (int i = 0; i < CLASS_DATA_FIELDS.length; i++) {
             clinit.visitInsn(DUP);
             clinit.visitIntInsn(BIPUSH, i);
-            clinit.visitMethodInsn(INVOKEINTERFACE, "java/util/List", "get", "(I)Ljava/lang/Object;", true);
+            clinit.visitInsn(AALOAD);
             clinit.visitTypeInsn(CHECKCAST, Type.getType(CLASS_DATA_TYPES[i]).getInternalName());
             clinit.visitFieldInsn(PUTSTATIC, name, CLASS_DATA_FIELDS[i], CLASS_DATA_TYPES[i]);
         }
@@ -1960,19 +1959,13 @@ final class BlockEmitter implements Opcodes {
      * (which the block may only run with: {@link org.j386.emulator.cpu.CompiledBlock#inlineEntries}),
      * guest RAM, the frames' write flags, the runtime and the block's decoded instructions (which
      * it hands to the interpreter's implementations it calls); and where RAM's size is a power of
-     * two, what its words and dwords are read and written through ({@link RamWords#blockAccess}).
+     * two, what its words and dwords are read and written through ({@link RamWords#blockAccess}),
+     * else null. In the order of {@link #CLASS_DATA_FIELDS}.
      */
-    static List<Object> classData(BlockRuntime runtime, int[] entries, Insn[] insns) {
+    static Object[] classData(BlockRuntime runtime, int[] entries, Insn[] insns) {
         int mask = runtime.ramIndexMask();
-        if (RamWords.AVAILABLE && mask >= 0) {
-            return List.of(entries, runtime.ram, runtime.frameFlags, runtime, insns, RamWords.blockAccess(runtime.ram, mask));
-        }
-        return List.of(entries, runtime.ram, runtime.frameFlags, runtime, insns);
-    }
-
-    /** How many items {@link #classData} hands a block compiled with {@code memory} (RAM's access last). */
-    private static int classDataItems(InlineMemory memory) {
-        return RamWords.AVAILABLE && memory.ramMask() >= 0 ? CLASS_DATA_RAM_ACCESS + 1 : CLASS_DATA_RAM_ACCESS;
+        Object ramAccess = RamWords.AVAILABLE && mask >= 0 ? RamWords.blockAccess(runtime.ram, mask) : null;
+        return new Object[] {entries, runtime.ram, runtime.frameFlags, runtime, insns, ramAccess};
     }
 
     /** Whether the block reads and writes RAM's words and dwords through RamWords#blockAccess. */
