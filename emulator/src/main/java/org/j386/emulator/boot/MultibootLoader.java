@@ -171,15 +171,15 @@ public final class MultibootLoader {
             }
             memSize = bssEndAddr - loadAddr;
         }
-        SymbolTable symbols = SymbolTable.empty();
-        if (Elf32File.looksLikeElf(image)) {
+        // The address fields are all a flag-16 kernel promises; symbols are a bonus (and the file
+        // may be, say, a 64-bit ELF with a 32-bit entry stub, which QEMU boots), read if ever asked for.
+        SymbolTable symbols = !Elf32File.looksLikeElf(image) ? SymbolTable.empty() : SymbolTable.deferred(() -> {
             try {
-                symbols = Elf32File.parse(name, image).symbolTable();
+                return Elf32File.parse(name, image).symbolTable();
             } catch (ImageFormatException e) {
-                // The address fields are all a flag-16 kernel promises; symbols are a bonus (and
-                // the file may be, say, a 64-bit ELF with a 32-bit entry stub, which QEMU boots).
+                return SymbolTable.empty();
             }
-        }
+        });
         Chunk chunk = new Chunk("image (load_addr to bss_end_addr)", h.loadAddr(), image, (int) textOffset,
                 (int) loadSize, memSize);
         return new Plan(List.of(chunk), h.entryAddr(), symbols);

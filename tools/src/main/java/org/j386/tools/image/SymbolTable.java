@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The symbols of a program that name addresses, sorted by address, for turning names into
@@ -26,11 +27,20 @@ public final class SymbolTable {
     /** How far back {@link #symbolAt} looks for a symbol that covers an address the nearest one does not. */
     private static final int OVERLAP_SEARCH = 32;
 
-    /** Sorted by unsigned address; at equal addresses the preferred name for that address first. Names demangled. */
-    private final Symbol[] byAddress;
-    /** The unsigned end (exclusive) of the addresses each symbol of {@link #byAddress} names. */
-    private final long[] ends;
-    private final Map<String, Symbol> byName = new HashMap<>();
+    /**
+     * What the queries read, built on first use: demangling and sorting a kernel's symbols costs a
+     * boot several milliseconds, and most runs never name an address.
+     */
+    private final Supplier<Index> build;
+    private volatile Index index;
+
+    /**
+     * @param byAddress sorted by unsigned address; at equal addresses the preferred name for that
+     *                  address first; names demangled
+     * @param ends      the unsigned end (exclusive) of the addresses each symbol of {@code byAddress} names
+     */
+    private record Index(Symbol[] byAddress, long[] ends, Map<String, Symbol> byName) {
+    }
 
     /** Symbols whose sections are unknown: a label without a size covers everything up to the next symbol. */
     public SymbolTable(List<Symbol> symbols) {
@@ -42,6 +52,39 @@ public final class SymbolTable {
      * labels without a size.
      */
     public SymbolTable(List<Symbol> symbols, List<SectionHeader> sections) {
+        List<Symbol> kept = List.copyOf(symbols);
+        List<SectionHeader> bounds = sections == null ? null : List.copyOf(sections);
+        this.build = () -> index(kept, bounds);
+    }
+
+    private SymbolTable(Supplier<Index> build) {
+        this.build = build;
+    }
+
+    /**
+     * A table read from its source only when first queried ({@code source} runs once, on the
+     * querying thread): for symbols that are a bonus of a file, read for a debugger or a
+     * diagnostic that may never come.
+     */
+    public static SymbolTable deferred(Supplier<SymbolTable> source) {
+        return new SymbolTable(() -> source.get().index());
+    }
+
+    private Index index() {
+        Index built = index;
+        if (built == null) {
+            synchronized (this) {
+                built = index;
+                if (built == null) {
+                    built = build.get();
+                    index = built;
+                }
+            }
+        }
+        return built;
+    }
+
+    private static Index index(List<Symbol> symbols, List<SectionHeader> sections) {
         List<Symbol> named = new ArrayList<>();
         Map<Symbol, String> mangled = new IdentityHashMap<>(); // C1 and C2 constructors are equal records
         for (Symbol s : symbols) {
@@ -52,15 +95,16 @@ public final class SymbolTable {
                 mangled.put(shown, s.name());
             }
         }
-        byAddress = named.stream()
+        Symbol[] byAddress = named.stream()
                 .sorted(Comparator.comparing((Symbol s) -> Integer.toUnsignedLong(s.value()))
                         .thenComparing(SymbolTable::preference)
                         .thenComparing(Symbol::name))
                 .toArray(Symbol[]::new);
-        ends = coverage(byAddress, sections);
+        long[] ends = coverage(byAddress, sections);
         // The first definition of a name wins: a global over a same-named local comes from preference().
         Symbol[] preferred = Arrays.stream(byAddress).sorted(Comparator.comparing(SymbolTable::preference))
                 .toArray(Symbol[]::new);
+        Map<String, Symbol> byName = new HashMap<>();
         for (Symbol s : preferred) {
             byName.putIfAbsent(s.name(), s);
             byName.putIfAbsent(mangled.get(s), s);
@@ -71,6 +115,7 @@ public final class SymbolTable {
                 byName.putIfAbsent(bare, s);
             }
         }
+        return new Index(byAddress, ends, byName);
     }
 
     /** {@code A::f} for {@code A::f(int) const}; null when the name has no parameter list. */
@@ -154,20 +199,20 @@ public final class SymbolTable {
     }
 
     public int size() {
-        return byAddress.length;
+        return index().byAddress().length;
     }
 
     public boolean isEmpty() {
-        return byAddress.length == 0;
+        return size() == 0;
     }
 
     /** All symbols that name addresses, in address order. */
     public List<Symbol> symbols() {
-        return List.of(byAddress);
+        return List.of(index().byAddress());
     }
 
     public Optional<Symbol> lookup(String name) {
-        return Optional.ofNullable(byName.get(name));
+        return Optional.ofNullable(index().byName().get(name));
     }
 
     /**
@@ -175,6 +220,9 @@ public final class SymbolTable {
      * it whose extent (its size, or up to the next symbol of its section) contains it.
      */
     public Optional<Symbol> symbolAt(int address) {
+        Index at = index();
+        Symbol[] byAddress = at.byAddress();
+        long[] ends = at.ends();
         long target = Integer.toUnsignedLong(address);
         int lo = 0;
         int hi = byAddress.length - 1;
