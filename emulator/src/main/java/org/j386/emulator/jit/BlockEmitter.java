@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.j386.emulator.cpu.BlockRuntime;
@@ -119,6 +120,8 @@ final class BlockEmitter implements Opcodes {
     private final int entryEip;
     private final List<Insn> insns;
     private final List<Integer> eips;
+    /** Each EIP's place in {@link #eips} (a block holds each EIP once). */
+    private final Map<Integer, Integer> positions;
     private final MethodVisitor mv;
     private final List<Runnable> handlers = new ArrayList<>();
     /** A label before each instruction; those that are branch targets inside the block are bound. */
@@ -174,6 +177,10 @@ final class BlockEmitter implements Opcodes {
         this.name = className(entryEip);
         this.insns = insns;
         this.eips = eips;
+        this.positions = new HashMap<>(2 * eips.size());
+        for (int j = 0; j < eips.size(); j++) {
+            positions.put(eips.get(j), j);
+        }
         this.mv = new MethodVisitor(ASM9, mv) {
             @Override
             public void visitMethodInsn(int opcode, String owner, String method, String descriptor, boolean itf) {
@@ -200,7 +207,7 @@ final class BlockEmitter implements Opcodes {
             }
             if (leavesIndirectly(d)) {
                 int[] seen = indirectTargets.getOrDefault(eips.get(i), new int[0]);
-                this.indirectTargets[i] = Arrays.stream(seen).filter(eips::contains).distinct().toArray();
+                this.indirectTargets[i] = Arrays.stream(seen).filter(positions::containsKey).distinct().toArray();
                 for (int target : this.indirectTargets[i]) {
                     markTarget(target);
                 }
@@ -293,10 +300,16 @@ final class BlockEmitter implements Opcodes {
     }
 
     private void markTarget(int eip) {
-        int j = eips.indexOf(eip);
+        int j = position(eip);
         if (j >= 0) {
             isTarget[j] = true;
         }
+    }
+
+    /** Where {@code eip} is in the block's instructions, or -1. */
+    private int position(int eip) {
+        Integer j = positions.get(eip);
+        return j == null ? -1 : j;
     }
 
     /**
@@ -316,7 +329,7 @@ final class BlockEmitter implements Opcodes {
         int n = insns.size();
         int[] next = new int[n]; // where control goes on in the block after each instruction, or -1
         for (int i = 0; i < n; i++) {
-            next[i] = goesOn(i) ? eips.indexOf(successor(i)) : -1;
+            next[i] = goesOn(i) ? position(successor(i)) : -1;
         }
         int[] liveBefore = new int[n];
         int[] liveAfterEach = new int[n];
@@ -1552,7 +1565,7 @@ final class BlockEmitter implements Opcodes {
      * asks for attention.
      */
     private void branchTo(int target) {
-        int j = eips.indexOf(target);
+        int j = position(target);
         if (j < 0) {
             exit(target, k + 1);
             return;
@@ -1600,7 +1613,7 @@ final class BlockEmitter implements Opcodes {
         });
     }
 
-    private final Map<Integer, Label> backEdges = new java.util.HashMap<>();
+    private final Map<Integer, Label> backEdges = new HashMap<>();
 
     /** A near transfer with a 16-bit operand size keeps only IP. */
     private void truncateTarget(Insn d) {
@@ -1651,7 +1664,7 @@ final class BlockEmitter implements Opcodes {
         });
     }
 
-    private final java.util.Map<List<Integer>, Label> sharedExits = new java.util.HashMap<>();
+    private final Map<List<Integer>, Label> sharedExits = new HashMap<>();
 
     /** EIP from T1, the instruction count from the base and T2. */
     private void setStateFromT1AndT2() {
@@ -1806,7 +1819,7 @@ final class BlockEmitter implements Opcodes {
         });
     }
 
-    private final java.util.Map<Integer, Label> sharedHandlers = new java.util.HashMap<>();
+    private final Map<Integer, Label> sharedHandlers = new HashMap<>();
 
     private Label sharedHandler(int kind, int size) {
         return sharedHandlers.computeIfAbsent(kind * 4 + size, key -> {

@@ -3,6 +3,7 @@ package org.j386.emulator.jit;
 import java.lang.invoke.MethodHandles;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
@@ -224,10 +225,16 @@ public final class BlockTranslator implements BlockCompiler {
      * ({@link CompiledBlock#loopInterior}).
      */
     static int[] loopInterior(List<Insn> insns, List<Integer> eips) {
-        Set<Integer> heads = new HashSet<>();
-        heads.add(eips.get(0));
-        BitSet interior = new BitSet();
-        for (int j = 0; j < insns.size(); j++) {
+        int n = insns.size();
+        // A block holds each EIP once (a trace stops where it comes back to one it has).
+        Map<Integer, Integer> indexOf = new HashMap<>(2 * n);
+        for (int j = 0; j < n; j++) {
+            indexOf.put(eips.get(j), j);
+        }
+        boolean[] head = new boolean[n];
+        head[0] = true;
+        BitSet interior = new BitSet(n);
+        for (int j = 0; j < n; j++) {
             Insn d = insns.get(j);
             int eip = eips.get(j);
             int next = eip + d.length();
@@ -242,15 +249,21 @@ public final class BlockTranslator implements BlockCompiler {
                 continue; // a return or a transfer the block leaves by
             }
             for (int successor : successors) {
-                // A block holds each EIP once (a trace stops where it comes back to one it has).
-                int at = eips.indexOf(successor);
-                if (at >= 0 && at <= j) {
-                    heads.add(successor);
+                Integer at = indexOf.get(successor);
+                if (at != null && at <= j) {
+                    head[at] = true;
                     interior.set(at + 1, j + 1);
                 }
             }
         }
-        return interior.stream().map(eips::get).filter(eip -> !heads.contains(eip)).toArray();
+        int[] found = new int[interior.cardinality()];
+        int count = 0;
+        for (int i = interior.nextSetBit(0); i >= 0; i = interior.nextSetBit(i + 1)) {
+            if (!head[i]) {
+                found[count++] = eips.get(i);
+            }
+        }
+        return Arrays.copyOf(found, count);
     }
 
     private CompiledBlock define(BlockEmitter.Generated generated, List<Insn> insns, List<Integer> eips,
