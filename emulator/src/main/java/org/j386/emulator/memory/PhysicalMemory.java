@@ -1,8 +1,5 @@
 package org.j386.emulator.memory;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.function.IntConsumer;
@@ -16,13 +13,6 @@ import java.util.function.IntConsumer;
  * decode cache (and later the JIT) to forget that page: self-modifying code keeps working.
  */
 public final class PhysicalMemory {
-    private static final VarHandle INT_LE =
-            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle SHORT_LE =
-            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG_LE =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     private final byte[] ram;
     private final int size;
     /**
@@ -169,14 +159,14 @@ public final class PhysicalMemory {
         if (Integer.compareUnsigned(address, size - 1) >= 0) {
             return read8(address) | (read8(address + 1) << 8);
         }
-        return (short) SHORT_LE.get(ram, address) & 0xFFFF;
+        return RamWords.word(ram, address);
     }
 
     public int read32(int address) {
         if (Integer.compareUnsigned(address, size - 3) >= 0) {
             return read16(address) | (read16(address + 2) << 16);
         }
-        return (int) INT_LE.get(ram, address);
+        return RamWords.dword(ram, address);
     }
 
     public void write8(int address, int value) {
@@ -201,7 +191,7 @@ public final class PhysicalMemory {
         if (journal != null) {
             journal.record(ram, address, 2);
         }
-        SHORT_LE.set(ram, address, (short) value);
+        RamWords.setWord(ram, address, value);
         if (frameFlags[address >>> 12] != 0) {
             frameWritten(address, 2);
         }
@@ -216,7 +206,7 @@ public final class PhysicalMemory {
         if (journal != null) {
             journal.record(ram, address, 4);
         }
-        INT_LE.set(ram, address, value);
+        RamWords.setDword(ram, address, value);
         if (frameFlags[address >>> 12] != 0) {
             frameWritten(address, 4);
         }
@@ -237,14 +227,14 @@ public final class PhysicalMemory {
             int last = address + count - 1;
             int i = address;
             if (whileEqual) {
-                while (i + 8 <= last && (long) LONG_LE.get(ram, i) == eightTimes) {
+                while (i + 8 <= last && RamWords.qword(ram, i) == eightTimes) {
                     i += 8;
                 }
                 while (i < last && ram[i] == b) {
                     i++;
                 }
             } else {
-                while (i + 8 <= last && !hasZeroByte((long) LONG_LE.get(ram, i) ^ eightTimes)) {
+                while (i + 8 <= last && !hasZeroByte(RamWords.qword(ram, i) ^ eightTimes)) {
                     i += 8;
                 }
                 while (i < last && ram[i] != b) {
@@ -258,11 +248,11 @@ public final class PhysicalMemory {
             int last = address + (count - 1) * bytes;
             int i = address;
             if (bytes == 4) {
-                while (i < last && ((int) INT_LE.get(ram, i) == value) == whileEqual) {
+                while (i < last && (RamWords.dword(ram, i) == value) == whileEqual) {
                     i += 4;
                 }
             } else {
-                while (i < last && (((short) SHORT_LE.get(ram, i) & 0xFFFF) == value) == whileEqual) {
+                while (i < last && (RamWords.word(ram, i) == value) == whileEqual) {
                     i += 2;
                 }
             }
@@ -300,9 +290,9 @@ public final class PhysicalMemory {
         } else {
             for (int i = 0; i < span; i += bytes) {
                 if (bytes == 4) {
-                    INT_LE.set(ram, address + i, value);
+                    RamWords.setDword(ram, address + i, value);
                 } else {
-                    SHORT_LE.set(ram, address + i, (short) value);
+                    RamWords.setWord(ram, address + i, value);
                 }
             }
         }

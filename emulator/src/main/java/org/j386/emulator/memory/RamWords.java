@@ -1,16 +1,21 @@
 package org.j386.emulator.memory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.nio.ByteOrder;
 
 import sun.misc.Unsafe;
 
 /**
- * Little-endian words and dwords of guest RAM for compiled code's inline accesses, read and
- * written in one host access each. A VarHandle does the same but brings some 200 bytes of its own
- * code into every access the JVM inlines, which in a block of many accesses exhausts what the JVM
- * inlines into one method and makes each block several times costlier to compile; bytes
- * assembled one by one compile small but run slower.
+ * Little-endian words, dwords and qwords of guest RAM, read and written in one host access each:
+ * for compiled code's inline accesses and for {@link PhysicalMemory}. A VarHandle does the same but
+ * brings some 200 bytes of its own code into every access the JVM inlines, which in a block of
+ * many accesses exhausts what the JVM inlines into one method and makes each block several times
+ * costlier to compile; until the JVM's optimising compiler has a caller, each access also runs
+ * through the JDK's method-handle forms, in its interpreter and then as some eighty small
+ * compilations of its quick compiler (a fifth of that compiler's work on the JDK's methods in the
+ * guest kernel's page-table test); bytes assembled one by one compile small but run slower.
  *
  * <p>No index, however wrong, reaches outside the array: either it is checked against the array's
  * end here (a mistake elsewhere then ends in an exception, never in corrupt host memory), or, for a
@@ -42,22 +47,42 @@ public final class RamWords {
 
     public static int dword(byte[] ram, int i) {
         check(ram, i, 4);
-        return UNSAFE.getInt(ram, BASE + i);
+        return AVAILABLE ? UNSAFE.getInt(ram, BASE + i) : (int) Portable.INT_LE.get(ram, i);
     }
 
     public static int word(byte[] ram, int i) {
         check(ram, i, 2);
-        return UNSAFE.getShort(ram, BASE + i) & 0xFFFF;
+        return (AVAILABLE ? UNSAFE.getShort(ram, BASE + i) : (short) Portable.SHORT_LE.get(ram, i)) & 0xFFFF;
+    }
+
+    public static long qword(byte[] ram, int i) {
+        check(ram, i, 8);
+        return AVAILABLE ? UNSAFE.getLong(ram, BASE + i) : (long) Portable.LONG_LE.get(ram, i);
     }
 
     public static void setDword(byte[] ram, int i, int v) {
         check(ram, i, 4);
-        UNSAFE.putInt(ram, BASE + i, v);
+        if (AVAILABLE) {
+            UNSAFE.putInt(ram, BASE + i, v);
+        } else {
+            Portable.INT_LE.set(ram, i, v);
+        }
     }
 
     public static void setWord(byte[] ram, int i, int v) {
         check(ram, i, 2);
-        UNSAFE.putShort(ram, BASE + i, (short) v);
+        if (AVAILABLE) {
+            UNSAFE.putShort(ram, BASE + i, (short) v);
+        } else {
+            Portable.SHORT_LE.set(ram, i, (short) v);
+        }
+    }
+
+    /** The same accesses on a host where {@link #AVAILABLE} is false: made only there. */
+    private static final class Portable {
+        static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+        static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+        static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     }
 
     /**
