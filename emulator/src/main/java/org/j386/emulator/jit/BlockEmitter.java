@@ -120,7 +120,7 @@ final class BlockEmitter implements Opcodes {
     private final int entryEip;
     private final List<Insn> insns;
     private final List<Integer> eips;
-    /** Each EIP's place in {@link #eips} (a block holds each EIP once). */
+    /** Each EIP's place in {@link #eips} ({@link #positions(List)}). */
     private final Map<Integer, Integer> positions;
     private final MethodVisitor mv;
     private final List<Runnable> handlers = new ArrayList<>();
@@ -163,7 +163,8 @@ final class BlockEmitter implements Opcodes {
     private int startKind;
     private int startSize;
 
-    private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, Map<Integer, Integer> segmentStarts,
+    private BlockEmitter(int entryEip, List<Insn> insns, List<Integer> eips, Map<Integer, Integer> positions,
+            Map<Integer, Integer> segmentStarts,
             Map<Integer, int[]> indirectTargets, boolean flatData, InlineMemory memory, boolean checked,
             MethodVisitor mv, int used, int[] headKinds) {
         this.used = used;
@@ -177,10 +178,7 @@ final class BlockEmitter implements Opcodes {
         this.name = className(entryEip);
         this.insns = insns;
         this.eips = eips;
-        this.positions = new HashMap<>(2 * eips.size());
-        for (int j = 0; j < eips.size(); j++) {
-            positions.put(eips.get(j), j);
-        }
+        this.positions = positions;
         this.mv = new MethodVisitor(ASM9, mv) {
             @Override
             public void visitMethodInsn(int opcode, String owner, String method, String descriptor, boolean itf) {
@@ -304,6 +302,18 @@ final class BlockEmitter implements Opcodes {
         if (j >= 0) {
             isTarget[j] = true;
         }
+    }
+
+    /**
+     * Each EIP's place in a block's list of them (a block holds each EIP once: a trace stops where
+     * it comes back to one it has), for looking targets up without searching the list.
+     */
+    static Map<Integer, Integer> positions(List<Integer> eips) {
+        Map<Integer, Integer> positions = new HashMap<>(2 * eips.size());
+        for (int j = 0; j < eips.size(); j++) {
+            positions.put(eips.get(j), j);
+        }
+        return positions;
     }
 
     /** Where {@code eip} is in the block's instructions, or -1. */
@@ -493,12 +503,13 @@ final class BlockEmitter implements Opcodes {
         // get locals, loaded at entry and written back at exits. The others stay in the state, where
         // the interpreter's implementations read and write them anyway. It also finds the record each
         // jump target is reached with.
-        BlockEmitter survey = new BlockEmitter(entryEip, insns, eips, segmentStarts, indirectTargets,
+        Map<Integer, Integer> positions = positions(eips);
+        BlockEmitter survey = new BlockEmitter(entryEip, insns, eips, positions, segmentStarts, indirectTargets,
                 flatData, memory, checked, new MethodVisitor(ASM9) { }, LOCAL_REGS, null);
         survey.body();
         MethodVisitor run = cw.visitMethod(ACC_PUBLIC, "run", "(J)V", null, null);
-        BlockEmitter emitter = new BlockEmitter(entryEip, insns, eips, segmentStarts, indirectTargets, flatData,
-                memory, checked, run, survey.touched, keepRecords ? survey.arrivals : null);
+        BlockEmitter emitter = new BlockEmitter(entryEip, insns, eips, positions, segmentStarts, indirectTargets,
+                flatData, memory, checked, run, survey.touched, keepRecords ? survey.arrivals : null);
         emitter.body();
         cw.visitEnd();
         return new Generated(cw.toByteArray(), emitter.end.getOffset(), emitter.callsOut);

@@ -226,11 +226,7 @@ public final class BlockTranslator implements BlockCompiler {
      */
     static int[] loopInterior(List<Insn> insns, List<Integer> eips) {
         int n = insns.size();
-        // A block holds each EIP once (a trace stops where it comes back to one it has).
-        Map<Integer, Integer> indexOf = new HashMap<>(2 * n);
-        for (int j = 0; j < n; j++) {
-            indexOf.put(eips.get(j), j);
-        }
+        Map<Integer, Integer> indexOf = BlockEmitter.positions(eips);
         boolean[] head = new boolean[n];
         head[0] = true;
         BitSet interior = new BitSet(n);
