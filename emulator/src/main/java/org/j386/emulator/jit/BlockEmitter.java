@@ -453,9 +453,8 @@ final class BlockEmitter implements Opcodes {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         String name = className(entryEip);
         cw.visit(V1_5, ACC_FINAL | ACC_SUPER, name, null, SUPER, null);
-        for (int i = 0; i < CLASS_DATA_FIELDS.length; i++) {
-            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, CLASS_DATA_FIELDS[i], CLASS_DATA_TYPES[i], null, null)
-                    .visitEnd();
+        for (ClassData item : ClassData.values()) {
+            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, item.field, item.descriptor, null, null).visitEnd();
         }
 
         // The block makes its one instance as its class is initialized, which defining it does,
@@ -466,7 +465,7 @@ final class BlockEmitter implements Opcodes {
         init.visitLdcInsn(entryEip);
         init.visitLdcInsn(maxLength(insns));
         init.visitMethodInsn(INVOKESPECIAL, SUPER, "<init>", "(II)V", false);
-        init.visitFieldInsn(GETSTATIC, name, CLASS_DATA_FIELDS[CLASS_DATA_RUNTIME], "L" + RT + ";");
+        ClassData.RUNTIME.load(init, name);
         init.visitVarInsn(ALOAD, 0);
         init.visitMethodInsn(INVOKEVIRTUAL, RT, "handOff", "(Lorg/j386/emulator/cpu/CompiledBlock;)V", false);
         init.visitInsn(RETURN);
@@ -485,12 +484,12 @@ final class BlockEmitter implements Opcodes {
         clinit.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
                 "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
         clinit.visitTypeInsn(CHECKCAST, "[Ljava/lang/Object;");
-        for (int i = 0; i < CLASS_DATA_FIELDS.length; i++) {
+        for (ClassData item : ClassData.values()) {
             clinit.visitInsn(DUP);
-            clinit.visitIntInsn(BIPUSH, i);
+            clinit.visitIntInsn(BIPUSH, item.ordinal());
             clinit.visitInsn(AALOAD);
-            clinit.visitTypeInsn(CHECKCAST, Type.getType(CLASS_DATA_TYPES[i]).getInternalName());
-            clinit.visitFieldInsn(PUTSTATIC, name, CLASS_DATA_FIELDS[i], CLASS_DATA_TYPES[i]);
+            clinit.visitTypeInsn(CHECKCAST, Type.getType(item.descriptor).getInternalName());
+            clinit.visitFieldInsn(PUTSTATIC, name, item.field, item.descriptor);
         }
         clinit.visitInsn(POP);
         clinit.visitTypeInsn(NEW, name);
@@ -537,7 +536,7 @@ final class BlockEmitter implements Opcodes {
 
     private void body() {
         mv.visitCode();
-        mv.visitFieldInsn(GETSTATIC, name, CLASS_DATA_FIELDS[CLASS_DATA_RUNTIME], "L" + RT + ";");
+        ClassData.RUNTIME.load(mv, name);
         mv.visitVarInsn(ASTORE, L_RT);
         mv.visitVarInsn(ALOAD, L_RT);
         mv.visitFieldInsn(GETFIELD, RT, "state", "L" + STATE + ";");
@@ -1733,7 +1732,7 @@ final class BlockEmitter implements Opcodes {
         countTlbHits(); // the instruction may end the block, return or throw
         mv.visitLabel(start);
         mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitFieldInsn(GETSTATIC, name, CLASS_DATA_FIELDS[CLASS_DATA_INSNS], "[L" + INSN + ";");
+        ClassData.INSNS.load(mv, name);
         push(k);
         mv.visitInsn(AALOAD);
         // String instructions and port I/O, the commonest call-outs, skip the interpreter's dispatch.
@@ -1949,33 +1948,42 @@ final class BlockEmitter implements Opcodes {
     // compiler keep the loop's values in memory wherever it may not prune the path.
 
     private void loadInlineMemoryState() {
-        loadClassData(CLASS_DATA_ENTRIES, "[I");
+        // The arrays the inline path reads are constants of the block's class (its class data),
+        // so C2 folds their addresses and lengths into the code: no register holds them and the
+        // TLB's bounds check goes away (a page number is below its length).
+        ClassData.ENTRIES.load(mv, name);
         mv.visitVarInsn(ASTORE, TLB);
-        loadClassData(CLASS_DATA_RAM, "[B");
+        ClassData.RAM.load(mv, name);
         mv.visitVarInsn(ASTORE, RAM);
-        loadClassData(CLASS_DATA_FRAME_FLAGS, "[B");
+        ClassData.FRAME_FLAGS.load(mv, name);
         mv.visitVarInsn(ASTORE, FRAME_FLAGS);
         if (directRam()) {
-            loadClassData(CLASS_DATA_RAM_ACCESS, "L" + UNSAFE + ";");
+            ClassData.RAM_ACCESS.load(mv, name);
             mv.visitVarInsn(ASTORE, RAM_ACCESS);
         }
     }
 
     /**
-     * The arrays the inline path reads are constants of the block's class (its class data, as
-     * {@link #classData} lists them), so C2 folds their addresses and lengths into the code: no
-     * register holds them and the TLB's bounds check goes away (a page number is below its length).
+     * The items of a block's class data ({@link #classData}, in this order), each in a static final
+     * field of the block's class that its {@code <clinit>} sets, with the field's name and type.
      */
-    private void loadClassData(int index, String descriptor) {
-        mv.visitFieldInsn(GETSTATIC, name, CLASS_DATA_FIELDS[index], descriptor);
-    }
+    private enum ClassData {
+        ENTRIES("tlb", "[I"), RAM("ram", "[B"), FRAME_FLAGS("frameFlags", "[B"), RUNTIME("rt", "L" + RT + ";"),
+        INSNS("insns", "[L" + INSN + ";"), RAM_ACCESS("ramAccess", "L" + UNSAFE + ";");
 
-    private static final int CLASS_DATA_ENTRIES = 0, CLASS_DATA_RAM = 1, CLASS_DATA_FRAME_FLAGS = 2,
-            CLASS_DATA_RUNTIME = 3, CLASS_DATA_INSNS = 4, CLASS_DATA_RAM_ACCESS = 5;
-    /** The static final field of the block's class that holds each item of its class data, and its type. */
-    private static final String[] CLASS_DATA_FIELDS = {"tlb", "ram", "frameFlags", "rt", "insns", "ramAccess"};
-    private static final String[] CLASS_DATA_TYPES = {"[I", "[B", "[B", "L" + RT + ";", "[L" + INSN + ";",
-            "L" + UNSAFE + ";"};
+        final String field;
+        final String descriptor;
+
+        ClassData(String field, String descriptor) {
+            this.field = field;
+            this.descriptor = descriptor;
+        }
+
+        /** [] to [the item], in a method of the block's class {@code owner}. */
+        void load(MethodVisitor v, String owner) {
+            v.visitFieldInsn(GETSTATIC, owner, field, descriptor);
+        }
+    }
 
     /**
      * The class data of a block compiled now: the table its inline accesses look pages up in
@@ -1983,12 +1991,19 @@ final class BlockEmitter implements Opcodes {
      * guest RAM, the frames' write flags, the runtime and the block's decoded instructions (which
      * it hands to the interpreter's implementations it calls); and where RAM's size is a power of
      * two, what its words and dwords are read and written through ({@link RamWords#blockAccess}),
-     * else null. In the order of {@link #CLASS_DATA_FIELDS}.
+     * else null: by {@link ClassData}'s ordinals.
      */
     static Object[] classData(BlockRuntime runtime, int[] entries, Insn[] insns) {
         int mask = runtime.ramIndexMask();
-        Object ramAccess = RamWords.AVAILABLE && mask >= 0 ? RamWords.blockAccess(runtime.ram, mask) : null;
-        return new Object[] {entries, runtime.ram, runtime.frameFlags, runtime, insns, ramAccess};
+        Object[] data = new Object[ClassData.values().length];
+        data[ClassData.ENTRIES.ordinal()] = entries;
+        data[ClassData.RAM.ordinal()] = runtime.ram;
+        data[ClassData.FRAME_FLAGS.ordinal()] = runtime.frameFlags;
+        data[ClassData.RUNTIME.ordinal()] = runtime;
+        data[ClassData.INSNS.ordinal()] = insns;
+        data[ClassData.RAM_ACCESS.ordinal()] =
+                RamWords.AVAILABLE && mask >= 0 ? RamWords.blockAccess(runtime.ram, mask) : null;
+        return data;
     }
 
     /** Whether the block reads and writes RAM's words and dwords through RamWords#blockAccess. */
