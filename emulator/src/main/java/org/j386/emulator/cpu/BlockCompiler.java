@@ -34,5 +34,10 @@ public interface BlockCompiler {
          * block's start (the block must end before it).
          */
         Insn at(int eip);
+
+        /** Whether the run loop has entered {@code eip} before (a jump's target, a return's, a block's). */
+        default boolean entered(int eip) {
+            return false;
+        }
     }
 }

@@ -450,20 +450,35 @@ final class CodeCache {
         int pageLinear = linear & ~(PAGE_SIZE - 1);
         int offset = linear & (PAGE_SIZE - 1);
         long started = System.nanoTime();
-        BlockCompiler.BlockSource source = at -> {
-            int lin = cs.base + at;
-            if ((lin & ~(PAGE_SIZE - 1)) != pageLinear) {
-                return null;
+        BlockCompiler.BlockSource source = new BlockCompiler.BlockSource() {
+            @Override
+            public Insn at(int at) {
+                int off = offsetInPage(at);
+                if (off < 0) {
+                    return null;
+                }
+                Insn d = page.insns[off];
+                if (d != null && d.code32) {
+                    return d;
+                }
+                if (!decoder.decodeWithinFrame(scratch, (page.frame << 12) | off, pageLinear | off, true)) {
+                    return null;
+                }
+                return cache(page, off, scratch);
             }
-            int off = lin & (PAGE_SIZE - 1);
-            Insn d = page.insns[off];
-            if (d != null && d.code32) {
-                return d;
+
+            @Override
+            public boolean entered(int at) {
+                int off = offsetInPage(at);
+                return off >= 0
+                        && (page.heat != null && page.heat[off] > 0 || page.blocks != null && page.blocks[off] != null);
             }
-            if (!decoder.decodeWithinFrame(scratch, (page.frame << 12) | off, lin, true)) {
-                return null;
+
+            /** Where {@code eip} lies in the block's page, or -1 outside it. */
+            private int offsetInPage(int eip) {
+                int lin = cs.base + eip;
+                return (lin & ~(PAGE_SIZE - 1)) == pageLinear ? lin & (PAGE_SIZE - 1) : -1;
             }
-            return cache(page, off, scratch);
         };
         CompiledBlock b = targetsSeen == null ? compiler.compile(source, eip)
                 : compiler.compileWithTargets(source, eip, targetsSeen);

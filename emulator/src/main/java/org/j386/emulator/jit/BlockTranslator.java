@@ -28,7 +28,8 @@ import org.j386.emulator.cpu.OpInfo;
  * that branches back to code the trace does not hold yet (a loop's, most likely taken), and
  * through direct jumps and calls, and ends at any other control transfer, at an operation the
  * table marks as ending a block, where it would leave the page or come back to an instruction it
- * holds, or at {@link #maxInstructions}. Compiled again with the targets seen after its indirect
+ * holds, or at {@link #maxInstructions} (or a little before, where the run loop already enters:
+ * {@link #endWhereEntered}). Compiled again with the targets seen after its indirect
  * jumps and calls ({@link #compileWithTargets}), it holds further traces from those targets, and
  * may grow to {@link #LONGER_WITH_TARGETS} times as long.
  */
@@ -46,6 +47,12 @@ public final class BlockTranslator implements BlockCompiler {
      * calls through pointers, which all together make the loop.
      */
     private static final int LONGER_WITH_TARGETS = 2;
+
+    /**
+     * How many instructions a trace that reached its length may give back so that the block ends
+     * where the run loop already goes ({@link #endWhereEntered}).
+     */
+    private static final int MOST_GIVEN_BACK = 16;
 
     private final BlockRuntime runtime;
     private final int threshold;
@@ -123,6 +130,9 @@ public final class BlockTranslator implements BlockCompiler {
         // at the targets of the conditional branches seen, so both ways of a branch can stay inside,
         // and last where the loops it went round are left.
         int most = maxInstructions;
+        // Where the last trace starts in the block, and where it would have gone on.
+        int lastSegment = 0;
+        int next = -1;
         while (insns.size() < most && !(branchTargets.isEmpty() && seenTargets.isEmpty() && loopExits.isEmpty())) {
             boolean seen = !seenTargets.isEmpty();
             int[] start = seen ? seenTargets.poll()
@@ -132,6 +142,7 @@ public final class BlockTranslator implements BlockCompiler {
                 continue;
             }
             segmentStarts.put(insns.size(), start[1]);
+            lastSegment = insns.size();
             if (seen) {
                 tracesAtTargetsSeen.add(at);
                 most = maxInstructions * LONGER_WITH_TARGETS;
@@ -186,9 +197,13 @@ public final class BlockTranslator implements BlockCompiler {
                     break;
                 }
             }
+            next = at;
         }
         if (insns.isEmpty()) {
             return null;
+        }
+        if (insns.size() >= most && !included.contains(next)) {
+            endWhereEntered(source, insns, eips, lastSegment, next);
         }
         // Compiled for the data segments as they are now: flat ones (the usual case) skip their checks.
         boolean flatData = runtime.flatData();
@@ -209,6 +224,29 @@ public final class BlockTranslator implements BlockCompiler {
             }
         }
         return null;
+    }
+
+    /**
+     * A trace cut off at the block's length leaves it at whatever instruction came next, and the
+     * run loop, entering there from then on, soon compiles a block of its own from that place: one
+     * more copy of the code after it, warmed up by the JVM once more (in the compiled-C bench
+     * kernel, a block that followed a call into a function for one instruction made the function's
+     * second instruction an entry, and a copy of the function). Where the run loop does not enter
+     * the place {@code next} the trace stopped before, the last trace gives back its instructions
+     * after the latest place it does enter, if that is near the end.
+     */
+    private static void endWhereEntered(BlockSource source, List<Insn> insns, List<Integer> eips, int lastTrace,
+            int next) {
+        if (source.entered(next)) {
+            return;
+        }
+        for (int c = insns.size() - 1; c > lastTrace && c >= insns.size() - MOST_GIVEN_BACK; c--) {
+            if (source.entered(eips.get(c))) {
+                insns.subList(c, insns.size()).clear();
+                eips.subList(c, eips.size()).clear();
+                return;
+            }
+        }
     }
 
     /** Direct branches and calls are generated inline; every other transfer or block-ending operation ends a block. */

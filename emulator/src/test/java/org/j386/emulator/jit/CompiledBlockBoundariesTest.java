@@ -254,6 +254,37 @@ class CompiledBlockBoundariesTest {
     }
 
     @Test
+    void aTraceCutOffAtTheLongestBlockEndsWhereTheRunLoopAlreadyEntersInstead() {
+        // X's trace runs on into Y, which has its block already, and would be cut off eight
+        // instructions into it: it ends at Y instead, and no block is made from Y's ninth.
+        int max = BlockTranslator.DEFAULT_MAX_INSTRUCTIONS;
+        String beforeY = stripHlt(straightLine(max - 8));
+        String ownOfY = stripHlt(straightLine(30));
+        int x = CODE + 12;
+        int y = x + bytes(beforeY);
+        int h = y + bytes(ownOfY) + 1 + 2 + 5 + 2;
+        Consumer<TierMachine> setup = t -> t.code(CODE, "BE 02 00 00 00" // mov esi, 2
+                + "BF" + hex32(y) + "FF E7" // mov edi, y; jmp edi
+                + beforeY // x: ...
+                + ownOfY // y: ...
+                + "4E" // dec esi
+                + String.format("74 %02X", h - (y + bytes(ownOfY) + 3)) // jz h
+                + "BF" + hex32(x) + "FF E7" // mov edi, x; jmp edi
+                + "F4"); // h: hlt
+        TierMachine jit = agreeingJit(setup, 1000, "into a block's start");
+        assertTrue(jit.s.halted, "the program ran to its end");
+        assertEquals(3, jit.cpu.jitStatistics().blocksCompiled(), "blocks at the start, at x and at y, none inside y");
+    }
+
+    private static String stripHlt(String code) {
+        return code.substring(0, code.length() - 2).trim();
+    }
+
+    private static int bytes(String code) {
+        return code.replace(" ", "").length() / 2;
+    }
+
+    @Test
     void aLoopWithTwoWaysBackRunsInsideOneBlockThoughTheWaysOutAreLongerThanABlock() {
         // As a hash table's lookup: the outer loop (a) starts a probe loop (c back to b), which ends
         // by jumping ahead to d, which goes back to a. Past each loop lies more code than a block
@@ -308,7 +339,7 @@ class CompiledBlockBoundariesTest {
         };
         TierMachine reference = interpreter(setup);
         reference.run(10_000);
-        TierMachine jit = interpreter(setup).jit(0, BlockTranslator.DEFAULT_MAX_INSTRUCTIONS, 64 * 1024);
+        TierMachine jit = interpreter(setup).jit(0, BlockTranslator.DEFAULT_MAX_INSTRUCTIONS, 32 * 1024);
         jit.run(10_000);
         assertAgree(reference, jit, "tiny code cache");
         assertTrue(reference.s.halted, "the program ran to its end");
