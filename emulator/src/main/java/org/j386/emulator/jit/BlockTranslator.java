@@ -131,7 +131,7 @@ public final class BlockTranslator implements BlockCompiler {
         // and last where the loops it went round are left.
         int most = maxInstructions;
         // Where the last trace starts in the block, and where it would have gone on.
-        int lastSegment = 0;
+        int lastTraceStart = 0;
         int next = -1;
         while (insns.size() < most && !(branchTargets.isEmpty() && seenTargets.isEmpty() && loopExits.isEmpty())) {
             boolean seen = !seenTargets.isEmpty();
@@ -142,7 +142,7 @@ public final class BlockTranslator implements BlockCompiler {
                 continue;
             }
             segmentStarts.put(insns.size(), start[1]);
-            lastSegment = insns.size();
+            lastTraceStart = insns.size();
             if (seen) {
                 tracesAtTargetsSeen.add(at);
                 most = maxInstructions * LONGER_WITH_TARGETS;
@@ -203,7 +203,7 @@ public final class BlockTranslator implements BlockCompiler {
             return null;
         }
         if (insns.size() >= most && !included.contains(next)) {
-            endWhereEntered(source, insns, eips, lastSegment, next);
+            endWhereEntered(source, insns, eips, lastTraceStart, next);
         }
         // Compiled for the data segments as they are now: flat ones (the usual case) skip their checks.
         boolean flatData = runtime.flatData();
@@ -235,12 +235,12 @@ public final class BlockTranslator implements BlockCompiler {
      * the place {@code next} the trace stopped before, the last trace gives back its instructions
      * after the latest place it does enter, if that is near the end.
      */
-    private static void endWhereEntered(BlockSource source, List<Insn> insns, List<Integer> eips, int lastTrace,
-            int next) {
+    private static void endWhereEntered(BlockSource source, List<Insn> insns, List<Integer> eips,
+            int lastTraceStart, int next) {
         if (source.entered(next)) {
             return;
         }
-        for (int c = insns.size() - 1; c > lastTrace && c >= insns.size() - MOST_GIVEN_BACK; c--) {
+        for (int c = insns.size() - 1; c > lastTraceStart && c >= insns.size() - MOST_GIVEN_BACK; c--) {
             if (source.entered(eips.get(c))) {
                 insns.subList(c, insns.size()).clear();
                 eips.subList(c, eips.size()).clear();
