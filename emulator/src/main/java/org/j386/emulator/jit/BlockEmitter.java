@@ -538,11 +538,9 @@ final class BlockEmitter implements Opcodes {
         mv.visitCode();
         ClassData.RUNTIME.load(mv, name);
         mv.visitVarInsn(ASTORE, L_RT);
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitFieldInsn(GETFIELD, RT, "state", "L" + STATE + ";");
+        ClassData.CPU_STATE.load(mv, name);
         mv.visitVarInsn(ASTORE, L_S);
-        mv.visitVarInsn(ALOAD, L_RT);
-        mv.visitFieldInsn(GETFIELD, RT, "regs", "[I");
+        ClassData.REGISTERS.load(mv, name);
         mv.visitVarInsn(ASTORE, L_REGS);
         loadAllRegisters();
         mv.visitVarInsn(ALOAD, L_S);
@@ -1969,7 +1967,8 @@ final class BlockEmitter implements Opcodes {
      */
     private enum ClassData {
         ENTRIES("tlb", "[I"), RAM("ram", "[B"), FRAME_FLAGS("frameFlags", "[B"), RUNTIME("rt", "L" + RT + ";"),
-        INSNS("insns", "[L" + INSN + ";"), RAM_ACCESS("ramAccess", "L" + UNSAFE + ";");
+        INSNS("insns", "[L" + INSN + ";"), RAM_ACCESS("ramAccess", "L" + UNSAFE + ";"),
+        CPU_STATE("state", "L" + STATE + ";"), REGISTERS("regs", "[I");
 
         final String field;
         final String descriptor;
@@ -1989,9 +1988,12 @@ final class BlockEmitter implements Opcodes {
      * The class data of a block compiled now: the table its inline accesses look pages up in
      * (which the block may only run with: {@link org.j386.emulator.cpu.CompiledBlock#inlineEntries}),
      * guest RAM, the frames' write flags, the runtime and the block's decoded instructions (which
-     * it hands to the interpreter's implementations it calls); and where RAM's size is a power of
+     * it hands to the interpreter's implementations it calls); where RAM's size is a power of
      * two, what its words and dwords are read and written through ({@link RamWords#blockAccess}),
-     * else null: by {@link ClassData}'s ordinals.
+     * else null; and the processor's state and its register array, which every entry and exit
+     * reads and writes: as constants of the class C2 folds their addresses and the array's length,
+     * where the runtime's fields cost two loads, a null check and a bounds check each time. By
+     * {@link ClassData}'s ordinals.
      */
     static Object[] classData(BlockRuntime runtime, int[] entries, Insn[] insns) {
         int mask = runtime.ramIndexMask();
@@ -2000,6 +2002,8 @@ final class BlockEmitter implements Opcodes {
         data[ClassData.RAM.ordinal()] = runtime.ram;
         data[ClassData.FRAME_FLAGS.ordinal()] = runtime.frameFlags;
         data[ClassData.RUNTIME.ordinal()] = runtime;
+        data[ClassData.CPU_STATE.ordinal()] = runtime.state;
+        data[ClassData.REGISTERS.ordinal()] = runtime.regs;
         data[ClassData.INSNS.ordinal()] = insns;
         data[ClassData.RAM_ACCESS.ordinal()] =
                 RamWords.AVAILABLE && mask >= 0 ? RamWords.blockAccess(runtime.ram, mask) : null;
