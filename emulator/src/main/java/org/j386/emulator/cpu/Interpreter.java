@@ -72,14 +72,9 @@ final class Interpreter {
     private void runLoop(long end, boolean compiling) {
         final CpuState s = this.s;
         final CodeCache cache = this.cache;
-        final JitCheck check = this.check;
         final boolean tracking = s.trackInstructionEip;
         boolean blockStart = compiling;
         boolean inBlock = false;
-        // Where the current stretch of blocks began, and how many it entered: a fault inside a
-        // block ends the stretch, and its instructions still count as compiled code's.
-        long before = 0;
-        long entries = 0;
         int eip = s.eip;
         int esp = s.regs[CpuState.ESP];
         while (s.instructions < end) {
@@ -100,36 +95,10 @@ final class Interpreter {
                         CompiledBlock b = cache.blockAt(eip);
                         boolean flat = runtime.flatData();
                         if (b != null && b.length <= end - s.instructions && (!b.flatData || flat)) {
-                            // Block after block while nothing else needs the loop.
-                            before = s.instructions;
-                            entries = 0;
-                            long entered;
                             inBlock = true;
-                            do {
-                                entered = s.instructions;
-                                cache.codeWritten = false;
-                                long limit = Math.min(end, s.instructions + CompiledBlock.SLICE);
-                                if (check == null) {
-                                    b.run(limit);
-                                } else {
-                                    check.run(b, limit);
-                                }
-                                entries++;
-                                // The budget first: looking a block up translates its address, which
-                                // may set an accessed bit or fault for an instruction not yet due.
-                                if (b.callsOut) {
-                                    if (!compiledCodeAllowed()) {
-                                        break;
-                                    }
-                                    flat = runtime.flatData();
-                                }
-                            } while (s.instructions != entered && !s.attention && s.instructions < end
-                                    && (b = cache.successor(b, s.eip)) != null
-                                    && b.length <= end - s.instructions && (!b.flatData || flat));
+                            boolean ran = runBlocks(b, end, flat);
                             inBlock = false;
-                            cache.stats.blockEntries += entries;
-                            cache.stats.compiledInstructions += s.instructions - before;
-                            if (s.instructions != entered || s.attention) {
+                            if (ran) {
                                 continue; // (a JIT check's stop, for one, leaves with nothing run)
                             }
                             // The block left before its first instruction, whose memory access the
@@ -153,8 +122,6 @@ final class Interpreter {
                 if (inBlock) {
                     // The block has put back the state at the start of the faulting instruction.
                     inBlock = false;
-                    cache.stats.blockEntries += entries + 1;
-                    cache.stats.compiledInstructions += s.instructions - before;
                     eip = s.eip;
                     esp = s.regs[CpuState.ESP];
                 }
@@ -162,6 +129,55 @@ final class Interpreter {
                 blockStart = compiling;
             }
         }
+    }
+
+    /**
+     * Block after block while nothing else needs the loop, from {@code b}; false when the last
+     * block left before its first instruction (whose memory access the inline path does not
+     * take: that instruction is the interpreter's). A method of its own, small and entered at
+     * every stretch of blocks, so that the JVM's optimising compiler takes it early, where the
+     * whole run loop, entered once per slice of virtual time, stays in the quick compiler's code
+     * for most of a short run.
+     */
+    private boolean runBlocks(CompiledBlock b, long end, boolean flat) {
+        final CpuState s = this.s;
+        final CodeCache cache = this.cache;
+        final JitCheck check = this.check;
+        long before = s.instructions;
+        long entries = 0;
+        long entered;
+        try {
+            do {
+                entered = s.instructions;
+                cache.codeWritten = false;
+                long limit = Math.min(end, s.instructions + CompiledBlock.SLICE);
+                if (check == null) {
+                    b.run(limit);
+                } else {
+                    check.run(b, limit);
+                }
+                entries++;
+                // The budget first: looking a block up translates its address, which
+                // may set an accessed bit or fault for an instruction not yet due.
+                if (b.callsOut) {
+                    if (!compiledCodeAllowed()) {
+                        break;
+                    }
+                    flat = runtime.flatData();
+                }
+            } while (s.instructions != entered && !s.attention && s.instructions < end
+                    && (b = cache.successor(b, s.eip)) != null
+                    && b.length <= end - s.instructions && (!b.flatData || flat));
+        } catch (PageFault | CpuFault f) {
+            // The block has put back the state at the start of the faulting instruction; its
+            // instructions before it still count as compiled code's.
+            cache.stats.blockEntries += entries + 1;
+            cache.stats.compiledInstructions += s.instructions - before;
+            throw f;
+        }
+        cache.stats.blockEntries += entries;
+        cache.stats.compiledInstructions += s.instructions - before;
+        return s.instructions != entered || s.attention;
     }
 
     /** The decoded instruction at {@code eip}: from the page last fetched from, or through the cache. */
