@@ -132,9 +132,10 @@ final class Interpreter {
     }
 
     /**
-     * Block after block while nothing else needs the loop, from {@code b}; false when the last
+     * Block after block while nothing else needs the loop, from {@code b}. False when the last
      * block left before its first instruction (whose memory access the inline path does not
-     * take: that instruction is the interpreter's). A method of its own, small and entered at
+     * take: that instruction is the interpreter's) and nothing asks for attention; true when the
+     * loop goes on from where the blocks left it. A method of its own, small and entered at
      * every stretch of blocks, so that the JVM's optimising compiler takes it early, where the
      * whole run loop, entered once per slice of virtual time, stays in the quick compiler's code
      * for most of a short run.
