@@ -202,8 +202,8 @@ public final class BlockTranslator implements BlockCompiler {
         if (insns.isEmpty()) {
             return null;
         }
-        if (insns.size() >= most && !included.contains(next)) {
-            endWhereEntered(source, insns, eips, lastTraceStart, next);
+        if (insns.size() >= most) {
+            endWhereEntered(source, insns, eips, lastTraceStart, next, included);
         }
         // Compiled for the data segments as they are now: flat ones (the usual case) skip their checks.
         boolean flatData = runtime.flatData();
@@ -231,13 +231,14 @@ public final class BlockTranslator implements BlockCompiler {
      * run loop, entering there from then on, soon compiles a block of its own from that place: one
      * more copy of the code after it, warmed up by the JVM once more (in the compiled-C bench
      * kernel, a block that followed a call into a function for one instruction made the function's
-     * second instruction an entry, and a copy of the function). Where the run loop does not enter
-     * the place {@code next} the trace stopped before, the last trace gives back its instructions
-     * after the latest place it does enter, if that is near the end.
+     * second instruction an entry, and a copy of the function). Where the place {@code next} the
+     * trace stopped before is neither in the block nor entered by the run loop, the last trace
+     * gives back its instructions after the latest place the run loop does enter, if that is near
+     * the end.
      */
     private static void endWhereEntered(BlockSource source, List<Insn> insns, List<Integer> eips,
-            int lastTraceStart, int next) {
-        if (source.entered(next)) {
+            int lastTraceStart, int next, Set<Integer> included) {
+        if (included.contains(next) || source.entered(next)) {
             return;
         }
         for (int c = insns.size() - 1; c > lastTraceStart && c >= insns.size() - MOST_GIVEN_BACK; c--) {
