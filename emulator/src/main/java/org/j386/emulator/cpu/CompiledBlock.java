@@ -110,7 +110,11 @@ public abstract class CompiledBlock {
     /**
      * Runs from {@link #eip}; a block that loops back to its own start keeps looping while the
      * next round fits before {@code limit} (a value of {@link CpuState#instructions}) and nothing
-     * asks for attention.
+     * asks for attention. A negative limit ({@link #PRIMING}) returns at once and changes nothing:
+     * the translator's calls that have the JVM queue a new block for compiling.
      */
     public abstract void run(long limit);
+
+    /** The limit of a call of {@link #run} that returns at once (instruction counts are never negative). */
+    public static final long PRIMING = -1;
 }

@@ -524,6 +524,17 @@ final class BlockEmitter implements Opcodes {
     /** After the method's last instruction: its offset is the length of the bytecode. */
     private final Label end = new Label();
 
+    /** A negative limit ({@code CompiledBlock.PRIMING}): the translator's call, which returns at once. */
+    private void returnWhenPriming() {
+        Label run = new Label();
+        mv.visitVarInsn(LLOAD, LIMIT);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFGE, run);
+        mv.visitInsn(RETURN);
+        mv.visitLabel(run);
+    }
+
     /**
      * What the run loop's budget check counts: one pass over every instruction. Exits and forward
      * jumps only make a pass shorter; a backward jump checks the budget again before the next one.
@@ -536,6 +547,7 @@ final class BlockEmitter implements Opcodes {
 
     private void body() {
         mv.visitCode();
+        returnWhenPriming();
         ClassData.RUNTIME.load(mv, name);
         mv.visitVarInsn(ASTORE, L_RT);
         ClassData.CPU_STATE.load(mv, name);

@@ -8,7 +8,10 @@ import static org.j386.emulator.jit.TierMachine.hex32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
+import org.j386.emulator.cpu.BlockCompiler;
 import org.j386.emulator.cpu.CompiledBlock;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Flags;
@@ -274,6 +277,42 @@ class CompiledBlockBoundariesTest {
         TierMachine jit = agreeingJit(setup, 1000, "into a block's start");
         assertTrue(jit.s.halted, "the program ran to its end");
         assertEquals(3, jit.cpu.jitStatistics().blocksCompiled(), "blocks at the start, at x and at y, none inside y");
+    }
+
+    @Test
+    void aBlockCalledWithThePrimingLimitReturnsAtOnceAndChangesNothing() {
+        // The translator calls each new block so, for the JVM to queue its method for compiling:
+        // not one of its instructions may run then.
+        Consumer<TierMachine> setup = t -> t.code(CODE, "B9 0A 00 00 00" // mov ecx, 10
+                + "01 0D" + hex32(TierMachine.DATA) // a: add [data], ecx
+                + "49" // dec ecx
+                + "75 F7" // jnz a
+                + "F4"); // hlt
+        TierMachine primed = interpreter(setup);
+        List<CompiledBlock> blocks = new ArrayList<>();
+        BlockTranslator translator = new BlockTranslator(primed.cpu.blockRuntime(), 0);
+        primed.cpu.setBlockCompiler(new BlockCompiler() {
+            @Override
+            public CompiledBlock compile(BlockSource source, int eip) {
+                CompiledBlock b = translator.compile(source, eip);
+                blocks.add(b);
+                return b;
+            }
+
+            @Override
+            public int threshold() {
+                return 0;
+            }
+        }, 64L << 20);
+        primed.run(1000);
+        TierMachine plain = compiled(setup);
+        plain.run(1000);
+        assertTrue(primed.s.halted, "the program ran to its end");
+        assertEquals(1, blocks.size(), "one block, holding the loop");
+        for (CompiledBlock b : blocks) {
+            b.run(CompiledBlock.PRIMING);
+        }
+        assertEquals("", primed.differencesFrom(plain), "the priming calls changed the machine");
     }
 
     private static String stripHlt(String code) {
