@@ -281,8 +281,8 @@ class CompiledBlockBoundariesTest {
 
     @Test
     void aBlockCalledWithThePrimingLimitReturnsAtOnceAndChangesNothing() {
-        // The translator calls each new block so, for the JVM to queue its method for compiling:
-        // not one of its instructions may run then.
+        // The translator calls each new block this way so that the JVM queues its method for
+        // compiling at once: none of the block's instructions may run then.
         Consumer<TierMachine> setup = t -> t.code(CODE, "B9 0A 00 00 00" // mov ecx, 10
                 + "01 0D" + hex32(TierMachine.DATA) // a: add [data], ecx
                 + "49" // dec ecx
