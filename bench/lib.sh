@@ -33,6 +33,7 @@ timed() {
 # REPEAT: how many times make bench times the JIT tier and QEMU on each workload, one after the
 # other; it prints the median of each (the interpreter, ten to twenty times slower, is timed once).
 # Single whole-process runs on a shared machine move by 5-10% from one to the next, on both sides.
+# Three unless set, or unless a script sets its own default first (guest-faults.sh: nine).
 REPEAT=${REPEAT:-3}
 
 # median SECONDS...: the median of the times given, or '-' for none.
