@@ -152,12 +152,12 @@ final class Interpreter {
                 entered = s.instructions;
                 cache.codeWritten = false;
                 long limit = Math.min(end, s.instructions + CompiledBlock.SLICE);
+                entries++;
                 if (check == null) {
                     b.run(limit);
                 } else {
                     check.run(b, limit);
                 }
-                entries++;
                 // The budget first: looking a block up translates its address, which
                 // may set an accessed bit or fault for an instruction not yet due.
                 if (b.callsOut) {
@@ -169,15 +169,12 @@ final class Interpreter {
             } while (s.instructions != entered && !s.attention && s.instructions < end
                     && (b = cache.successor(b, s.eip)) != null
                     && b.length <= end - s.instructions && (!b.flatData || flat));
-        } catch (PageFault | CpuFault f) {
-            // The block has put back the state at the start of the faulting instruction; its
-            // instructions before it still count as compiled code's.
-            cache.stats.blockEntries += entries + 1;
+        } finally {
+            // Also when a block faults, having put back the state at the start of the faulting
+            // instruction: its entry and its instructions before that one count as compiled code's.
+            cache.stats.blockEntries += entries;
             cache.stats.compiledInstructions += s.instructions - before;
-            throw f;
         }
-        cache.stats.blockEntries += entries;
-        cache.stats.compiledInstructions += s.instructions - before;
         return s.instructions != entered || s.attention;
     }
 
