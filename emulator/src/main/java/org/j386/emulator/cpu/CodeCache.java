@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.IntFunction;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PhysicalMemory;
+import org.j386.emulator.memory.TranslationListener;
 
 /**
  * Everything the processor keeps about code it has seen: decoded instructions and compiled blocks
@@ -78,6 +79,16 @@ final class CodeCache {
      * they were filled in, so one increment unchains every block.
      */
     long linkGeneration;
+    /**
+     * The linear pages (numbers) whose translations the fetch shortcut and the links of this
+     * generation were made through, up to {@link #PAGES_TRACKED}; past that, any page counts.
+     */
+    private final int[] pagesInUse = new int[PAGES_TRACKED];
+    private int pagesInUseCount;
+    private boolean pagesInUseOverflowed;
+    private static final int PAGES_TRACKED = 8;
+    /** CS as it stood when the links of this generation began (CodeCache#codeSegmentLoaded). */
+    private int csSelector = -1, csBase, csLimit, csAttributes;
 
     private BlockCompiler compiler;
     /** Upper bound on the bytes of compiled code kept; past it every block is dropped. */
@@ -93,7 +104,19 @@ final class CodeCache {
         this.cs = s.segs[CpuState.CS];
         this.frames = new CodePage[ram.size() / PAGE_SIZE];
         ram.addCodeWriteListener(this::frameWritten);
-        mmu.addTranslationListener(this::forgetFetchPage);
+        mmu.addTranslationListener(new TranslationListener() {
+            @Override
+            public void allTranslationsChanged() {
+                forgetFetchPage();
+            }
+
+            @Override
+            public void pageTranslationsChanged(int firstPage, int count) {
+                if (inUse(firstPage, count)) {
+                    forgetFetchPage();
+                }
+            }
+        });
     }
 
     void setCompiler(BlockCompiler compiler, long codeLimitBytes) {
@@ -161,6 +184,38 @@ final class CodeCache {
         fetchPageLinear = 1;
         fetchPage = null;
         fetchInsns = null;
+        pagesInUseCount = 0;
+        pagesInUseOverflowed = false;
+        Segment cs = this.cs;
+        csSelector = cs.selector;
+        csBase = cs.base;
+        csLimit = cs.limit;
+        csAttributes = cs.attributes;
+    }
+
+    /**
+     * CS was loaded. Each interrupt's delivery and return loads it, most often with just what it
+     * held (the same selector, so the same privilege level too): the shortcut and the links stay
+     * then, and are dropped only when something a fetch depends on differs.
+     */
+    void codeSegmentLoaded() {
+        Segment cs = this.cs;
+        if (cs.selector != csSelector || cs.base != csBase || cs.limit != csLimit || cs.attributes != csAttributes) {
+            forgetFetchPage();
+        }
+    }
+
+    /** Whether a page from {@code firstPage} on, {@code count} of them, is one a shortcut or link was made through. */
+    private boolean inUse(int firstPage, int count) {
+        if (pagesInUseOverflowed) {
+            return true;
+        }
+        for (int i = 0; i < pagesInUseCount; i++) {
+            if (pagesInUse[i] - firstPage >= 0 && pagesInUse[i] - firstPage < count) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- the interpreter's fetch ----
@@ -200,6 +255,14 @@ final class CodeCache {
     }
 
     private void rememberFetchPage(int linear, CodePage page, boolean code32) {
+        int number = linear >>> 12;
+        if (!inUse(number, 1)) {
+            if (pagesInUseCount < PAGES_TRACKED) {
+                pagesInUse[pagesInUseCount++] = number;
+            } else {
+                pagesInUseOverflowed = true;
+            }
+        }
         fetchPage = page;
         fetchInsns = page.insns;
         fetchPageLinear = linear & ~(PAGE_SIZE - 1);

@@ -172,7 +172,7 @@ public final class Cpu {
 
     /** CS was loaded: the interpreter's view of the code segment must be refreshed. */
     void codeSegmentLoaded() {
-        interpreter.forgetFetchPage();
+        interpreter.codeSegmentLoaded();
     }
 
     /** Drops decoded instructions (after the loader wrote code, or a debugger patched memory). */

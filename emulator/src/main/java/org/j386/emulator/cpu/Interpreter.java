@@ -44,9 +44,9 @@ final class Interpreter {
         cache.flush();
     }
 
-    /** Called when CS, the translation of code addresses or the privilege level may have changed. */
-    void forgetFetchPage() {
-        cache.forgetFetchPage();
+    /** CS was loaded (CodeCache#codeSegmentLoaded). */
+    void codeSegmentLoaded() {
+        cache.codeSegmentLoaded();
     }
 
     void run(long budget) {

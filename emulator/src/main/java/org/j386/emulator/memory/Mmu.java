@@ -39,7 +39,7 @@ public final class Mmu {
     // Page-table entry bits.
 
     private final PhysicalMemory ram;
-    private Runnable[] translationListeners = new Runnable[0];
+    private TranslationListener[] translationListeners = new TranslationListener[0];
     private final PageFault fault = new PageFault();
     private final int[] tlb = new int[1 << 20];
     /** Linear pages with a TLB entry, so a flush clears only those. */
@@ -133,14 +133,20 @@ public final class Mmu {
      * flush of any extent, a paging-mode change, a privilege change. The CPU keeps a shortcut to
      * the current code page and drops it then.
      */
-    public void addTranslationListener(Runnable listener) {
+    public void addTranslationListener(TranslationListener listener) {
         translationListeners = java.util.Arrays.copyOf(translationListeners, translationListeners.length + 1);
         translationListeners[translationListeners.length - 1] = listener;
     }
 
     private void translationsChanged() {
-        for (Runnable listener : translationListeners) {
-            listener.run();
+        for (TranslationListener listener : translationListeners) {
+            listener.allTranslationsChanged();
+        }
+    }
+
+    private void pageTranslationsChanged(int firstPage, int count) {
+        for (TranslationListener listener : translationListeners) {
+            listener.pageTranslationsChanged(firstPage, count);
         }
     }
 
@@ -189,7 +195,7 @@ public final class Mmu {
     int takeEntry(int page) {
         int e = tlb[page];
         tlb[page] = 0;
-        translationsChanged();
+        pageTranslationsChanged(page, 1);
         return e;
     }
 
@@ -209,8 +215,11 @@ public final class Mmu {
 
     /** Ordinary accesses are checked as user accesses while this is set (CPL 3). */
     public void setUserMode(boolean user) {
-        setPrivilege(user);
-        translationsChanged();
+        // Every delivery and return sets the privilege, most often to what it was: no change then.
+        if (user != userMode) {
+            setPrivilege(user);
+            translationsChanged();
+        }
     }
 
     private void setPrivilege(boolean user) {
@@ -224,10 +233,10 @@ public final class Mmu {
     }
 
     public void invalidatePage(int linear) {
-        translationsChanged();
         int page = linear >>> 12;
         if (largeRegion[page >>> 10]) {
             int first = page & ~0x3FF;
+            pageTranslationsChanged(first, 1024);
             for (int i = 0; i < 1024; i++) {
                 tlb[first + i] = 0;
                 if (audit != null) {
@@ -235,6 +244,7 @@ public final class Mmu {
                 }
             }
         } else {
+            pageTranslationsChanged(page, 1);
             tlb[page] = 0;
             if (audit != null) {
                 audit.flushed(page);

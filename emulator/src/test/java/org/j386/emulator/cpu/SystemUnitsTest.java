@@ -136,6 +136,26 @@ class SystemUnitsTest {
     }
 
     @Test
+    void aFarJumpToSixteenBitCodeDecodesAgainWhatTheSamePageRanAsThirtyTwoBitCode() {
+        // 0x100000: call 0x100020 twice (the second time from the decoded page), then jmp far
+        // 0x38:0x20, a 16-bit segment based at 0x100000, to the same bytes: B8 34 12 F4 90 C3 is
+        // mov eax, 0x90F41234; ret as 32-bit code, and mov ax, 0x1234; hlt as 16-bit code.
+        m.descriptor(7, 0x100000, 0xFFFFF, 0x9A, 0x8);
+        byte[] code = {(byte) 0xE8, 0x1B, 0, 0, 0, (byte) 0xE8, 0x16, 0, 0, 0, (byte) 0xEA, 0x20, 0, 0, 0, 0x38, 0};
+        byte[] function = {(byte) 0xB8, 0x34, 0x12, (byte) 0xF4, (byte) 0x90, (byte) 0xC3};
+        for (int i = 0; i < code.length; i++) {
+            m.ram.write8(0x100000 + i, code[i]);
+        }
+        for (int i = 0; i < function.length; i++) {
+            m.ram.write8(0x100020 + i, function[i]);
+        }
+        m.cpu.run(100);
+        assertTrue(s.halted, "the 16-bit HLT ran");
+        assertEquals(0x38, s.segs[CS].selector);
+        assertEquals(0x24, s.eip, "past the HLT, three bytes after the 16-bit MOV");
+    }
+
+    @Test
     void farReturnToRing3LoadsTheOuterStack() {
         int sp = s.regs[ESP] - 16;
         m.ram.write32(sp, 0x400000);

@@ -4,11 +4,13 @@ import static org.j386.emulator.cpu.CpuState.EAX;
 import static org.j386.emulator.cpu.CpuState.EBX;
 import static org.j386.emulator.cpu.CpuState.ECX;
 import static org.j386.emulator.jit.TierMachine.CODE;
+import static org.j386.emulator.jit.TierMachine.DATA;
 import static org.j386.emulator.jit.TierMachine.hex32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
+import org.j386.emulator.cpu.JitStatistics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -125,6 +127,29 @@ class CodeChangesUnderCompiledBlocksTest {
         assertEquals(101 * 1 + 99 * 2, m.s.regs[EBX], "after the remap every call ran the new frame's function");
         assertTrue(m.cpu.jitStatistics().linksFollowed() > 150,
                 "block entries through a link: " + m.cpu.jitStatistics().linksFollowed());
+    }
+
+    @Test
+    void anInterruptReturningToTheSameRingAndAnInvlpgOfADataPageKeepTheLinks() {
+        // What a page-fault handler does at each fault: CS is loaded twice with what it held, the
+        // privilege stays, and the page invalidated holds no code. Nothing a link was made through
+        // changes, so links are made once, not again after each round.
+        TierMachine m = agree(t -> {
+            t.paging(false);
+            t.code(0x60000, "83 C3 01 C3"); // add ebx, 1; ret
+            t.map(0x50000, 0x60000);
+            t.s.regs[EBX] = 0;
+            t.code(CODE, "B9 C8 00 00 00" // mov ecx, 200
+                    + "E8 F6 FF 03 00" // again: call 0x50000
+                    + "CD 80" // int 0x80: its handler only returns
+                    + "0F 01 3D" + hex32(DATA) // invlpg [DATA]
+                    + "49 75 EF" // dec ecx; jnz again
+                    + "F4");
+        }, 10_000);
+        assertEquals(200, m.s.regs[EBX], "every call ran");
+        JitStatistics st = m.cpu.jitStatistics();
+        assertTrue(st.linksMade() < 40, "links made: " + st.linksMade());
+        assertTrue(st.linksFollowed() > 300, "block entries through a link: " + st.linksFollowed());
     }
 
     @Test
