@@ -79,6 +79,8 @@ final class CodeCache {
      * they were filled in, so one increment unchains every block.
      */
     long linkGeneration;
+    /** Pages kept in {@link #pagesInUse}; code seldom runs from more pages between two changes. */
+    private static final int PAGES_TRACKED = 8;
     /**
      * The linear pages (numbers) whose translations the fetch shortcut and the links of this
      * generation were made through, up to {@link #PAGES_TRACKED}; past that, any page counts.
@@ -86,7 +88,6 @@ final class CodeCache {
     private final int[] pagesInUse = new int[PAGES_TRACKED];
     private int pagesInUseCount;
     private boolean pagesInUseOverflowed;
-    private static final int PAGES_TRACKED = 8;
     /** CS as it stood when the links of this generation began (CodeCache#codeSegmentLoaded). */
     private int csSelector = -1, csBase, csLimit, csAttributes;
 
@@ -205,13 +206,14 @@ final class CodeCache {
         }
     }
 
-    /** Whether a page from {@code firstPage} on, {@code count} of them, is one a shortcut or link was made through. */
+    /** Whether one of the {@code count} pages from {@code firstPage} is one a shortcut or link was made through. */
     private boolean inUse(int firstPage, int count) {
         if (pagesInUseOverflowed) {
             return true;
         }
         for (int i = 0; i < pagesInUseCount; i++) {
-            if (pagesInUse[i] - firstPage >= 0 && pagesInUse[i] - firstPage < count) {
+            int past = pagesInUse[i] - firstPage;
+            if (past >= 0 && past < count) {
                 return true;
             }
         }
