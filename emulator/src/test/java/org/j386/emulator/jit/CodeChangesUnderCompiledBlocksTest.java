@@ -153,6 +153,32 @@ class CodeChangesUnderCompiledBlocksTest {
     }
 
     @Test
+    void remappingTheLastOfNineCalledPagesDropsTheLinkToIt() {
+        // The code cache keeps the pages its links were made through up to a bound, and past it
+        // lets any page's INVLPG cut the links: here the loop's page and eight called ones come
+        // first, so the ninth called page is one past the bound.
+        TierMachine m = agree(t -> {
+            t.paging(false);
+            StringBuilder calls = new StringBuilder();
+            for (int k = 0; k < 9; k++) {
+                t.code(0x60000 + 0x1000 * k, "83 C3 01 C3"); // add ebx, 1; ret
+                t.map(0x50000 + 0x1000 * k, 0x60000 + 0x1000 * k);
+                calls.append("E8").append(hex32(0x50000 + 0x1000 * k - (CODE + 10 + 5 * k))); // call
+            }
+            t.code(0x69000, "83 C3 02 C3"); // add ebx, 2; ret
+            t.s.regs[EBX] = 0;
+            t.code(CODE, "B9 C8 00 00 00" // mov ecx, 200
+                    + calls // again: the nine calls
+                    + "83 F9 64 75 11" // cmp ecx, 100; jne skip
+                    + "C7 05" + hex32(TierMachine.PAGE_TABLE + 4 * 0x58) + hex32(0x69007) // remap the ninth page
+                    + "0F 01 3D" + hex32(0x58000) // invlpg [0x58000]
+                    + "49 75 BA" // skip: dec ecx; jnz again
+                    + "F4");
+        }, 100_000);
+        assertEquals(101 * 9 + 99 * 10, m.s.regs[EBX], "after the remap every call to the ninth page ran its new frame");
+    }
+
+    @Test
     void aStoreIntoALinkedSuccessorDropsTheLinkSoTheRewrittenCodeRuns() {
         TierMachine m = agree(t -> {
             t.paging(false);
