@@ -116,17 +116,29 @@ class CodeChangesUnderCompiledBlocksTest {
             t.code(0x61000, "83 C3 02 C3"); // add ebx, 2; ret
             t.map(0x50000, 0x60000);
             t.s.regs[EBX] = 0;
-            t.code(CODE, "B9 C8 00 00 00" // mov ecx, 200
-                    + "E8 F6 FF 03 00" // again: call 0x50000
-                    + "83 F9 64 75 11" // cmp ecx, 100; jne skip
-                    + "C7 05" + hex32(TierMachine.PAGE_TABLE + 4 * 0x50) + hex32(0x61003) // remap the called page
-                    + "0F 01 3D" + hex32(0x50000) // invlpg [0x50000]
-                    + "49 75 E2" // skip: dec ecx; jnz again
-                    + "F4");
+            t.code(CODE, loopCallingAndRemappingAtRound100(new int[] {0x50000}, 0x50000, 0x61003));
         }, 10_000);
         assertEquals(101 * 1 + 99 * 2, m.s.regs[EBX], "after the remap every call ran the new frame's function");
         assertTrue(m.cpu.jitStatistics().linksFollowed() > 150,
                 "block entries through a link: " + m.cpu.jitStatistics().linksFollowed());
+    }
+
+    /**
+     * At {@link TierMachine#CODE}: 200 rounds that each call every one of {@code callees}, and after
+     * the calls of round 100 write {@code pte} to the page-table entry of {@code page} and INVLPG it.
+     */
+    private static String loopCallingAndRemappingAtRound100(int[] callees, int page, int pte) {
+        StringBuilder code = new StringBuilder("B9 C8 00 00 00"); // mov ecx, 200
+        int again = CODE + 5;
+        for (int k = 0; k < callees.length; k++) {
+            code.append(TierMachine.callRel(again + 5 * k, callees[k]));
+        }
+        int skip = again + 5 * callees.length + 5 + 17;
+        return code.append("83 F9 64 75 11") // cmp ecx, 100; jne skip
+                .append("C7 05").append(hex32(TierMachine.PAGE_TABLE + 4 * (page >>> 12))).append(hex32(pte))
+                .append("0F 01 3D").append(hex32(page)) // invlpg [page]
+                .append(String.format("49 75 %02X", (again - (skip + 3)) & 0xFF)) // skip: dec ecx; jnz again
+                .append("F4").toString();
     }
 
     @Test
@@ -159,21 +171,15 @@ class CodeChangesUnderCompiledBlocksTest {
         // first, so the ninth called page is one past the bound.
         TierMachine m = agree(t -> {
             t.paging(false);
-            StringBuilder calls = new StringBuilder();
+            int[] callees = new int[9];
             for (int k = 0; k < 9; k++) {
                 t.code(0x60000 + 0x1000 * k, "83 C3 01 C3"); // add ebx, 1; ret
                 t.map(0x50000 + 0x1000 * k, 0x60000 + 0x1000 * k);
-                calls.append("E8").append(hex32(0x50000 + 0x1000 * k - (CODE + 10 + 5 * k))); // call
+                callees[k] = 0x50000 + 0x1000 * k;
             }
             t.code(0x69000, "83 C3 02 C3"); // add ebx, 2; ret
             t.s.regs[EBX] = 0;
-            t.code(CODE, "B9 C8 00 00 00" // mov ecx, 200
-                    + calls // again: the nine calls
-                    + "83 F9 64 75 11" // cmp ecx, 100; jne skip
-                    + "C7 05" + hex32(TierMachine.PAGE_TABLE + 4 * 0x58) + hex32(0x69007) // remap the ninth page
-                    + "0F 01 3D" + hex32(0x58000) // invlpg [0x58000]
-                    + "49 75 BA" // skip: dec ecx; jnz again
-                    + "F4");
+            t.code(CODE, loopCallingAndRemappingAtRound100(callees, 0x58000, 0x69007));
         }, 100_000);
         assertEquals(101 * 9 + 99 * 10, m.s.regs[EBX], "after the remap every call to the ninth page ran its new frame");
     }
