@@ -1351,13 +1351,52 @@ final class BlockEmitter implements Opcodes {
     private void arrive(int j) {
         boolean known = flagKind != MEMORY && flagKind != DYNAMIC;
         int code = known ? kindCode(flagKind, flagSize) : MIXED;
-        arrivals[j] = arrivals[j] == NO_ARRIVAL || arrivals[j] == code ? code : MIXED;
+        arrivals[j] = meet(arrivals[j], code);
         int head = headKind(j);
         if (head < 0) {
             toDynamic();
         } else if (head != code) {
-            throw new KindMismatch();
+            if (meet(head, code) != head) {
+                throw new KindMismatch();
+            }
+            logicAsArithmetic();
         }
+    }
+
+    /**
+     * The record kept where jumps bringing records {@code earlier} and {@code code} meet. A logic
+     * record of a result r is exactly the record of adding 0 to r, or of subtracting 0 from it (all
+     * six flags alike: CF, OF and AF clear, ZF, SF and PF from r), so where a loop's jump back
+     * brings an addition or a comparison and its way in a logic record (a counter zeroed with XOR
+     * before the loop), the target keeps the arithmetic one: its kind known while generating, not
+     * named in two more locals carried round the loop.
+     */
+    private static int meet(int earlier, int code) {
+        if (earlier == NO_ARRIVAL || earlier == code) {
+            return code;
+        }
+        if (earlier < 0 || code < 0 || sizeOf(earlier) != sizeOf(code)) {
+            return MIXED;
+        }
+        if (kindOf(earlier) == LOGIC && takesLogic(kindOf(code))) {
+            return code;
+        }
+        if (kindOf(code) == LOGIC && takesLogic(kindOf(earlier))) {
+            return earlier;
+        }
+        return MIXED;
+    }
+
+    private static boolean takesLogic(int kind) {
+        return kind == ADD || kind == SUB;
+    }
+
+    /** The logic record in the flag locals rewritten as the addition or subtraction of 0 ({@link #meet}). */
+    private void logicAsArithmetic() {
+        mv.visitVarInsn(ILOAD, FR);
+        mv.visitVarInsn(ISTORE, FA);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, FB);
     }
 
     /**

@@ -179,6 +179,24 @@ class CompiledBlockBoundariesTest {
     }
 
     @Test
+    void aLoopEnteredFromALogicRecordSeesItsFlagsFirstAndTheComparisonsAfter() {
+        // The loop's way in brings OR's record of a result with the sign set, its jump back a CMP's:
+        // the head keeps the comparison's kind, and the way in rewrites the OR as subtracting 0 from
+        // its result. PUSHFD at the head sees OR's flags on the first pass (SF and PF set, CF, OF,
+        // AF and ZF clear), the comparisons' on the others; ADC, SETL and SETBE read single flags.
+        Consumer<TierMachine> setup = t -> t.code(CODE, "B9 28 00 00 00" // mov ecx, 40
+                + "BE 81 00 00 80 09 F6" // mov esi, 0x80000081; or esi, esi
+                + "9C 58 01 C7" // L: pushfd; pop eax; add edi, eax
+                + "83 D3 00" // adc ebx, 0
+                + "0F 9C C2 01 D5 0F 96 C2 01 D5" // setl dl; add ebp, edx; setbe dl; add ebp, edx
+                + "49 83 F9 14 75 E9" // dec ecx; cmp ecx, 20; jne L
+                + "F4");
+        TierMachine jit = agreeingJit(setup, 1000, "entering the loop");
+        assertEquals(20, jit.s.regs[CpuState.ECX], "the loop ran to its end");
+        assertTrue(jit.cpu.jitStatistics().compiledInstructions() > 100, "the loop did not run compiled");
+    }
+
+    @Test
     void trapFlagSetByPopfInsideCompiledCodeSingleStepsEveryLaterInstruction() {
         Consumer<TierMachine> setup = t -> t.code(CODE, "BA 02 00 00 00" // mov edx, 2
                 + "B9 04 00 00 00" // outer: mov ecx, 4
