@@ -45,36 +45,37 @@ public final class RamWords {
         }
     }
 
+    // Each access is kept within the 35 bytes of bytecode up to which the JVM's compilers inline a
+    // method whatever its callers' profile, the check with it: the JVM's quick compiler inlines
+    // nothing larger, and its optimising one, compiling a method before a call in it has run
+    // often, left the check a call in each access (in the loop of PhysicalMemory#scan, one call per
+    // eight bytes of a frame bitmap). The checked offset and the exception are methods of their own.
+
     public static int dword(byte[] ram, int i) {
-        check(ram, i, 4);
-        return AVAILABLE ? UNSAFE.getInt(ram, BASE + i) : (int) Portable.INT_LE.get(ram, i);
+        return AVAILABLE ? UNSAFE.getInt(ram, at(ram, i, 4)) : Portable.dword(ram, i);
     }
 
     public static int word(byte[] ram, int i) {
-        check(ram, i, 2);
-        return (AVAILABLE ? UNSAFE.getShort(ram, BASE + i) : (short) Portable.SHORT_LE.get(ram, i)) & 0xFFFF;
+        return (AVAILABLE ? UNSAFE.getShort(ram, at(ram, i, 2)) : Portable.word(ram, i)) & 0xFFFF;
     }
 
     public static long qword(byte[] ram, int i) {
-        check(ram, i, 8);
-        return AVAILABLE ? UNSAFE.getLong(ram, BASE + i) : (long) Portable.LONG_LE.get(ram, i);
+        return AVAILABLE ? UNSAFE.getLong(ram, at(ram, i, 8)) : Portable.qword(ram, i);
     }
 
     public static void setDword(byte[] ram, int i, int v) {
-        check(ram, i, 4);
         if (AVAILABLE) {
-            UNSAFE.putInt(ram, BASE + i, v);
+            UNSAFE.putInt(ram, at(ram, i, 4), v);
         } else {
-            Portable.INT_LE.set(ram, i, v);
+            Portable.setDword(ram, i, v);
         }
     }
 
     public static void setWord(byte[] ram, int i, int v) {
-        check(ram, i, 2);
         if (AVAILABLE) {
-            UNSAFE.putShort(ram, BASE + i, (short) v);
+            UNSAFE.putShort(ram, at(ram, i, 2), (short) v);
         } else {
-            Portable.SHORT_LE.set(ram, i, (short) v);
+            Portable.setWord(ram, i, v);
         }
     }
 
@@ -83,6 +84,26 @@ public final class RamWords {
         static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
         static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
         static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+        static int dword(byte[] ram, int i) {
+            return (int) INT_LE.get(ram, i);
+        }
+
+        static short word(byte[] ram, int i) {
+            return (short) SHORT_LE.get(ram, i);
+        }
+
+        static long qword(byte[] ram, int i) {
+            return (long) LONG_LE.get(ram, i);
+        }
+
+        static void setDword(byte[] ram, int i, int v) {
+            INT_LE.set(ram, i, v);
+        }
+
+        static void setWord(byte[] ram, int i, int v) {
+            SHORT_LE.set(ram, i, (short) v);
+        }
     }
 
     /**
@@ -116,9 +137,15 @@ public final class RamWords {
     /** Where a byte array's elements start, for {@link #blockAccess}. */
     public static final long ARRAY_BASE = BASE;
 
-    private static void check(byte[] ram, int i, int bytes) {
+    /** Where in {@code ram}'s object the {@code bytes} at index {@code i} are, once checked to be inside it. */
+    private static long at(byte[] ram, int i, int bytes) {
         if (i < 0 || i > ram.length - bytes) {
-            throw new ArrayIndexOutOfBoundsException("RAM index " + Integer.toHexString(i) + " of " + bytes + " bytes");
+            throw outside(i, bytes);
         }
+        return BASE + i;
+    }
+
+    private static ArrayIndexOutOfBoundsException outside(int i, int bytes) {
+        return new ArrayIndexOutOfBoundsException("RAM index " + Integer.toHexString(i) + " of " + bytes + " bytes");
     }
 }
