@@ -185,9 +185,13 @@ public final class BlockRuntime {
      * (any size for an eager one), so that a block can take it into its locals: {@link #recordA},
      * {@link #recordB}, {@link #recordR} and {@link #recordCarry} give them as {@link #record} takes
      * them. SBB has no such test: a block's SBB record is the interpreter's SUB or SBB, whichever
-     * its result makes it (Flags#sub).
+     * its result makes it (Flags#sub). A logic record of a result r passes for an addition or a
+     * subtraction of the same size, as r + 0 or r - 0, which give the same six flags.
      */
     public boolean recordIs(int kind, int size) {
+        if (flags.kind == Flags.LOGIC && (kind == FLAGS_ADD || kind == FLAGS_SUB)) {
+            return flags.size == size;
+        }
         int recorded = switch (kind) {
             case FLAGS_ADD -> Flags.ADD;
             case FLAGS_SUB -> Flags.SUB;
@@ -201,11 +205,11 @@ public final class BlockRuntime {
     }
 
     public int recordA() {
-        return flags.dst;
+        return flags.kind == Flags.LOGIC ? flags.res : flags.dst;
     }
 
     public int recordB() {
-        return flags.src;
+        return flags.kind == Flags.LOGIC ? 0 : flags.src;
     }
 
     /** The result, or for an eager record the six arithmetic flags. */

@@ -197,6 +197,26 @@ class CompiledBlockBoundariesTest {
     }
 
     @Test
+    void aLoopBlockEnteredWithALogicRecordTakesItAsTheComparisonKindItKeeps() {
+        // OUT ends a block without touching the flags: the first leaves a compare's record in
+        // memory, the second OR's, and the loop's head begins a block of its own, which keeps the
+        // CMP's kind there and is entered with OR's record: it takes that as subtracting 0 from
+        // the result (not the operands the compare left in the processor's record), rather than
+        // leaving the first pass to the interpreter, and PUSHFD, ADC and SETBE see OR's flags.
+        Consumer<TierMachine> setup = t -> t.code(CODE, "B9 28 00 00 00 BA 80 00 00 00" // mov ecx, 40; mov edx, 0x80
+                + "BE 81 00 00 80 81 F9 55 23 01 00 EE" // mov esi, 0x80000081; cmp ecx, 0x12355; out dx, al
+                + "09 F6 EE" // or esi, esi; out dx, al
+                + "9C 58 01 C7" // L: pushfd; pop eax; add edi, eax
+                + "83 D3 00 0F 96 C2 01 D5" // adc ebx, 0; setbe dl; add ebp, edx
+                + "49 83 F9 14 75 EE" // dec ecx; cmp ecx, 20; jne L
+                + "F4");
+        TierMachine jit = agreeingJit(setup, 1000, "entering the loop");
+        assertEquals(20, jit.s.regs[CpuState.ECX], "the loop ran to its end");
+        assertEquals(jit.s.instructions, jit.cpu.jitStatistics().compiledInstructions(),
+                "every instruction ran compiled, the loop's first pass included");
+    }
+
+    @Test
     void trapFlagSetByPopfInsideCompiledCodeSingleStepsEveryLaterInstruction() {
         Consumer<TierMachine> setup = t -> t.code(CODE, "BA 02 00 00 00" // mov edx, 2
                 + "B9 04 00 00 00" // outer: mov ecx, 4
