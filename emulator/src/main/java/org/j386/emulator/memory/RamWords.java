@@ -79,29 +79,37 @@ public final class RamWords {
         }
     }
 
-    /** The same accesses on a host where {@link #AVAILABLE} is false: made only there. */
+    /**
+     * The same accesses on a host where {@link #AVAILABLE} is false: made only there. Each is
+     * checked as the others are, so that a wrong index fails alike on every host.
+     */
     private static final class Portable {
         static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
         static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
         static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
         static int dword(byte[] ram, int i) {
+            at(ram, i, 4);
             return (int) INT_LE.get(ram, i);
         }
 
         static short word(byte[] ram, int i) {
+            at(ram, i, 2);
             return (short) SHORT_LE.get(ram, i);
         }
 
         static long qword(byte[] ram, int i) {
+            at(ram, i, 8);
             return (long) LONG_LE.get(ram, i);
         }
 
         static void setDword(byte[] ram, int i, int v) {
+            at(ram, i, 4);
             INT_LE.set(ram, i, v);
         }
 
         static void setWord(byte[] ram, int i, int v) {
+            at(ram, i, 2);
             SHORT_LE.set(ram, i, (short) v);
         }
     }
