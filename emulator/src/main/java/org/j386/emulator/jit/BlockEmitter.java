@@ -941,9 +941,10 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ILOAD, T1);
         push(flagKind);
         push(flagSize);
-        for (int local : new int[] {FA, FB, FR, FC}) {
-            mv.visitVarInsn(ILOAD, local);
-        }
+        mv.visitVarInsn(ILOAD, FA);
+        mv.visitVarInsn(ILOAD, FB);
+        loadResult(flagKind);
+        mv.visitVarInsn(ILOAD, FC);
         mv.visitMethodInsn(INVOKESTATIC, RT, "arithOf", "(IIIIII)I", false);
         mv.visitMethodInsn(INVOKESTATIC, RT, "rotateFlags32", "(IIII)I", false);
         mv.visitVarInsn(ISTORE, FR);
@@ -1206,14 +1207,16 @@ final class BlockEmitter implements Opcodes {
         mv.visitVarInsn(ISTORE, TR);
     }
 
-    /** The flag record of an ALU operation, from TA, TB, TR. */
+    /** The flag record of an ALU operation, from TA, TB, TR (a subtraction's result is not kept: {@link #loadResult}). */
     private void commitFlags(int alu, int size) {
         mv.visitVarInsn(ILOAD, TA);
         mv.visitVarInsn(ISTORE, FA);
         mv.visitVarInsn(ILOAD, TB);
         mv.visitVarInsn(ISTORE, FB);
-        mv.visitVarInsn(ILOAD, TR);
-        mv.visitVarInsn(ISTORE, FR);
+        if (alu != Op.SUB && alu != Op.CMP) {
+            mv.visitVarInsn(ILOAD, TR);
+            mv.visitVarInsn(ISTORE, FR);
+        }
         switch (alu) {
             case Op.ADD: case Op.ADC: flagKind = ADD; break;
             case Op.SUB: case Op.CMP: flagKind = SUB; break;
@@ -1266,8 +1269,6 @@ final class BlockEmitter implements Opcodes {
             mv.visitVarInsn(ISTORE, FA);
             mv.visitVarInsn(ILOAD, TA);
             mv.visitVarInsn(ISTORE, FB);
-            mv.visitVarInsn(ILOAD, TR);
-            mv.visitVarInsn(ISTORE, FR);
             flagKind = SUB;
             flagSize = d.size();
         }
@@ -1286,7 +1287,7 @@ final class BlockEmitter implements Opcodes {
                 push(flagSize);
                 mv.visitVarInsn(ILOAD, FA);
                 mv.visitVarInsn(ILOAD, FB);
-                mv.visitVarInsn(ILOAD, FR);
+                loadResult(flagKind);
                 mv.visitMethodInsn(INVOKESTATIC, RT, flagKind == ADD ? "carryOfAdd" : "borrowOfSub", "(IIII)I", false);
                 return;
             case LOGIC:
@@ -1313,6 +1314,10 @@ final class BlockEmitter implements Opcodes {
     private void toDynamic() {
         if (flagKind == DYNAMIC) {
             return;
+        }
+        if (flagKind == SUB) {
+            loadResult(SUB); // a record known only while running keeps its result
+            mv.visitVarInsn(ISTORE, FR);
         }
         push(flagKind);
         mv.visitVarInsn(ISTORE, FK);
@@ -1432,7 +1437,9 @@ final class BlockEmitter implements Opcodes {
         if (kind == ADD || kind == SUB) {
             fromRuntime("recordB", FB);
         }
-        fromRuntime("recordR", FR);
+        if (kind != SUB) {
+            fromRuntime("recordR", FR);
+        }
         if (incDec) {
             fromRuntime("recordCarry", FC);
         }
@@ -1460,7 +1467,7 @@ final class BlockEmitter implements Opcodes {
                 push(size);
                 mv.visitVarInsn(ILOAD, FA);
                 mv.visitVarInsn(ILOAD, FB);
-                mv.visitVarInsn(ILOAD, FR);
+                loadResult(kind);
                 mv.visitMethodInsn(INVOKEVIRTUAL, RT, kind == ADD ? "recordAdd" : "recordSub", "(IIII)V", false);
                 return;
             case LOGIC:
@@ -1539,11 +1546,11 @@ final class BlockEmitter implements Opcodes {
                 mv.visitJumpInsn(IFNE, target);
                 return true;
             case 0x8:
-                signed(FR, size);
+                signedResult(size);
                 mv.visitJumpInsn(IFLT, target);
                 return true;
             case 0x9:
-                signed(FR, size);
+                signedResult(size);
                 mv.visitJumpInsn(IFGE, target);
                 return true;
             default:
@@ -1580,15 +1587,41 @@ final class BlockEmitter implements Opcodes {
     }
 
     private void maskedResult(int size) {
-        mv.visitVarInsn(ILOAD, FR);
+        loadResult(flagKind);
         if (size != 2) {
             push(MASK[size]);
             mv.visitInsn(IAND);
         }
     }
 
+    /**
+     * Pushes the result of a record of {@code kind}. A subtraction's (and a comparison's) is its
+     * operands' difference, computed where it is needed rather than kept: a loop closed by a
+     * comparison then carries nothing of its record but the operands, which are most often the
+     * guest registers' own values. (A record of SUB in the processor's flags always has that
+     * result, Flags#sub; the other kinds keep theirs in FR.)
+     */
+    private void loadResult(int kind) {
+        if (kind == SUB) {
+            mv.visitVarInsn(ILOAD, FA);
+            mv.visitVarInsn(ILOAD, FB);
+            mv.visitInsn(ISUB);
+        } else {
+            mv.visitVarInsn(ILOAD, FR);
+        }
+    }
+
+    private void signedResult(int size) {
+        loadResult(flagKind);
+        signExtend(size);
+    }
+
     private void signed(int local, int size) {
         mv.visitVarInsn(ILOAD, local);
+        signExtend(size);
+    }
+
+    private void signExtend(int size) {
         if (size == 1) {
             mv.visitInsn(I2S);
         } else if (size == 0) {
