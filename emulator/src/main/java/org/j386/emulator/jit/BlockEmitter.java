@@ -1396,7 +1396,11 @@ final class BlockEmitter implements Opcodes {
         return kind == ADD || kind == SUB;
     }
 
-    /** The logic record in the flag locals rewritten as the addition or subtraction of 0 ({@link #meet}). */
+    /**
+     * The logic record in the flag locals rewritten as the addition or subtraction of 0 ({@link
+     * #meet}); a block's entry takes one from the processor's flags the same way
+     * (BlockRuntime#recordIs, #recordA, #recordB).
+     */
     private void logicAsArithmetic() {
         mv.visitVarInsn(ILOAD, FR);
         mv.visitVarInsn(ISTORE, FA);
@@ -1576,10 +1580,10 @@ final class BlockEmitter implements Opcodes {
                 case 0x1: case 0x3: mv.visitJumpInsn(GOTO, target); return true;       // always
                 case 0x6: maskedResult(size); mv.visitJumpInsn(IFEQ, target); return true;
                 case 0x7: maskedResult(size); mv.visitJumpInsn(IFNE, target); return true;
-                case 0xC: signed(FR, size); mv.visitJumpInsn(IFLT, target); return true;
-                case 0xD: signed(FR, size); mv.visitJumpInsn(IFGE, target); return true;
-                case 0xE: signed(FR, size); mv.visitJumpInsn(IFLE, target); return true;
-                case 0xF: signed(FR, size); mv.visitJumpInsn(IFGT, target); return true;
+                case 0xC: signedResult(size); mv.visitJumpInsn(IFLT, target); return true;
+                case 0xD: signedResult(size); mv.visitJumpInsn(IFGE, target); return true;
+                case 0xE: signedResult(size); mv.visitJumpInsn(IFLE, target); return true;
+                case 0xF: signedResult(size); mv.visitJumpInsn(IFGT, target); return true;
                 default: return false;
             }
         }

@@ -178,6 +178,17 @@ class CompiledBlockBoundariesTest {
         assertTrue(jit.cpu.jitStatistics().compiledInstructions() > 100, "the loop did not run compiled");
     }
 
+    /**
+     * A loop whose head reads the flags it is reached with in every way: PUSHFD (all six, summed
+     * into EDI), ADC (CF, into EBX), SETL and SETBE (into EBP); a CMP of ECX, counted down from 40
+     * by whatever comes before, closes it at 20. Then HLT.
+     */
+    private static final String LOOP_READING_ITS_FLAGS = "9C 58 01 C7" // L: pushfd; pop eax; add edi, eax
+            + "83 D3 00" // adc ebx, 0
+            + "0F 9C C2 01 D5 0F 96 C2 01 D5" // setl dl; add ebp, edx; setbe dl; add ebp, edx
+            + "49 83 F9 14 75 E9" // dec ecx; cmp ecx, 20; jne L
+            + "F4";
+
     @Test
     void aLoopEnteredFromALogicRecordSeesItsFlagsFirstAndTheComparisonsAfter() {
         // The loop's way in brings OR's record of a result with the sign set, its jump back a CMP's:
@@ -186,11 +197,7 @@ class CompiledBlockBoundariesTest {
         // AF and ZF clear), the comparisons' on the others; ADC, SETL and SETBE read single flags.
         Consumer<TierMachine> setup = t -> t.code(CODE, "B9 28 00 00 00" // mov ecx, 40
                 + "BE 81 00 00 80 09 F6" // mov esi, 0x80000081; or esi, esi
-                + "9C 58 01 C7" // L: pushfd; pop eax; add edi, eax
-                + "83 D3 00" // adc ebx, 0
-                + "0F 9C C2 01 D5 0F 96 C2 01 D5" // setl dl; add ebp, edx; setbe dl; add ebp, edx
-                + "49 83 F9 14 75 E9" // dec ecx; cmp ecx, 20; jne L
-                + "F4");
+                + LOOP_READING_ITS_FLAGS);
         TierMachine jit = agreeingJit(setup, 1000, "entering the loop");
         assertEquals(20, jit.s.regs[CpuState.ECX], "the loop ran to its end");
         assertTrue(jit.cpu.jitStatistics().compiledInstructions() > 100, "the loop did not run compiled");
@@ -202,14 +209,11 @@ class CompiledBlockBoundariesTest {
         // memory, the second OR's, and the loop's head begins a block of its own, which keeps the
         // CMP's kind there and is entered with OR's record: it takes that as subtracting 0 from
         // the result (not the operands the compare left in the processor's record), rather than
-        // leaving the first pass to the interpreter, and PUSHFD, ADC and SETBE see OR's flags.
+        // leaving the first pass to the interpreter, and the loop's first pass sees OR's flags.
         Consumer<TierMachine> setup = t -> t.code(CODE, "B9 28 00 00 00 BA 80 00 00 00" // mov ecx, 40; mov edx, 0x80
                 + "BE 81 00 00 80 81 F9 55 23 01 00 EE" // mov esi, 0x80000081; cmp ecx, 0x12355; out dx, al
                 + "09 F6 EE" // or esi, esi; out dx, al
-                + "9C 58 01 C7" // L: pushfd; pop eax; add edi, eax
-                + "83 D3 00 0F 96 C2 01 D5" // adc ebx, 0; setbe dl; add ebp, edx
-                + "49 83 F9 14 75 EE" // dec ecx; cmp ecx, 20; jne L
-                + "F4");
+                + LOOP_READING_ITS_FLAGS);
         TierMachine jit = agreeingJit(setup, 1000, "entering the loop");
         assertEquals(20, jit.s.regs[CpuState.ECX], "the loop ran to its end");
         assertEquals(jit.s.instructions, jit.cpu.jitStatistics().compiledInstructions(),
