@@ -5,7 +5,7 @@ KERNELS  := emulator/src/test/kernels
 ROMS     := emulator/src/test/roms
 DEMO     := $(KERNELS)/demo/demo.elf
 
-.PHONY: all build run run-demo guest-goldens scenario mutants jit-fuzz test fuzz bench bench-phases oracle kernels roms examples vectors conform transcripts gdb-test report-test clean
+.PHONY: all build run run-demo guest-goldens scenario mutants jit-fuzz jit-long-run test fuzz bench bench-phases oracle kernels roms examples vectors conform transcripts gdb-test report-test clean
 
 all: build
 
@@ -119,6 +119,14 @@ COUNT ?= 100000
 jit-fuzz:
 	$(MVN) -q -pl emulator -am test -Dtest='TiersAgreeOnRandomCodeTest#bothTiersAgreeOnEveryRandomSequence' \
 	  -Dsurefire.failIfNoSpecifiedTests=false -Dj386.fuzz.seed=$(SEED) -Dj386.fuzz.count=$(COUNT)
+
+# The compiled-C bench kernel run for LONG_RUN instructions through a code cache far too small for
+# it, sampling the JVM's heap, loaded classes and class metadata after full collections: all must
+# stay flat while blocks are compiled and evicted all along. make test runs ten billion.
+LONG_RUN ?= 100000000000
+jit-long-run:
+	$(MVN) -q -pl emulator -am test -Dtest=LongRunFootprintTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dj386.longrun.instructions=$(LONG_RUN)
 
 # Re-records QEMU's output for the guest-kernel cases (after a change to the kernel).
 guest-goldens: build
