@@ -16,11 +16,12 @@ import org.j386.emulator.cpu.CompiledBlock;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Flags;
 import org.j386.emulator.cpu.JitStatistics;
+import org.j386.emulator.cpu.Vectors;
 import org.junit.jupiter.api.Test;
 
 /**
  * The edges of compiled blocks, where the bytecode tier hands control back: a page fault at any
- * instruction of a block, an interrupt at any boundary of a hot loop, single-stepping switched on
+ * instruction of a block, one whose delivery fails and makes a double fault, an interrupt at any boundary of a hot loop, single-stepping switched on
  * inside compiled code, the longest block, eviction from a tiny code cache, a self-looping
  * block meeting the end of its budget, and a loop coming back to the run loop after each slice.
  * The interpreter is the reference throughout.
@@ -96,6 +97,42 @@ class CompiledBlockBoundariesTest {
             assertAgree(reference, jit, when);
             assertTrue(jit.cpu.jitStatistics().compiledInstructions() > 0, when + ": the block was not compiled");
         }
+    }
+
+    @Test
+    void aPageFaultInCompiledCodeWhoseGateIsNotPresentIsTheInterpretersDoubleFault() {
+        // The loop touches one page a round, the sixth unmapped. #PF's gate is not present, so its
+        // delivery raises #NP: a contributory fault while delivering a page fault, which Intel's
+        // table makes a double fault (error code 0, EIP at the faulting instruction), whose handler
+        // halts. XCHG's access is made by the interpreter's code, called from the block, so the
+        // #PF is thrown inside compiled code (an inline access that misses leaves the block first).
+        int loop = CODE + 10;
+        int faulting = 2 + 5 * 4 + 1; // the two moves, five rounds, the sixth round's XCHG
+        Consumer<TierMachine> setup = t -> {
+            t.paging(false);
+            for (int k = 1; k <= 5; k++) {
+                t.map(TierMachine.UNMAPPED - 0x1000 * k, TierMachine.SCRATCH);
+            }
+            t.ram.write8(TierMachine.IDT + 8 * Vectors.PF + 5, 0x0E); // the gate's P bit clear
+            t.code(CODE, "B9 08 00 00 00" // mov ecx, 8
+                    + "BE" + hex32(TierMachine.UNMAPPED - 0x5000) // mov esi, the first of the five mapped pages
+                    + "87 06 81 C6 00 10 00 00 49 75 F5" // L: xchg [esi], eax; add esi, 0x1000; dec ecx; jnz L
+                    + "F4");
+        };
+        TierMachine jit = agreeingJit(setup, 1000, "a page fault without its gate");
+        List<String> events = jit.events;
+        assertEquals(2, events.size(), String.join("\n", events));
+        assertTrue(events.get(0).startsWith(String.format("exception %d error ", Vectors.PF))
+                && events.get(0).contains(" after " + faulting + " instructions:"), events.get(0));
+        assertTrue(events.get(1).startsWith(String.format("exception %d error 0 at %08x ", Vectors.DF, loop)),
+                events.get(1));
+        int esp = jit.s.regs[CpuState.ESP];
+        assertEquals(TierMachine.INITIAL_ESP - 16, esp, "EFLAGS, CS, EIP and an error code pushed once, by #DF");
+        assertEquals(0, jit.ram.read32(esp), "#DF's error code");
+        assertEquals(loop, jit.ram.read32(esp + 4), "the return address is the faulting instruction");
+        assertTrue(jit.s.halted, "the #DF handler ran");
+        assertTrue(jit.cpu.jitStatistics().compiledInstructions() >= faulting,
+                "every instruction up to the faulting one ran compiled: " + jit.cpu.jitStatistics().compiledInstructions());
     }
 
     @Test
