@@ -10,18 +10,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 
+import org.j386.emulator.boot.TestKernels;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.cpu.Vectors;
 import org.j386.emulator.machine.Machine;
 import org.j386.emulator.machine.MachineConfig;
 import org.j386.emulator.machine.RunResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DebuggerTest {
     static final Path KERNELS = Path.of("src/test/kernels");
+
+    @TempDir
+    Path dir;
 
     private Machine machine;
     private Debugger debugger;
@@ -134,6 +140,48 @@ class DebuggerTest {
         debugger.continueRun();
         assertEquals(0x1000, s.regs[CpuState.ECX], "the next stop is the next call, with a fresh count");
         assertTrue(s.instructions - before > 0x1000, "all 4096 iterations ran between the stops");
+    }
+
+    /** What a test does through a debugger; returns the last stop. */
+    private interface Commands {
+        Stop run(Debugger d) throws Exception;
+    }
+
+    /**
+     * Boots a kernel running {@code code} on each tier (the bytecode tier compiling every block on
+     * first sight), gives both debuggers {@code commands} and checks that they stop alike: the
+     * same stop, registers, instruction count, memory and devices. Returns the bytecode tier's session.
+     */
+    private TimeTravelTest.Session agreeOnBothTiers(byte[] code, Commands commands) throws Exception {
+        Path image = Files.write(dir.resolve("kernel.elf"), TestKernels.elfKernelRunning(code));
+        TimeTravelTest.Session interp = TimeTravelTest.session(image, "", MachineConfig.CpuTier.INTERP);
+        TimeTravelTest.Session jit = TimeTravelTest.session(image, "", MachineConfig.CpuTier.JIT);
+        Stop expected = commands.run(interp.debugger());
+        Stop stop = commands.run(jit.debugger());
+        assertEquals(expected.headline(), stop.headline());
+        assertEquals(TimeTravelTest.state(interp.machine()), TimeTravelTest.state(jit.machine()),
+                "the bytecode tier disagrees with the interpreter");
+        return jit;
+    }
+
+    @Test
+    void aBreakpointInsideAnAlreadyCompiledBlockStopsBeforeThatInstructionAsOnTheInterpreter() throws Exception {
+        // mov ecx, 1000; L: add eax, ecx; xor ebx, eax; inc edx; dec ecx; jnz L; cli; hlt. The loop
+        // runs ten rounds with nothing set, compiled on the bytecode tier, and stops at its DEC;
+        // then a breakpoint on the INC, in the middle of the loop's compiled code.
+        byte[] code = {(byte) 0xB9, (byte) 0xE8, 0x03, 0, 0, 0x01, (byte) 0xC8, 0x31, (byte) 0xC3, 0x42, 0x49, 0x75,
+            (byte) 0xF8, (byte) 0xFA, (byte) 0xF4};
+        TimeTravelTest.Session jit = agreeOnBothTiers(code, d -> {
+            d.step(1 + 10 * 5 + 3);
+            long inc = d.evaluate("start") + 9;
+            d.addBreakpoint(inc, false, "start+9", false, null);
+            Stop stop = d.continueRun();
+            assertEquals(Stop.Kind.BREAKPOINT, stop.kind(), stop.headline());
+            assertEquals(inc, d.machine().cpu().state.eip & 0xFFFFFFFFL, "stopped at the INC, before it");
+            return stop;
+        });
+        assertTrue(jit.machine().cpu().jitStatistics().compiledInstructions() >= 5 * 5,
+                "the loop ran compiled before the breakpoint was set");
     }
 
     @Test
