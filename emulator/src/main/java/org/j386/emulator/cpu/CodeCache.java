@@ -1,6 +1,5 @@
 package org.j386.emulator.cpu;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -143,16 +142,32 @@ final class CodeCache {
         forgetFetchPage();
     }
 
-    /** Drops everything (after the loader wrote code, or a debugger patched memory). */
+    /** Drops everything (after the loader wrote code, or a snapshot was put back). */
     void flush() {
-        for (CodePage page : frames) {
-            if (page != null && page.blocks != null) {
-                stats.invalidatedByFlush++;
-                dropBlocksOf(page);
-            }
+        for (int frame = 0; frame < frames.length; frame++) {
+            drop(frame);
         }
-        Arrays.fill(frames, null);
         forgetFetchPage();
+    }
+
+    /**
+     * Drops what is kept for one frame before a debugger writes to it: the write then finds nothing
+     * left to drop, and the blocks are counted as dropped by a debugger's write, not a guest's.
+     */
+    void flush(int frame) {
+        if (frame >= 0 && frame < frames.length && frames[frame] != null) {
+            drop(frame);
+            forgetFetchPage();
+        }
+    }
+
+    private void drop(int frame) {
+        CodePage page = frames[frame];
+        if (page != null && page.blocks != null) {
+            stats.invalidatedByFlush++;
+            dropBlocksOf(page);
+        }
+        frames[frame] = null;
     }
 
     /** Drops compiled code only, keeping decoded instructions (the cache's bound was reached). */

@@ -175,9 +175,17 @@ public final class Cpu {
         interpreter.codeSegmentLoaded();
     }
 
-    /** Drops decoded instructions (after the loader wrote code, or a debugger patched memory). */
+    /** Drops decoded instructions and compiled blocks (after the loader wrote code, or a snapshot was put back). */
     public void flushDecodedCode() {
         interpreter.flushDecodedCode();
+    }
+
+    /**
+     * Drops what is kept of the frame holding {@code physical}, before a debugger writes there:
+     * the statistics then count the blocks dropped as the debugger's, not as the guest's.
+     */
+    public void flushDecodedCode(long physical) {
+        interpreter.cache.flush((int) (physical >>> 12));
     }
 
     /**

@@ -87,7 +87,7 @@ public final class Debugger implements Expression.Context {
         this.machine = machine;
         this.cpu = machine.cpu();
         this.s = cpu.state;
-        this.memory = new GuestMemory(machine.mmu(), s);
+        this.memory = new GuestMemory(cpu);
         this.interruptFrames = new InterruptFrames(s, memory);
         this.symbols = machine.kernel() == null ? SymbolTable.empty() : machine.kernel().symbols();
         this.disassembly = new Disassembly(address -> symbolName(address).orElse(null));

@@ -1,5 +1,6 @@
 package org.j386.emulator.debug;
 
+import org.j386.emulator.cpu.Cpu;
 import org.j386.emulator.cpu.CpuState;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PhysicalMemory;
@@ -9,14 +10,16 @@ import org.j386.emulator.memory.PhysicalMemory;
  * current page tables without touching the TLB or the accessed/dirty bits.
  */
 public final class GuestMemory {
+    private final Cpu cpu;
     private final Mmu mmu;
     private final PhysicalMemory ram;
     private final CpuState state;
 
-    public GuestMemory(Mmu mmu, CpuState state) {
-        this.mmu = mmu;
+    public GuestMemory(Cpu cpu) {
+        this.cpu = cpu;
+        this.mmu = cpu.mmu;
         this.ram = mmu.physical();
-        this.state = state;
+        this.state = cpu.state;
     }
 
     public PhysicalMemory ram() {
@@ -79,7 +82,8 @@ public final class GuestMemory {
             if (p < 0 || !inRam(p)) {
                 return i;
             }
-            // Through PhysicalMemory, so decoded instructions of the frame are dropped as for any write.
+            cpu.flushDecodedCode(p);
+            // Through PhysicalMemory, so that snapshots, watched frames and the ROM see it as any write.
             ram.write8((int) p, bytes[i]);
         }
         return length;

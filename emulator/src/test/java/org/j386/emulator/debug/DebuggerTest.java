@@ -185,6 +185,27 @@ class DebuggerTest {
     }
 
     @Test
+    void aDebuggerWriteIntoCompiledCodeDropsItsBlocksAndTheNewBytesRun() throws Exception {
+        // xor eax, eax; mov ecx, 1000; L: add eax, 1; dec ecx; jnz L; cli; hlt. A hundred rounds,
+        // compiled on the bytecode tier; then the debugger (as gdb's M packet does) makes the ADD's
+        // immediate 2 for the other nine hundred.
+        byte[] code = {0x31, (byte) 0xC0, (byte) 0xB9, (byte) 0xE8, 0x03, 0, 0, (byte) 0x83, (byte) 0xC0, 0x01, 0x49, 0x75,
+            (byte) 0xFA, (byte) 0xFA, (byte) 0xF4};
+        TimeTravelTest.Session jit = agreeOnBothTiers(code, d -> {
+            d.step(2 + 100 * 3);
+            assertEquals(1, d.memory().write(d.evaluate("start") + 9, false, new byte[] {2}, 1));
+            Stop stop = d.continueRun();
+            assertEquals(Stop.Kind.ENDED, stop.kind(), stop.headline());
+            return stop;
+        });
+        assertEquals(100 + 900 * 2, jit.machine().cpu().state.regs[CpuState.EAX], "the rounds after the write added 2");
+        assertTrue(jit.machine().cpu().jitStatistics().compiledInstructions() >= 100 * 3, "the loop ran compiled");
+        assertEquals(1, jit.machine().cpu().jitStatistics().invalidatedByFlush(),
+                "the loop's page, among those --stats counts as dropped by loader or debugger writes");
+        assertEquals(0, jit.machine().cpu().jitStatistics().invalidatedBySelfModification(), "no guest wrote code");
+    }
+
+    @Test
     void nextRunsACallToItsReturnAndStepEntersIt() throws Exception {
         load("paging_lazy");
         long call = symbol("kmain+0x99"); // call print
