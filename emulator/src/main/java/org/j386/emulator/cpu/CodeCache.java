@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.function.IntFunction;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PhysicalMemory;
+import org.j386.emulator.memory.TranslationChange;
 import org.j386.emulator.memory.TranslationListener;
 
 /**
@@ -106,17 +107,37 @@ final class CodeCache {
         ram.addCodeWriteListener(this::frameWritten);
         mmu.addTranslationListener(new TranslationListener() {
             @Override
-            public void allTranslationsChanged() {
-                forgetFetchPage();
+            public void allTranslationsChanged(TranslationChange why) {
+                cutLinks(why);
             }
 
             @Override
-            public void pageTranslationsChanged(int firstPage, int count) {
+            public void pageTranslationsChanged(int firstPage, int count, TranslationChange why) {
                 if (inUse(firstPage, count)) {
-                    forgetFetchPage();
+                    cutLinks(why);
                 }
             }
         });
+    }
+
+    /**
+     * Drops the shortcut and every link for a change of translation, counting the cut by its cause
+     * when there was something to cut: each link of a generation was made through a lookup that set
+     * the shortcut up, so without the shortcut there is none. That leaves out the changes made
+     * before anything ran (the loader's), and the second of two changes one instruction makes.
+     */
+    private void cutLinks(TranslationChange why) {
+        if (fetchPage != null) {
+            switch (why) {
+                case CR3_LOAD -> stats.linksCutAtCr3Loads++;
+                case INVLPG -> stats.linksCutAtInvlpg++;
+                case PAGING_MODE -> stats.linksCutAtPagingChanges++;
+                case PRIVILEGE -> stats.linksCutAtCsOrPrivilegeChanges++;
+                case EMULATOR -> {
+                }
+            }
+        }
+        forgetFetchPage();
     }
 
     void setCompiler(BlockCompiler compiler, long codeLimitBytes) {
@@ -217,6 +238,9 @@ final class CodeCache {
     void codeSegmentLoaded() {
         Segment cs = this.cs;
         if (cs.selector != csSelector || cs.base != csBase || cs.limit != csLimit || cs.attributes != csAttributes) {
+            if (fetchPage != null) { // only a cut of something counts, as in cutLinks
+                stats.linksCutAtCsOrPrivilegeChanges++;
+            }
             forgetFetchPage();
         }
     }

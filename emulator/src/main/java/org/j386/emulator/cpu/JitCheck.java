@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.j386.emulator.memory.Mmu;
 import org.j386.emulator.memory.PageFault;
 import org.j386.emulator.memory.PhysicalMemory;
+import org.j386.emulator.memory.TranslationChange;
 import org.j386.emulator.memory.WriteJournal;
 
 /**
@@ -150,7 +151,7 @@ final class JitCheck {
     private void forgetTlbEntriesSince(Map<Integer, Integer> earlier) {
         tlbEntries().forEach((page, entry) -> {
             if (!entry.equals(earlier.get(page))) {
-                mmu.invalidatePage(page);
+                mmu.invalidatePage(page, TranslationChange.EMULATOR);
             }
         });
     }

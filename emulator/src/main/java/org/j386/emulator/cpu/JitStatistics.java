@@ -13,6 +13,10 @@ public final class JitStatistics {
     long linksMade;
     long linksFollowed;
     long blocksRetraced;
+    long linksCutAtCr3Loads;
+    long linksCutAtInvlpg;
+    long linksCutAtPagingChanges;
+    long linksCutAtCsOrPrivilegeChanges;
 
     public long blocksCompiled() {
         return blocksCompiled;
@@ -60,6 +64,29 @@ public final class JitStatistics {
     /** Block entries that followed a successor slot instead of looking the block up. */
     public long linksFollowed() {
         return linksFollowed;
+    }
+
+    /**
+     * Times the guest's CR3 loads (MOV CR3, a task switch) cut the chain links and the fetch
+     * shortcut. These and the three counts below leave out changes that found nothing to cut.
+     */
+    public long linksCutAtCr3Loads() {
+        return linksCutAtCr3Loads;
+    }
+
+    /** Times an INVLPG cut them: only one of a page some link or the shortcut was made through. */
+    public long linksCutAtInvlpg() {
+        return linksCutAtInvlpg;
+    }
+
+    /** Times a change of CR0.PG or WP, CR4.PSE or PGE, or the A20 gate cut them. */
+    public long linksCutAtPagingChanges() {
+        return linksCutAtPagingChanges;
+    }
+
+    /** Times a CS load that changed CS, or a change between user and supervisor privilege, cut them. */
+    public long linksCutAtCsOrPrivilegeChanges() {
+        return linksCutAtCsOrPrivilegeChanges;
     }
 
     /** Instructions retired inside compiled blocks. */

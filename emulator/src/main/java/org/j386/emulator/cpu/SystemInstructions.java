@@ -89,8 +89,7 @@ public final class SystemInstructions {
 
     /** Tells the MMU the paging configuration in the control registers (drops all translations). */
     public void syncPaging() {
-        cpu.mmu.setCr3(s.cr3);
-        cpu.mmu.configure((s.cr0 & CR0_PG) != 0, (s.cr0 & CR0_WP) != 0, (s.cr4 & CR4_PSE) != 0,
+        cpu.mmu.configure(s.cr3, (s.cr0 & CR0_PG) != 0, (s.cr0 & CR0_WP) != 0, (s.cr4 & CR4_PSE) != 0,
                 (s.cr4 & CR4_PGE) != 0);
     }
 

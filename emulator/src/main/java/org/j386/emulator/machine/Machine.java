@@ -517,6 +517,9 @@ public final class Machine implements MachineControl {
             out.printf("jit invalidated  %d pages by guest writes, %d by loader or debugger writes; %d cache evictions%n",
                     jit.invalidatedBySelfModification(), jit.invalidatedByFlush(), jit.evictions());
             out.printf("jit chain links  %d made, %d block entries through a link%n", jit.linksMade(), jit.linksFollowed());
+            out.printf("jit links cut    %d at CR3 loads, %d at INVLPG, %d at paging or A20 changes,"
+                    + " %d at CS or privilege changes%n", jit.linksCutAtCr3Loads(), jit.linksCutAtInvlpg(),
+                    jit.linksCutAtPagingChanges(), jit.linksCutAtCsOrPrivilegeChanges());
             if (config.jitCheck) {
                 long[] checked = cpu.jitCheckCounts();
                 out.printf("jit check        %d block entries compared with the interpreter, %d run unchecked"

@@ -138,15 +138,15 @@ public final class Mmu {
         translationListeners[translationListeners.length - 1] = listener;
     }
 
-    private void translationsChanged() {
+    private void translationsChanged(TranslationChange why) {
         for (TranslationListener listener : translationListeners) {
-            listener.allTranslationsChanged();
+            listener.allTranslationsChanged(why);
         }
     }
 
-    private void pageTranslationsChanged(int firstPage, int count) {
+    private void pageTranslationsChanged(int firstPage, int count, TranslationChange why) {
         for (TranslationListener listener : translationListeners) {
-            listener.pageTranslationsChanged(firstPage, count);
+            listener.pageTranslationsChanged(firstPage, count, why);
         }
     }
 
@@ -159,21 +159,30 @@ public final class Mmu {
         this.pageSizeExtensions = pse;
         this.globalPages = pge;
         updateIdentity();
-        flushAll();
+        flushAll(TranslationChange.PAGING_MODE);
+    }
+
+    /**
+     * As {@link #configure(boolean, boolean, boolean, boolean)}, taking CR3 as the control registers
+     * hold it: one change, heard as a change of paging mode, not as a CR3 load the guest never made.
+     */
+    public void configure(int cr3, boolean paging, boolean writeProtect, boolean pse, boolean pge) {
+        this.cr3 = cr3;
+        configure(paging, writeProtect, pse, pge);
     }
 
     /** Installs (or with null removes) the access observer; drops every cached translation. */
     public void setAccessObserver(AccessObserver observer) {
         this.watcher = observer;
         updateIdentity();
-        flushAll();
+        flushAll(TranslationChange.EMULATOR);
     }
 
     /** Opens or closes the A20 gate; drops every cached translation. */
     public void setA20(boolean enabled) {
         a20Mask = enabled ? -1 : ~(1 << 20);
         updateIdentity();
-        flushAll();
+        flushAll(TranslationChange.PAGING_MODE);
     }
 
     public boolean a20Enabled() {
@@ -188,14 +197,14 @@ public final class Mmu {
     public void setAudit(TlbAudit audit) {
         this.audit = audit;
         audit.attach(this);
-        flushAll();
+        flushAll(TranslationChange.EMULATOR);
     }
 
     /** Takes {@code page}'s translation out of the TLB for the audit, which keeps it as stale. */
     int takeEntry(int page) {
         int e = tlb[page];
         tlb[page] = 0;
-        pageTranslationsChanged(page, 1);
+        pageTranslationsChanged(page, 1, TranslationChange.EMULATOR);
         return e;
     }
 
@@ -218,7 +227,7 @@ public final class Mmu {
         // Every delivery and return sets the privilege, most often to what it was: no change then.
         if (user != userMode) {
             setPrivilege(user);
-            translationsChanged();
+            translationsChanged(TranslationChange.PRIVILEGE);
         }
     }
 
@@ -232,11 +241,17 @@ public final class Mmu {
         return userMode;
     }
 
+    /** INVLPG: drops the translation of {@code linear}'s page, or of its 4 MiB region where a large page was cached. */
     public void invalidatePage(int linear) {
+        invalidatePage(linear, TranslationChange.INVLPG);
+    }
+
+    /** As {@link #invalidatePage(int)}, for {@code why} rather than the guest's INVLPG. */
+    public void invalidatePage(int linear, TranslationChange why) {
         int page = linear >>> 12;
         if (largeRegion[page >>> 10]) {
             int first = page & ~0x3FF;
-            pageTranslationsChanged(first, 1024);
+            pageTranslationsChanged(first, 1024, why);
             for (int i = 0; i < 1024; i++) {
                 tlb[first + i] = 0;
                 if (audit != null) {
@@ -244,7 +259,7 @@ public final class Mmu {
                 }
             }
         } else {
-            pageTranslationsChanged(page, 1);
+            pageTranslationsChanged(page, 1, why);
             tlb[page] = 0;
             if (audit != null) {
                 audit.flushed(page);
@@ -252,8 +267,8 @@ public final class Mmu {
         }
     }
 
-    public void flushAll() {
-        translationsChanged();
+    private void flushAll(TranslationChange why) {
+        translationsChanged(why);
         if (audit != null) {
             audit.flushedAll(false, GLOBAL);
         }
@@ -265,7 +280,7 @@ public final class Mmu {
     }
 
     private void flushNonGlobal() {
-        translationsChanged();
+        translationsChanged(TranslationChange.CR3_LOAD);
         if (audit != null) {
             audit.flushedAll(true, GLOBAL);
         }
@@ -787,7 +802,7 @@ public final class Mmu {
      * they never do here.
      */
     public void restore(Saved saved) {
-        flushAll();
+        flushAll(TranslationChange.EMULATOR);
         paging = saved.paging();
         writeProtect = saved.writeProtect();
         pageSizeExtensions = saved.pageSizeExtensions();
@@ -813,6 +828,6 @@ public final class Mmu {
         tlbHits = saved.tlbHits();
         tlbMisses = saved.tlbMisses();
         pageFaults = saved.pageFaults();
-        translationsChanged();
+        translationsChanged(TranslationChange.EMULATOR);
     }
 }

@@ -7,11 +7,11 @@ package org.j386.emulator.memory;
  */
 public interface TranslationListener {
     /** Any translation may have changed: a flush, a paging-mode change, a privilege change. */
-    void allTranslationsChanged();
+    void allTranslationsChanged(TranslationChange why);
 
     /**
      * Only the translations of the {@code count} linear pages from {@code firstPage} (page numbers,
      * linear address &gt;&gt;&gt; 12) may have changed, as after an INVLPG.
      */
-    void pageTranslationsChanged(int firstPage, int count);
+    void pageTranslationsChanged(int firstPage, int count, TranslationChange why);
 }
