@@ -17,6 +17,7 @@ public final class TestKernels {
     static final byte[] DATA_BYTES = {1, 2, 3, 4, 5};
     /** The data segment is longer in memory than in the file: its tail is zero like bss. */
     static final int DATA_MEMSZ = 0x100;
+    private static final int FLAGS = MultibootHeader.PAGE_ALIGN_MODULES | MultibootHeader.MEMORY_INFO;
 
     private TestKernels() {
     }
@@ -40,7 +41,12 @@ public final class TestKernels {
 
     /** The same kernel layout running {@code code} from its entry point (for machine and CLI tests). */
     public static byte[] elfKernelRunning(byte[] code) {
-        return elfKernel(MultibootHeader.PAGE_ALIGN_MODULES | MultibootHeader.MEMORY_INFO, code).toBytes();
+        return elfKernel(FLAGS, code).toBytes();
+    }
+
+    /** Where {@link #elfKernelRunning} puts the code, after the header: the ORG for code that uses its addresses. */
+    public static int runningCodeAddress() {
+        return TEXT + header(FLAGS).length;
     }
 
     private static Elf32Writer elfKernel(int headerFlags, byte[] code) {
@@ -56,7 +62,7 @@ public final class TestKernels {
     }
 
     public static byte[] elfKernel() {
-        return elfKernel(MultibootHeader.PAGE_ALIGN_MODULES | MultibootHeader.MEMORY_INFO).toBytes();
+        return elfKernel(FLAGS).toBytes();
     }
 
     /**

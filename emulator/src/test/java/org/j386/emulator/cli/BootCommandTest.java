@@ -12,8 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import org.j386.emulator.boot.TestKernels;
+import org.j386.tools.asm.Assembler;
 import org.j386.tools.image.Elf32Writer;
 import org.j386.tools.image.MultibootHeader;
 import org.junit.jupiter.api.Test;
@@ -177,6 +181,158 @@ class BootCommandTest {
 
     private static String statLine(Run r, String name) {
         return r.err().lines().filter(l -> l.startsWith(name)).findFirst().orElseThrow(() -> new AssertionError(r.err()));
+    }
+
+    /** Rounds of {@link #CUTTING_ROUNDS}, and calls of a function in each. */
+    private static final int ROUNDS = 3, CALLS = 100;
+
+    /**
+     * Sets up paging, then goes ROUNDS times round: two CR3 loads, an INVLPG of the page its code
+     * runs from and one of a page no code is in, two far jumps between two code selectors, a trip to
+     * ring 3 and back, a flip of CR4.PGE, CALLS calls of a function, and a store into its own code.
+     */
+    private static final String CUTTING_ROUNDS = """
+            bits 32
+            GDT     equ 0x102000
+            TSS     equ 0x102200
+            IDT     equ 0x102400
+            STACK   equ 0x104800
+            DIR_A   equ 0x300000
+            DIR_B   equ 0x301000
+            TABLE   equ 0x302000
+            NO_CODE equ 0x303000
+                    mov esp, STACK
+                    mov dword [GDT + 0x08], 0x0000FFFF      ; 0x08: ring-0 code
+                    mov dword [GDT + 0x0C], 0x00CF9A00
+                    mov dword [GDT + 0x10], 0x0000FFFF      ; 0x10: ring-0 data
+                    mov dword [GDT + 0x14], 0x00CF9200
+                    mov dword [GDT + 0x18], 0x0000FFFF      ; 0x18: ring-0 code as well
+                    mov dword [GDT + 0x1C], 0x00CF9A00
+                    mov dword [GDT + 0x20], 0x0000FFFF      ; 0x23: ring-3 code
+                    mov dword [GDT + 0x24], 0x00CFFA00
+                    mov dword [GDT + 0x28], 0x0000FFFF      ; 0x2B: ring-3 data
+                    mov dword [GDT + 0x2C], 0x00CFF200
+                    mov dword [GDT + 0x30], (TSS << 16) | 0x67
+                    mov dword [GDT + 0x34], 0x8900 | (TSS >> 16)
+                    lgdt [gdtr]
+                    mov dword [TSS + 4], STACK
+                    mov dword [TSS + 8], 0x10
+                    mov word [TSS + 0x66], 0x68
+                    mov ax, 0x30
+                    ltr ax
+                    mov eax, back                           ; ring 3 comes back by INT 0x30
+                    mov [IDT + 0x30 * 8], ax
+                    mov word [IDT + 0x30 * 8 + 2], 0x08
+                    mov word [IDT + 0x30 * 8 + 4], 0xEE00
+                    shr eax, 16
+                    mov [IDT + 0x30 * 8 + 6], ax
+                    lidt [idtr]
+                    mov edi, TABLE                          ; the first 4 MiB as they are, for ring 3 too
+                    mov eax, 7
+            fill:   mov [edi], eax
+                    add eax, 0x1000
+                    add edi, 4
+                    cmp edi, TABLE + 0x1000
+                    jne fill
+                    mov dword [DIR_A], TABLE | 7
+                    mov dword [DIR_B], TABLE | 7
+                    mov eax, DIR_A
+                    mov cr3, eax
+                    mov eax, cr0
+                    or eax, 0x80000000
+                    mov cr0, eax
+                    mov esi, ROUNDS
+            round:  mov eax, DIR_B
+                    mov cr3, eax
+                    mov eax, DIR_A
+                    mov cr3, eax
+                    invlpg [round]
+                    invlpg [NO_CODE]
+                    jmp 0x18:other
+            other:  jmp 0x08:same
+            same:   push 0x2B
+                    push STACK - 0x800
+                    push 2
+                    push 0x23
+                    push user
+                    iret
+            user:   int 0x30
+            back:   add esp, 20
+                    mov ax, 0x10
+                    mov ds, ax
+                    mov es, ax
+                    mov eax, cr4
+                    xor eax, 0x80
+                    mov cr4, eax
+                    mov ecx, CALLS
+            calls:  call function
+                    loop calls
+                    mov eax, esi
+                    mov [patch + 1], al
+            patch:  mov al, 0
+                    dec esi
+                    jnz round
+                    cli
+                    hlt
+            function:
+                    inc ebx
+                    ret
+            gdtr:   dw 0x37
+                    dd GDT
+            idtr:   dw 0x30 * 8 + 7
+                    dd IDT
+            """;
+
+    @Test
+    void jitStatsCountTheBlocksTheirLinksAndEachCauseOfTheirCutsAsTheGuestMakesThem() throws IOException {
+        String source = String.format("org %d%nROUNDS equ %d%nCALLS equ %d%n", TestKernels.runningCodeAddress(),
+                ROUNDS, CALLS) + CUTTING_ROUNDS;
+        Assembler.Result assembled = Assembler.assemble("cuts.asm", source, dir, Assembler.Options.defaults());
+        assertTrue(assembled.ok(), assembled.diagnostics().toString());
+        Path k = file("cuts.elf", TestKernels.elfKernelRunning(assembled.output()));
+        Run r = run("boot", "--stats", "--cpu", "jit", "--jit-threshold", "0", k.toString());
+        assertEquals(0, r.status(), r.err());
+
+        // Each change below found a link or the fetch shortcut to cut: with the threshold at 0 the
+        // instruction after each that ends a block (as all of these do) is looked up as a block.
+        // CR3: one load before paging is on and two a round. INVLPG: the one of the code's page a
+        // round; the one of a page no code ran from cuts nothing. Paging: CR0.PG, then a CR4.PGE
+        // flip a round. CS or privilege: two far jumps, the IRET to ring 3 and the INT back a
+        // round (the last two change both in one instruction, which counts once). The loader's
+        // own setting of paging and CS came before anything ran, so it cut nothing.
+        assertEquals(String.format("jit links cut    %d at CR3 loads, %d at INVLPG, %d at paging or A20 changes,"
+                + " %d at CS or privilege changes", 1 + 2 * ROUNDS, ROUNDS, 1 + ROUNDS, 4 * ROUNDS),
+                statLine(r, "jit links cut"));
+        // Each round's store drops the blocks compiled in the round on its page, where all the code is.
+        assertEquals(String.format("jit invalidated  %d pages by guest writes, 0 by loader or debugger writes;"
+                + " 0 cache evictions", ROUNDS), statLine(r, "jit invalidated"));
+
+        // So each round compiles its blocks again: at least one after each of the twelve
+        // instructions of a round that end a block before more of the round. No block is left
+        // through the run loop the 1,024 times that would have it compiled again with its targets.
+        double[] blocks = statNumbers(r, "jit blocks +(\\d+) compiled \\((\\d+) of them again,"
+                + " with their indirect targets\\), (\\d+) bytes of bytecode");
+        assertTrue(blocks[0] >= 12 * ROUNDS && blocks[1] == 0 && blocks[2] >= blocks[0], statLine(r, "jit blocks"));
+        assertTrue(statNumbers(r, "jit compile time (\\d+\\.\\d) ms")[0] > 0, statLine(r, "jit compile time"));
+        // Nearly every instruction is the fill loop's 5,120 or the calls' 4 * CALLS a round, in
+        // compiled loops; the RET of each call leaves its block, so each call enters one.
+        double[] coverage = statNumbers(r, "jit coverage +(\\d+\\.\\d)% of instructions in compiled code,"
+                + " (\\d+) block entries");
+        assertTrue(coverage[0] >= 95 && coverage[0] <= 100 && coverage[1] >= ROUNDS * CALLS,
+                statLine(r, "jit coverage"));
+        // Nothing cuts the links inside the calls, so all but their first few returns follow one,
+        // and each round has to make its links again.
+        double[] links = statNumbers(r, "jit chain links +(\\d+) made, (\\d+) block entries through a link");
+        assertTrue(links[0] >= ROUNDS && links[1] >= ROUNDS * (CALLS - 10) && links[1] <= coverage[1],
+                statLine(r, "jit chain links"));
+    }
+
+    /** The numbers of the {@code --stats} line {@code pattern} matches whole, one a group. */
+    private static double[] statNumbers(Run r, String pattern) {
+        Pattern p = Pattern.compile(pattern);
+        Matcher m = r.err().lines().map(p::matcher).filter(Matcher::matches).findFirst()
+                .orElseThrow(() -> new AssertionError("no line matches " + pattern + " in\n" + r.err()));
+        return IntStream.rangeClosed(1, m.groupCount()).mapToDouble(i -> Double.parseDouble(m.group(i))).toArray();
     }
 
     @Test
