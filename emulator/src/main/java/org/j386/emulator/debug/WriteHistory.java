@@ -49,7 +49,7 @@ final class WriteHistory {
             if (((address + 3) >>> 12) != (address >>> 12)) {
                 ram.watchFrameWrites((address + 3) >>> 12);
             }
-            ram.setFrameWriteListener((at, length) -> {
+            ram.addFrameWriteListener((at, length) -> {
                 if (at < address + 4 && address < at + length) {
                     int now = ram.read32(address);
                     writes.add(new Write(s.instructions, s.instructionEip, address, last[0], now, m.mmu().markingAccessed()));

@@ -34,8 +34,8 @@ public final class PhysicalMemory {
     private byte[] rom;
     /** Where {@link #rom} begins (4 GiB minus its size), and where its copy below 1 MiB begins. */
     private int romBase, romLowBase;
-    /** Told of every write to a {@link #WATCHED} frame; null while nobody watches. */
-    private WriteListener frameWrites;
+    /** Told of every write to a {@link #WATCHED} frame (the TLB audit, the debugger's write history). */
+    private WriteListener[] frameWriteListeners = new WriteListener[0];
     /** Told of the first write to a marked frame: the decode cache and the compiled-code cache. */
     private IntConsumer[] codeWriteListeners = new IntConsumer[0];
     /**
@@ -384,12 +384,16 @@ public final class PhysicalMemory {
         void written(int address, int length);
     }
 
-    /** Installs (or with null removes) the one listener for writes to watched frames. */
-    public void setFrameWriteListener(WriteListener listener) {
-        this.frameWrites = listener;
+    /**
+     * Adds a listener for writes to watched frames. Each hears the writes to every frame any of them
+     * watches, and picks out its own addresses.
+     */
+    public void addFrameWriteListener(WriteListener listener) {
+        frameWriteListeners = Arrays.copyOf(frameWriteListeners, frameWriteListeners.length + 1);
+        frameWriteListeners[frameWriteListeners.length - 1] = listener;
     }
 
-    /** Marks a frame whose every later write the frame write listener hears. */
+    /** Marks a frame whose every later write the frame write listeners hear. */
     public void watchFrameWrites(int frame) {
         raiseFlag(frame, WATCHED);
     }
@@ -406,8 +410,10 @@ public final class PhysicalMemory {
                 System.arraycopy(rom, rom.length - ((1 << 20) - from), ram, from, end - from);
             }
         }
-        if ((flags & WATCHED) != 0 && frameWrites != null) {
-            frameWrites.written(address, length);
+        if ((flags & WATCHED) != 0) {
+            for (WriteListener listener : frameWriteListeners) {
+                listener.written(address, length);
+            }
         }
         if ((flags & TRACKED) != 0) {
             // Only the first write after a snapshot is noted: the flag goes, and with it the cost.

@@ -76,7 +76,7 @@ public final class TlbAudit {
 
     void attach(Mmu mmu) {
         this.mmu = mmu;
-        ram.setFrameWriteListener(this::written);
+        ram.addFrameWriteListener(this::written);
     }
 
     /** The MMU cached a translation of {@code page} read from these entries ({@code pteAddress} -1 for a 4 MiB page). */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PhysicalMemoryTest {
@@ -36,6 +38,22 @@ class PhysicalMemoryTest {
         m.write8(0x0000, 1);
         assertEquals(0, calls[0]);
         assertEquals(1, calls[1]);
+    }
+
+    @Test
+    void everyFrameWriteListenerHearsEveryWriteToAWatchedFrameAndNoneToOthers() {
+        PhysicalMemory m = new PhysicalMemory(3 * 4096);
+        List<String> first = new ArrayList<>();
+        List<String> second = new ArrayList<>();
+        m.addFrameWriteListener((at, length) -> first.add(Integer.toHexString(at) + "/" + length));
+        m.addFrameWriteListener((at, length) -> second.add(Integer.toHexString(at) + "/" + length));
+        m.watchFrameWrites(1);
+        m.write32(0x1004, 7);
+        m.write8(0x0004, 7); // frame 0: not watched
+        m.write16(0x2000, 7);
+        m.write16(0x1FFF, 7); // across into frame 2: its byte in the watched frame 1 is heard
+        assertEquals(List.of("1004/4", "1fff/1"), first);
+        assertEquals(first, second, "the second listener hears what the first does");
     }
 
     @Test
