@@ -443,6 +443,30 @@ class CompiledBlockBoundariesTest {
     }
 
     @Test
+    void aBlockIsCompiledAtTheEntryAfterTheThresholdsEntriesAndRunsCompiledFromThere() {
+        // L: inc eax; dec ecx; jnz L; hlt. The run starts at L, and each pass's taken jnz enters it
+        // again: entries 1..threshold are counted and run by the interpreter, the next compiles.
+        int passes = 150;
+        Consumer<TierMachine> setup = t -> {
+            t.code(CODE, "40 49 75 FC F4");
+            t.s.regs[ECX] = passes;
+        };
+        for (int threshold : new int[] {0, 1, 7, 100}) {
+            TierMachine jit = interpreter(setup).jit(threshold, BlockTranslator.DEFAULT_MAX_INSTRUCTIONS, 1 << 20);
+            jit.run(10_000);
+            assertTrue(jit.s.halted, "threshold " + threshold + ": the loop ran to its end");
+            JitStatistics st = jit.cpu.jitStatistics();
+            assertEquals(1, st.blocksCompiled(), "threshold " + threshold + ": one block, the loop's");
+            // The block holds the loop and the HLT after it: all but the first passes ran in it. With
+            // 0 it is compiled at the first entry, which brings the flags as EFLAGS holds them
+            // rather than the record of a DEC the loop's head takes, so it hands its first pass to
+            // the interpreter all the same.
+            assertEquals(3L * Math.max(threshold, 1), jit.s.instructions - st.compiledInstructions(),
+                    "threshold " + threshold + ": instructions the interpreter ran");
+        }
+    }
+
+    @Test
     void evictionFromATinyCodeCacheKeepsEverythingRunningCorrectly() {
         // 300 blocks of add eax, imm32; xor ebx, eax; jmp to the next, all run three times.
         StringBuilder code = new StringBuilder();
