@@ -57,7 +57,8 @@ fuzz:
 	$(if $(FUZZ_TARGET),,$(MAKE) jit-fuzz SEED=$(FUZZ_SEED) COUNT=$(FUZZ_JIT_COUNT))
 
 # Benchmarks: each j386 CPU tier against QEMU (where installed) on the same bench kernels, in one
-# run; then the guest kernel's page-table test (page faults handled per second) and default run.
+# run; then the guest kernel's page-table test (page faults handled per second) and the default
+# runs of both bundled kernels, as make run boots them.
 bench: build
 	bash bench/run.sh
 	bash bench/guest-faults.sh

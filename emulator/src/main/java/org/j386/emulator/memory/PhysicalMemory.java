@@ -248,6 +248,26 @@ public final class PhysicalMemory {
             int last = address + (count - 1) * bytes;
             int i = address;
             if (bytes == 4) {
+                if (whileEqual) {
+                    // Memory checked against a fill pattern: compared with a run of the pattern as
+                    // the JDK compares arrays, many bytes an instruction, up to the dword that differs.
+                    byte[] run = patternRun(value);
+                    while (i < last) {
+                        int n = Math.min(run.length, last - i);
+                        int differs = Arrays.mismatch(ram, i, i + n, run, 0, n);
+                        if (differs >= 0) {
+                            i += differs & -4;
+                            break;
+                        }
+                        i += n;
+                    }
+                } else {
+                    // Two dwords at a time while neither is the one sought, then one by one.
+                    long twice = (value & 0xFFFFFFFFL) * 0x0000000100000001L;
+                    while (i + 8 <= last && !hasZeroDword(RamWords.qword(ram, i) ^ twice)) {
+                        i += 8;
+                    }
+                }
                 while (i < last && (RamWords.dword(ram, i) == value) == whileEqual) {
                     i += 4;
                 }
@@ -268,10 +288,34 @@ public final class PhysicalMemory {
         return done;
     }
 
+    /** A page's worth of one dword pattern, for {@link #scan}: kept while the pattern is the same. */
+    private byte[] patternRun = new byte[0];
+    private int patternRunValue;
+
+    private byte[] patternRun(int value) {
+        if (patternRun.length == 0 || patternRunValue != value) {
+            byte[] run = new byte[4096];
+            for (int i = 0; i < run.length; i += 4) {
+                RamWords.setDword(run, i, value);
+            }
+            patternRun = run;
+            patternRunValue = value;
+        }
+        return patternRun;
+    }
+
+    /** Whether one of the two dwords of {@code x} is zero. */
+    private static boolean hasZeroDword(long x) {
+        return (int) x == 0 || (int) (x >>> 32) == 0;
+    }
+
     /** Whether one of the eight bytes of {@code x} is zero (a borrow reaches the top of that byte alone). */
     private static boolean hasZeroByte(long x) {
         return ((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0;
     }
+
+    /** Bytes of a fill's pattern written element by element before the rest is copied from them. */
+    private static final int PATTERN_SEED = 64;
 
     /**
      * Writes {@code count} elements of {@code bytes} (1, 2 or 4), each {@code value}, from {@code
@@ -288,12 +332,20 @@ public final class PhysicalMemory {
         if (bytes == 1 || value == 0 || value == -1 && bytes == 4) {
             Arrays.fill(ram, address, address + span, (byte) value);
         } else {
-            for (int i = 0; i < span; i += bytes) {
+            // A pattern (a page filled with junk): its first elements written one by one, then
+            // copied after themselves, twice as much each time, as memmove copies fastest.
+            int written = Math.min(span, PATTERN_SEED);
+            for (int i = 0; i < written; i += bytes) {
                 if (bytes == 4) {
                     RamWords.setDword(ram, address + i, value);
                 } else {
                     RamWords.setWord(ram, address + i, value);
                 }
+            }
+            while (written < span) {
+                int n = Math.min(written, span - written);
+                System.arraycopy(ram, address, ram, address + written, n);
+                written += n;
             }
         }
         writtenIn(address, span);

@@ -135,13 +135,41 @@ class PhysicalMemoryTest {
     }
 
     @Test
+    void aFillWritesWhatOneWriteAtATimeWould() {
+        java.util.Random random = new java.util.Random(11);
+        PhysicalMemory filled = new PhysicalMemory(3 * 4096);
+        PhysicalMemory written = new PhysicalMemory(3 * 4096);
+        for (int round = 0; round < 2000; round++) {
+            int bytes = 1 << random.nextInt(3);
+            int count = random.nextInt(600);
+            int address = random.nextInt(2 * 4096);
+            int value = random.nextInt(3) == 0 ? random.nextInt(2) - 1 : random.nextInt();
+            filled.fill(address, count, bytes, value);
+            for (int i = 0; i < count; i++) {
+                int at = address + i * bytes;
+                switch (bytes) {
+                    case 1 -> written.write8(at, value);
+                    case 2 -> written.write16(at, value);
+                    default -> written.write32(at, value);
+                }
+            }
+            for (int i = 0; i < 3 * 4096; i += 4) {
+                assertEquals(written.read32(i), filled.read32(i), "round " + round + ": " + count + " x " + bytes
+                        + " of " + Integer.toHexString(value) + " at " + address + ", dword at " + i);
+            }
+        }
+    }
+
+    @Test
     void aScanStopsAtTheFirstElementThatEndsItAsOneCompareAtATimeWould() {
         java.util.Random random = new java.util.Random(7);
         PhysicalMemory m = new PhysicalMemory(8192);
         for (int round = 0; round < 4000; round++) {
-            // Few distinct byte values, so that runs of equal and of differing elements both occur.
+            // Few distinct byte values, so that runs of equal and of differing elements both occur,
+            // and in half the rounds few ones, so that runs of equal elements reach a scan's end.
+            int density = random.nextBoolean() ? 8 : 400;
             for (int i = 0; i < 8192; i++) {
-                m.write8(i, random.nextInt(8) == 0 ? 1 : 0);
+                m.write8(i, random.nextInt(density) == 0 ? 1 : 0);
             }
             int bytes = 1 << random.nextInt(3);
             boolean down = random.nextBoolean();
