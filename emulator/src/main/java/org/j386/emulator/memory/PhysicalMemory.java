@@ -289,17 +289,14 @@ public final class PhysicalMemory {
     }
 
     /** A page's worth of one dword pattern, for {@link #scan}: kept while the pattern is the same. */
-    private byte[] patternRun = new byte[0];
+    private byte[] patternRun;
     private int patternRunValue;
 
     private byte[] patternRun(int value) {
-        if (patternRun.length == 0 || patternRunValue != value) {
-            byte[] run = new byte[4096];
-            for (int i = 0; i < run.length; i += 4) {
-                RamWords.setDword(run, i, value);
-            }
-            patternRun = run;
+        if (patternRun == null || patternRunValue != value) {
+            patternRun = new byte[4096];
             patternRunValue = value;
+            writePattern(patternRun, 0, patternRun.length, 4, value);
         }
         return patternRun;
     }
@@ -332,23 +329,30 @@ public final class PhysicalMemory {
         if (bytes == 1 || value == 0 || value == -1 && bytes == 4) {
             Arrays.fill(ram, address, address + span, (byte) value);
         } else {
-            // A pattern (a page filled with junk): its first elements written one by one, then
-            // copied after themselves, twice as much each time, as memmove copies fastest.
-            int written = Math.min(span, PATTERN_SEED);
-            for (int i = 0; i < written; i += bytes) {
-                if (bytes == 4) {
-                    RamWords.setDword(ram, address + i, value);
-                } else {
-                    RamWords.setWord(ram, address + i, value);
-                }
-            }
-            while (written < span) {
-                int n = Math.min(written, span - written);
-                System.arraycopy(ram, address, ram, address + written, n);
-                written += n;
-            }
+            writePattern(ram, address, span, bytes, value);
         }
         writtenIn(address, span);
+    }
+
+    /**
+     * Writes {@code span} bytes of {@code array} from {@code from} with elements of {@code bytes}
+     * (2 or 4), each {@code value}: the first ones one by one, then copied after themselves, twice
+     * as much each time, as memmove copies fastest.
+     */
+    private static void writePattern(byte[] array, int from, int span, int bytes, int value) {
+        int written = Math.min(span, PATTERN_SEED);
+        for (int i = 0; i < written; i += bytes) {
+            if (bytes == 4) {
+                RamWords.setDword(array, from + i, value);
+            } else {
+                RamWords.setWord(array, from + i, value);
+            }
+        }
+        while (written < span) {
+            int n = Math.min(written, span - written);
+            System.arraycopy(array, from, array, from + written, n);
+            written += n;
+        }
     }
 
     /**
