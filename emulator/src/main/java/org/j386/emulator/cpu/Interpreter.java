@@ -245,25 +245,10 @@ final class Interpreter {
     /**
      * The slow path at an instruction boundary: stop requests, the single-step trap, the
      * one-instruction interrupt shadow, external interrupts, halt. Returns true when the run loop
-     * must return. A delivery that faults is recovered from here, with the EIP and ESP it began
-     * with, and the boundary attended again while that asks for attention.
+     * must return. A delivery from here that faults is escalated by InterruptDelivery itself (the
+     * double fault, the triple fault's stop), so no fault reaches the run loop's recovery from here.
      */
     private boolean attend() {
-        while (true) {
-            int eip = s.eip;
-            int esp = s.regs[CpuState.ESP];
-            try {
-                return attendBoundary();
-            } catch (PageFault | CpuFault f) {
-                recover(f, eip, esp);
-                if (!s.attention) {
-                    return false;
-                }
-            }
-        }
-    }
-
-    private boolean attendBoundary() {
         if (s.stopRequested) {
             return true;
         }

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The run loop: budgets, the decode cache, fetch faults, #UD, interrupts at boundaries. */
 class InterpreterTest {
@@ -229,6 +231,24 @@ class InterpreterTest {
         assertFalse(m.s.attention);
         m.run(3);
         assertEquals(5, pic.acknowledgedAfter, "taken after STI and the instruction in its shadow");
+    }
+
+    @ParameterizedTest(name = "tracking each instruction's EIP: {0}")
+    @ValueSource(booleans = {false, true}) // the interpreter tier's own loop, then the run loop
+    void anInterruptWhoseDeliveryFaultsIsRecoveredAtTheBoundaryItWasTakenAt(boolean tracking) {
+        TestMachine m = new TestMachine().code("90 90 90 90");
+        m.s.trackInstructionEip = tracking;
+        m.s.idtLimit = 0x20 * 8 - 1; // vector 0x20 lies past the IDT's limit
+        OneRequest pic = new OneRequest(m.s);
+        m.cpu.setInterruptController(pic);
+        m.run(2);
+        m.s.flags.set(Flags.IF);
+        m.s.attention = true;
+        m.run(2);
+        assertEquals(2, pic.acknowledgedAfter);
+        assertEquals(Vectors.GP, m.fault.vector());
+        assertEquals(0x20 * 8 + 2 + 1, m.fault.errorCode(), "the gate's IDT index, EXT set");
+        assertEquals(CODE + 2, m.fault.eip(), "the EIP the interrupt's delivery began with");
     }
 
     @Test
