@@ -62,10 +62,11 @@ final class Interpreter {
         executor.setInstructionLimit(end);
         // The machine, a debugger or a test may have changed anything since the last call.
         cache.forgetFetchPage();
-        if (cache.compiler() == null && !s.trackInstructionEip) {
-            interpretLoop(end);
+        boolean compiling = cache.compiler() != null;
+        if (compiling || s.trackInstructionEip) {
+            runLoop(end, compiling);
         } else {
-            runLoop(end, cache.compiler() != null);
+            interpretLoop(end);
         }
     }
 

@@ -235,7 +235,7 @@ class InterpreterTest {
 
     @ParameterizedTest(name = "tracking each instruction's EIP: {0}")
     @ValueSource(booleans = {false, true}) // the interpreter tier's own loop, then the run loop
-    void anInterruptWhoseDeliveryFaultsIsRecoveredAtTheBoundaryItWasTakenAt(boolean tracking) {
+    void anInterruptWhoseDeliveryFaultsRaisesGeneralProtectionAtTheBoundaryItWasTakenAt(boolean tracking) {
         TestMachine m = new TestMachine().code("90 90 90 90");
         m.s.trackInstructionEip = tracking;
         m.s.idtLimit = 0x20 * 8 - 1; // vector 0x20 lies past the IDT's limit
